@@ -1,0 +1,83 @@
+# Lưu trữ số — build, test and run.
+#
+#   make install        system packages (root on Debian), .venv via uv, compiled messages
+#   make demo           install, then serve the demo province
+#   make test           install, lint, tests on SQLite, tests on PostgreSQL
+#   make lint           ruff check, ruff format --check, mypy
+#   make test-sqlite    pytest on the embedded SQLite database, in a fresh data dir
+#   make test-postgres  pytest on $DATABASE_URL, or on a throwaway local cluster
+#   make bench          install, then write docs/benchmarks.md
+#   make format         ruff format and ruff check --fix
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+# Targets run in the order written even under make -j: test = lint, then SQLite, then PostgreSQL.
+.NOTPARALLEL:
+
+export UV_PYTHON_DOWNLOADS := never
+export PATH := $(HOME)/.local/bin:$(PATH)
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST := $(VENV)/bin/pytest -q
+RUFF := $(VENV)/bin/ruff
+
+.PHONY: help install demo test lint test-sqlite test-postgres bench format
+
+help:
+	@sed -n '3,10s/^# \{0,1\}//p' Makefile
+
+install:
+	bash scripts/install-system.sh
+	@if command -v uv >/dev/null 2>&1; then uv=uv; \
+	elif [ -x "$$HOME/.local/bin/uv" ]; then uv="$$HOME/.local/bin/uv"; \
+	else uv="python3 -m uv"; fi; \
+	echo "$$uv sync --frozen --python python3.11"; \
+	$$uv sync --frozen --python python3.11
+	@if find . -path ./$(VENV) -prune -o -type d -name locale -print -quit | grep -q .; then \
+		echo "$(VENV)/bin/luutru compilemessages --ignore=$(VENV)"; \
+		$(VENV)/bin/luutru compilemessages --ignore=$(VENV); \
+	fi
+
+demo: install
+	$(VENV)/bin/luutru demo
+
+test: install lint test-sqlite test-postgres
+
+# All three checks run; the target fails if any of them did.
+lint:
+	@status=0; \
+	echo "$(RUFF) check ."; $(RUFF) check . || status=1; \
+	echo "$(RUFF) format --check ."; $(RUFF) format --check . || status=1; \
+	echo "$(VENV)/bin/mypy luutru"; $(VENV)/bin/mypy luutru || status=1; \
+	exit $$status
+
+test-sqlite:
+	@data="$$(mktemp -d "$${TMPDIR:-/tmp}/luutru-test-sqlite.XXXXXX")"; \
+	trap 'rm -rf "$$data"' EXIT; \
+	echo "pytest on SQLite (LUUTRU_DATA_DIR=$$data)"; \
+	env -u DATABASE_URL LUUTRU_DATA_DIR="$$data" $(PYTEST)
+
+# With DATABASE_URL set, that database is used as it is. Otherwise a throwaway cluster is
+# started for the run and removed afterwards, whatever pytest's outcome; pytest's exit code is
+# the target's.
+test-postgres:
+	@data="$$(mktemp -d "$${TMPDIR:-/tmp}/luutru-test-pg.XXXXXX")"; \
+	if [ -n "$${DATABASE_URL:-}" ]; then \
+		trap 'rm -rf "$$data"' EXIT; \
+		url="$$DATABASE_URL"; \
+	else \
+		trap 'bash scripts/pg-test-cluster.sh stop; rm -rf "$$data"' EXIT; \
+		bash scripts/pg-test-cluster.sh start; \
+		url="$$(bash scripts/pg-test-cluster.sh url)"; \
+	fi; \
+	echo "pytest on PostgreSQL (…@$${url##*@}, LUUTRU_DATA_DIR=$$data)"; \
+	DATABASE_URL="$$url" LUUTRU_DATA_DIR="$$data" $(PYTEST)
+
+bench: install
+	$(PY) bench/run.py
+
+format:
+	$(RUFF) format .
+	$(RUFF) check --fix .

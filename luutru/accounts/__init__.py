@@ -1,0 +1,1 @@
+"""Tài khoản: users, roles and reader profiles."""

@@ -1,0 +1,74 @@
+"""State changes of accounts, each audited in its own transaction."""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.http import HttpRequest
+
+from luutru.accounts.models import Reader, User
+from luutru.audit.actions import record
+
+
+@transaction.atomic
+def create_user(
+    *,
+    username: str,
+    password: str | None,
+    full_name: str = "",
+    email: str = "",
+    position: str = "",
+    actor: AbstractBaseUser | AnonymousUser | None,
+) -> User:
+    user = User(username=username, full_name=full_name, email=email, position=position)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    record(
+        "accounts.user_create",
+        actor=actor,
+        target=user,
+        message=f"Tạo tài khoản “{username}” ({full_name}).",
+        data={"username": username, "full_name": full_name, "email": email},
+    )
+    return user
+
+
+@transaction.atomic
+def make_reader(
+    user: User,
+    *,
+    id_number: str = "",
+    organization: str = "",
+    address: str = "",
+    actor: AbstractBaseUser | AnonymousUser | None,
+) -> Reader:
+    reader = Reader.objects.create(
+        user=user, id_number=id_number, organization=organization, address=address
+    )
+    record(
+        "accounts.reader_create",
+        actor=actor,
+        target=user,
+        message=f"Đăng ký độc giả cho tài khoản “{user.username}”.",
+        data={"organization": organization},
+    )
+    return reader
+
+
+@transaction.atomic
+def record_password_change(
+    user: User, *, actor: AbstractBaseUser | AnonymousUser | None, request: HttpRequest | None
+) -> None:
+    """Audit a password change or reset done by Django's own forms (the hash is never logged)."""
+    record(
+        "accounts.password_change",
+        actor=actor,
+        target=user,
+        message=f"Đổi mật khẩu của tài khoản “{user.username}”.",
+        request=request,
+    )

@@ -1,0 +1,64 @@
+"""User (người dùng), the roles they can hold, and the reader profile (độc giả)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """Roles of PRODUCT.md. Staff roles are held in an agency (organizations.Membership)."""
+
+    CLERK = "clerk", _("Văn thư")
+    ARCHIVIST = "archivist", _("Lưu trữ viên")
+    HEAD = "head", _("Lãnh đạo")
+    COUNCIL = "council", _("Thành viên hội đồng")
+    READER = "reader", _("Độc giả")
+    KPI_VIEWER = "kpi_viewer", _("Theo dõi chỉ tiêu (Sở Nội vụ)")
+    ADMIN = "admin", _("Quản trị hệ thống")
+
+
+STAFF_ROLES = frozenset(Role) - {Role.READER}
+
+
+class User(AbstractUser):
+    """A person who signs in. Vietnamese names are one field (họ và tên), not first/last."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    position = models.CharField(_("chức vụ"), max_length=150, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def get_short_name(self) -> str:
+        return self.full_name.rsplit(" ", 1)[-1] if self.full_name else self.username
+
+    @property
+    def is_reader(self) -> bool:
+        return hasattr(self, "reader")
+
+
+class Reader(models.Model):
+    """Độc giả: a member of the public or an official who reads archives through the system."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="reader")
+    id_number = models.CharField(_("số định danh cá nhân / CCCD"), max_length=20, blank=True)
+    organization = models.CharField(_("cơ quan, đơn vị công tác"), max_length=300, blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    approved_at = models.DateTimeField(_("thời điểm duyệt tài khoản"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("độc giả")
+        verbose_name_plural = _("độc giả")
+
+    def __str__(self) -> str:
+        return str(self.user)

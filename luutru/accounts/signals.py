@@ -1,0 +1,37 @@
+"""Sign-ins, sign-outs and failed sign-ins go into the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from luutru.audit.actions import record
+
+
+@receiver(user_logged_in)
+def audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    record(
+        "accounts.login", actor=user, target=user, message="Đăng nhập thành công.", request=request
+    )
+
+
+@receiver(user_logged_out)
+def audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        record("accounts.logout", actor=user, target=user, message="Đăng xuất.", request=request)
+
+
+@receiver(user_login_failed)
+def audit_login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
+    username = str(credentials.get("username", ""))[:150]
+    record(
+        "accounts.login_failed",
+        actor=None,
+        message=f"Đăng nhập thất bại với tên đăng nhập “{username}”.",
+        data={"username": username},
+        request=request,
+    )

@@ -1,0 +1,1 @@
+"""Nhật ký hệ thống: the append-only, hash-chained audit trail."""

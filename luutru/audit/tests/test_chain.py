@@ -1,0 +1,155 @@
+"""The audit trail is a hash chain: any edit, deletion or forgery is found and located."""
+
+from __future__ import annotations
+
+import itertools
+from io import StringIO
+from typing import Any
+
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+
+from luutru.audit.actions import record
+from luutru.audit.models import AuditEvent
+from luutru.audit.services import verify_chain
+from luutru.organizations import actions
+from luutru.test import BaseTestCase
+
+
+class AuditChainTests(BaseTestCase):
+    def setUp(self) -> None:
+        for n in range(3):
+            record("test.step", actor=self.admin, message=f"Bước {n} — đất đai", data={"n": n})
+
+    def raw(self, sql: str, *params: Any) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+    def test_an_untouched_chain_verifies(self) -> None:
+        report = verify_chain()
+        self.assertTrue(report.ok, report.problem)
+        self.assertEqual(report.checked, AuditEvent.objects.count())
+
+    def test_each_event_links_to_the_one_before(self) -> None:
+        events = list(AuditEvent.objects.order_by("seq"))
+        for before, after in itertools.pairwise(events):
+            self.assertEqual(after.prev_hash, before.hash)
+            self.assertEqual(after.seq, before.seq + 1)
+
+    def test_editing_a_row_by_hand_is_found_at_that_row(self) -> None:
+        victim = AuditEvent.objects.order_by("seq")[3]
+        self.raw("UPDATE audit_auditevent SET message = %s WHERE id = %s", "Sửa lén", victim.pk)
+        report = verify_chain()
+        self.assertFalse(report.ok)
+        self.assertEqual(report.broken_seq, victim.seq)
+        self.assertIn("bị sửa", report.problem)
+
+    def test_deleting_a_middle_row_is_found(self) -> None:
+        victim = AuditEvent.objects.order_by("seq")[2]
+        self.raw("DELETE FROM audit_auditevent WHERE id = %s", victim.pk)
+        report = verify_chain()
+        self.assertFalse(report.ok)
+        self.assertEqual(report.broken_seq, victim.seq)
+
+    def test_deleting_the_last_row_is_found(self) -> None:
+        last = AuditEvent.objects.order_by("-seq").first()
+        assert last is not None
+        self.raw("DELETE FROM audit_auditevent WHERE id = %s", last.pk)
+        report = verify_chain()
+        self.assertFalse(report.ok)
+        self.assertEqual(report.broken_seq, last.seq)
+
+    def test_a_forged_row_is_found_even_with_a_correct_digest(self) -> None:
+        last = AuditEvent.objects.order_by("-seq").first()
+        assert last is not None
+        forged = AuditEvent(
+            seq=last.seq + 1,
+            created_at=last.created_at,
+            actor_name="ke_gian",
+            action="organizations.agency_end",
+            message="Giải thể giả mạo",
+            prev_hash=last.hash,
+        )
+        forged.hash = forged.compute_hash()
+        forged.save(force_insert=True)  # bypasses record(), as direct SQL would
+        report = verify_chain()
+        self.assertFalse(report.ok)
+        self.assertEqual(report.broken_seq, forged.seq)
+
+    def test_a_forged_row_in_the_middle_is_found(self) -> None:
+        self.raw("UPDATE audit_auditevent SET seq = seq + 100 WHERE seq >= 3")
+        first = AuditEvent.objects.order_by("seq")[1]
+        forged = AuditEvent(
+            seq=3, created_at=first.created_at, action="x", message="chèn", prev_hash=first.hash
+        )
+        forged.hash = forged.compute_hash()
+        forged.save(force_insert=True)
+        report = verify_chain()
+        self.assertFalse(report.ok)
+
+    def test_events_cannot_be_changed_or_deleted_through_the_model(self) -> None:
+        event = AuditEvent.objects.first()
+        assert event is not None
+        event.message = "khác"
+        with self.assertRaises(RuntimeError):
+            event.save()
+        with self.assertRaises(RuntimeError):
+            event.delete()
+
+    def test_a_change_that_rolls_back_leaves_no_event(self) -> None:
+        before = AuditEvent.objects.count()
+        with self.assertRaises(ZeroDivisionError), transaction.atomic():
+            actions.create_fonds(
+                actor=self.admin, code="H62.900", name="Phông thử", agency=self.agency_b
+            )
+            1 / 0  # noqa: B018
+        self.assertEqual(AuditEvent.objects.count(), before)
+        self.assertTrue(verify_chain().ok)
+
+    def test_cli_verify_passes_then_names_the_broken_link(self) -> None:
+        out = StringIO()
+        call_command("audit", "verify", stdout=out)
+        self.assertIn("toàn vẹn", out.getvalue())
+        victim = AuditEvent.objects.order_by("seq")[1]
+        self.raw("UPDATE audit_auditevent SET actor_name = 'x' WHERE id = %s", victim.pk)
+        with self.assertRaisesMessage(CommandError, f"sự kiện số {victim.seq}"):
+            call_command("audit", "verify", stdout=StringIO())
+
+
+class AuditBrowsingTests(BaseTestCase):
+    def test_administrators_browse_and_filter_events(self) -> None:
+        record("test.visible", actor=self.admin, message="Sự kiện cần tìm: hồ sơ đất đai")
+        self.login(self.admin)
+        page = self.client.get("/quan-tri/nhat-ky/")
+        self.assertContains(page, "Sự kiện cần tìm")
+        filtered = self.client.get("/quan-tri/nhat-ky/", {"q": "không có gì như vậy"})
+        self.assertNotContains(filtered, "Sự kiện cần tìm")
+        by_action = self.client.get("/quan-tri/nhat-ky/", {"action": "test.visible"})
+        self.assertContains(by_action, "Sự kiện cần tìm")
+        self.assertContains(by_action, "1 sự kiện")
+
+    def test_htmx_filtering_returns_only_the_results_partial(self) -> None:
+        self.login(self.admin)
+        page = self.client.get("/quan-tri/nhat-ky/", {"q": "Phông"}, HTTP_HX_REQUEST="true")
+        self.assertContains(page, 'id="results"')
+        self.assertNotContains(page, "<html")
+
+    def test_the_list_needs_few_queries_however_many_events(self) -> None:
+        for n in range(60):
+            record("test.bulk", actor=self.admin, message=f"Sự kiện {n}")
+        self.login(self.admin)
+        with self.assertNumQueries(7):
+            self.client.get("/quan-tri/nhat-ky/")
+
+    def test_chain_status_page_shows_the_verdict(self) -> None:
+        self.login(self.admin)
+        self.assertContains(self.client.get("/quan-tri/nhat-ky/kiem-tra/"), "toàn vẹn")
+
+    def test_only_administrators_may_browse(self) -> None:
+        for user in (self.archivist, self.head, self.clerk_a, self.kpi, self.reader):
+            self.login(user)
+            self.assertEqual(self.client.get("/quan-tri/nhat-ky/").status_code, 403, user)
+            self.assertEqual(self.client.get("/quan-tri/nhat-ky/kiem-tra/").status_code, 403)
+        self.login(None)
+        response = self.client.get("/quan-tri/nhat-ky/")
+        self.assertRedirects(response, "/tai-khoan/dang-nhap/?next=/quan-tri/nhat-ky/")

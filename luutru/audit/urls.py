@@ -1,0 +1,9 @@
+from django.urls import path
+
+from luutru.audit import views
+
+app_name = "audit"
+urlpatterns = [
+    path("nhat-ky/", views.event_list, name="event-list"),
+    path("nhat-ky/kiem-tra/", views.chain_status, name="chain-status"),
+]

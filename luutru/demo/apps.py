@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "luutru.demo"
+    verbose_name = "Tỉnh mẫu"

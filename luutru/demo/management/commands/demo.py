@@ -1,0 +1,37 @@
+"""`luutru demo [--port N] [--no-serve]`: migrate, seed the demo province, print logins, serve."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from luutru.demo.province import DEMO_PASSWORD, USERS, seed
+
+
+class Command(BaseCommand):
+    help = "Dựng tỉnh mẫu để dùng thử và tập huấn, rồi chạy máy chủ web."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--port", type=int, default=8000, help="cổng (mặc định 8000)")
+        parser.add_argument("--no-serve", action="store_true", help="chỉ nạp dữ liệu mẫu")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        created = seed()
+        if created:
+            self.stdout.write(self.style.SUCCESS(f"Đã nạp tỉnh mẫu ({created} mục mới)."))
+        else:
+            self.stdout.write("Tỉnh mẫu đã có sẵn; không thay đổi gì.")
+        self.stdout.write(f"\nTài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):")
+        for user in USERS:
+            self.stdout.write(f"  {user.username:<12} {user.role.label:<34} {user.full_name}")
+        if options["no_serve"]:
+            return
+        port = options["port"]
+        self.stdout.write(
+            f"\nMở http://127.0.0.1:{port}/ trong trình duyệt. Nhấn Ctrl+C để dừng.\n"
+        )
+        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)

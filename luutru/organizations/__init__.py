@@ -1,0 +1,1 @@
+"""Cơ quan, tổ chức và phông lưu trữ: agencies, their archives, fonds and staff roles."""

@@ -1,0 +1,285 @@
+"""Every state change of agencies, fonds and staff roles: atomic, validated, audited.
+
+Errors are ``ValidationError`` with Vietnamese messages keyed by field, so forms show them
+next to the field and the CLI prints them as they are.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms.models import model_to_dict
+
+from luutru.accounts.models import Role
+from luutru.audit.actions import record
+from luutru.organizations.models import (
+    Agency,
+    Archive,
+    EndReason,
+    Fonds,
+    Membership,
+    Succession,
+)
+from luutru.organizations.validators import normalize_code
+
+AGENCY_FIELDS = ("code", "name", "kind", "parent", "valid_from", "transfers_to", "note")
+FONDS_FIELDS = (
+    "code", "name", "agency", "history", "start_year", "end_year", "classification",
+    "languages", "backup_regime", "note",
+)  # fmt: skip
+
+
+@transaction.atomic
+def create_agency(*, actor: Any, **values: Any) -> Agency:
+    """Register an agency. Its parent, if any, must be in operation."""
+    agency = Agency(**{k: v for k, v in values.items() if k in AGENCY_FIELDS})
+    agency.code = normalize_code(agency.code)
+    _check_parent(agency, agency.parent)
+    agency.full_clean()
+    agency.save()
+    record(
+        "organizations.agency_create",
+        actor=actor,
+        target=agency,
+        message=f"Thêm cơ quan “{agency.name}” ({agency.code}).",
+        data=_snapshot(agency, AGENCY_FIELDS),
+    )
+    return agency
+
+
+@transaction.atomic
+def update_agency(agency: Agency, *, actor: Any, **values: Any) -> Agency:
+    """Change an agency's details; a new parent must not create a cycle in the tree."""
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    before = _snapshot(agency, AGENCY_FIELDS)
+    for name, value in values.items():
+        if name in AGENCY_FIELDS:
+            setattr(agency, name, value)
+    agency.code = normalize_code(agency.code)
+    if agency.parent_id != before["parent"]:
+        _check_parent(agency, agency.parent)
+    agency.full_clean()
+    agency.save()
+    changes = _diff(before, _snapshot(agency, AGENCY_FIELDS))
+    record(
+        "organizations.agency_update",
+        actor=actor,
+        target=agency,
+        message=f"Sửa thông tin cơ quan “{agency.name}” ({agency.code}).",
+        data={"changes": changes},
+    )
+    return agency
+
+
+@transaction.atomic
+def end_agency(
+    agency: Agency,
+    *,
+    on: datetime.date,
+    reason: str,
+    successors: Iterable[Agency] = (),
+    legal_basis: str = "",
+    actor: Any,
+) -> Agency:
+    """Close an agency (giải thể, hợp nhất, chia tách) and hand it to its successors.
+
+    Its open fonds are closed: the records stay findable under them. Successors must
+    themselves be in operation on that date, and active subordinate agencies must be moved
+    elsewhere first so nothing is left under a closed parent.
+    """
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    successors = list(successors)
+    errors: dict[str, list[str]] = {}
+    if not agency.is_active(on):
+        errors.setdefault("valid_until", []).append(
+            f"Cơ quan “{agency.name}” không hoạt động vào ngày {on:%d/%m/%Y}."
+        )
+    if reason not in EndReason.values:
+        errors.setdefault("end_reason", []).append("Lý do ngừng hoạt động không hợp lệ.")
+    if reason == EndReason.MERGED and len(successors) < 1:
+        errors.setdefault("successors", []).append(
+            "Hợp nhất, sáp nhập cần ít nhất một cơ quan kế thừa."
+        )
+    if reason == EndReason.SPLIT and len(successors) < 2:
+        errors.setdefault("successors", []).append("Chia, tách cần ít nhất hai cơ quan kế thừa.")
+    for successor in successors:
+        if successor.pk == agency.pk:
+            errors.setdefault("successors", []).append("Một cơ quan không thể tự kế thừa chính nó.")
+        elif not successor.is_active(on):
+            errors.setdefault("successors", []).append(
+                f"Cơ quan kế thừa “{successor.name}” ({successor.code}) đã ngừng hoạt động "
+                f"vào ngày {on:%d/%m/%Y}; hãy chọn cơ quan đang hoạt động."
+            )
+    active_children = [c for c in agency.children.all() if c.is_active(on)]
+    if active_children:
+        names = ", ".join(c.name for c in active_children[:5])
+        errors.setdefault("valid_until", []).append(
+            f"Còn {len(active_children)} cơ quan trực thuộc đang hoạt động ({names}); "
+            "hãy chuyển hoặc đóng chúng trước."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+    agency.valid_until, agency.end_reason = on, reason
+    agency.save(update_fields=["valid_until", "end_reason"])
+    for successor in successors:
+        Succession.objects.create(
+            predecessor=agency, successor=successor, effective_on=on, legal_basis=legal_basis
+        )
+    closed = []
+    for fonds in agency.fonds.filter(is_open=True):
+        _close(fonds, end_year=on.year)
+        closed.append(fonds.code)
+    record(
+        "organizations.agency_end",
+        actor=actor,
+        target=agency,
+        message=(
+            f"{EndReason(reason).label} cơ quan “{agency.name}” ({agency.code}) "
+            f"từ ngày {on:%d/%m/%Y}."
+        ),
+        data={
+            "on": on,
+            "reason": reason,
+            "successors": [s.code for s in successors],
+            "legal_basis": legal_basis,
+            "closed_fonds": closed,
+        },
+    )
+    return agency
+
+
+@transaction.atomic
+def create_archive(*, agency: Agency, name: str, kind: str, actor: Any) -> Archive:
+    archive = Archive(agency=agency, name=name, kind=kind)
+    archive.full_clean()
+    archive.save()
+    record(
+        "organizations.archive_create",
+        actor=actor,
+        target=archive,
+        message=f"Thêm {archive.get_kind_display().lower()} “{name}” do {agency.name} quản lý.",
+        data={"agency": agency.code, "kind": kind},
+    )
+    return archive
+
+
+@transaction.atomic
+def create_fonds(*, actor: Any, **values: Any) -> Fonds:
+    fonds = Fonds(**{k: v for k, v in values.items() if k in FONDS_FIELDS})
+    fonds.code = normalize_code(fonds.code)
+    if fonds.agency_id and not fonds.agency.is_active() and fonds.agency.valid_until:
+        fonds.is_open = False
+    fonds.full_clean()
+    fonds.save()
+    record(
+        "organizations.fonds_create",
+        actor=actor,
+        target=fonds,
+        message=f"Thêm phông “{fonds.name}” ({fonds.code}).",
+        data=_snapshot(fonds, FONDS_FIELDS),
+    )
+    return fonds
+
+
+@transaction.atomic
+def update_fonds(fonds: Fonds, *, actor: Any, **values: Any) -> Fonds:
+    fonds = Fonds.objects.select_for_update().get(pk=fonds.pk)
+    before = _snapshot(fonds, FONDS_FIELDS)
+    for name, value in values.items():
+        if name in FONDS_FIELDS:
+            setattr(fonds, name, value)
+    fonds.code = normalize_code(fonds.code)
+    fonds.full_clean()
+    fonds.save()
+    record(
+        "organizations.fonds_update",
+        actor=actor,
+        target=fonds,
+        message=f"Sửa thông tin phông “{fonds.name}” ({fonds.code}).",
+        data={"changes": _diff(before, _snapshot(fonds, FONDS_FIELDS))},
+    )
+    return fonds
+
+
+@transaction.atomic
+def close_fonds(fonds: Fonds, *, end_year: int | None, actor: Any) -> Fonds:
+    """Đóng phông: no more records are expected for it."""
+    fonds = Fonds.objects.select_for_update().get(pk=fonds.pk)
+    if not fonds.is_open:
+        raise ValidationError({"is_open": f"Phông “{fonds.name}” đã đóng."})
+    _close(fonds, end_year=end_year)
+    record(
+        "organizations.fonds_close",
+        actor=actor,
+        target=fonds,
+        message=f"Đóng phông “{fonds.name}” ({fonds.code}).",
+        data={"end_year": fonds.end_year},
+    )
+    return fonds
+
+
+@transaction.atomic
+def assign_role(user: Any, *, agency: Agency, role: str, actor: Any) -> Membership:
+    if role not in Role.values or role == Role.READER:
+        raise ValidationError({"role": "Vai trò này không gắn với cơ quan."})
+    membership, created = Membership.objects.get_or_create(user=user, agency=agency, role=role)
+    if created:
+        record(
+            "organizations.role_assign",
+            actor=actor,
+            target=user,
+            message=(
+                f"Giao vai trò {membership.get_role_display()} tại “{agency.name}” "
+                f"cho “{user.username}”."
+            ),
+            data={"agency": agency.code, "role": role},
+        )
+    return membership
+
+
+def _close(fonds: Fonds, *, end_year: int | None) -> None:
+    fonds.is_open = False
+    if end_year is not None:
+        fonds.end_year = end_year
+    fonds.full_clean()
+    fonds.save(update_fields=["is_open", "end_year"])
+
+
+def _check_parent(agency: Agency, parent: Agency | None) -> None:
+    if parent is None:
+        return
+    if agency.pk is not None:
+        node: Agency | None = parent
+        while node is not None:
+            if node.pk == agency.pk:
+                raise ValidationError(
+                    {
+                        "parent": (
+                            f"Không thể đặt “{parent.name}” làm cơ quan cấp trên của "
+                            f"“{agency.name}”: sơ đồ tổ chức sẽ thành vòng lặp."
+                        )
+                    }
+                )
+            node = node.parent
+    if parent.valid_until is not None and not parent.is_active():
+        raise ValidationError(
+            {
+                "parent": (
+                    f"Cơ quan cấp trên “{parent.name}” đã ngừng hoạt động từ ngày "
+                    f"{parent.valid_until:%d/%m/%Y}."
+                )
+            }
+        )
+
+
+def _snapshot(instance: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {k: v for k, v in model_to_dict(instance, fields=fields).items()}
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}

@@ -1,0 +1,73 @@
+"""Forms of the staff pages; they only collect input, the actions decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from luutru.organizations.models import Agency, EndReason, Fonds
+from luutru.organizations.validators import normalize_code
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AgencyForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = ["code", "name", "kind", "parent", "valid_from", "transfers_to", "note"]
+        widgets = {"valid_from": DATE_INPUT, "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        parents = Agency.objects.active().order_by("code")
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+
+    def clean_code(self) -> str:
+        return normalize_code(self.cleaned_data["code"])
+
+
+class EndAgencyForm(forms.Form):
+    reason = forms.ChoiceField(label="Hình thức", choices=EndReason.choices)
+    on = forms.DateField(label="Từ ngày", widget=DATE_INPUT, initial=timezone.localdate)
+    successors = forms.ModelMultipleChoiceField(
+        label="Cơ quan kế thừa",
+        queryset=Agency.objects.none(),
+        required=False,
+        help_text="Cơ quan nhận chức năng, nhiệm vụ và tài liệu; phải đang hoạt động.",
+    )
+    legal_basis = forms.CharField(
+        label="Căn cứ (số, ký hiệu quyết định)", max_length=300, required=False
+    )
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["successors"].queryset = Agency.objects.exclude(  # type: ignore[attr-defined]
+            pk=agency.pk
+        ).order_by("code")
+
+
+class FondsForm(forms.ModelForm):
+    class Meta:
+        model = Fonds
+        fields = [
+            "code", "name", "agency", "history", "start_year", "end_year",
+            "classification", "languages", "backup_regime", "note",
+        ]  # fmt: skip
+        widgets = {
+            "history": forms.Textarea(attrs={"rows": 4}),
+            "classification": forms.Textarea(attrs={"rows": 3}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean_code(self) -> str:
+        return normalize_code(self.cleaned_data["code"])
+
+
+class CloseFondsForm(forms.Form):
+    end_year = forms.IntegerField(
+        label="Tài liệu đến năm", min_value=1800, max_value=2200, required=False
+    )

@@ -1,0 +1,14 @@
+"""URL map. Staff pages live under /quan-tri/, accounts under /tai-khoan/, the public site at /."""
+
+from django.urls import include, path
+
+from luutru import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("tai-khoan/", include("luutru.accounts.urls")),
+    path("quan-tri/", views.staff_home, name="staff-home"),
+    path("quan-tri/", include("luutru.organizations.urls")),
+    path("quan-tri/", include("luutru.audit.urls")),
+]
