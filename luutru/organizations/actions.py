@@ -92,7 +92,8 @@ def end_agency(
     elsewhere first so nothing is left under a closed parent.
     """
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
-    successors = list(successors)
+    # Judge successors by what the database says now, not by possibly stale instances.
+    successors = list(Agency.objects.filter(pk__in=[s.pk for s in successors]).order_by("code"))
     errors: dict[str, list[str]] = {}
     if not agency.is_active(on):
         errors.setdefault("valid_until", []).append(
@@ -253,6 +254,7 @@ def _close(fonds: Fonds, *, end_year: int | None) -> None:
 def _check_parent(agency: Agency, parent: Agency | None) -> None:
     if parent is None:
         return
+    parent = Agency.objects.get(pk=parent.pk)  # fresh: it may have ended since it was loaded
     if agency.pk is not None:
         node: Agency | None = parent
         while node is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from luutru.audit.models import AuditEvent
@@ -72,7 +72,7 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @permission_required(CHANGE_AGENCY, raise_exception=True)
 def agency_create(request: HttpRequest) -> HttpResponse:
-    form = AgencyForm(request.POST or None, initial={"parent": request.GET.get("parent")})
+    form = AgencyForm(_posted(request), initial={"parent": request.GET.get("parent")})
     if request.method == "POST" and form.is_valid():
         agency = run_action(
             form, lambda: actions.create_agency(actor=request.user, **form.cleaned_data)
@@ -86,7 +86,7 @@ def agency_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def agency_edit(request: HttpRequest, code: str) -> HttpResponse:
     agency = get_agency_for_user(request.user, code, change=True)
-    form = AgencyForm(request.POST or None, instance=Agency.objects.get(pk=agency.pk))
+    form = AgencyForm(_posted(request), instance=Agency.objects.get(pk=agency.pk))
     if request.method == "POST" and form.is_valid():
         saved = run_action(
             form, lambda: actions.update_agency(agency, actor=request.user, **form.cleaned_data)
@@ -100,7 +100,7 @@ def agency_edit(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def agency_end(request: HttpRequest, code: str) -> HttpResponse:
     agency = get_agency_for_user(request.user, code, change=True)
-    form = EndAgencyForm(request.POST or None, agency=agency)
+    form = EndAgencyForm(_posted(request), agency=agency)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         ended = run_action(
@@ -138,7 +138,7 @@ def fonds_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @permission_required(CHANGE_FONDS, raise_exception=True)
 def fonds_create(request: HttpRequest) -> HttpResponse:
-    form = FondsForm(request.POST or None, initial={"agency": request.GET.get("agency")})
+    form = FondsForm(_posted(request), initial={"agency": request.GET.get("agency")})
     if request.method == "POST" and form.is_valid():
         fonds = run_action(
             form, lambda: actions.create_fonds(actor=request.user, **form.cleaned_data)
@@ -152,7 +152,7 @@ def fonds_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def fonds_edit(request: HttpRequest, code: str) -> HttpResponse:
     fonds = get_fonds_for_user(request.user, code, change=True)
-    form = FondsForm(request.POST or None, instance=type(fonds).objects.get(pk=fonds.pk))
+    form = FondsForm(_posted(request), instance=type(fonds).objects.get(pk=fonds.pk))
     if request.method == "POST" and form.is_valid():
         saved = run_action(
             form, lambda: actions.update_fonds(fonds, actor=request.user, **form.cleaned_data)
@@ -166,7 +166,7 @@ def fonds_edit(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def fonds_close(request: HttpRequest, code: str) -> HttpResponse:
     fonds = get_fonds_for_user(request.user, code, change=True)
-    form = CloseFondsForm(request.POST or None, initial={"end_year": fonds.end_year})
+    form = CloseFondsForm(_posted(request), initial={"end_year": fonds.end_year})
     if request.method == "POST" and form.is_valid():
         closed = run_action(
             form,
@@ -178,3 +178,8 @@ def fonds_close(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, f"Đã đóng phông “{closed.name}”.")
             return redirect("organizations:fonds-detail", code=closed.code)
     return render(request, "organizations/fonds_close.html", {"form": form, "fonds": fonds})
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """Bind forms on every POST, even an empty one (``request.POST or None`` would not)."""
+    return request.POST if request.method == "POST" else None

@@ -1,0 +1,60 @@
+"""Walk every URL pattern: nothing outside the public list opens for anonymous visitors or readers.
+
+A new staff page that forgets its login or permission check fails here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from luutru.test import BaseTestCase
+
+# Pages anyone may open, by route.
+PUBLIC = {
+    "",
+    "i18n/setlang/",
+    "tai-khoan/dang-nhap/",
+    "tai-khoan/dang-xuat/",
+    "tai-khoan/quen-mat-khau/",
+    "tai-khoan/quen-mat-khau/da-gui/",
+    "tai-khoan/dat-lai-mat-khau/<uidb64>/<token>/",
+    "tai-khoan/dat-lai-mat-khau/xong/",
+}
+# Signed-in pages every user has, readers included.
+ANY_USER = {"tai-khoan/doi-mat-khau/", "tai-khoan/doi-mat-khau/xong/"}
+
+
+def routes(patterns: list[URLPattern | URLResolver] | None = None, prefix: str = "") -> Iterator[str]:
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from routes(entry.url_patterns, route)
+        else:
+            yield route
+
+
+class EveryUrlTests(BaseTestCase):
+    def url_for(self, route: str) -> str:
+        sample = self.fonds_a.code if "phong/" in route else self.agency_a.code
+        return "/" + re.sub(r"<(?:\w+:)?\w+>", sample, route)
+
+    def test_the_walk_finds_the_staff_pages(self) -> None:
+        found = set(routes())
+        self.assertIn("quan-tri/co-quan/<str:code>/", found)
+        self.assertIn("quan-tri/nhat-ky/", found)
+
+    def test_anonymous_visitors_reach_only_public_pages(self) -> None:
+        for route in sorted(set(routes()) - PUBLIC):
+            url = self.url_for(route)
+            response = self.client.get(url)
+            self.assertEqual(response.status_code, 302, url)
+            self.assertTrue(response["Location"].startswith("/tai-khoan/dang-nhap/"), url)
+
+    def test_readers_reach_no_staff_page(self) -> None:
+        self.login(self.reader)
+        for route in sorted(set(routes()) - PUBLIC - ANY_USER):
+            url = self.url_for(route)
+            self.assertEqual(self.client.get(url).status_code, 403, url)
