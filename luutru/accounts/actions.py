@@ -72,3 +72,24 @@ def record_password_change(
         message=f"Đổi mật khẩu của tài khoản “{user.username}”.",
         request=request,
     )
+
+
+@transaction.atomic
+def set_active(user: User, *, active: bool, actor: AbstractBaseUser | AnonymousUser | None) -> User:
+    """Khóa / mở khóa a user. Users are never deleted: the audit trail names them."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active == active:
+        return user
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    record(
+        "accounts.user_activate" if active else "accounts.user_deactivate",
+        actor=actor,
+        target=user,
+        message=(
+            f"Mở khóa tài khoản “{user.username}”."
+            if active
+            else f"Khóa tài khoản “{user.username}”."
+        ),
+    )
+    return user

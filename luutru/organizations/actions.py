@@ -243,6 +243,19 @@ def assign_role(user: Any, *, agency: Agency, role: str, actor: Any) -> Membersh
     return membership
 
 
+@transaction.atomic
+def revoke_role(membership: Membership, *, actor: Any) -> None:
+    user, agency, role = membership.user, membership.agency, membership.get_role_display()
+    membership.delete()
+    record(
+        "organizations.role_revoke",
+        actor=actor,
+        target=user,
+        message=f"Thu hồi vai trò {role} tại “{agency.name}” của “{user.username}”.",
+        data={"agency": agency.code, "role": membership.role},
+    )
+
+
 def _close(fonds: Fonds, *, end_year: int | None) -> None:
     fonds.is_open = False
     if end_year is not None:

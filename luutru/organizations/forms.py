@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import UserCreationForm
 from django.utils import timezone
 
+from luutru.accounts.models import Role, User
 from luutru.organizations.models import Agency, EndReason, Fonds
 from luutru.organizations.validators import normalize_code
 
@@ -71,3 +73,26 @@ class CloseFondsForm(forms.Form):
     end_year = forms.IntegerField(
         label="Tài liệu đến năm", min_value=1800, max_value=2200, required=False
     )
+
+
+STAFF_ROLE_CHOICES = [(r.value, r.label) for r in Role if r != Role.READER]
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Vai trò", choices=STAFF_ROLE_CHOICES)
+    agency = forms.ModelChoiceField(
+        label="Tại cơ quan", queryset=Agency.objects.active().order_by("code")
+    )
+
+
+class StaffUserForm(UserCreationForm):
+    """A new staff account with its first role; the action does the saving."""
+
+    role = forms.ChoiceField(label="Vai trò", choices=STAFF_ROLE_CHOICES)
+    agency = forms.ModelChoiceField(
+        label="Tại cơ quan", queryset=Agency.objects.active().order_by("code")
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "full_name", "email", "position")

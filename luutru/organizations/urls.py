@@ -13,4 +13,7 @@ urlpatterns = [
     path("phong/<str:code>/", views.fonds_detail, name="fonds-detail"),
     path("phong/<str:code>/sua/", views.fonds_edit, name="fonds-edit"),
     path("phong/<str:code>/dong/", views.fonds_close, name="fonds-close"),
+    path("nguoi-dung/", views.user_list, name="user-list"),
+    path("nguoi-dung/them/", views.user_create, name="user-create"),
+    path("nguoi-dung/<str:username>/", views.user_detail, name="user-detail"),
 ]

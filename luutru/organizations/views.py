@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 
+from luutru.accounts.actions import create_user, set_active
+from luutru.accounts.models import User
 from luutru.audit.models import AuditEvent
 from luutru.lib.forms import run_action
 from luutru.organizations import actions
-from luutru.organizations.forms import AgencyForm, CloseFondsForm, EndAgencyForm, FondsForm
+from luutru.organizations.forms import (
+    AgencyForm,
+    CloseFondsForm,
+    EndAgencyForm,
+    FondsForm,
+    RoleForm,
+    StaffUserForm,
+)
 from luutru.organizations.models import Agency
 from luutru.organizations.services import (
     agencies_in_scope,
@@ -183,3 +194,89 @@ def fonds_close(request: HttpRequest, code: str) -> HttpResponse:
 def _posted(request: HttpRequest) -> QueryDict | None:
     """Bind forms on every POST, even an empty one (``request.POST or None`` would not)."""
     return request.POST if request.method == "POST" else None
+
+
+MANAGE_USERS = "accounts.change_user"
+
+
+@login_required
+@permission_required(MANAGE_USERS, raise_exception=True)
+def user_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    users = User.objects.order_by("username").prefetch_related("memberships__agency")
+    if query:
+        users = users.filter(
+            Q(username__icontains=query) | Q(full_name__icontains=query) | Q(email__icontains=query)
+        )
+    page = Paginator(users, 50).get_page(request.GET.get("trang"))
+    template = "organizations/user_list.html"
+    if request.htmx:  # type: ignore[attr-defined]
+        template += "#users"
+    return render(request, template, {"page": page, "query": query})
+
+
+@login_required
+@permission_required(MANAGE_USERS, raise_exception=True)
+def user_create(request: HttpRequest) -> HttpResponse:
+    form = StaffUserForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def create() -> User:
+            user = create_user(
+                username=data["username"],
+                password=data["password1"],
+                full_name=data["full_name"],
+                email=data["email"],
+                position=data["position"],
+                actor=request.user,
+            )
+            actions.assign_role(user, agency=data["agency"], role=data["role"], actor=request.user)
+            return user
+
+        user = run_action(form, lambda: transaction.atomic()(create)())
+        if user is not None:
+            messages.success(request, f"Đã tạo tài khoản “{user.username}”.")
+            return redirect("organizations:user-detail", username=user.username)
+    return render(request, "organizations/user_form.html", {"form": form})
+
+
+@login_required
+@permission_required(MANAGE_USERS, raise_exception=True)
+def user_detail(request: HttpRequest, username: str) -> HttpResponse:
+    person = get_object_or_404(User, username=username)
+    form = RoleForm(_posted(request))
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            revoke = request.POST["revoke"]
+            membership = get_object_or_404(
+                person.memberships, pk=int(revoke) if revoke.isdigit() else 0
+            )
+            actions.revoke_role(membership, actor=request.user)
+            messages.success(request, "Đã thu hồi vai trò.")
+            return redirect("organizations:user-detail", username=person.username)
+        if "active" in request.POST:
+            if person.pk == request.user.pk:
+                messages.error(request, "Không thể tự khóa tài khoản của chính mình.")
+            else:
+                set_active(person, active=request.POST["active"] == "1", actor=request.user)
+            return redirect("organizations:user-detail", username=person.username)
+        if form.is_valid():
+            actions.assign_role(
+                person,
+                agency=form.cleaned_data["agency"],
+                role=form.cleaned_data["role"],
+                actor=request.user,
+            )
+            messages.success(request, "Đã giao vai trò.")
+            return redirect("organizations:user-detail", username=person.username)
+    return render(
+        request,
+        "organizations/user_detail.html",
+        {
+            "person": person,
+            "memberships": person.memberships.select_related("agency").order_by("agency__code"),
+            "form": form,
+            "events": AuditEvent.objects.for_object("accounts.user", str(person.pk))[:20],
+        },
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from luutru.accounts.models import User
 from luutru.organizations import actions
 from luutru.organizations.models import Agency, EndReason, Fonds
@@ -81,9 +83,12 @@ class AgencyPageTests(BaseTestCase):
     def test_the_tree_is_built_in_a_fixed_number_of_queries(self) -> None:
         for n in range(20):
             actions.create_agency(
-                actor=None, code=f"000.20.{n:02d}.H62", name=f"UBND xã {n}", kind="commune_committee",
+                actor=None,
+                code=f"000.20.{n:02d}.H62",
+                name=f"UBND xã {n}",
+                kind="commune_committee",
                 parent=self.province,
-            )  # fmt: skip
+            )
         self.login(self.archivist)
         with self.assertNumQueries(10):
             self.client.get("/quan-tri/co-quan/")
@@ -99,9 +104,13 @@ class AgencyPageTests(BaseTestCase):
         self.login(self.admin)
         response = self.client.post(
             "/quan-tri/co-quan/them/",
-            {"code": "000.00.12.h62", "name": "Sở Khoa học và Công nghệ", "kind": "department",
-             "parent": self.province.pk},
-        )  # fmt: skip
+            {
+                "code": "000.00.12.h62",
+                "name": "Sở Khoa học và Công nghệ",
+                "kind": "department",
+                "parent": self.province.pk,
+            },
+        )
         self.assertRedirects(response, "/quan-tri/co-quan/000.00.12.H62/")
         self.assertEqual(Agency.objects.get(code="000.00.12.H62").parent, self.province)
         self.assertContains(self.client.get("/quan-tri/co-quan/000.00.12.H62/"), "Thêm cơ quan")
@@ -117,7 +126,12 @@ class AgencyPageTests(BaseTestCase):
         self.assertFalse(Agency.objects.filter(name="Sở lỗi").exists())
 
     def test_ending_an_agency_through_the_form_names_an_ended_successor(self) -> None:
-        actions.end_agency(self.agency_b, on=_day(), reason=EndReason.DISSOLVED, actor=self.admin)
+        actions.end_agency(
+            self.agency_b,
+            on=datetime.date(2025, 7, 1),
+            reason=EndReason.DISSOLVED,
+            actor=self.admin,
+        )
         self.login(self.admin)
         response = self.client.post(
             f"/quan-tri/co-quan/{self.agency_a.code}/ngung-hoat-dong/",
@@ -131,9 +145,13 @@ class AgencyPageTests(BaseTestCase):
         self.login(self.admin)
         response = self.client.post(
             f"/quan-tri/co-quan/{self.agency_a.code}/ngung-hoat-dong/",
-            {"reason": "merged", "on": "2025-07-01", "successors": [self.agency_b.pk],
-             "legal_basis": "Quyết định số 215/QĐ-UBND"},
-        )  # fmt: skip
+            {
+                "reason": "merged",
+                "on": "2025-07-01",
+                "successors": [self.agency_b.pk],
+                "legal_basis": "Quyết định số 215/QĐ-UBND",
+            },
+        )
         self.assertRedirects(response, f"/quan-tri/co-quan/{self.agency_a.code}/")
         detail = self.client.get(f"/quan-tri/co-quan/{self.agency_a.code}/")
         self.assertContains(detail, "Hợp nhất, sáp nhập")
@@ -142,15 +160,22 @@ class AgencyPageTests(BaseTestCase):
 
     def test_the_edit_form_refuses_a_cycle(self) -> None:
         child = actions.create_agency(
-            actor=None, code="000.01.03.H62", name="Phòng Ngân sách", kind="other",
+            actor=None,
+            code="000.01.03.H62",
+            name="Phòng Ngân sách",
+            kind="other",
             parent=self.agency_a,
-        )  # fmt: skip
+        )
         self.login(self.admin)
         response = self.client.post(
             f"/quan-tri/co-quan/{self.agency_a.code}/sua/",
-            {"code": self.agency_a.code, "name": "Sở Tài chính", "kind": "department",
-             "parent": child.pk},
-        )  # fmt: skip
+            {
+                "code": self.agency_a.code,
+                "name": "Sở Tài chính",
+                "kind": "department",
+                "parent": child.pk,
+            },
+        )
         self.assertContains(response, "vòng lặp")
 
 
@@ -159,20 +184,32 @@ class FondsPageTests(BaseTestCase):
         self.login(self.admin)
         response = self.client.post(
             "/quan-tri/phong/them/",
-            {"code": "h62.004", "name": "Phông Sở Xây dựng", "agency": self.agency_b.pk,
-             "languages": "Tiếng Việt", "start_year": 1992},
-        )  # fmt: skip
+            {
+                "code": "h62.004",
+                "name": "Phông Sở Xây dựng",
+                "agency": self.agency_b.pk,
+                "languages": "Tiếng Việt",
+                "start_year": 1992,
+            },
+        )
         self.assertRedirects(response, "/quan-tri/phong/H62.004/")
         response = self.client.post(
             "/quan-tri/phong/H62.004/sua/",
-            {"code": "H62.004", "name": "Phông Sở Xây dựng tỉnh", "agency": self.agency_b.pk,
-             "languages": "Tiếng Việt", "start_year": 1992},
-        )  # fmt: skip
+            {
+                "code": "H62.004",
+                "name": "Phông Sở Xây dựng tỉnh",
+                "agency": self.agency_b.pk,
+                "languages": "Tiếng Việt",
+                "start_year": 1992,
+            },
+        )
         self.assertRedirects(response, "/quan-tri/phong/H62.004/")
         response = self.client.post("/quan-tri/phong/H62.004/dong/", {"end_year": 2025})
         self.assertRedirects(response, "/quan-tri/phong/H62.004/")
         fonds = Fonds.objects.get(code="H62.004")
-        self.assertEqual((fonds.name, fonds.is_open, fonds.end_year), ("Phông Sở Xây dựng tỉnh", False, 2025))
+        self.assertEqual(
+            (fonds.name, fonds.is_open, fonds.end_year), ("Phông Sở Xây dựng tỉnh", False, 2025)
+        )
         self.assertContains(self.client.get("/quan-tri/phong/H62.004/"), "Đóng phông")
 
     def test_closing_a_closed_fonds_shows_a_message(self) -> None:
@@ -180,9 +217,3 @@ class FondsPageTests(BaseTestCase):
         self.login(self.admin)
         response = self.client.post(f"/quan-tri/phong/{self.fonds_a.code}/dong/", {})
         self.assertContains(response, "đã đóng")
-
-
-def _day():  # type: ignore[no-untyped-def]
-    import datetime
-
-    return datetime.date(2025, 7, 1)
