@@ -110,7 +110,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "staff-home"
+LOGIN_REDIRECT_URL = "staff-home"  # readers go to the public site: accounts.views.LoginView
 LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling: five failures from one user name and address lock them out for 15 minutes.

@@ -4,7 +4,7 @@ from django.urls import path, reverse_lazy
 from luutru.accounts import views
 
 urlpatterns = [
-    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-nhap/", views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("doi-mat-khau/", views.PasswordChangeView.as_view(), name="password_change"),
     path(

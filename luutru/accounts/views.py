@@ -6,8 +6,17 @@ from typing import Any
 
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
+from django.shortcuts import resolve_url
 
 from luutru.accounts.actions import record_password_change
+
+
+class LoginView(auth_views.LoginView):
+    def get_default_redirect_url(self) -> str:
+        """Staff land on their dashboard; readers, who have no staff pages, on the public site."""
+        if self.request.user.has_perm("organizations.view_agency"):
+            return super().get_default_redirect_url()
+        return resolve_url("home")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from luutru.test import BaseTestCase
+from luutru.test import PASSWORD, BaseTestCase
 
 # Pages anyone may open, by route.
 PUBLIC = {
@@ -27,7 +27,9 @@ PUBLIC = {
 ANY_USER = {"tai-khoan/doi-mat-khau/", "tai-khoan/doi-mat-khau/xong/"}
 
 
-def routes(patterns: list[URLPattern | URLResolver] | None = None, prefix: str = "") -> Iterator[str]:
+def routes(
+    patterns: list[URLPattern | URLResolver] | None = None, prefix: str = ""
+) -> Iterator[str]:
     for entry in patterns if patterns is not None else get_resolver().url_patterns:
         route = prefix + str(entry.pattern)
         if isinstance(entry, URLResolver):
@@ -58,3 +60,18 @@ class EveryUrlTests(BaseTestCase):
         for route in sorted(set(routes()) - PUBLIC - ANY_USER):
             url = self.url_for(route)
             self.assertEqual(self.client.get(url).status_code, 403, url)
+
+
+class LandingTests(BaseTestCase):
+    def test_staff_land_on_the_dashboard_and_readers_on_the_public_site(self) -> None:
+        for user, landing in ((self.archivist, "/quan-tri/"), (self.reader, "/")):
+            self.login(None)
+            response = self.client.post(
+                "/tai-khoan/dang-nhap/", {"username": user.username, "password": PASSWORD}
+            )
+            self.assertRedirects(response, landing)
+
+    def test_a_refused_page_explains_itself_in_vietnamese(self) -> None:
+        self.login(self.reader)
+        response = self.client.get("/quan-tri/")
+        self.assertContains(response, "Không có quyền truy cập", status_code=403)

@@ -122,7 +122,8 @@ class DemoProvinceTests(TestCase):
         report = verify_chain()
         self.assertTrue(report.ok, report.problem)
         self.assertEqual(report.checked, AuditEvent.objects.count())
-        self.assertGreater(report.checked, self.created // 2)
+        # Every object the seed counts was made by an action that wrote at least one event.
+        self.assertGreaterEqual(report.checked, self.created)
 
     def test_every_staff_user_logs_in_with_the_demo_password_and_sees_their_name(self) -> None:
         for spec in USERS:
