@@ -13,6 +13,9 @@ APT_PACKAGES=(
     gettext             # msgfmt for compilemessages
     fonts-dejavu-core   # Vietnamese-capable fonts for screenshots and generated PDFs
     fonts-noto-core
+    libpango-1.0-0      # WeasyPrint renders the PDF inventories and handover records
+    libpangoft2-1.0-0
+    qpdf                # command-line companion of pikepdf, for operators inspecting PDFs
     ca-certificates
     make
     git
