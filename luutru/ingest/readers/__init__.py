@@ -1,0 +1,1 @@
+"""Readers turn one package form into the common ``PackageContents`` (see ``base``)."""
