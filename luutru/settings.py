@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "luutru.audit",
     "luutru.accounts",
     "luutru.organizations",
+    "luutru.storage",
+    "luutru.records",
+    "luutru.ingest",
     "luutru.demo",
 ]
 
@@ -150,6 +153,9 @@ STORAGES = {
 }
 # Serve straight from the source folders as well, so `runserver` and tests need no collectstatic.
 WHITENOISE_USE_FINDERS = True
+
+# Stored files (content-addressed by SHA-256). S3-compatible storage comes with STORAGE_URL later.
+STORAGE_ROOT = DATA_DIR / "files"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = DATA_DIR / "mail"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RecordsConfig(AppConfig):
+    name = "luutru.records"
+    verbose_name = "Hồ sơ, tài liệu"

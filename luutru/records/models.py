@@ -1,0 +1,249 @@
+"""FilePlan (danh mục hồ sơ), Dossier (hồ sơ), Document (tài liệu) and the TT 05 code lists.
+
+Field names are English (PRODUCT.md glossary); each field's verbose name is the Vietnamese
+element name and its max_length the TT 05/2025 length (data/tt05_elements.csv). Coded fields
+store the code ("01"); labels come from the ``Code`` table, loaded by a migration.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from luutru.organizations.models import Agency, Fonds
+from luutru.storage.models import StoredFile
+
+
+class CodeList(models.TextChoices):
+    RETENTION = "retention", _("Thời hạn lưu trữ")
+    ACCESS_REGIME = "access_regime", _("Chế độ sử dụng")
+    LANGUAGE = "language", _("Ngôn ngữ")
+    RELIABILITY = "reliability", _("Mức độ tin cậy")
+    PHYSICAL_CONDITION = "physical_condition", _("Tình trạng vật lý")
+    BACKUP_STATUS = "backup_status", _("Tình trạng dự phòng")
+    DOCUMENT_TYPE = "document_type", _("Tên loại tài liệu")
+
+
+class Code(models.Model):
+    """One entry of a TT 05 code list ("01" → "Vĩnh viễn"). Data, not code."""
+
+    list = models.CharField(_("danh mục"), max_length=32, choices=CodeList.choices)
+    code = models.CharField(_("mã"), max_length=4)
+    label = models.CharField(_("tên"), max_length=100)
+    extra = models.JSONField(_("thông tin thêm"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("mã danh mục")
+        verbose_name_plural = _("mã danh mục")
+        ordering = ["list", "code"]
+        constraints = [models.UniqueConstraint(fields=["list", "code"], name="code_once_per_list")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}"
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("ngày")
+    MONTH = "month", _("tháng")
+    YEAR = "year", _("năm")
+
+
+class FilePlan(models.Model):
+    """Danh mục hồ sơ: the files an agency plans to open in a year (NĐ 30/2020)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="file_plans")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    title = models.CharField(_("tên danh mục"), max_length=300, blank=True)
+    approved_at = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("danh mục hồ sơ")
+        verbose_name_plural = _("danh mục hồ sơ")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="one_file_plan_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"Danh mục hồ sơ năm {self.year} — {self.agency.name}"
+
+
+class FilePlanEntry(models.Model):
+    """One planned file (hồ sơ dự kiến) of a file plan."""
+
+    plan = models.ForeignKey(FilePlan, on_delete=models.CASCADE, related_name="entries")
+    notation = models.CharField(_("số và ký hiệu hồ sơ"), max_length=20)
+    title = models.CharField(_("tiêu đề hồ sơ"), max_length=1000)
+    retention = models.CharField(_("thời hạn lưu trữ"), max_length=4)
+    responsible = models.CharField(_("người lập hồ sơ"), max_length=150, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ dự kiến")
+        verbose_name_plural = _("hồ sơ dự kiến")
+        ordering = ["plan", "notation"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "notation"], name="entry_once_per_plan")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notation} {self.title}"
+
+
+class DossierQuerySet(models.QuerySet["Dossier"]):
+    def of_agencies(self, agencies: models.QuerySet[Agency]) -> DossierQuerySet:
+        return self.filter(agency__in=agencies)
+
+
+class Dossier(models.Model):
+    """Hồ sơ: TT 05/2025 file-level data (18 elements) plus the NĐ 30/TT 02 parts of its code."""
+
+    code = models.CharField(_("mã hồ sơ"), max_length=100, unique=True)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan lập hồ sơ"), on_delete=models.PROTECT,
+        related_name="dossiers",
+    )  # fmt: skip
+    fonds = models.ForeignKey(
+        Fonds, verbose_name=_("phông"), on_delete=models.PROTECT, related_name="dossiers",
+        null=True, blank=True,
+    )  # fmt: skip
+    plan_entry = models.ForeignKey(
+        FilePlanEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="dossiers"
+    )
+    # NĐ 30/2020 parts of the code: OrganId + FileCatalog (year) + FileNotation
+    year = models.PositiveSmallIntegerField(_("năm hình thành hồ sơ"), null=True, blank=True)
+    notation = models.CharField(_("số và ký hiệu hồ sơ"), max_length=20, blank=True)
+    title = models.CharField(_("tiêu đề hồ sơ"), max_length=1000)
+    retention = models.CharField(_("thời hạn lưu trữ"), max_length=4)
+    access_regime = models.CharField(_("chế độ sử dụng"), max_length=4)
+    languages = models.CharField(_("ngôn ngữ"), max_length=100)
+    start_date = models.DateField(_("thời gian bắt đầu"))
+    start_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    end_date = models.DateField(_("thời gian kết thúc"))
+    end_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    keywords = models.CharField(_("từ khóa"), max_length=100, blank=True)
+    total_docs = models.PositiveIntegerField(_("tổng số tài liệu trong hồ sơ"))
+    sheet_count = models.PositiveIntegerField(_("số lượng tờ"), null=True, blank=True)
+    page_count = models.PositiveIntegerField(_("số lượng trang"))
+    physical_condition = models.CharField(_("tình trạng vật lý"), max_length=4, blank=True)
+    info_mark = models.CharField(_("ký hiệu thông tin"), max_length=30, blank=True)
+    reliability = models.CharField(_("mức độ tin cậy"), max_length=4, blank=True)
+    paper_code = models.CharField(_("mã hồ sơ gốc giấy"), max_length=100, blank=True)
+    backup_regime = models.BooleanField(_("chế độ dự phòng"), default=False)
+    backup_status = models.CharField(_("tình trạng dự phòng"), max_length=4, blank=True)
+    description = models.CharField(_("ghi chú"), max_length=2000, blank=True)
+    creator = models.CharField(_("người lập hồ sơ"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="dossier_dates_in_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.title}"
+
+
+class DocumentQuerySet(models.QuerySet["Document"]):
+    def unfiled(self) -> DocumentQuerySet:
+        return self.filter(dossier__isnull=True)
+
+
+class Document(models.Model):
+    """Tài liệu: TT 05/2025 document-level data (21 elements), filed in a dossier or not yet."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="documents", null=True, blank=True
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan nộp"), on_delete=models.PROTECT, related_name="documents"
+    )
+    ordinal = models.PositiveIntegerField(_("số thứ tự trong hồ sơ"), null=True, blank=True)
+    identifier = models.CharField(_("mã định danh tài liệu"), max_length=100, blank=True)
+    archival_code = models.CharField(_("mã lưu trữ tài liệu"), max_length=100, blank=True)
+    retention = models.CharField(_("thời hạn lưu trữ"), max_length=4)
+    doc_type = models.CharField(_("tên loại tài liệu"), max_length=4)
+    number = models.CharField(_("số của tài liệu"), max_length=11, blank=True)
+    notation = models.CharField(_("ký hiệu của tài liệu"), max_length=30, blank=True)
+    issued_date = models.DateField(_("ngày, tháng, năm tài liệu"))
+    issuer = models.CharField(_("tên cơ quan, tổ chức, cá nhân ban hành"), max_length=200)
+    summary = models.CharField(_("trích yếu nội dung"), max_length=500)
+    languages = models.CharField(_("ngôn ngữ"), max_length=100)
+    page_count = models.PositiveIntegerField(_("số lượng trang"))
+    info_mark = models.CharField(_("ký hiệu thông tin"), max_length=30, blank=True)
+    keywords = models.CharField(_("từ khóa"), max_length=100, blank=True)
+    access_regime = models.CharField(_("chế độ sử dụng"), max_length=4)
+    reliability = models.CharField(_("mức độ tin cậy"), max_length=4, blank=True)
+    autograph = models.CharField(_("bút tích"), max_length=2000, blank=True)
+    physical_condition = models.CharField(_("tình trạng vật lý"), max_length=4, blank=True)
+    backup_regime = models.BooleanField(_("chế độ dự phòng"), default=False)
+    backup_status = models.CharField(_("tình trạng dự phòng"), max_length=4, blank=True)
+    process = models.BooleanField(_("có quy trình xử lý"), default=False)
+    description = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    # From edXML messages: who signed, and the organisations it went between.
+    signer = models.CharField(_("người ký"), max_length=100, blank=True)
+    signer_position = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tài liệu")
+        verbose_name_plural = _("tài liệu")
+        ordering = ["dossier_id", "ordinal", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["archival_code"], condition=~Q(archival_code=""),
+                name="archival_code_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["identifier"], condition=~Q(identifier=""), name="identifier_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["dossier", "ordinal"], name="ordinal_once_per_dossier"
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.archival_code or self.identifier or self.summary[:60]
+
+
+class FileRole(models.TextChoices):
+    ORIGINAL = "original", _("Bản gốc")
+    DERIVATIVE = "derivative", _("Bản dẫn xuất")
+    PROCESS_TRAIL = "process_trail", _("Quy trình xử lý")
+
+
+class DocumentFile(models.Model):
+    """A stored file of a document, with what was found when it was checked."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="files")
+    stored = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=16, choices=FileRole.choices, default=FileRole.ORIGINAL)
+    name = models.CharField(_("tên tệp"), max_length=255)
+    page_count = models.PositiveIntegerField(_("số trang"), null=True, blank=True)
+    pdfa = models.CharField(_("PDF/A"), max_length=10, blank=True)
+    has_text = models.BooleanField(_("có lớp chữ"), null=True)
+    # pyHanko's findings, kept as evidence: signer, time, intact, valid, trusted, summary.
+    signatures = models.JSONField(_("chữ ký số"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp của tài liệu")
+        verbose_name_plural = _("tệp của tài liệu")
+        ordering = ["document", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

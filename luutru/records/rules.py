@@ -1,0 +1,192 @@
+"""Validation of TT 05/2025 values, the same for every package form.
+
+``clean_values`` checks one record's values against the element table and returns the model
+field values plus the problems found, each naming the element as the package spelt it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from luutru.records import codes
+from luutru.records.elements import Element, elements
+
+FILE_CODE_RE = re.compile(
+    r"^(?P<prefix>[A-Z0-9][A-Z0-9.\-]*?)\.(?P<year>\d{4})\.(?P<notation>[^\s.][^\s]{0,19})$"
+)
+ARCHIVAL_ORDINAL_RE = re.compile(r"^(?P<file>.+)\.(?P<ordinal>\d{7})$")
+DATE_FORMATS = (
+    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), "day"),
+    (re.compile(r"^(\d{1,2})/(\d{4})$"), "month"),
+    (re.compile(r"^(\d{4})$"), "year"),
+    (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"), "iso"),
+)
+DATE_ELEMENTS = {"start_date": "startDate", "end_date": "endDate", "issued_date": "issuedDate"}
+TRUE_VALUES = {"1", "có", "co", "true", "x"}
+FALSE_VALUES = {"0", "không", "khong", "false", ""}
+
+
+@dataclass(frozen=True)
+class Issue:
+    code: str
+    element: str
+    message: str
+
+
+@dataclass
+class Cleaned:
+    fields: dict[str, Any] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+    def add(self, code: str, element: str, message: str) -> None:
+        self.issues.append(Issue(code, element, message))
+
+
+def parse_date(text: str) -> tuple[datetime.date, str] | None:
+    """DD/MM/YYYY, MM/YYYY, YYYY (as TT 05 allows) or ISO; the date and its precision."""
+    for pattern, precision in DATE_FORMATS:
+        match = pattern.match(text.strip())
+        if not match:
+            continue
+        parts = [int(p) for p in match.groups()]
+        try:
+            if precision == "day":
+                return datetime.date(parts[2], parts[1], parts[0]), "day"
+            if precision == "month":
+                return datetime.date(parts[1], parts[0], 1), "month"
+            if precision == "year":
+                return datetime.date(parts[0], 1, 1), "year"
+            return datetime.date(parts[0], parts[1], parts[2]), "day"
+        except ValueError:
+            return None
+    return None
+
+
+def clean_values(level: str, values: dict[str, str], label: Callable[[str], str]) -> Cleaned:
+    """Check every element of a dossier or document; ``label`` names fields as the package does."""
+    result = Cleaned()
+    specs = elements(level)
+    for name, spec in specs.items():
+        raw = (values.get(name) or "").strip()
+        if not raw:
+            if spec.required:
+                result.add("missing_field", name, f"Thiếu “{label(name)}” ({spec.label}).")
+            continue
+        if (
+            spec.max_length
+            and spec.kind not in {"number", "boolean", "date"}
+            and len(raw) > spec.max_length
+        ):
+            result.add(
+                "too_long",
+                name,
+                f"“{label(name)}” dài {len(raw)} ký tự, vượt quá {spec.max_length} ký tự cho phép.",
+            )
+            continue
+        _clean_one(spec, raw, label(name), result)
+    _check_together(level, result, label)
+    return result
+
+
+def _clean_one(spec: Element, raw: str, shown: str, result: Cleaned) -> None:
+    target = spec.field or spec.name
+    if spec.kind == "code":
+        code = codes.to_code(spec.code_list or "", raw)
+        if code is None:
+            result.add("bad_code", spec.name, _bad_code_message(spec, raw, shown))
+        else:
+            result.fields[target] = code
+    elif spec.kind == "codes":
+        found = []
+        for part in re.split(r"[,;]\s*", raw):
+            code = codes.to_code(spec.code_list or "", part)
+            if code is None:
+                result.add("bad_code", spec.name, _bad_code_message(spec, part, shown))
+                return
+            found.append(code)
+        result.fields[target] = ",".join(found)
+    elif spec.kind == "date":
+        parsed = parse_date(raw)
+        if parsed is None:
+            result.add(
+                "bad_date", spec.name,
+                f"“{shown}” = “{raw}” không phải ngày hợp lệ (dạng NN/TT/NNNN).",
+            )  # fmt: skip
+        else:
+            result.fields[target] = parsed[0]
+            result.fields[f"{target}__precision"] = parsed[1]
+    elif spec.kind == "number":
+        if not raw.isdigit():
+            result.add("bad_value", spec.name, f"“{shown}” = “{raw}” phải là số nguyên không âm.")
+        elif spec.max_length and len(raw) > spec.max_length:
+            result.add("too_long", spec.name, f"“{shown}” vượt quá {spec.max_length} chữ số.")
+        else:
+            result.fields[target] = int(raw)
+    elif spec.kind == "boolean":
+        folded = raw.lower()
+        if folded in TRUE_VALUES:
+            result.fields[target] = True
+        elif folded in FALSE_VALUES:
+            result.fields[target] = False
+        else:
+            result.add(
+                "bad_value", spec.name, f"“{shown}” = “{raw}” phải là 1 (có) hoặc 0 (không)."
+            )
+    elif spec.kind == "identifier":
+        if not re.fullmatch(r"[A-Za-z0-9.\-/_]+", raw):
+            result.add(
+                "bad_code", spec.name,
+                f"“{shown}” = “{raw}” chứa ký tự không được phép trong mã (chỉ chữ, số, . - / _).",
+            )  # fmt: skip
+        else:
+            result.fields[target] = raw
+    else:
+        result.fields[target] = raw
+
+
+def _bad_code_message(spec: Element, raw: str, shown: str) -> str:
+    allowed = ", ".join(
+        f"{c} {lbl}" for c, (lbl, _x) in list(codes.entries(spec.code_list or "").items())[:12]
+    )
+    return f"“{shown}” = “{raw}” không có trong danh mục {spec.label.lower()} ({allowed})."
+
+
+def _check_together(level: str, result: Cleaned, label: Callable[[str], str]) -> None:
+    f = result.fields
+    if level == "dossier":
+        start, end = f.get("start_date"), f.get("end_date")
+        if start and end and end < start:
+            result.add(
+                "bad_date",
+                "endDate",
+                f"“{label('endDate')}” ({end:%d/%m/%Y}) trước "
+                f"“{label('startDate')}” ({start:%d/%m/%Y}).",
+            )
+        if f.get("reliability") == "02" and not f.get("paper_code"):
+            result.add(
+                "missing_field",
+                "paperFileCode",
+                f"Hồ sơ số hóa phải có “{label('paperFileCode')}”.",
+            )
+        if f.get("backup_regime") and not f.get("backup_status"):
+            result.add(
+                "missing_field", "riskRecoveryStatus",
+                f"Có chế độ dự phòng thì phải có “{label('riskRecoveryStatus')}”.",
+            )  # fmt: skip
+    today = timezone.localdate()
+    for name in ("start_date", "end_date", "issued_date"):
+        value = f.get(name)
+        if value and value > today:
+            element = {
+                "start_date": "startDate",
+                "end_date": "endDate",
+                "issued_date": "issuedDate",
+            }[name]
+            result.add("bad_date", element, f"“{label(element)}” ({value:%d/%m/%Y}) ở tương lai.")

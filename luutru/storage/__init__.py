@@ -1,0 +1,1 @@
+"""Lưu giữ tệp tin: content-addressed file storage (SHA-256) behind a backend interface."""

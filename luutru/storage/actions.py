@@ -1,0 +1,33 @@
+"""Writing files into storage and registering them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from luutru.storage.models import StoredFile
+from luutru.storage.services import backend
+
+
+def put_file(path: Path, *, expected_sha256: str | None = None) -> tuple[str, int]:
+    """Stream a file into storage (idempotent: the same content is stored once)."""
+    with path.open("rb") as source:
+        result = backend().put(source, expected_sha256=expected_sha256)
+    return result.sha256, result.size
+
+
+def register(sha256: str, size: int, *, mime: str = "", puid: str = "", name: str = "") -> StoredFile:
+    """The row for stored content, created on first use. Call inside the ingest transaction."""
+    stored, _created = StoredFile.objects.get_or_create(
+        sha256=sha256, defaults={"size": size, "mime": mime, "puid": puid, "format_name": name}
+    )
+    return stored
+
+
+def discard_unregistered(digests: list[str]) -> int:
+    """Remove blobs that no StoredFile names: what an abandoned ingest wrote. Returns the count."""
+    known = set(StoredFile.objects.filter(sha256__in=digests).values_list("sha256", flat=True))
+    removed = 0
+    for sha256 in set(digests) - known:
+        backend().remove(sha256)
+        removed += 1
+    return removed

@@ -1,0 +1,123 @@
+"""Storage backends. Files are named by their SHA-256, written once, verified by reading back.
+
+Only the local-disk backend exists now; an S3-compatible one will implement the same protocol.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+CHUNK = 1024 * 1024  # 1 MiB: large enough for hashlib to release the GIL, small enough to stream
+
+
+class StorageError(Exception):
+    """A write that could not be completed or verified; the message is Vietnamese."""
+
+
+@dataclass(frozen=True)
+class PutResult:
+    sha256: str
+    size: int
+    created: bool  # False when identical content was already stored
+
+
+class StorageBackend(Protocol):
+    def put(self, source: BinaryIO, *, expected_sha256: str | None = None) -> PutResult: ...
+
+    def open(self, sha256: str) -> BinaryIO: ...
+
+    def exists(self, sha256: str) -> bool: ...
+
+    def digest(self, sha256: str) -> str: ...
+
+    def remove(self, sha256: str) -> None: ...
+
+
+def sha256_of(stream: BinaryIO) -> tuple[str, int]:
+    """Digest and length of a stream, read in chunks."""
+    hasher, size = hashlib.sha256(), 0
+    while chunk := stream.read(CHUNK):
+        hasher.update(chunk)
+        size += len(chunk)
+    return hasher.hexdigest(), size
+
+
+class LocalDiskBackend:
+    """Files under ``root/ab/cd/<sha256>``, read-only once written."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.incoming = root / ".incoming"
+
+    def path(self, sha256: str) -> Path:
+        if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+            raise StorageError(f"Mã SHA-256 không hợp lệ: {sha256!r}.")
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def put(self, source: BinaryIO, *, expected_sha256: str | None = None) -> PutResult:
+        """Stream ``source`` in, then verify the stored bytes by reading them back.
+
+        Cost: one read of the source, one write, one read-back, each hashed in chunks.
+        """
+        self.incoming.mkdir(parents=True, exist_ok=True)
+        temp = self.incoming / uuid.uuid4().hex
+        hasher, size = hashlib.sha256(), 0
+        try:
+            with temp.open("wb") as out:
+                while chunk := source.read(CHUNK):
+                    hasher.update(chunk)
+                    out.write(chunk)
+                    size += len(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            sha256 = hasher.hexdigest()
+            if expected_sha256 is not None and sha256 != expected_sha256.lower():
+                raise StorageError(
+                    f"Mã SHA-256 của tệp ({sha256}) khác mã đã khai ({expected_sha256})."
+                )
+            final = self.path(sha256)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(temp, final)  # fails if present: stored files are never overwritten
+                created = True
+            except FileExistsError:
+                created = False
+            stored_sha, stored_size = self._read_back(final)
+            if (stored_sha, stored_size) != (sha256, size):
+                if created:
+                    final.unlink()
+                raise StorageError(
+                    f"Tệp {sha256} đọc lại không khớp với dữ liệu đã ghi "
+                    f"(đọc lại: {stored_sha}, {stored_size} byte)."
+                )
+            if created:
+                final.chmod(0o444)
+            return PutResult(sha256, size, created)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+
+    def _read_back(self, path: Path) -> tuple[str, int]:
+        with path.open("rb") as stored:
+            return sha256_of(stored)
+
+    def open(self, sha256: str) -> BinaryIO:
+        return self.path(sha256).open("rb")
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+    def digest(self, sha256: str) -> str:
+        """Re-hash the stored bytes (for fixity checks)."""
+        return self._read_back(self.path(sha256))[0]
+
+    def remove(self, sha256: str) -> None:
+        """Delete a blob; only for blobs no StoredFile row names (an interrupted ingest)."""
+        with contextlib.suppress(FileNotFoundError):
+            self.path(sha256).unlink()
