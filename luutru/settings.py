@@ -6,6 +6,7 @@ Embedded defaults (SQLite in WAL mode and files under ``LUUTRU_DATA_DIR``) need 
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "luutru.audit",
     "luutru.accounts",
     "luutru.organizations",
@@ -156,6 +159,19 @@ WHITENOISE_USE_FINDERS = True
 
 # Stored files (content-addressed by SHA-256). S3-compatible storage comes with STORAGE_URL later.
 STORAGE_ROOT = DATA_DIR / "files"
+
+# Background work: the database-backed queue; `luutru db_worker` runs it (one per core).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Ingest: where packages are unpacked while checked, the limits that refuse archive bombs and
+# oversize packages, and the certificate authorities whose PDF signatures are trusted.
+INGEST_WORK_DIR = DATA_DIR / "work"
+INGEST_UPLOAD_DIR = DATA_DIR / "incoming"
+INGEST_MAX_BYTES = env_int("INGEST_MAX_GB", 50, minimum=1) * 1024**3
+INGEST_MAX_FILES = env_int("INGEST_MAX_FILES", 500_000, minimum=1)
+INGEST_MAX_RATIO = float(env_int("INGEST_MAX_RATIO", 200, minimum=2))
+INGEST_WORKERS = env_int("INGEST_WORKERS", min(4, os.cpu_count() or 1), minimum=1)
+TRUST_ROOTS_DIR = Path(env_str("TRUST_ROOTS_DIR", str(DATA_DIR / "trust")))
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = DATA_DIR / "mail"

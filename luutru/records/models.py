@@ -78,6 +78,12 @@ class FilePlanEntry(models.Model):
     title = models.CharField(_("tiêu đề hồ sơ"), max_length=1000)
     retention = models.CharField(_("thời hạn lưu trữ"), max_length=4)
     responsible = models.CharField(_("người lập hồ sơ"), max_length=150, blank=True)
+    closed_on = models.DateField(
+        _("ngày kết thúc công việc"),
+        null=True,
+        blank=True,
+        help_text=_("Hồ sơ phải nộp lưu trong 01 năm kể từ ngày này (NĐ 30/2020)."),
+    )
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
 
     class Meta:

@@ -1,0 +1,77 @@
+"""`luutru ingest PATH --agency CODE [--dry-run] [--json]`: validate and ingest one package."""
+
+from __future__ import annotations
+
+import json
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from luutru.ingest.actions import ingest, receive_package, report
+from luutru.ingest.models import Transfer
+from luutru.organizations.models import Agency
+from luutru.organizations.validators import normalize_code
+
+
+class Command(BaseCommand):
+    help = "Kiểm tra và tiếp nhận một gói nộp lưu (thư mục hoặc tệp .zip)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("path", nargs="?", help="thư mục hoặc tệp .zip của gói")
+        parser.add_argument("--agency", help="mã định danh của cơ quan nộp lưu")
+        parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không lưu")
+        parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+        parser.add_argument("--resume", metavar="TRANSFER", help="chạy tiếp một lần nộp bị dừng")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["resume"]:
+            transfer = Transfer.objects.filter(pk=options["resume"]).first()
+            if transfer is None:
+                raise CommandError(f"Không có lần nộp lưu {options['resume']}.")
+        else:
+            transfer = self._receive(options)
+        transfer = ingest(transfer)
+        outcome = report(transfer)
+        if options["json"]:
+            self.stdout.write(json.dumps(outcome, ensure_ascii=False, indent=1))
+        else:
+            self._print(transfer, outcome)
+        if not transfer.accepted:
+            raise SystemExit(1)
+
+    def _receive(self, options: dict[str, Any]) -> Transfer:
+        if not options["path"] or not options["agency"]:
+            raise CommandError("Cần đường dẫn gói và --agency MÃ_CƠ_QUAN.")
+        path = Path(options["path"])
+        if not path.exists():
+            raise CommandError(f"Không tìm thấy gói “{path}”.")
+        code = normalize_code(options["agency"])
+        agency = Agency.objects.filter(code=code).first()
+        if agency is None:
+            raise CommandError(
+                f"Chưa có cơ quan mã {code}. Hãy đăng ký trước: luutru agency add {code} TÊN"
+            )
+        return receive_package(path, agency=agency, actor=None, dry_run=options["dry_run"])
+
+    def _print(self, transfer: Transfer, outcome: dict[str, Any]) -> None:
+        if transfer.accepted:
+            verb = "Gói hợp lệ (kiểm tra thử)" if transfer.dry_run else "Đã tiếp nhận gói"
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{verb}: {outcome['dossiers']} hồ sơ, {outcome['documents']} tài liệu, "
+                    f"{outcome['files']} tệp."
+                )
+            )
+        else:
+            self.stderr.write(f"Gói bị từ chối: {len(outcome['errors'])} lỗi.")
+        for kind, items in (("Lỗi", outcome["errors"]), ("Cảnh báo", outcome["warnings"])):
+            for item in items:
+                where = ", ".join(
+                    str(p)
+                    for p in (item.get("file"), item.get("row") and f"dòng {item['row']}",
+                              item.get("field"))
+                    if p
+                )  # fmt: skip
+                self.stdout.write(f"  {kind} [{item['code']}] {where}: {item['message']}")

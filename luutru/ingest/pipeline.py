@@ -1,0 +1,689 @@
+"""The ingest pipeline: ordered, typed steps over one transfer.
+
+    unpack → read → validate → checksums → formats → pdfs → signatures → store → create records
+
+The first seven only look; if any of them found an error the transfer is rejected and nothing
+has been written but its report. ``store`` writes blobs (content-addressed, so writing twice is
+harmless) and ``create_records`` makes every row in one transaction, so records appear all at
+once or not at all. A crash anywhere leaves the transfer in the database; running it again
+(``resume``) repeats the looking steps, finds its blobs already stored and finishes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import shutil
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from luutru.audit.actions import record
+from luutru.ingest.models import Transfer, TransferState
+from luutru.ingest.readers import bagit_bag, edxml, spreadsheet, tt05_sip
+from luutru.ingest.readers.base import (
+    DocumentRecord,
+    DossierRecord,
+    FileRef,
+    PackageContents,
+    Problem,
+    Reader,
+    Source,
+)
+from luutru.lib import archives, formats, pdf, signatures
+from luutru.lib.vietnamese import nfc
+from luutru.records.models import Document, DocumentFile, Dossier, FileRole
+from luutru.records.rules import ARCHIVAL_ORDINAL_RE, FILE_CODE_RE, Cleaned, clean_values
+from luutru.records.signals import records_ingested
+from luutru.storage.actions import put_file, register
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+CHUNK = 1024 * 1024
+# The forms, in the order they are tried (a BagIt bag is unwrapped before any of them).
+READERS: list[Reader] = [
+    tt05_sip.Tt05SipReader(),
+    spreadsheet.SpreadsheetReader(),
+    edxml.EdxmlReader(),
+]
+PDF_PUIDS = {"fmt/14", "fmt/15", "fmt/16", "fmt/17", "fmt/18", "fmt/19", "fmt/20", "fmt/276",
+             "fmt/95", "fmt/354", "fmt/476", "fmt/477", "fmt/478", "fmt/479", "fmt/480",
+             "fmt/481", "fmt/1451"}  # fmt: skip
+
+
+@dataclass
+class FileFacts:
+    """What the checks found about one content file."""
+
+    ref: FileRef
+    path: Path
+    sha256: str = ""
+    size: int = 0
+    format: formats.FormatInfo | None = None
+    pdf: pdf.PdfReport | None = None
+    signatures: list[signatures.SignatureReport] = field(default_factory=list)
+
+    @property
+    def is_pdf(self) -> bool:
+        info = self.format
+        if info is not None and (info.mime == "application/pdf" or info.puid in PDF_PUIDS):
+            return True
+        return self.path.suffix.lower() == ".pdf"
+
+
+@dataclass
+class Run:
+    """The state of one pass of the pipeline over a transfer."""
+
+    transfer: Transfer
+    work: Path
+    root: Path | None = None
+    contents: PackageContents | None = None
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    facts: dict[str, FileFacts] = field(default_factory=dict)
+    dossiers: list[tuple[DossierRecord, Cleaned]] = field(default_factory=list)
+    documents: list[tuple[DocumentRecord, Cleaned]] = field(default_factory=list)
+    bagged: bool = False
+
+    @property
+    def scratch(self) -> Path:
+        return self.work / "scratch"
+
+    def error(self, code: str, message: str, source: Source | None = None, **where: Any) -> None:
+        self.errors.append(_problem(code, message, source, **where))
+
+    def warn(self, code: str, message: str, source: Source | None = None, **where: Any) -> None:
+        self.warnings.append(_problem(code, message, source, **where))
+
+
+def _problem(code: str, message: str, source: Source | None, **where: Any) -> Problem:
+    return Problem(
+        code=code,
+        message=message,
+        file=where.get("file") or (source.file if source else ""),
+        row=where.get("row", source.row if source else None),
+        field=where.get("field"),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The steps
+
+
+def unpack(run: Run) -> None:
+    """Unzip into the work folder, refusing bombs, escapes and links before extracting."""
+    source = Path(run.transfer.package_path)
+    if not source.exists():
+        run.error("missing_file", f"Không tìm thấy gói “{source}”.", file=source.name)
+        return
+    if source.is_file():
+        if not zipfile.is_zipfile(source):
+            run.error(
+                "unsafe_archive",
+                "Gói phải là một thư mục hoặc một tệp .zip.",
+                file=source.name,
+            )
+            return
+        target = run.work / "package"
+        try:
+            archives.safe_extract_zip(
+                source,
+                target,
+                max_total_bytes=settings.INGEST_MAX_BYTES,
+                max_files=settings.INGEST_MAX_FILES,
+                max_ratio=settings.INGEST_MAX_RATIO,
+            )
+        except archives.UnsafeArchive as exc:
+            run.error("unsafe_archive", str(exc), file=source.name)
+            return
+        root = target
+    else:
+        root = source
+        for problem in archives.check_tree(root):
+            run.error("unsafe_archive", problem, file=source.name)
+        if run.errors:
+            return
+    # A zip of one folder: the package is that folder.
+    children = [p for p in root.iterdir() if not p.name.startswith((".", "__MACOSX"))]
+    if len(children) == 1 and children[0].is_dir() and not _is_package_root(root):
+        root = children[0]
+    if bagit_bag.is_bag(root):
+        bag_problems = bagit_bag.verify_bag(root)
+        run.errors.extend(bag_problems)
+        if bag_problems:
+            return
+        root, run.bagged = root / "data", True
+    run.root = root
+
+
+def _is_package_root(path: Path) -> bool:
+    return (path / "bagit.txt").exists() or any(r.detect(path) for r in READERS)
+
+
+def read(run: Run) -> None:
+    """Find the package's form and read its records into the common shape."""
+    assert run.root is not None
+    run.scratch.mkdir(parents=True, exist_ok=True)
+    reader = next((r for r in READERS if r.detect(run.root)), None)
+    if reader is None:
+        run.error(
+            "empty_package",
+            "Không nhận ra dạng gói: cần ho_so/tai_lieu (Excel hoặc CSV), gói SIP theo "
+            "TT 05/2025 (METS.xml) hoặc thông điệp edXML.",
+            file=run.root.name,
+        )
+        return
+    contents = reader.read(run.root, run.scratch)
+    if run.bagged:
+        contents.form += "+bagit"
+    run.contents = contents
+    run.errors.extend(contents.problems)
+    run.warnings.extend(contents.warnings)
+    if not contents.dossiers and not contents.documents:
+        run.error("empty_package", "Gói không có hồ sơ hay tài liệu nào.", file=run.root.name)
+
+
+def validate(run: Run) -> None:
+    """Check every value against TT 05/2025, then the records against each other and the archive."""
+    assert run.contents is not None
+    form = run.contents.form
+    by_code: dict[str, tuple[DossierRecord, Cleaned]] = {}
+    for dossier in run.contents.dossiers:
+        cleaned = clean_values("dossier", dossier.values, dossier.source.label)
+        _report(run, cleaned, dossier.source)
+        run.dossiers.append((dossier, cleaned))
+        code = cleaned.fields.get("code")
+        if code:
+            if code in by_code:
+                run.error(
+                    "duplicate",
+                    f"Mã hồ sơ “{code}” xuất hiện hai lần trong gói.",
+                    dossier.source,
+                    field=dossier.source.label("fileCode"),
+                )
+            by_code[code] = (dossier, cleaned)
+    existing = set(Dossier.objects.filter(code__in=by_code).values_list("code", flat=True))
+    for code in sorted(existing):
+        dossier, _cleaned = by_code[code]
+        run.error(
+            "duplicate",
+            f"Hồ sơ “{code}” đã có trong kho lưu trữ.",
+            dossier.source,
+            field=dossier.source.label("fileCode"),
+        )
+
+    ordinals: Counter[tuple[str, int]] = Counter()
+    for document in run.contents.documents:
+        values = dict(document.values)
+        parent = by_code.get(values.get("fileCode", "").strip())
+        if parent is not None:
+            for inherited in ("maintenance", "mode", "language"):
+                if not values.get(inherited):
+                    values[inherited] = parent[0].values.get(inherited, "")
+        elif form.startswith("edxml"):
+            values.setdefault("language", "01")
+        cleaned = clean_values("document", values, document.source.label)
+        _report(run, cleaned, document.source)
+        _check_document_codes(run, document, cleaned, parent, form)
+        fields = cleaned.fields
+        if parent is not None and fields.get("ordinal") is not None:
+            ordinals[(parent[1].fields.get("code", ""), fields["ordinal"])] += 1
+        run.documents.append((document, cleaned))
+        if not document.files:
+            run.error(
+                "missing_field",
+                "Tài liệu không có tệp tin nào.",
+                document.source,
+                field=document.source.label("path") if "path" in document.source.labels
+                else "Tệp tin",
+            )  # fmt: skip
+    for (code, ordinal), count in ordinals.items():
+        if count > 1:
+            run.error("duplicate", f"Số thứ tự {ordinal} lặp lại {count} lần trong hồ sơ {code}.")
+    _check_document_uniqueness(run)
+    _check_totals(run)
+    _check_files_listed(run)
+
+
+def _report(run: Run, cleaned: Cleaned, source: Source) -> None:
+    for issue in cleaned.issues:
+        run.error(issue.code, issue.message, source, field=source.label(issue.element))
+    for issue in cleaned.warnings:
+        run.warn(issue.code, issue.message, source, field=source.label(issue.element))
+
+
+def _check_document_codes(
+    run: Run,
+    document: DocumentRecord,
+    cleaned: Cleaned,
+    parent: tuple[DossierRecord, Cleaned] | None,
+    form: str,
+) -> None:
+    fields, source = cleaned.fields, document.source
+    file_code = document.values.get("fileCode", "").strip()
+    if not file_code:
+        if not form.startswith("edxml"):
+            run.error(
+                "missing_field", "Tài liệu không gắn với hồ sơ nào.", source,
+                field=source.label("fileCode"),
+            )  # fmt: skip
+        return
+    if parent is None:
+        run.error(
+            "bad_code",
+            f"Mã hồ sơ “{file_code}” của tài liệu không có trong danh sách hồ sơ của gói.",
+            source,
+            field=source.label("fileCode"),
+        )
+        return
+    archival = fields.get("archival_code")
+    ordinal = fields.get("ordinal")
+    if archival:
+        match = ARCHIVAL_ORDINAL_RE.match(archival)
+        if not match or match["file"] != file_code:
+            run.error(
+                "bad_code",
+                f"Mã lưu trữ “{archival}” phải là mã hồ sơ “{file_code}” thêm dấu chấm và "
+                "7 chữ số thứ tự.",
+                source,
+                field=source.label("docCode"),
+            )
+        elif ordinal is None:
+            fields["ordinal"] = int(match["ordinal"])
+        elif int(match["ordinal"]) != ordinal:
+            run.error(
+                "bad_code",
+                f"Mã lưu trữ “{archival}” không khớp số thứ tự {ordinal}.",
+                source,
+                field=source.label("docCode"),
+            )
+    elif ordinal is not None:
+        fields["archival_code"] = f"{file_code}.{ordinal:07d}"
+    else:
+        run.error(
+            "missing_field", "Thiếu số thứ tự của tài liệu trong hồ sơ.", source,
+            field=source.label("docOrdinal"),
+        )  # fmt: skip
+
+
+def _check_document_uniqueness(run: Run) -> None:
+    for field_name, element, label in (
+        ("archival_code", "docCode", "Mã lưu trữ tài liệu"),
+        ("identifier", "docId", "Mã định danh tài liệu"),
+    ):
+        seen: dict[str, DocumentRecord] = {}
+        for document, cleaned in run.documents:
+            value = cleaned.fields.get(field_name)
+            if not value:
+                continue
+            if value in seen:
+                run.error(
+                    "duplicate", f"{label} “{value}” xuất hiện hai lần trong gói.",
+                    document.source, field=document.source.label(element),
+                )  # fmt: skip
+            seen[value] = document
+        taken = Document.objects.filter(**{f"{field_name}__in": list(seen)})
+        for value in sorted(taken.values_list(field_name, flat=True)):
+            document = seen[value]
+            run.error(
+                "duplicate", f"{label} “{value}” đã có trong kho lưu trữ.",
+                document.source, field=document.source.label(element),
+            )  # fmt: skip
+
+
+def _check_totals(run: Run) -> None:
+    counts = Counter(d.values.get("fileCode", "").strip() for d, _c in run.documents)
+    for dossier, cleaned in run.dossiers:
+        declared = cleaned.fields.get("total_docs")
+        code = cleaned.fields.get("code", "")
+        if declared is not None and code and declared != counts.get(code, 0):
+            run.warn(
+                "count_mismatch",
+                f"Hồ sơ khai {declared} tài liệu nhưng gói có {counts.get(code, 0)}.",
+                dossier.source,
+                field=dossier.source.label("totalDoc"),
+            )
+
+
+def _check_files_listed(run: Run) -> None:
+    """Every referenced file exists inside the package, and every payload file is referenced."""
+    assert run.contents is not None and run.root is not None
+    payload = {nfc(p) for p in run.contents.payload}
+    referenced: set[str] = set()
+    for document, _cleaned in run.documents:
+        for ref in document.files:
+            where = ref.source or document.source
+            path = nfc(ref.path)
+            if PurePosixPath(path).is_absolute() or ".." in PurePosixPath(path).parts:
+                run.error(
+                    "unsafe_archive", f"Đường dẫn “{ref.path}” trỏ ra ngoài gói.", where,
+                    field=ref.path_field,
+                )  # fmt: skip
+                continue
+            referenced.add(path)
+            on_disk = ref.on_disk(run.root)
+            if path not in payload and not on_disk.is_file():
+                run.error(
+                    "missing_file", f"Không có tệp “{ref.path}” trong gói.", where,
+                    field=ref.path_field,
+                )  # fmt: skip
+                continue
+            run.facts.setdefault(path, FileFacts(ref=ref, path=on_disk))
+    for path in sorted(payload - referenced):
+        run.error("unlisted_file", f"Tệp “{path}” có trong gói nhưng không tài liệu nào nêu.",
+                  file=path)  # fmt: skip
+
+
+def checksums(run: Run) -> None:
+    """Hash every content file once (chunked, in parallel) and compare with declared digests."""
+    for facts in _parallel(_hash, run.facts.values()):
+        ref = facts.ref
+        if ref.sha256 and ref.sha256.lower() != facts.sha256:
+            run.error(
+                "checksum_mismatch",
+                f"Mã SHA-256 của tệp “{ref.path}” không khớp: khai {ref.sha256}, "
+                f"thực tế {facts.sha256}.",
+                ref.source,
+                field=ref.checksum_field,
+            )
+
+
+def _hash(facts: FileFacts) -> FileFacts:
+    hasher, size = hashlib.sha256(), 0
+    with facts.path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            hasher.update(chunk)
+            size += len(chunk)
+    facts.sha256, facts.size = hasher.hexdigest(), size
+    return facts
+
+
+def identify_formats(run: Run) -> None:
+    """PRONOM identifier and MIME type of each file; a file must be what its extension says."""
+    for facts in _parallel(_identify, run.facts.values()):
+        info = facts.format
+        if info is not None and not formats.extension_matches(facts.path, info):
+            run.error(
+                "format_mismatch",
+                f"Tệp “{facts.ref.path}” có đuôi {facts.path.suffix or '(không có)'} nhưng nội "
+                f"dung là {info.name or info.mime or 'định dạng khác'} ({info.puid or '?'}).",
+                facts.ref.source,
+                field=facts.ref.path_field,
+            )
+
+
+def _identify(facts: FileFacts) -> FileFacts:
+    facts.format = formats.identify(facts.path)
+    return facts
+
+
+def inspect_pdfs(run: Run) -> None:
+    """Damaged, encrypted or scripted PDFs are refused; page counts are compared."""
+    pages_declared = {
+        nfc(ref.path): cleaned.fields.get("page_count")
+        for document, cleaned in run.documents
+        for ref in document.files
+    }
+    for facts in _parallel(_inspect, [f for f in run.facts.values() if f.is_pdf]):
+        report, ref = facts.pdf, facts.ref
+        assert report is not None
+        if report.damaged:
+            run.error("damaged_file", f"Tệp PDF “{ref.path}” bị hỏng, không đọc được.",
+                      ref.source, field=ref.path_field)  # fmt: skip
+        elif report.encrypted:
+            run.error("encrypted", f"Tệp PDF “{ref.path}” được mã hóa hoặc đặt mật khẩu.",
+                      ref.source, field=ref.path_field)  # fmt: skip
+        elif report.javascript or report.launch_actions:
+            kind = "JavaScript" if report.javascript else "lệnh chạy chương trình (Launch)"
+            run.error("active_content", f"Tệp PDF “{ref.path}” chứa {kind}.",
+                      ref.source, field=ref.path_field)  # fmt: skip
+        declared = pages_declared.get(nfc(ref.path))
+        if report.pages is not None and declared is not None and declared != report.pages:
+            run.error(
+                "page_count_mismatch",
+                f"Tài liệu khai {declared} trang nhưng tệp “{ref.path}” có {report.pages} trang.",
+                ref.source,
+                field=(ref.source.label("numberOfPage") if ref.source else "numberOfPage"),
+            )
+
+
+def _inspect(facts: FileFacts) -> FileFacts:
+    facts.pdf = pdf.inspect_pdf(facts.path)
+    return facts
+
+
+def verify_signatures(run: Run) -> None:
+    """Digital signatures are verified and kept as evidence; a broken one rejects the package."""
+    roots = trust_roots()
+    candidates = [f for f in run.facts.values() if f.pdf is not None and not f.pdf.damaged
+                  and not f.pdf.encrypted]  # fmt: skip
+    for facts in _parallel(lambda f: _verify(f, roots), candidates):
+        for report in facts.signatures:
+            ref = facts.ref
+            if not report.intact:
+                run.error("bad_signature", f"Chữ ký số trong “{ref.path}”: {report.summary}",
+                          ref.source, field=ref.path_field)  # fmt: skip
+            elif not (report.valid and report.trusted):
+                run.warn("bad_signature", f"Chữ ký số trong “{ref.path}”: {report.summary}",
+                         ref.source, field=ref.path_field)  # fmt: skip
+
+
+def _verify(facts: FileFacts, roots: list[Path]) -> FileFacts:
+    facts.signatures = signatures.verify_pdf_signatures(facts.path, roots)
+    return facts
+
+
+def trust_roots() -> list[Path]:
+    folder = Path(settings.TRUST_ROOTS_DIR)
+    return sorted(folder.glob("*.pem")) + sorted(folder.glob("*.crt")) if folder.is_dir() else []
+
+
+def store(run: Run) -> None:
+    """Write each distinct file into storage; the digests are kept on the transfer at once."""
+    digests = sorted({f.sha256 for f in run.facts.values()})
+    done = set(run.transfer.stored_digests)
+    by_digest = {f.sha256: f for f in run.facts.values()}
+    for number, digest in enumerate(digests, start=1):
+        if digest not in done:
+            put_file(by_digest[digest].path, expected_sha256=digest)
+            done.add(digest)
+        if number % 200 == 0 or number == len(digests):
+            run.transfer.stored_digests = sorted(done)
+            run.transfer.save(update_fields=["stored_digests"])
+
+
+@transaction.atomic
+def create_records(run: Run) -> None:
+    """Every row of the package in one transaction: visible all at once, or not at all."""
+    transfer = Transfer.objects.select_for_update().get(pk=run.transfer.pk)
+    agency = transfer.agency
+    fonds = agency.fonds.filter(is_open=True).order_by("code").first()
+    stored = {
+        f.sha256: register(
+            f.sha256, f.size,
+            mime=(f.format.mime or "") if f.format else "",
+            puid=(f.format.puid or "") if f.format else "",
+            name=(f.format.name or "") if f.format else "",
+        )
+        for f in run.facts.values()
+    }  # fmt: skip
+    dossiers: dict[str, Dossier] = {}
+    for _record, cleaned in run.dossiers:
+        dossier = Dossier(agency=agency, fonds=fonds, **_model_fields(cleaned, Dossier))
+        match = FILE_CODE_RE.match(dossier.code)
+        if match:
+            dossier.year, dossier.notation = int(match["year"]), match["notation"][:20]
+        dossier.start_precision = cleaned.fields.get("start_date__precision", "day")
+        dossier.end_precision = cleaned.fields.get("end_date__precision", "day")
+        dossiers[dossier.code] = dossier
+    Dossier.objects.bulk_create(dossiers.values())
+    documents: list[Document] = []
+    for document_record, cleaned in run.documents:
+        document = Document(agency=agency, **_model_fields(cleaned, Document))
+        document.dossier = dossiers.get(document_record.values.get("fileCode", "").strip())
+        document.signer = document_record.values.get("signer", "")[:100]
+        document.signer_position = document_record.values.get("signerPosition", "")[:100]
+        documents.append(document)
+    Document.objects.bulk_create(documents)
+    files = []
+    for document, (document_record, _cleaned) in zip(documents, run.documents, strict=True):
+        for ref in document_record.files:
+            facts = run.facts[nfc(ref.path)]
+            report = facts.pdf
+            files.append(
+                DocumentFile(
+                    document=document,
+                    stored=stored[facts.sha256],
+                    role=FileRole.ORIGINAL,
+                    name=(ref.name or PurePosixPath(ref.path).name)[:255],
+                    page_count=report.pages if report else None,
+                    pdfa=(report.pdfa or "") if report else "",
+                    has_text=report.has_text if report else None,
+                    signatures=[_evidence(s) for s in facts.signatures],
+                )
+            )
+    DocumentFile.objects.bulk_create(files)
+    transfer.dossiers.add(*dossiers.values())
+    transfer.documents.add(*documents)
+    transfer.state = TransferState.ACCEPTED
+    transfer.dossier_count, transfer.document_count = len(dossiers), len(documents)
+    transfer.file_count = len(files)
+    transfer.warnings = [w.as_dict() for w in run.warnings]
+    transfer.errors = []
+    transfer.progress, transfer.step = 100, ""
+    transfer.finished_at = timezone.now()
+    transfer.save()
+    record(
+        "ingest.transfer_accept",
+        actor=transfer.submitted_by,
+        target=transfer,
+        message=(
+            f"Tiếp nhận gói “{transfer.package_name}” của {agency.name}: {len(dossiers)} hồ sơ, "
+            f"{len(documents)} tài liệu, {len(files)} tệp."
+        ),
+        data={"form": transfer.form, "dossiers": sorted(dossiers), "documents": len(documents)},
+    )
+    ids = [d.pk for d in documents]
+    transaction.on_commit(
+        lambda: records_ingested.send(sender=Transfer, transfer_id=transfer.pk, document_ids=ids)
+    )
+    run.transfer = transfer
+
+
+def _evidence(report: signatures.SignatureReport) -> dict[str, Any]:
+    """A signature report as JSON, kept on the file as evidence of what was verified."""
+    data = dataclasses.asdict(report)
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def _model_fields(cleaned: Cleaned, model: type[Any]) -> dict[str, Any]:
+    names = {f.name for f in model._meta.get_fields()}
+    return {k: v for k, v in cleaned.fields.items() if k in names and "__" not in k}
+
+
+# ---------------------------------------------------------------------------------------------
+# Running the steps
+
+Step = Callable[[Run], None]
+LOOKING_STEPS: list[tuple[str, str, Step]] = [
+    ("unpack", "Giải nén an toàn", unpack),
+    ("read", "Đọc siêu dữ liệu", read),
+    ("validate", "Kiểm tra theo TT 05/2025", validate),
+    ("checksums", "Kiểm tra mã SHA-256", checksums),
+    ("formats", "Nhận dạng định dạng", identify_formats),
+    ("pdfs", "Kiểm tra tệp PDF", inspect_pdfs),
+    ("signatures", "Xác thực chữ ký số", verify_signatures),
+]
+WRITING_STEPS: list[tuple[str, str, Step]] = [
+    ("store", "Lưu tệp tin", store),
+    ("create_records", "Tạo hồ sơ, tài liệu", create_records),
+]
+STEP_LABELS = {name: label for name, label, _s in LOOKING_STEPS + WRITING_STEPS}
+
+
+def run_transfer(transfer_id: Any) -> Transfer:
+    """Run (or resume) the whole pipeline for a transfer; safe to call twice."""
+    transfer = Transfer.objects.get(pk=transfer_id)
+    if transfer.state in {TransferState.ACCEPTED, TransferState.REJECTED, TransferState.CHECKED}:
+        return transfer
+    work = Path(settings.INGEST_WORK_DIR) / str(transfer.pk)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    run = Run(transfer=transfer, work=work)
+    steps = LOOKING_STEPS + ([] if transfer.dry_run else WRITING_STEPS)
+    try:
+        _set_state(transfer, TransferState.RUNNING)
+        for number, (name, _label, step) in enumerate(steps):
+            _set_step(transfer, name, 100 * number // len(steps))
+            step(run)
+            if run.errors:
+                return _finish(run, TransferState.REJECTED)
+            if name == "read" and run.contents is not None:
+                transfer.form = run.contents.form
+                transfer.save(update_fields=["form"])
+        if transfer.dry_run:
+            return _finish(run, TransferState.CHECKED)
+        return run.transfer
+    except Exception:
+        log.exception("ingest of transfer %s failed", transfer.pk)
+        run.error("internal_error", "Lỗi hệ thống khi xử lý gói; có thể chạy lại để tiếp tục.")
+        _finish(run, TransferState.FAILED)
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _set_state(transfer: Transfer, state: str) -> None:
+    transfer.state = state
+    transfer.save(update_fields=["state"])
+
+
+def _set_step(transfer: Transfer, step: str, progress: int) -> None:
+    transfer.step, transfer.progress = step, progress
+    transfer.save(update_fields=["step", "progress"])
+
+
+def _finish(run: Run, state: str) -> Transfer:
+    transfer = run.transfer
+    transfer.state = state
+    transfer.errors = [e.as_dict() for e in run.errors]
+    transfer.warnings = [w.as_dict() for w in run.warnings]
+    if state == TransferState.CHECKED:
+        transfer.dossier_count, transfer.document_count = len(run.dossiers), len(run.documents)
+        transfer.file_count = len(run.facts)
+    transfer.progress = 100
+    transfer.finished_at = timezone.now()
+    with transaction.atomic():
+        transfer.save()
+        if state == TransferState.REJECTED:
+            record(
+                "ingest.transfer_reject",
+                actor=transfer.submitted_by,
+                target=transfer,
+                message=f"Từ chối gói “{transfer.package_name}”: {len(run.errors)} lỗi.",
+                data={"codes": sorted({e.code for e in run.errors})},
+            )
+    return transfer
+
+
+def _parallel(
+    work: Callable[[FileFacts], FileFacts], items: Iterable[FileFacts]
+) -> list[FileFacts]:
+    """Per-file checks on a small thread pool: hashing and qpdf release the GIL."""
+    items = list(items)
+    if len(items) < 4:
+        return [work(item) for item in items]
+    with ThreadPoolExecutor(max_workers=settings.INGEST_WORKERS) as pool:
+        return list(pool.map(work, items))

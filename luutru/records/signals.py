@@ -1,0 +1,6 @@
+"""Signals other apps listen to; the search index (a higher layer) connects to these."""
+
+from django.dispatch import Signal
+
+# Sent on commit after an ingest created records: kwargs transfer_id, document_ids.
+records_ingested = Signal()
