@@ -414,7 +414,14 @@ def identify_formats(run: Run) -> None:
     """PRONOM identifier and MIME type of each file; a file must be what its extension says."""
     for facts in _parallel(_identify, run.facts.values()):
         info = facts.format
-        if info is not None and not formats.extension_matches(facts.path, info):
+        if info is None or not info.puid:
+            run.warn(
+                "unknown_format",
+                f"Không nhận dạng được định dạng của tệp “{facts.ref.path}”.",
+                facts.ref.source,
+                field=facts.ref.path_field,
+            )
+        elif not formats.extension_matches(facts.path, info):
             run.error(
                 "format_mismatch",
                 f"Tệp “{facts.ref.path}” có đuôi {facts.path.suffix or '(không có)'} nhưng nội "
@@ -431,11 +438,6 @@ def _identify(facts: FileFacts) -> FileFacts:
 
 def inspect_pdfs(run: Run) -> None:
     """Damaged, encrypted or scripted PDFs are refused; page counts are compared."""
-    pages_declared = {
-        nfc(ref.path): cleaned.fields.get("page_count")
-        for document, cleaned in run.documents
-        for ref in document.files
-    }
     for facts in _parallel(_inspect, [f for f in run.facts.values() if f.is_pdf]):
         report, ref = facts.pdf, facts.ref
         assert report is not None
@@ -449,13 +451,26 @@ def inspect_pdfs(run: Run) -> None:
             kind = "JavaScript" if report.javascript else "lệnh chạy chương trình (Launch)"
             run.error("active_content", f"Tệp PDF “{ref.path}” chứa {kind}.",
                       ref.source, field=ref.path_field)  # fmt: skip
-        declared = pages_declared.get(nfc(ref.path))
-        if report.pages is not None and declared is not None and declared != report.pages:
+    _compare_page_counts(run)
+
+
+def _compare_page_counts(run: Run) -> None:
+    """A document's declared pages against its main file's pages, or all its files' pages."""
+    for document, cleaned in run.documents:
+        declared = cleaned.fields.get("page_count")
+        reports = [run.facts[nfc(r.path)].pdf for r in document.files if nfc(r.path) in run.facts]
+        if declared is None or not reports or any(r is None or r.pages is None for r in reports):
+            continue  # not all files are readable PDFs: nothing sure to compare
+        counted = sum(r.pages or 0 for r in reports if r is not None)
+        main = reports[0].pages if reports[0] is not None else None
+        # edXML counts the main text only (PageAmount), its appendices apart; others all files.
+        if declared not in {counted, main}:
+            names = ", ".join(f"“{r.path}”" for r in document.files)
             run.error(
                 "page_count_mismatch",
-                f"Tài liệu khai {declared} trang nhưng tệp “{ref.path}” có {report.pages} trang.",
-                ref.source,
-                field=(ref.source.label("numberOfPage") if ref.source else "numberOfPage"),
+                f"Tài liệu khai {declared} trang nhưng tệp {names} có {counted} trang.",
+                document.source,
+                field=document.source.label("numberOfPage"),
             )
 
 

@@ -15,7 +15,9 @@ def put_file(path: Path, *, expected_sha256: str | None = None) -> tuple[str, in
     return result.sha256, result.size
 
 
-def register(sha256: str, size: int, *, mime: str = "", puid: str = "", name: str = "") -> StoredFile:
+def register(
+    sha256: str, size: int, *, mime: str = "", puid: str = "", name: str = ""
+) -> StoredFile:
     """The row for stored content, created on first use. Call inside the ingest transaction."""
     stored, _created = StoredFile.objects.get_or_create(
         sha256=sha256, defaults={"size": size, "mime": mime, "puid": puid, "format_name": name}

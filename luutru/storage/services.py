@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -11,7 +10,6 @@ from django.conf import settings
 from luutru.storage.backends import LocalDiskBackend, StorageBackend
 
 
-@cache
 def backend() -> StorageBackend:
     """The primary storage (``STORAGE_URL``); the local disk under the data directory by default."""
     return LocalDiskBackend(Path(settings.STORAGE_ROOT))

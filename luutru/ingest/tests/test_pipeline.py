@@ -1,0 +1,209 @@
+"""All-or-nothing ingest: each defect is named, and a rejected package leaves no trace."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+from unittest import mock
+
+from django.conf import settings
+from django.test import TestCase
+
+from luutru.ingest import pipeline
+from luutru.ingest.actions import ingest, receive_package
+from luutru.ingest.models import Transfer, TransferState
+from luutru.ingest.tests.factory import DOSSIER, document, pdf_bytes, png_bytes, write_package
+from luutru.organizations import actions
+from luutru.records.models import Document, DocumentFile, Dossier
+from luutru.storage.models import StoredFile
+
+
+class PipelineTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.agency = actions.create_agency(
+            actor=None, code="000.00.12.H62", name="Sở Tài nguyên và Môi trường", kind="department"
+        )
+
+    def setUp(self) -> None:
+        self.tmp = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
+        isolated = self.settings(
+            STORAGE_ROOT=self.tmp / "kho", INGEST_WORK_DIR=self.tmp / "work"
+        )  # every test sees only its own stored files
+        isolated.enable()
+        self.addCleanup(isolated.disable)
+
+    def run_package(self, path: Path, dry_run: bool = False) -> Transfer:
+        transfer = receive_package(path, agency=self.agency, actor=None, dry_run=dry_run)
+        return ingest(transfer)
+
+    def codes(self, transfer: Transfer) -> set[str]:
+        return {e["code"] for e in transfer.errors}
+
+    def stored_blobs(self) -> list[Path]:
+        root = Path(settings.STORAGE_ROOT)
+        return [p for p in root.rglob("*") if p.is_file() and ".incoming" not in p.parts]
+
+    def snapshot(self) -> tuple[int, int, int, int, int]:
+        return (
+            Dossier.objects.count(), Document.objects.count(), DocumentFile.objects.count(),
+            StoredFile.objects.count(), len(self.stored_blobs()),
+        )  # fmt: skip
+
+
+class AcceptanceTests(PipelineTestCase):
+    def test_a_good_package_creates_its_records_and_stores_each_file_once(self) -> None:
+        transfer = self.run_package(write_package(self.tmp / "goi"))
+        self.assertEqual(transfer.state, TransferState.ACCEPTED, transfer.errors)
+        dossier = Dossier.objects.get(code="000.00.12.H62.2024.01")
+        self.assertEqual((dossier.year, dossier.notation), (2024, "01"))
+        self.assertEqual(dossier.retention, "01")
+        codes = list(dossier.documents.values_list("archival_code", flat=True))
+        self.assertEqual(codes, ["000.00.12.H62.2024.01.0000001", "000.00.12.H62.2024.01.0000002"])
+        files = DocumentFile.objects.filter(document__dossier=dossier)
+        self.assertEqual(sorted(f.page_count for f in files), [1, 2])
+        for stored in StoredFile.objects.all():
+            self.assertEqual(stored.mime, "application/pdf")
+            self.assertTrue(stored.puid.startswith("fmt/"))
+
+    def test_a_dry_run_checks_everything_and_writes_nothing(self) -> None:
+        before = self.snapshot()
+        transfer = self.run_package(write_package(self.tmp / "goi"), dry_run=True)
+        self.assertEqual(transfer.state, TransferState.CHECKED)
+        self.assertEqual(transfer.document_count, 2)
+        self.assertEqual(self.snapshot(), before)
+
+    def test_a_zipped_package_is_read_like_a_folder(self) -> None:
+        folder = write_package(self.tmp / "goi")
+        archive = self.tmp / "goi.zip"
+        with zipfile.ZipFile(archive, "w") as zipped:
+            for path in folder.rglob("*"):
+                zipped.write(path, Path("goi") / path.relative_to(folder))
+        self.assertEqual(self.run_package(archive).state, TransferState.ACCEPTED)
+
+
+class RejectionTests(PipelineTestCase):
+    def assert_rejected(self, path: Path, code: str) -> Transfer:
+        before = self.snapshot()
+        transfer = self.run_package(path)
+        self.assertEqual(transfer.state, TransferState.REJECTED)
+        self.assertIn(code, self.codes(transfer), transfer.errors)
+        self.assertEqual(self.snapshot(), before, "a rejected package must leave no trace")
+        return transfer
+
+    def test_reversed_dates(self) -> None:
+        bad = dict(
+            DOSSIER, **{"Thời gian bắt đầu": "31/12/2024", "Thời gian kết thúc": "01/01/2024"}
+        )
+        self.assert_rejected(write_package(self.tmp / "p", dossiers=[bad]), "bad_date")
+
+    def test_an_impossible_date(self) -> None:
+        bad = dict(DOSSIER, **{"Thời gian bắt đầu": "31/02/2024"})
+        transfer = self.assert_rejected(write_package(self.tmp / "p", dossiers=[bad]), "bad_date")
+        error = next(e for e in transfer.errors if e["code"] == "bad_date")
+        self.assertEqual(
+            (error["file"], error["row"], error["field"]), ("ho_so.csv", 2, "Thời gian bắt đầu")
+        )
+
+    def test_a_code_outside_the_list(self) -> None:
+        bad = dict(DOSSIER, **{"Thời hạn lưu trữ": "100 năm"})
+        self.assert_rejected(write_package(self.tmp / "p", dossiers=[bad]), "bad_code")
+
+    def test_an_over_long_title(self) -> None:
+        bad = dict(DOSSIER, **{"Tiêu đề hồ sơ": "Đ" * 1001})
+        self.assert_rejected(write_package(self.tmp / "p", dossiers=[bad]), "too_long")
+
+    def test_a_duplicate_dossier_code_inside_the_package(self) -> None:
+        self.assert_rejected(
+            write_package(self.tmp / "p", dossiers=[dict(DOSSIER), dict(DOSSIER)]), "duplicate"
+        )
+
+    def test_a_file_no_row_names(self) -> None:
+        docs = [document(1), document(2, pages=2)]
+        files = {d["Tệp tin"]: pdf_bytes(int(d["Số lượng trang"])) for d in docs}
+        files["tai_lieu/thua.pdf"] = pdf_bytes()
+        self.assert_rejected(
+            write_package(self.tmp / "p", documents=docs, files=files), "unlisted_file"
+        )
+
+    def test_a_file_whose_content_is_not_its_extension(self) -> None:
+        docs = [document(1), document(2, pages=2)]
+        files = {d["Tệp tin"]: pdf_bytes(int(d["Số lượng trang"])) for d in docs}
+        files["tai_lieu/01.pdf"] = png_bytes()
+        self.assert_rejected(
+            write_package(self.tmp / "p", documents=docs, files=files), "format_mismatch"
+        )
+
+    def test_a_pdf_with_javascript(self) -> None:
+        docs = [document(1), document(2, pages=2)]
+        files = {"tai_lieu/01.pdf": pdf_bytes(1, javascript=True), "tai_lieu/02.pdf": pdf_bytes(2)}
+        self.assert_rejected(
+            write_package(self.tmp / "p", documents=docs, files=files), "active_content"
+        )
+
+    def test_a_damaged_pdf(self) -> None:
+        docs = [document(1), document(2, pages=2)]
+        files = {
+            "tai_lieu/01.pdf": b"%PDF-1.7\n" + b"garbage" * 50,
+            "tai_lieu/02.pdf": pdf_bytes(2),
+        }
+        self.assert_rejected(
+            write_package(self.tmp / "p", documents=docs, files=files), "damaged_file"
+        )
+
+    def test_a_page_count_that_disagrees_with_the_file(self) -> None:
+        docs = [document(1, pages=1), document(2, pages=2)]
+        files = {"tai_lieu/01.pdf": pdf_bytes(3), "tai_lieu/02.pdf": pdf_bytes(2)}
+        self.assert_rejected(
+            write_package(self.tmp / "p", documents=docs, files=files), "page_count_mismatch"
+        )
+
+    def test_a_zip_entry_escaping_the_package(self) -> None:
+        archive = self.tmp / "xau.zip"
+        with zipfile.ZipFile(archive, "w") as zipped:
+            zipped.writestr("../../ngoai.txt", "x")
+        self.assert_rejected(archive, "unsafe_archive")
+
+    def test_a_zip_bomb(self) -> None:
+        archive = self.tmp / "bom.zip"
+        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+            zipped.writestr("goi/ho_so.csv", b"0" * (60 * 1024 * 1024))
+        self.assert_rejected(archive, "unsafe_archive")
+
+    def test_an_empty_folder(self) -> None:
+        (self.tmp / "rong").mkdir()
+        self.assert_rejected(self.tmp / "rong", "empty_package")
+
+    def test_a_dossier_already_in_the_archive(self) -> None:
+        self.assertEqual(
+            self.run_package(write_package(self.tmp / "a")).state, TransferState.ACCEPTED
+        )
+        self.assert_rejected(write_package(self.tmp / "b"), "duplicate")
+
+
+class CrashTests(PipelineTestCase):
+    def test_a_crash_after_storing_is_finished_by_running_again_without_duplicates(self) -> None:
+        transfer = receive_package(write_package(self.tmp / "goi"), agency=self.agency, actor=None)
+
+        def power_cut(run: pipeline.Run) -> None:
+            raise OSError("mất điện")
+
+        steps = [
+            (name, label, power_cut if name == "create_records" else step)
+            for name, label, step in pipeline.WRITING_STEPS
+        ]
+        with mock.patch.object(pipeline, "WRITING_STEPS", steps), self.assertRaises(OSError):
+            ingest(transfer)
+        transfer.refresh_from_db()
+        self.assertEqual(transfer.state, TransferState.FAILED)
+        self.assertEqual(len(transfer.stored_digests), 2)
+        self.assertEqual((Dossier.objects.count(), StoredFile.objects.count()), (0, 0))
+
+        finished = ingest(transfer)  # what `luutru ingest --resume ID` does
+        self.assertEqual(finished.state, TransferState.ACCEPTED)
+        self.assertEqual(Document.objects.count(), 2)
+        self.assertEqual(StoredFile.objects.count(), 2)
+        self.assertEqual(len(self.stored_blobs()), 2)
