@@ -1,0 +1,194 @@
+"""Collection (thu thập): ingest of generated spreadsheet packages, and the storage write path.
+
+Packages of N documents (one dossier per 10 documents, one small distinct PDF per document,
+listed in ho_so.xlsx / tai_lieu.xlsx with SHA-256 digests) go through `luutru ingest` in a
+fresh process each, so the peak resident memory of that process is the ingest's own. The
+write path stores a 1 GiB file through the storage backend (hash, write, fsync, read back and
+hash again) and is compared with bare `hashlib.sha256` over the same file in the same run.
+Targets (issue 3): ≥ 100 documents/s on 2 cores, peak memory under 500 MB and flat as the
+package grows, write-path ratio ≥ 0.85.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import openpyxl
+import pikepdf
+
+from bench.harness import Figure
+
+SIZES = (2_500, 10_000)
+AGENCY = "000.00.12.H62"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_pdf(n: int) -> bytes:
+    pdf = pikepdf.Pdf.new()
+    pdf.add_blank_page()
+    pdf.docinfo["/Title"] = f"Quyết định số {n}/QĐ-UBND về việc giao đất"
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def make_package(root: Path, documents: int) -> Path:
+    root.mkdir(parents=True)
+    dossiers = openpyxl.Workbook(write_only=True)
+    sheet = dossiers.create_sheet("ho_so")
+    sheet.append(
+        [
+            "Mã hồ sơ",
+            "Tiêu đề hồ sơ",
+            "Thời hạn lưu trữ",
+            "Chế độ sử dụng",
+            "Ngôn ngữ",
+            "Thời gian bắt đầu",
+            "Thời gian kết thúc",
+            "Tổng số tài liệu trong hồ sơ",
+            "Số lượng trang",
+            "Chế độ dự phòng",
+        ]
+    )
+    docs = openpyxl.Workbook(write_only=True)
+    rows = docs.create_sheet("tai_lieu")
+    rows.append(
+        [
+            "Mã hồ sơ",
+            "Số thứ tự",
+            "Tên loại tài liệu",
+            "Số của tài liệu",
+            "Ký hiệu của tài liệu",
+            "Ngày tháng năm tài liệu",
+            "Tên cơ quan, tổ chức ban hành",
+            "Trích yếu nội dung",
+            "Số lượng trang",
+            "Tệp tin",
+            "SHA-256",
+        ]
+    )
+    for d in range(documents // 10):
+        code = f"{AGENCY}.2023.{d + 1:04d}"
+        sheet.append(
+            [
+                code,
+                f"Hồ sơ giao đất, cho thuê đất số {d + 1} năm 2023",
+                "01",
+                "01",
+                "01",
+                "03/01/2023",
+                "28/12/2023",
+                10,
+                10,
+                "0",
+            ]
+        )
+        folder = root / "tai_lieu" / f"HS{d + 1:04d}"
+        folder.mkdir(parents=True)
+        for o in range(1, 11):
+            n = d * 10 + o
+            data = make_pdf(n)
+            (folder / f"{o:02d}.pdf").write_bytes(data)
+            rows.append(
+                [
+                    code,
+                    o,
+                    "Quyết định",
+                    str(n),
+                    "QĐ-UBND",
+                    f"{(o % 28) + 1:02d}/06/2023",
+                    "Ủy ban nhân dân tỉnh",
+                    f"Về việc giao đất cho hộ gia đình số {n}",
+                    1,
+                    f"tai_lieu/HS{d + 1:04d}/{o:02d}.pdf",
+                    hashlib.sha256(data).hexdigest(),
+                ]
+            )
+    dossiers.save(root / "ho_so.xlsx")
+    docs.save(root / "tai_lieu.xlsx")
+    return root
+
+
+def ingest_in_child(package: Path) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of `luutru ingest` on the package, in its own process."""
+    start = time.perf_counter()
+    child = subprocess.Popen(  # noqa: S603 - our own CLI
+        [str(ROOT / ".venv" / "bin" / "luutru"), "ingest", str(package), "--agency", AGENCY],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    _pid, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"ingest failed: {child.stderr.read().decode() if child.stderr else ''}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def write_path(tmp: Path) -> tuple[float, float]:
+    """MB/s of bare hashlib and of the storage write path over the same 1 GiB file."""
+    from luutru.storage.backends import LocalDiskBackend
+
+    big = tmp / "1GiB.bin"
+    block = os.urandom(64 * 1024 * 1024)
+    with big.open("wb") as out:
+        for _ in range(16):
+            out.write(block)
+
+    def bare() -> None:
+        hasher = hashlib.sha256()
+        with big.open("rb") as handle:
+            while chunk := handle.read(1024 * 1024):
+                hasher.update(chunk)
+
+    bare()  # warm the page cache for both
+    start = time.perf_counter()
+    bare()
+    bare_seconds = time.perf_counter() - start
+    disk = LocalDiskBackend(tmp / "kho")
+    start = time.perf_counter()
+    with big.open("rb") as handle:
+        disk.put(handle)
+    put_seconds = time.perf_counter() - start
+    return 1024 / bare_seconds, 1024 / put_seconds
+
+
+def run() -> list[Figure]:
+    from django.core.management import call_command
+
+    call_command("agency", "add", AGENCY, "Sở Tài nguyên và Môi trường", stdout=io.StringIO())
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        for size in SIZES:
+            package = make_package(tmp / f"goi_{size}", size)
+            seconds, peak = ingest_in_child(package)
+            figures.append(
+                Figure(
+                    f"ingest {size:,} documents",
+                    round(size / seconds, 1),
+                    "documents/s",
+                    "≥ 100",
+                    f"{seconds:.1f} s",
+                )
+            )
+            figures.append(Figure(f"peak memory, {size:,} documents", round(peak), "MB", "< 500"))
+        bare, put = write_path(tmp)
+        figures += [
+            Figure("bare hashlib.sha256, 1 GiB", round(bare), "MB/s"),
+            Figure(
+                "storage write path, 1 GiB",
+                round(put),
+                "MB/s",
+                note="hash, write, fsync, read back, hash",
+            ),
+            Figure("write path / bare", round(put / bare, 2), "ratio", "≥ 0.85"),
+        ]
+    print(sys.version.split()[0], file=sys.stderr)
+    return figures
