@@ -182,4 +182,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # Their warnings (an untrusted signer, a bag problem) reach the user in the ingest report,
+    # in Vietnamese; the libraries' own English tracebacks would only bury it.
+    "loggers": {
+        name: {"level": "ERROR"} for name in ("pyhanko", "pyhanko_certvalidator", "bagit", "fido")
+    },
 }

@@ -361,25 +361,40 @@ def _check_files_listed(run: Run) -> None:
     """Every referenced file exists inside the package, and every payload file is referenced."""
     assert run.contents is not None and run.root is not None
     payload = {nfc(p) for p in run.contents.payload}
+    by_folded_case = {p.casefold(): p for p in payload}
     referenced: set[str] = set()
     for document, _cleaned in run.documents:
         for ref in document.files:
             where = ref.source or document.source
             path = nfc(ref.path)
+            if not path:
+                run.error(
+                    "missing_field", f"Thiếu “{ref.path_field}”.", where, field=ref.path_field
+                )
+                continue
             if PurePosixPath(path).is_absolute() or ".." in PurePosixPath(path).parts:
                 run.error(
                     "unsafe_archive", f"Đường dẫn “{ref.path}” trỏ ra ngoài gói.", where,
                     field=ref.path_field,
                 )  # fmt: skip
                 continue
-            referenced.add(path)
             on_disk = ref.on_disk(run.root)
             if path not in payload and not on_disk.is_file():
-                run.error(
-                    "missing_file", f"Không có tệp “{ref.path}” trong gói.", where,
-                    field=ref.path_field,
+                actual = by_folded_case.get(path.casefold())
+                if actual is None:
+                    run.error(
+                        "missing_file", f"Không có tệp “{ref.path}” trong gói.", where,
+                        field=ref.path_field,
+                    )  # fmt: skip
+                    continue
+                # Lists typed on Windows often differ from the folders only in case.
+                run.warn(
+                    "path_case", f"Tệp “{ref.path}” có tên thật là “{actual}” (khác chữ hoa, "
+                    "chữ thường).", where, field=ref.path_field,
                 )  # fmt: skip
-                continue
+                path, on_disk = actual, run.root / actual
+                ref.path = actual
+            referenced.add(path)
             run.facts.setdefault(path, FileFacts(ref=ref, path=on_disk))
     for path in sorted(payload - referenced):
         run.error("unlisted_file", f"Tệp “{path}” có trong gói nhưng không tài liệu nào nêu.",
@@ -487,11 +502,11 @@ def verify_signatures(run: Run) -> None:
     for facts in _parallel(lambda f: _verify(f, roots), candidates):
         for report in facts.signatures:
             ref = facts.ref
-            if not report.intact:
+            if not report.intact or not report.valid:
                 run.error("bad_signature", f"Chữ ký số trong “{ref.path}”: {report.summary}",
                           ref.source, field=ref.path_field)  # fmt: skip
-            elif not (report.valid and report.trusted):
-                run.warn("bad_signature", f"Chữ ký số trong “{ref.path}”: {report.summary}",
+            elif not report.trusted:
+                run.warn("untrusted_signature", f"Chữ ký số trong “{ref.path}”: {report.summary}",
                          ref.source, field=ref.path_field)  # fmt: skip
 
 

@@ -80,9 +80,9 @@ def write_package(
         target.write_bytes(data)
     if with_digests:
         for row in documents:
-            data = files.get(row["Tệp tin"])
-            if data is not None and "SHA-256" not in row:
-                row["SHA-256"] = hashlib.sha256(data).hexdigest()
+            content = files.get(row["Tệp tin"])
+            if content is not None and "SHA-256" not in row:
+                row["SHA-256"] = hashlib.sha256(content).hexdigest()
     _write_csv(root / "ho_so.csv", dossiers)
     _write_csv(root / "tai_lieu.csv", documents)
     return root

@@ -6,6 +6,7 @@ import shutil
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import ClassVar
 from unittest import mock
 
 from django.conf import settings
@@ -16,11 +17,14 @@ from luutru.ingest.actions import ingest, receive_package
 from luutru.ingest.models import Transfer, TransferState
 from luutru.ingest.tests.factory import DOSSIER, document, pdf_bytes, png_bytes, write_package
 from luutru.organizations import actions
+from luutru.organizations.models import Agency
 from luutru.records.models import Document, DocumentFile, Dossier
 from luutru.storage.models import StoredFile
 
 
 class PipelineTestCase(TestCase):
+    agency: ClassVar[Agency]
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.agency = actions.create_agency(

@@ -65,7 +65,7 @@ class Command(BaseCommand):
                 )
             )
         else:
-            self.stderr.write(f"Gói bị từ chối: {len(outcome['errors'])} lỗi.")
+            self.stdout.write(self.style.ERROR(f"Gói bị từ chối: {len(outcome['errors'])} lỗi."))
         for kind, items in (("Lỗi", outcome["errors"]), ("Cảnh báo", outcome["warnings"])):
             for item in items:
                 where = ", ".join(
