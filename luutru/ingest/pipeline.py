@@ -43,8 +43,15 @@ from luutru.ingest.readers.base import (
 )
 from luutru.lib import archives, formats, pdf, signatures
 from luutru.lib.vietnamese import nfc
+from luutru.records import codes
 from luutru.records.models import Document, DocumentFile, Dossier, FileRole
-from luutru.records.rules import ARCHIVAL_ORDINAL_RE, FILE_CODE_RE, Cleaned, clean_values
+from luutru.records.rules import (
+    ARCHIVAL_ORDINAL_RE,
+    FILE_CODE_RE,
+    Cleaned,
+    clean_values,
+    longest_retention,
+)
 from luutru.records.signals import records_ingested
 from luutru.storage.actions import put_file, register
 
@@ -253,6 +260,7 @@ def validate(run: Run) -> None:
         if count > 1:
             run.error("duplicate", f"Số thứ tự {ordinal} lặp lại {count} lần trong hồ sơ {code}.")
     _check_document_uniqueness(run)
+    _raise_dossier_retention(run)
     _check_totals(run)
     _check_files_listed(run)
 
@@ -341,6 +349,26 @@ def _check_document_uniqueness(run: Run) -> None:
                 "duplicate", f"{label} “{value}” đã có trong kho lưu trữ.",
                 document.source, field=document.source.label(element),
             )  # fmt: skip
+
+
+def _raise_dossier_retention(run: Run) -> None:
+    """A dossier keeps its longest document's retention (TT 05/2025); say so when raised."""
+    by_dossier: dict[str, list[str]] = {}
+    for document, cleaned in run.documents:
+        code = document.values.get("fileCode", "").strip()
+        by_dossier.setdefault(code, []).append(cleaned.fields.get("retention", ""))
+    for dossier, cleaned in run.dossiers:
+        own = cleaned.fields.get("retention", "")
+        longest = longest_retention([own, *by_dossier.get(cleaned.fields.get("code", ""), [])])
+        if longest and longest != own and own:
+            cleaned.fields["retention"] = longest
+            run.warn(
+                "retention_raised",
+                f"Thời hạn lưu trữ của hồ sơ được nâng từ “{codes.label('retention', own)}” lên "
+                f"“{codes.label('retention', longest)}” theo tài liệu có thời hạn dài nhất.",
+                dossier.source,
+                field=dossier.source.label("maintenance"),
+            )
 
 
 def _check_totals(run: Run) -> None:

@@ -190,3 +190,22 @@ def _check_together(level: str, result: Cleaned, label: Callable[[str], str]) ->
                 "issued_date": "issuedDate",
             }[name]
             result.add("bad_date", element, f"“{label(element)}” ({value:%d/%m/%Y}) ở tương lai.")
+
+
+def retention_rank(code: str) -> float:
+    """How long a retention code keeps records: permanent is longest, 'Khác' shortest."""
+    years = codes.retention_years(code)
+    return float("inf") if years is None else float(years)
+
+
+def longest_retention(retention_codes: list[str]) -> str | None:
+    """The longest of several retention codes (a dossier takes its longest document's)."""
+    known = [c for c in retention_codes if c]
+    return max(known, key=retention_rank) if known else None
+
+
+def retention_expiry_year(retention: str, end_year: int) -> int | None:
+    """The year records may first be appraised for disposal, counted from the year the matter
+    ended; None for permanent records."""
+    years = codes.retention_years(retention)
+    return None if years is None else end_year + years
