@@ -242,6 +242,16 @@ def validate(run: Run) -> None:
         elif form.startswith("edxml"):
             values.setdefault("language", "01")
         cleaned = clean_values("document", values, document.source.label)
+        if not cleaned.fields.get("access_regime"):
+            # Never publish by default: unfiled documents wait for an archivist's decision.
+            cleaned.fields["access_regime"] = "02"
+            run.warn(
+                "default_value",
+                "Tài liệu không ghi chế độ sử dụng; tạm đặt “Sử dụng có điều kiện” đến khi "
+                "lưu trữ viên xác định.",
+                document.source,
+                field=document.source.label("mode"),
+            )
         _report(run, cleaned, document.source)
         _check_document_codes(run, document, cleaned, parent, form)
         fields = cleaned.fields
