@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
+
+_SCRATCH: list[Path] = []
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -10,3 +16,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
     # Argon2 is deliberately slow; tests create many users. test_passwords checks Argon2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Stored files, unpacked packages and uploads of a test run never land in ./var.
+    scratch = Path(tempfile.mkdtemp(prefix="luutru-test-files-"))
+    _SCRATCH.append(scratch)
+    settings.STORAGE_ROOT = scratch / "files"
+    settings.INGEST_WORK_DIR = scratch / "work"
+    settings.INGEST_UPLOAD_DIR = scratch / "incoming"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for scratch in _SCRATCH:
+        shutil.rmtree(scratch, ignore_errors=True)

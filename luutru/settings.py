@@ -167,6 +167,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # oversize packages, and the certificate authorities whose PDF signatures are trusted.
 INGEST_WORK_DIR = DATA_DIR / "work"
 INGEST_UPLOAD_DIR = DATA_DIR / "incoming"
+# Large uploads spool here, not to /tmp, which is often small on servers.
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "incoming" / "tmp"
+FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
 INGEST_MAX_BYTES = env_int("INGEST_MAX_GB", 50, minimum=1) * 1024**3
 INGEST_MAX_FILES = env_int("INGEST_MAX_FILES", 500_000, minimum=1)
 INGEST_MAX_RATIO = float(env_int("INGEST_MAX_RATIO", 200, minimum=2))

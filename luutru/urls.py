@@ -11,4 +11,6 @@ urlpatterns = [
     path("quan-tri/", views.staff_home, name="staff-home"),
     path("quan-tri/", include("luutru.organizations.urls")),
     path("quan-tri/", include("luutru.audit.urls")),
+    path("quan-tri/", include("luutru.ingest.urls")),
+    path("quan-tri/", include("luutru.records.urls")),
 ]

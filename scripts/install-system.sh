@@ -16,6 +16,7 @@ APT_PACKAGES=(
     libpango-1.0-0      # WeasyPrint renders the PDF inventories and handover records
     libpangoft2-1.0-0
     qpdf                # command-line companion of pikepdf, for operators inspecting PDFs
+    poppler-utils       # pdftotext/pdftoppm: tests read and render the generated PDFs
     ca-certificates
     make
     git

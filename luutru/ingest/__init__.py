@@ -1,1 +1,1 @@
-"""Thu thập, nộp lưu: transfers of packages from agencies, validated and ingested whole or not at all."""
+"""Thu thập, nộp lưu: packages from agencies, validated and ingested whole or not at all."""

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from luutru.audit.actions import record
 from luutru.ingest.models import Transfer
 from luutru.ingest.pipeline import run_transfer
+from luutru.ingest.tasks import ingest_transfer
 from luutru.organizations.models import Agency
+
+CHUNK = 1024 * 1024
 
 
 @transaction.atomic
@@ -36,6 +42,48 @@ def receive_package(
         data={"agency": agency.code, "dry_run": dry_run},
     )
     return transfer
+
+
+def submit_package(
+    upload: UploadedFile, *, agency: Agency, actor: Any, dry_run: bool = False
+) -> Transfer:
+    """A package uploaded through the web: saved, registered, and queued for the worker.
+
+    The worker gets the transfer's id only once the row is committed; if registering fails,
+    the saved file is removed so no stray package is left behind.
+    """
+    path = save_upload(upload)
+    try:
+        with transaction.atomic():
+            transfer = receive_package(
+                path, agency=agency, actor=actor, dry_run=dry_run, name=upload.name or path.name
+            )
+            transaction.on_commit(lambda: ingest_transfer.enqueue(str(transfer.pk)))
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return transfer
+
+
+def save_upload(upload: UploadedFile) -> Path:
+    """Copy an uploaded package to ``INGEST_UPLOAD_DIR/<uuid>.zip``, a chunk at a time.
+
+    Written under a ``.part`` name and renamed when complete, so a half-written upload is never
+    mistaken for a package.
+    """
+    folder = Path(settings.INGEST_UPLOAD_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{uuid.uuid4()}.zip"
+    partial = target.with_suffix(".zip.part")
+    try:
+        with partial.open("xb") as out:
+            for chunk in upload.chunks(CHUNK):
+                out.write(chunk)
+        partial.rename(target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return target
 
 
 def ingest(transfer: Transfer) -> Transfer:

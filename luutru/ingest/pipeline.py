@@ -44,7 +44,7 @@ from luutru.ingest.readers.base import (
 from luutru.lib import archives, formats, pdf, signatures
 from luutru.lib.vietnamese import nfc
 from luutru.records import codes
-from luutru.records.models import Document, DocumentFile, Dossier, FileRole
+from luutru.records.models import Document, DocumentFile, Dossier, FilePlanEntry, FileRole
 from luutru.records.rules import (
     ARCHIVAL_ORDINAL_RE,
     FILE_CODE_RE,
@@ -596,6 +596,7 @@ def create_records(run: Run) -> None:
         dossier.start_precision = cleaned.fields.get("start_date__precision", "day")
         dossier.end_precision = cleaned.fields.get("end_date__precision", "day")
         dossiers[dossier.code] = dossier
+    _link_to_file_plans(agency, dossiers.values())
     Dossier.objects.bulk_create(dossiers.values())
     documents: list[Document] = []
     for document_record, cleaned in run.documents:
@@ -648,6 +649,19 @@ def create_records(run: Run) -> None:
         lambda: records_ingested.send(sender=Transfer, transfer_id=transfer.pk, document_ids=ids)
     )
     run.transfer = transfer
+
+
+def _link_to_file_plans(agency: Any, dossiers: Iterable[Dossier]) -> None:
+    """A dossier that answers an entry of its agency's file plan (same year and notation)."""
+    dossiers = list(dossiers)
+    years = {d.year for d in dossiers if d.year}
+    entries = {
+        (e.plan.year, e.notation): e
+        for e in FilePlanEntry.objects.filter(plan__agency=agency, plan__year__in=years)
+        .select_related("plan")
+    }  # fmt: skip
+    for dossier in dossiers:
+        dossier.plan_entry = entries.get((dossier.year or 0, dossier.notation))
 
 
 def _evidence(report: signatures.SignatureReport) -> dict[str, Any]:

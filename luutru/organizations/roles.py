@@ -1,7 +1,8 @@
 """What each role may do, as data: permission names that views and other apps ask for.
 
 Lower layers ask ``user.has_perm("audit.view_auditevent")`` and never import this module;
-``RoleBackend`` answers from the user's memberships.
+``RoleBackend`` answers from the user's memberships. Permissions are per role, not per agency:
+which agencies' rows a user sees is ``agencies_in_scope`` (services.py).
 """
 
 from __future__ import annotations
@@ -10,13 +11,25 @@ from luutru.accounts.models import Role
 
 ALL = "*"
 VIEW_ORGANIZATIONS = frozenset({"organizations.view_agency", "organizations.view_fonds"})
+# Collection (thu thập): transfers, dossiers, documents and file plans, read-only.
+VIEW_COLLECTION = frozenset(
+    {
+        "ingest.view_transfer",
+        "records.view_dossier",
+        "records.view_document",
+        "records.view_fileplan",
+    }
+)
+# Văn thư and lưu trữ viên hand over packages and keep the file plans (danh mục hồ sơ).
+WORK_COLLECTION = frozenset({"ingest.add_transfer", "records.change_fileplan"})
+STAFF_VIEW = VIEW_ORGANIZATIONS | VIEW_COLLECTION
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.CLERK: VIEW_ORGANIZATIONS,
-    Role.ARCHIVIST: VIEW_ORGANIZATIONS,
-    Role.HEAD: VIEW_ORGANIZATIONS,
-    Role.COUNCIL: VIEW_ORGANIZATIONS,
-    Role.KPI_VIEWER: VIEW_ORGANIZATIONS | {"reports.view_kpi"},
+    Role.CLERK: STAFF_VIEW | WORK_COLLECTION,
+    Role.ARCHIVIST: STAFF_VIEW | WORK_COLLECTION,
+    Role.HEAD: STAFF_VIEW,
+    Role.COUNCIL: STAFF_VIEW,
+    Role.KPI_VIEWER: STAFF_VIEW | {"reports.view_kpi"},
     Role.ADMIN: frozenset({ALL}),
     Role.READER: frozenset(),
 }

@@ -49,6 +49,11 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", _("năm")
 
 
+class FilePlanQuerySet(models.QuerySet["FilePlan"]):
+    def of_agencies(self, agencies: models.QuerySet[Agency]) -> FilePlanQuerySet:
+        return self.filter(agency__in=agencies)
+
+
 class FilePlan(models.Model):
     """Danh mục hồ sơ: the files an agency plans to open in a year (NĐ 30/2020)."""
 
@@ -57,6 +62,8 @@ class FilePlan(models.Model):
     title = models.CharField(_("tên danh mục"), max_length=300, blank=True)
     approved_at = models.DateField(_("ngày ban hành"), null=True, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
+
+    objects = FilePlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("danh mục hồ sơ")
@@ -164,6 +171,9 @@ class Dossier(models.Model):
 
 
 class DocumentQuerySet(models.QuerySet["Document"]):
+    def of_agencies(self, agencies: models.QuerySet[Agency]) -> DocumentQuerySet:
+        return self.filter(agency__in=agencies)
+
     def unfiled(self) -> DocumentQuerySet:
         return self.filter(dossier__isnull=True)
 

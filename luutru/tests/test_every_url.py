@@ -38,15 +38,25 @@ def routes(
             yield route
 
 
+# Sample values for typed URL parameters; the check runs before any lookup, so they need not exist.
+SAMPLES = {"uuid": "00000000-0000-4000-8000-000000000000", "int": "1"}
+
+
 class EveryUrlTests(BaseTestCase):
     def url_for(self, route: str) -> str:
-        sample = self.fonds_a.code if "phong/" in route else self.agency_a.code
-        return "/" + re.sub(r"<(?:\w+:)?\w+>", sample, route)
+        def sample(match: re.Match[str]) -> str:
+            if match["converter"] in SAMPLES:
+                return SAMPLES[match["converter"]]
+            return self.fonds_a.code if "phong/" in route else self.agency_a.code
+
+        return "/" + re.sub(r"<(?:(?P<converter>\w+):)?\w+>", sample, route)
 
     def test_the_walk_finds_the_staff_pages(self) -> None:
         found = set(routes())
         self.assertIn("quan-tri/co-quan/<str:code>/", found)
         self.assertIn("quan-tri/nhat-ky/", found)
+        self.assertIn("quan-tri/nop-luu/<uuid:pk>/", found)
+        self.assertIn("quan-tri/tai-lieu/<int:pk>/", found)
 
     def test_anonymous_visitors_reach_only_public_pages(self) -> None:
         for route in sorted(set(routes()) - PUBLIC):

@@ -18,7 +18,7 @@ from luutru.ingest.models import Transfer, TransferState
 from luutru.ingest.tests.factory import DOSSIER, document, pdf_bytes, png_bytes, write_package
 from luutru.organizations import actions
 from luutru.organizations.models import Agency
-from luutru.records.models import Document, DocumentFile, Dossier
+from luutru.records.models import Document, DocumentFile, Dossier, FilePlan, FilePlanEntry
 from luutru.storage.models import StoredFile
 
 
@@ -211,3 +211,13 @@ class CrashTests(PipelineTestCase):
         self.assertEqual(Document.objects.count(), 2)
         self.assertEqual(StoredFile.objects.count(), 2)
         self.assertEqual(len(self.stored_blobs()), 2)
+
+
+class FilePlanLinkTests(PipelineTestCase):
+    def test_an_ingested_dossier_answers_its_file_plan_entry(self) -> None:
+        plan = FilePlan.objects.create(agency=self.agency, year=2024)
+        entry = FilePlanEntry.objects.create(
+            plan=plan, notation="01", title="Hồ sơ đất đai", retention="01"
+        )
+        self.assertEqual(self.run_package(write_package(self.tmp / "p")).state, "accepted")
+        self.assertEqual(Dossier.objects.get().plan_entry, entry)

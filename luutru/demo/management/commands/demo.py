@@ -6,8 +6,9 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from luutru.demo.collection import DemoCollectionError, seed_collection
 from luutru.demo.province import DEMO_PASSWORD, USERS, seed
 
 
@@ -25,6 +26,16 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Đã nạp tỉnh mẫu ({created} mục mới)."))
         else:
             self.stdout.write("Tỉnh mẫu đã có sẵn; không thay đổi gì.")
+        try:
+            loaded = seed_collection()
+        except DemoCollectionError as exc:
+            raise CommandError(str(exc)) from exc
+        if loaded:
+            self.stdout.write(
+                self.style.SUCCESS(f"Đã tiếp nhận {loaded} lần nộp lưu mẫu qua quy trình nộp lưu.")
+            )
+        else:
+            self.stdout.write("Các lần nộp lưu mẫu đã có trong kho; không nạp lại.")
         self.stdout.write(f"\nTài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):")
         for user in USERS:
             self.stdout.write(f"  {user.username:<12} {user.role.label:<34} {user.full_name}")

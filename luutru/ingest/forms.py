@@ -1,0 +1,48 @@
+"""The upload form of a package (gói nộp lưu); checking the package is the pipeline's job."""
+
+from __future__ import annotations
+
+import zipfile
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+
+from luutru.organizations.models import Agency, AgencyQuerySet
+
+
+class TransferForm(forms.Form):
+    package = forms.FileField(
+        label="Gói tài liệu (.zip)",
+        help_text="Một tệp .zip chứa ho_so và tai_lieu (Excel hoặc CSV) cùng các tệp tài liệu, "
+        "gói SIP theo TT 05/2025 hoặc thông điệp edXML.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+    )
+    agency = forms.ModelChoiceField(label="Cơ quan nộp lưu", queryset=Agency.objects.none())
+    dry_run = forms.BooleanField(
+        label="Chỉ kiểm tra",
+        required=False,
+        help_text="Kiểm tra gói theo TT 05/2025 mà không lưu hồ sơ, tài liệu nào.",
+    )
+
+    def __init__(self, *args: Any, agencies: AgencyQuerySet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies.order_by("code")  # type: ignore[attr-defined]
+
+    def clean_package(self) -> UploadedFile:
+        """Only a real zip is accepted: the name says .zip and the central directory reads."""
+        upload: UploadedFile = self.cleaned_data["package"]
+        name = upload.name or ""
+        if upload.size is not None and upload.size > settings.INGEST_MAX_BYTES:
+            raise forms.ValidationError(
+                f"Gói “{name}” lớn hơn giới hạn {filesizeformat(settings.INGEST_MAX_BYTES)}."
+            )
+        if not name.lower().endswith(".zip") or not zipfile.is_zipfile(upload):
+            raise forms.ValidationError(
+                f"Tệp “{name}” không phải tệp nén .zip. Hãy nén thư mục gói tài liệu thành một "
+                "tệp .zip rồi tải lên."
+            )
+        upload.seek(0)
+        return upload

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from luutru.ingest import views
+
+app_name = "ingest"
+urlpatterns = [
+    path("nop-luu/", views.transfer_list, name="transfer-list"),
+    path("nop-luu/<uuid:pk>/", views.transfer_detail, name="transfer-detail"),
+    path(
+        "nop-luu/<uuid:pk>/muc-luc.pdf",
+        views.transfer_output,
+        {"output": "inventory_pdf"},
+        name="transfer-inventory-pdf",
+    ),
+    path(
+        "nop-luu/<uuid:pk>/muc-luc.xlsx",
+        views.transfer_output,
+        {"output": "inventory_xlsx"},
+        name="transfer-inventory-xlsx",
+    ),
+    path(
+        "nop-luu/<uuid:pk>/bien-ban.pdf",
+        views.transfer_output,
+        {"output": "handover_pdf"},
+        name="transfer-handover-pdf",
+    ),
+    path(
+        "nop-luu/<uuid:pk>/bien-ban.xlsx",
+        views.transfer_output,
+        {"output": "handover_xlsx"},
+        name="transfer-handover-xlsx",
+    ),
+]

@@ -1,0 +1,297 @@
+"""Reads over the collection: access helpers, display rows, retention, due dates, signatures.
+
+Scope is ``agencies_in_scope`` (organizations): a dossier, document or file plan outside it is
+"not found" (404) rather than "forbidden", so its code does not leak; a missing permission is
+403 before anything is looked up.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.utils.dateparse import parse_datetime
+
+from luutru.organizations.models import AgencyQuerySet
+from luutru.organizations.services import agencies_in_scope
+from luutru.records import codes
+from luutru.records.elements import elements
+from luutru.records.models import DatePrecision, Document, Dossier, FilePlan, FilePlanEntry
+
+VIEW_DOSSIER = "records.view_dossier"
+VIEW_DOCUMENT = "records.view_document"
+VIEW_FILE_PLAN = "records.view_fileplan"
+CHANGE_FILE_PLAN = "records.change_fileplan"
+EMPTY = "—"
+
+
+# ---------------------------------------------------------------------------------------------
+# Access helpers: the object, or 404 / 403
+
+
+def _require(user: Any, perm: str) -> None:
+    if not user.has_perm(perm):
+        raise PermissionDenied
+
+
+def get_dossier_for_user(user: Any, code: str) -> Dossier:
+    """The dossier by its code if it belongs to an agency in the user's scope, else 404."""
+    _require(user, VIEW_DOSSIER)
+    dossier = (
+        Dossier.objects.of_agencies(agencies_in_scope(user))
+        .select_related("agency", "fonds", "plan_entry__plan")
+        .filter(code=code)
+        .first()
+    )
+    if dossier is None:
+        raise Http404("Không tìm thấy hồ sơ.")
+    return dossier
+
+
+def get_document_for_user(user: Any, pk: int) -> Document:
+    """The document if its submitting agency is in the user's scope, else 404."""
+    _require(user, VIEW_DOCUMENT)
+    document = (
+        Document.objects.of_agencies(agencies_in_scope(user))
+        .select_related("agency", "dossier")
+        .filter(pk=pk)
+        .first()
+    )
+    if document is None:
+        raise Http404("Không tìm thấy tài liệu.")
+    return document
+
+
+def get_file_plan_for_user(user: Any, pk: int, *, change: bool = False) -> FilePlan:
+    """The file plan (danh mục hồ sơ) of an agency in scope; 403 without the permission."""
+    _require(user, CHANGE_FILE_PLAN if change else VIEW_FILE_PLAN)
+    plan = (
+        FilePlan.objects.of_agencies(agencies_in_scope(user))
+        .select_related("agency")
+        .filter(pk=pk)
+        .first()
+    )
+    if plan is None:
+        raise Http404("Không tìm thấy danh mục hồ sơ.")
+    return plan
+
+
+def get_plan_entry_for_user(
+    user: Any, plan_pk: int, pk: int, *, change: bool = False
+) -> FilePlanEntry:
+    """One planned file (hồ sơ dự kiến) of a plan the user may see (or change)."""
+    plan = get_file_plan_for_user(user, plan_pk, change=change)
+    entry = plan.entries.filter(pk=pk).first()
+    if entry is None:
+        raise Http404("Không tìm thấy hồ sơ dự kiến.")
+    entry.plan = plan
+    return entry
+
+
+# ---------------------------------------------------------------------------------------------
+# Codes and fields as people read them
+
+
+def code_display(list_name: str, value: str) -> str:
+    """'01' → '01 — Vĩnh viễn'; several codes ('01,02') are listed; unknown codes stay as is."""
+    if not value:
+        return EMPTY
+    shown = []
+    for code in (part.strip() for part in value.split(",")):
+        label = codes.label(list_name, code)
+        shown.append(f"{code} — {label}" if label != code else code)
+    return ", ".join(shown)
+
+
+def date_display(value: datetime.date | None, precision: str = DatePrecision.DAY) -> str:
+    """A date as written in Vietnamese records: 05/03/2024, 03/2024 or 2024."""
+    if value is None:
+        return EMPTY
+    if precision == DatePrecision.YEAR:
+        return f"{value.year}"
+    if precision == DatePrecision.MONTH:
+        return f"{value.month:02d}/{value.year}"
+    return f"{value.day:02d}/{value.month:02d}/{value.year}"
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    element: str
+    label: str
+    value: str
+
+
+def element_rows(instance: Dossier | Document, level: str) -> list[FieldRow]:
+    """Every TT 05/2025 element of a dossier or document, under its Vietnamese name.
+
+    Driven by data/tt05_elements.csv, so a new element shows up without touching templates.
+    Elements with no model field of their own (a document's fileCode) are left to the page.
+    """
+    rows = []
+    for element in elements(level).values():
+        if element.field is None:
+            continue
+        raw = getattr(instance, element.field)
+        if element.kind in {"code", "codes"}:
+            value = code_display(element.code_list or "", raw)
+        elif element.kind == "date":
+            precision = getattr(instance, element.field.replace("_date", "_precision"), "day")
+            value = date_display(raw, precision)
+        elif element.kind == "boolean":
+            value = "Có" if raw else "Không"
+        else:
+            value = EMPTY if raw in (None, "") else str(raw)
+        rows.append(FieldRow(element.name, element.label, value))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Retention (thời hạn lưu trữ)
+
+
+@dataclass(frozen=True)
+class Retention:
+    code: str
+    display: str  # "04 — 30 năm"
+    years: int | None  # None: permanent; 0: "Khác", length not known
+    expires_in: int | None  # the year the retention ends, when it is a number of years
+
+    @property
+    def permanent(self) -> bool:
+        return self.years is None
+
+    @property
+    def expiry_display(self) -> str:
+        if self.permanent:
+            return "Vĩnh viễn"
+        if self.expires_in is None:
+            return "Chưa xác định"
+        return f"Hết hạn năm {self.expires_in}"
+
+
+def retention_of(code: str, end_date: datetime.date | None) -> Retention:
+    """The retention and the year it runs out: the file's end year plus its years."""
+    years = codes.retention_years(code)
+    expires = end_date.year + years if years and end_date is not None else None
+    return Retention(code, code_display("retention", code), years, expires)
+
+
+# ---------------------------------------------------------------------------------------------
+# Due for transfer to the agency archive (đến hạn nộp lưu)
+
+DUE_WITHIN_DAYS = 30
+
+
+def due_date(closed_on: datetime.date | None, plan_year: int) -> datetime.date:
+    """When a planned file must be in the agency archive (NĐ 30/2020).
+
+    Within one year of the day its work ended; when that day is not recorded, by the end of the
+    year after the plan's year (work of a year ends with the year, at the latest). A file closed
+    on 29 February is due on 28 February.
+    """
+    if closed_on is None:
+        return datetime.date(plan_year + 1, 12, 31)
+    try:
+        return closed_on.replace(year=closed_on.year + 1)
+    except ValueError:
+        return closed_on.replace(year=closed_on.year + 1, day=28)
+
+
+@dataclass(frozen=True)
+class DueEntry:
+    entry: FilePlanEntry
+    due: datetime.date
+    days_left: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return max(0, -self.days_left)
+
+
+def entries_due(
+    agencies: AgencyQuerySet, today: datetime.date, within_days: int = DUE_WITHIN_DAYS
+) -> list[DueEntry]:
+    """Planned files with no dossier yet, due by ``today + within_days`` or overdue, soonest first.
+
+    The database narrows to a superset (a year is at least 365 days; an open file's year is
+    before the horizon's); the exact due date is then ``due_date``. One query.
+    """
+    horizon = today + datetime.timedelta(days=within_days)
+    candidates = (
+        FilePlanEntry.objects.filter(plan__agency__in=agencies, dossiers__isnull=True)
+        .filter(
+            Q(closed_on__lte=horizon - datetime.timedelta(days=365))
+            | Q(closed_on__isnull=True, plan__year__lte=horizon.year - 1)
+        )
+        .select_related("plan__agency")
+    )
+    due = []
+    for entry in candidates:
+        when = due_date(entry.closed_on, entry.plan.year)
+        if when <= horizon:
+            due.append(DueEntry(entry, when, (when - today).days))
+    due.sort(key=lambda d: (d.due, d.entry.plan.agency.code, d.entry.notation))
+    return due
+
+
+# ---------------------------------------------------------------------------------------------
+# Digital signatures (chữ ký số)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    level: str  # "ok" | "warn" | "bad"
+    text: str
+
+
+def signature_verdict(signature: Mapping[str, Any]) -> Verdict:
+    """What a person should conclude from one signature's evidence (kept from ingest)."""
+    if not signature.get("intact"):
+        return Verdict("bad", "Chữ ký không còn nguyên vẹn: tệp đã bị thay đổi sau khi ký.")
+    if not signature.get("valid"):
+        return Verdict(
+            "bad", "Chữ ký không hợp lệ: chữ ký sai hoặc tệp đã bị sửa theo cách không cho phép."
+        )
+    if not signature.get("trusted"):
+        return Verdict(
+            "warn",
+            "Chữ ký hợp lệ nhưng chứng thư số không thuộc tổ chức chứng thực được tin cậy.",
+        )
+    if signature.get("covers_whole_file") is False:
+        return Verdict("warn", "Chữ ký hợp lệ, nhưng tệp có thêm nội dung sau khi ký.")
+    return Verdict("ok", "Chữ ký hợp lệ, chứng thư số được tin cậy, tệp nguyên vẹn.")
+
+
+@dataclass(frozen=True)
+class SignatureView:
+    signer: str
+    signed_at: datetime.datetime | None
+    summary: str
+    verdict: Verdict
+
+
+def signature_views(evidence: Any) -> list[SignatureView]:
+    """The signatures kept on a DocumentFile, ready to show; tolerant of missing keys."""
+    views = []
+    for signature in evidence if isinstance(evidence, list) else []:
+        if not isinstance(signature, Mapping):
+            continue
+        signed_at = signature.get("signed_at")
+        views.append(
+            SignatureView(
+                signer=str(signature.get("signer") or ""),
+                signed_at=parse_datetime(signed_at) if isinstance(signed_at, str) else None,
+                summary=str(signature.get("summary") or ""),
+                verdict=signature_verdict(signature),
+            )
+        )
+    return views
