@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from argparse import ArgumentParser
 from typing import Any
 
@@ -45,4 +47,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"\nMở http://127.0.0.1:{port}/ trong trình duyệt. Nhấn Ctrl+C để dừng.\n"
         )
-        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        # The background worker runs uploaded packages through the pipeline while we serve.
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "luutru.cli", "db_worker", "--no-startup-delay"],
+            stdout=subprocess.DEVNULL,
+        )
+        try:
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
