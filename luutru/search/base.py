@@ -1,0 +1,73 @@
+"""The contract between the search service and its engines.
+
+The database is the truth; an engine holds ``IndexEntry`` rows derived from it and answers
+``SearchQuery``. Access is part of the query (``public_only``, ``agency_ids``), so counts and
+facets are computed over what the caller may see — never by filtering a page afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+Kind = Literal["document", "dossier"]
+FACETS = ("agency", "fonds", "year", "doc_type", "retention", "access_regime")
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    key: str  # "document:123" | "dossier:45": unique in the index
+    kind: Kind
+    pk: int
+    code: str  # mã lưu trữ / mã hồ sơ (or mã định danh for an unfiled document)
+    title: str  # trích yếu / tiêu đề, NFC
+    notation: str  # "123/QĐ-UBND" for documents, "" otherwise
+    body: str  # other metadata (issuer, keywords, notes…) and the files' text, NFC
+    agency: int
+    fonds: int | None
+    year: int | None
+    doc_type: str  # code "02"; "" for dossiers
+    retention: str  # code
+    access_regime: str  # code: "01" Công khai, "02" có điều kiện, "03" Mật
+    date: datetime.date | None  # issued date (document) or end date (dossier), for sorting
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str
+    public_only: bool  # anonymous callers and readers: access_regime "01" only
+    agency_ids: frozenset[int] | None  # staff scope; None = no agency restriction
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # facet name → values
+    page: int = 1
+    per_page: int = 20
+    sort: Literal["relevance", "date"] = "relevance"
+    with_facets: bool = True
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: Kind
+    pk: int
+    code: str
+    title: str
+    snippet: str  # HTML-escaped text with <mark>…</mark> around matches
+    score: float
+
+
+@dataclass
+class SearchResults:
+    count: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # value, count
+
+
+class SearchBackend(Protocol):
+    def rebuild(self, entries: Iterable[IndexEntry]) -> int: ...
+
+    def upsert(self, entries: Iterable[IndexEntry]) -> None: ...
+
+    def delete(self, keys: Iterable[str]) -> None: ...
+
+    def search(self, query: SearchQuery) -> SearchResults: ...
