@@ -37,6 +37,8 @@ from luutru.organizations.services import agencies_in_scope
 PAGE_SIZE = 25
 # Documents listed on a transfer's page; the rest are reached through their dossiers.
 DOCUMENT_LIMIT = 100
+# Above this, the PDF inventory lists dossiers only (a 5,000-document list takes a minute).
+PDF_DOCUMENT_LIMIT = 1500
 
 
 @login_required
@@ -130,7 +132,11 @@ def transfer_output(request: HttpRequest, pk: uuid.UUID, output: str) -> HttpRes
     spec = OUTPUTS[output]
     # Imported here: the builders (WeasyPrint, openpyxl) are heavy and only these views use them.
     outputs = importlib.import_module("luutru.ingest.outputs")
-    data: bytes = getattr(outputs, spec.builder)(transfer)
+    if spec.builder == "inventory_pdf" and transfer.document_count > PDF_DOCUMENT_LIMIT:
+        # WeasyPrint renders ~5 dense pages/s: list the dossiers only; the Excel has everything.
+        data: bytes = outputs.inventory_pdf(transfer, documents=False)
+    else:
+        data = getattr(outputs, spec.builder)(transfer)
     day = timezone.localtime(transfer.created_at).strftime("%d-%m-%Y")
     filename = f"{spec.title} {transfer.agency.code} {day}.{spec.extension}"
     response = HttpResponse(data, content_type=spec.content_type)
