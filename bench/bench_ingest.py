@@ -118,16 +118,18 @@ def make_package(root: Path, documents: int) -> Path:
 
 def ingest_in_child(package: Path) -> tuple[float, float]:
     """Seconds and peak RSS (MB) of `luutru ingest` on the package, in its own process."""
+    report = tempfile.TemporaryFile()
     start = time.perf_counter()
     child = subprocess.Popen(  # noqa: S603 - our own CLI
         [str(ROOT / ".venv" / "bin" / "luutru"), "ingest", str(package), "--agency", AGENCY],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=report,
+        stderr=subprocess.STDOUT,
     )
     _pid, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"ingest failed: {child.stderr.read().decode() if child.stderr else ''}")
+        report.seek(0)
+        raise RuntimeError(f"ingest failed: {report.read(3000).decode()}")
     return elapsed, usage.ru_maxrss / 1024
 
 
