@@ -53,7 +53,7 @@ from luutru.records.rules import (
     longest_retention,
 )
 from luutru.records.signals import records_ingested
-from luutru.storage.actions import put_file, register
+from luutru.storage.actions import put_file, register_many, sync_storage
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -559,17 +559,26 @@ def trust_roots() -> list[Path]:
 
 
 def store(run: Run) -> None:
-    """Write each distinct file into storage; the digests are kept on the transfer at once."""
-    digests = sorted({f.sha256 for f in run.facts.values()})
-    done = set(run.transfer.stored_digests)
+    """Write each distinct file into storage (in parallel), then flush them to disk at once.
+
+    The digests written are kept on the transfer as they go, so an abandoned run's blobs can
+    be found; storing is idempotent, so a resumed run simply finds them there.
+    """
     by_digest = {f.sha256: f for f in run.facts.values()}
-    for number, digest in enumerate(digests, start=1):
-        if digest not in done:
-            put_file(by_digest[digest].path, expected_sha256=digest)
-            done.add(digest)
-        if number % 200 == 0 or number == len(digests):
-            run.transfer.stored_digests = sorted(done)
-            run.transfer.save(update_fields=["stored_digests"])
+    done = set(run.transfer.stored_digests)
+    todo = sorted(set(by_digest) - done)
+    for start in range(0, len(todo), 500):
+        batch = [by_digest[d] for d in todo[start : start + 500]]
+        _parallel(_put, batch)
+        done.update(f.sha256 for f in batch)
+        run.transfer.stored_digests = sorted(done)
+        run.transfer.save(update_fields=["stored_digests"])
+    sync_storage()
+
+
+def _put(facts: FileFacts) -> FileFacts:
+    put_file(facts.path, expected_sha256=facts.sha256, durable=False)
+    return facts
 
 
 @transaction.atomic
@@ -578,15 +587,18 @@ def create_records(run: Run) -> None:
     transfer = Transfer.objects.select_for_update().get(pk=run.transfer.pk)
     agency = transfer.agency
     fonds = agency.fonds.filter(is_open=True).order_by("code").first()
-    stored = {
-        f.sha256: register(
-            f.sha256, f.size,
-            mime=(f.format.mime or "") if f.format else "",
-            puid=(f.format.puid or "") if f.format else "",
-            name=(f.format.name or "") if f.format else "",
-        )
-        for f in run.facts.values()
-    }  # fmt: skip
+    stored = register_many(
+        [
+            {
+                "sha256": f.sha256,
+                "size": f.size,
+                "mime": ((f.format.mime or "") if f.format else "")[:100],
+                "puid": ((f.format.puid or "") if f.format else "")[:30],
+                "format_name": ((f.format.name or "") if f.format else "")[:200],
+            }
+            for f in run.facts.values()
+        ]
+    )
     dossiers: dict[str, Dossier] = {}
     for _record, cleaned in run.dossiers:
         dossier = Dossier(agency=agency, fonds=fonds, **_model_fields(cleaned, Dossier))

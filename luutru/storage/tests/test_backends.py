@@ -63,8 +63,12 @@ def test_large_files_are_streamed_in_chunks(disk: LocalDiskBackend) -> None:
             CountingReader.biggest = max(CountingReader.biggest, len(chunk))
             return chunk
 
-    disk.put(CountingReader(b"x" * (3 * CHUNK + 5)))
+    data = bytes(range(256)) * (3 * CHUNK // 256) + b"tail"
+    result = disk.put(CountingReader(data), durable=False)
+    disk.sync()
     assert CountingReader.biggest <= CHUNK
+    assert result.sha256 == hashlib.sha256(data).hexdigest()
+    assert disk.digest(result.sha256) == result.sha256
 
 
 def test_bad_digests_never_become_paths(disk: LocalDiskBackend) -> None:
