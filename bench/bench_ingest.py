@@ -39,7 +39,7 @@ def make_pdf(n: int) -> bytes:
     return out.getvalue()
 
 
-def make_package(root: Path, documents: int) -> Path:
+def make_package(root: Path, documents: int, year: int) -> Path:
     root.mkdir(parents=True)
     dossiers = openpyxl.Workbook(write_only=True)
     sheet = dossiers.create_sheet("ho_so")
@@ -75,16 +75,16 @@ def make_package(root: Path, documents: int) -> Path:
         ]
     )
     for d in range(documents // 10):
-        code = f"{AGENCY}.2023.{d + 1:04d}"
+        code = f"{AGENCY}.{year}.{d + 1:04d}"
         sheet.append(
             [
                 code,
-                f"Hồ sơ giao đất, cho thuê đất số {d + 1} năm 2023",
+                f"Hồ sơ giao đất, cho thuê đất số {d + 1} năm {year}",
                 "01",
                 "01",
                 "01",
-                "03/01/2023",
-                "28/12/2023",
+                f"03/01/{year}",
+                f"28/12/{year}",
                 10,
                 10,
                 "0",
@@ -103,7 +103,7 @@ def make_package(root: Path, documents: int) -> Path:
                     "Quyết định",
                     str(n),
                     "QĐ-UBND",
-                    f"{(o % 28) + 1:02d}/06/2023",
+                    f"{(o % 28) + 1:02d}/06/{year}",
                     "Ủy ban nhân dân tỉnh",
                     f"Về việc giao đất cho hộ gia đình số {n}",
                     1,
@@ -118,18 +118,18 @@ def make_package(root: Path, documents: int) -> Path:
 
 def ingest_in_child(package: Path) -> tuple[float, float]:
     """Seconds and peak RSS (MB) of `luutru ingest` on the package, in its own process."""
-    report = tempfile.TemporaryFile()
-    start = time.perf_counter()
-    child = subprocess.Popen(  # noqa: S603 - our own CLI
-        [str(ROOT / ".venv" / "bin" / "luutru"), "ingest", str(package), "--agency", AGENCY],
-        stdout=report,
-        stderr=subprocess.STDOUT,
-    )
-    _pid, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        report.seek(0)
-        raise RuntimeError(f"ingest failed: {report.read(3000).decode()}")
+    with tempfile.TemporaryFile() as report:
+        start = time.perf_counter()
+        child = subprocess.Popen(  # noqa: S603 - our own CLI
+            [str(ROOT / ".venv" / "bin" / "luutru"), "ingest", str(package), "--agency", AGENCY],
+            stdout=report,
+            stderr=subprocess.STDOUT,
+        )
+        _pid, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            report.seek(0)
+            raise RuntimeError(f"ingest failed: {report.read(3000).decode()}")
     return elapsed, usage.ru_maxrss / 1024
 
 
@@ -168,8 +168,8 @@ def run() -> list[Figure]:
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        for size in SIZES:
-            package = make_package(tmp / f"goi_{size}", size)
+        for year, size in enumerate(SIZES, start=2020):
+            package = make_package(tmp / f"goi_{size}", size, year)
             seconds, peak = ingest_in_child(package)
             figures.append(
                 Figure(
