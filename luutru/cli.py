@@ -7,11 +7,14 @@ and exit status 2, never a traceback.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luutru.settings")
+    # `luutru search … | head` must end quietly, as any Unix tool does.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
     from django.db import OperationalError
