@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any, TypedDict
 
 from django.test import TestCase
 
@@ -14,8 +15,13 @@ from luutru.records.rules import (
 )
 
 
+class Checked(TypedDict):
+    fields: dict[str, Any]
+    codes: list[str]
+
+
 class RuleTests(TestCase):
-    def clean(self, **values: str) -> dict[str, object]:
+    def clean(self, **values: str) -> Checked:
         base = {
             "fileCode": "000.00.12.H62.2024.01", "title": "Hồ sơ đất đai", "maintenance": "01",
             "mode": "01", "language": "01", "startDate": "01/01/2024", "endDate": "31/12/2024",
