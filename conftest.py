@@ -22,6 +22,10 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.STORAGE_ROOT = scratch / "files"
     settings.INGEST_WORK_DIR = scratch / "work"
     settings.INGEST_UPLOAD_DIR = scratch / "incoming"
+    settings.SEARCH_INDEX_DIR = scratch / "search"
+    # No limit on anonymous API calls: tests make many from one address; test_cli_and_api
+    # turns it on to check the 429.
+    settings.API_ANON_PER_MINUTE = 0
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -10,6 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from luutru.lib.env import data_dir, database_config, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -46,13 +48,18 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    # In INSTALLED_APPS so that /api/v1/docs serves the Swagger UI bundled in the package
+    # (static files) instead of loading it from a CDN: the servers have no Internet access.
+    "ninja",
     "luutru.audit",
     "luutru.accounts",
     "luutru.organizations",
     "luutru.storage",
     "luutru.records",
     "luutru.ingest",
+    "luutru.search",
     "luutru.demo",
+    "luutru.api",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +182,20 @@ INGEST_MAX_FILES = env_int("INGEST_MAX_FILES", 500_000, minimum=1)
 INGEST_MAX_RATIO = float(env_int("INGEST_MAX_RATIO", 200, minimum=2))
 INGEST_WORKERS = env_int("INGEST_WORKERS", min(4, os.cpu_count() or 1), minimum=1)
 TRUST_ROOTS_DIR = Path(env_str("TRUST_ROOTS_DIR", str(DATA_DIR / "trust")))
+
+# JSON API (/api/v1): requests per minute from one address for anonymous callers (0 = no
+# limit). Counted in the cache, so per process unless a shared cache is configured.
+API_ANON_PER_MINUTE = env_int("API_ANON_PER_MINUTE", 120, minimum=0)
+
+# Search (tra cứu): "embedded" (default) is a tantivy index under SEARCH_INDEX_DIR, derived
+# from the database and rebuilt by `luutru reindex`; "postgres" uses PostgreSQL full-text search.
+SEARCH_BACKEND = env_str("SEARCH_BACKEND", "embedded").strip().lower()
+if SEARCH_BACKEND not in {"embedded", "postgres"}:
+    raise ImproperlyConfigured(
+        f"Biến môi trường SEARCH_BACKEND={SEARCH_BACKEND!r} không hợp lệ: "
+        "hãy dùng embedded hoặc postgres."
+    )
+SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(DATA_DIR / "search")))
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = DATA_DIR / "mail"

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class SearchConfig(AppConfig):
     name = "luutru.search"
     verbose_name = "Tra cứu"
+
+    def ready(self) -> None:
+        """Index what an ingest created, once it is committed."""
+        from luutru.records.signals import records_ingested
+        from luutru.search.services import on_records_ingested
+
+        records_ingested.connect(on_records_ingested, dispatch_uid="search.index_ingested")

@@ -1,6 +1,7 @@
 """Walk every URL pattern: nothing outside the public list opens for anonymous visitors or readers.
 
-A new staff page that forgets its login or permission check fails here.
+A new staff page that forgets its login or permission check fails here. The JSON API is public
+by design: anonymous callers get 200 and public (Công khai) records only.
 """
 
 from __future__ import annotations
@@ -10,8 +11,12 @@ from collections.abc import Iterator
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from luutru.records.tests.factory import make_document, make_dossier
+from luutru.search import services
 from luutru.test import PASSWORD, BaseTestCase
 
+# JSON API endpoints: open to anyone, showing anonymous callers public records only.
+PUBLIC_API = {"api/v1/", "api/v1/search", "api/v1/openapi.json", "api/v1/docs"}
 # Pages anyone may open, by route.
 PUBLIC = {
     "",
@@ -22,6 +27,8 @@ PUBLIC = {
     "tai-khoan/quen-mat-khau/da-gui/",
     "tai-khoan/dat-lai-mat-khau/<uidb64>/<token>/",
     "tai-khoan/dat-lai-mat-khau/xong/",
+    *PUBLIC_API,
+    "api/v1/<path:rest>",  # any other API path: a JSON 404
 }
 # Signed-in pages every user has, readers included.
 ANY_USER = {"tai-khoan/doi-mat-khau/", "tai-khoan/doi-mat-khau/xong/"}
@@ -53,6 +60,7 @@ class EveryUrlTests(BaseTestCase):
 
     def test_the_walk_finds_the_staff_pages(self) -> None:
         found = set(routes())
+        self.assertLessEqual(PUBLIC_API, found)
         self.assertIn("quan-tri/co-quan/<str:code>/", found)
         self.assertIn("quan-tri/nhat-ky/", found)
         self.assertIn("quan-tri/nop-luu/<uuid:pk>/", found)
@@ -64,6 +72,22 @@ class EveryUrlTests(BaseTestCase):
             response = self.client.get(url)
             self.assertEqual(response.status_code, 302, url)
             self.assertTrue(response["Location"].startswith("/tai-khoan/dang-nhap/"), url)
+
+    def test_anonymous_api_callers_get_public_records_only(self) -> None:
+        public = make_dossier(self.agency_a, 1, title="Hồ sơ giao đất công khai")
+        make_dossier(self.agency_a, 2, title="Hồ sơ giao đất có điều kiện", access_regime="02")
+        make_document(
+            self.agency_a, public, 1, summary="Quyết định giao đất mật", access_regime="03"
+        )
+        services.reindex()
+        for route in sorted(PUBLIC_API):
+            url = self.url_for(route)
+            self.assertEqual(self.client.get(url, {"q": "giao đất"}).status_code, 200, url)
+        body = self.client.get("/api/v1/search", {"q": "giao đất"}).json()
+        self.assertEqual([r["code"] for r in body["results"]], [public.code])
+        response = self.client.get(self.url_for("api/v1/<path:rest>"))
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(response.json()["error"]["code"], "not_found")
 
     def test_readers_reach_no_staff_page(self) -> None:
         self.login(self.reader)

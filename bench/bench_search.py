@@ -1,0 +1,498 @@
+"""Search (tra cứu): 1,000,000 generated records, the embedded engine and its bare query.
+
+Entries are generated directly (no ORM): Vietnamese summaries built from document types,
+subjects, place and person names and years, notations such as `1234/QĐ-UBND`, codes such as
+`000.00.12.H62.2023.0042.0000007`, a tenth of them dossiers; deterministic (seed 2025). Measured:
+the build rate and size of the index, and p50/p95 of 200 mixed queries (folded, exact
+diacritics, notation, code prefix; each without and with facets, as an administrator and as an
+anonymous caller) through `TantivyBackend.search` — parsing, access filters, snippets, hits.
+Each figure is set beside the engine's own bare query on the same index in the same run:
+tantivy's query parser over the folded fields, top 20, no filters, no documents fetched.
+For comparison, the same data in SQLite FTS5 (`unicode61 remove_diacritics 2`, đ folded by us):
+its build rate and a naive `MATCH … ORDER BY bm25 LIMIT 20`, the design ADR 0004 rejects.
+`luutru reindex` is measured end to end from the database on 50,000 documents.
+The PostgreSQL engine's figures come from `_postgres_figures()` when DATABASE_URL is PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import random
+import shutil
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from bench.harness import Figure, percentile
+
+RECORDS = int(os.environ.get("BENCH_SEARCH_RECORDS", "1000000"))
+QUERIES = 200
+SEED = 2025
+REINDEX_DOCUMENTS = int(os.environ.get("BENCH_SEARCH_REINDEX", "50000"))
+
+DOC_TYPES = [
+    ("02", "Quyết định", "QĐ"),
+    ("22", "Công văn", ""),
+    ("15", "Tờ trình", "TTr"),
+    ("14", "Báo cáo", "BC"),
+    ("10", "Kế hoạch", "KH"),
+    ("07", "Thông báo", "TB"),
+    ("01", "Nghị quyết", "NQ"),
+    ("03", "Chỉ thị", "CT"),
+    ("20", "Biên bản", "BB"),
+    ("21", "Hợp đồng", "HĐ"),
+    ("26", "Giấy mời", "GM"),
+    ("08", "Hướng dẫn", "HD"),
+]
+AGENCIES = [
+    ("UBND", "Ủy ban nhân dân tỉnh Hậu Giang"),
+    ("STC", "Sở Tài chính"),
+    ("STNMT", "Sở Tài nguyên và Môi trường"),
+    ("SXD", "Sở Xây dựng"),
+    ("SNV", "Sở Nội vụ"),
+    ("SGDĐT", "Sở Giáo dục và Đào tạo"),
+    ("SYT", "Sở Y tế"),
+    ("SKHĐT", "Sở Kế hoạch và Đầu tư"),
+    ("SGTVT", "Sở Giao thông vận tải"),
+    ("SNN", "Sở Nông nghiệp và Phát triển nông thôn"),
+    ("SLĐTBXH", "Sở Lao động - Thương binh và Xã hội"),
+    ("STP", "Sở Tư pháp"),
+    ("SCT", "Sở Công Thương"),
+    ("SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch"),
+    ("UBND-VT", "Ủy ban nhân dân thành phố Vị Thanh"),
+    ("UBND-NB", "Ủy ban nhân dân thành phố Ngã Bảy"),
+    ("UBND-LM", "Ủy ban nhân dân thị xã Long Mỹ"),
+    ("UBND-CT", "Ủy ban nhân dân huyện Châu Thành"),
+    ("UBND-PH", "Ủy ban nhân dân huyện Phụng Hiệp"),
+    ("UBND-VTy", "Ủy ban nhân dân huyện Vị Thủy"),
+]
+SUBJECTS = [
+    "giao đất",
+    "thu hồi đất",
+    "cho thuê đất",
+    "cấp giấy chứng nhận quyền sử dụng đất",
+    "điều chỉnh bảng giá đất",
+    "quy hoạch sử dụng đất",
+    "bồi thường, hỗ trợ và tái định cư",
+    "phê duyệt dự toán ngân sách",
+    "phân bổ dự toán ngân sách nhà nước",
+    "quyết toán vốn đầu tư",
+    "đầu tư xây dựng công trình",
+    "nâng cấp đường giao thông nông thôn",
+    "xây dựng trường tiểu học",
+    "sửa chữa trạm y tế xã",
+    "bổ nhiệm cán bộ lãnh đạo",
+    "nâng bậc lương thường xuyên",
+    "tuyển dụng viên chức",
+    "khen thưởng thành tích xuất sắc",
+    "kỷ luật cán bộ, công chức",
+    "thành lập hội đồng thẩm định",
+    "cải cách hành chính",
+    "phòng, chống dịch bệnh",
+    "hỗ trợ hộ nghèo, hộ cận nghèo",
+    "xây dựng nông thôn mới",
+    "đạt chuẩn nông thôn mới",
+    "công nhận xã đạt chuẩn quốc gia về y tế",
+    "xử phạt vi phạm hành chính trong lĩnh vực đất đai",
+    "bảo vệ môi trường",
+    "phòng chống thiên tai và tìm kiếm cứu nạn",
+    "đê điều và thủy lợi nội đồng",
+    "chuyển đổi cơ cấu cây trồng",
+    "cấp phép xây dựng nhà ở",
+    "kế hoạch phát triển kinh tế - xã hội",
+    "tổ chức Đại hội Đảng bộ",
+    "tiếp công dân và giải quyết khiếu nại, tố cáo",
+    "số hóa tài liệu lưu trữ",
+    "chỉnh lý tài liệu lưu trữ",
+    "thu nộp hồ sơ vào Lưu trữ lịch sử",
+]
+PLACES = [
+    "xã Hỏa Lựu",
+    "xã Tân Tiến",
+    "phường Vị Tân",
+    "xã Vị Đông",
+    "xã Tân Phú Thạnh",
+    "thị trấn Cái Tắc",
+    "xã Long Thạnh",
+    "phường Hiệp Thành",
+    "xã Đại Thành",
+    "xã Phương Bình",
+    "xã Hiệp Hưng",
+    "thị trấn Nàng Mau",
+    "xã Vĩnh Tường",
+    "phường Trà Lồng",
+    "xã Lương Tâm",
+    "xã Xà Phiên",
+    "thị trấn Một Ngàn",
+    "xã Đông Phước",
+    "xã Thạnh Xuân",
+    "phường Lái Hiếu",
+]
+PEOPLE = [
+    "ông Nguyễn Văn An",
+    "bà Trần Thị Bình",
+    "ông Lê Hoàng Dũng",
+    "ông Phạm Đức Đạt",
+    "bà Võ Thị Hồng",
+    "ông Huỳnh Văn Đông",
+    "bà Đặng Thị Lan",
+    "ông Bùi Quốc Khánh",
+    "bà Dương Thị Mai",
+    "ông Đỗ Minh Tâm",
+]
+TEMPLATES = [
+    "{type} về việc {subject} tại {place} năm {year}",
+    "Về việc {subject} cho {person} tại {place}",
+    "{type} về {subject} đợt {n} năm {year}",
+    "Về việc {subject} trên địa bàn {place}",
+    "{type} kết quả {subject} năm {year}",
+    "Về việc {subject} và {subject2}",
+]
+RETENTIONS = ["01", "01", "02", "04", "04", "05", "06"]
+REGIMES = ["01"] * 6 + ["02"] * 3 + ["03"]
+
+
+def generate(count: int, seed: int = SEED) -> Iterator[Any]:
+    """``count`` IndexEntry rows, documents and (one in ten) dossiers, always the same."""
+    from luutru.search.base import IndexEntry
+
+    rng = random.Random(seed)
+    for pk in range(1, count + 1):
+        agency = rng.randrange(len(AGENCIES))
+        abbr, issuer = AGENCIES[agency]
+        year = rng.randint(1995, 2024)
+        type_code, type_name, type_abbr = rng.choice(DOC_TYPES)
+        subject = rng.choice(SUBJECTS)
+        title = rng.choice(TEMPLATES).format(
+            type=type_name,
+            subject=subject,
+            subject2=rng.choice(SUBJECTS),
+            place=rng.choice(PLACES),
+            person=rng.choice(PEOPLE),
+            year=year,
+            n=rng.randint(1, 4),
+        )
+        day = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randrange(365))
+        dossier_no = rng.randint(1, 400)
+        code = f"000.00.{agency + 10:02d}.H62.{year}.{dossier_no:04d}"
+        body = (
+            f"{issuer}. {rng.choice(PEOPLE).capitalize()} ký. Căn cứ Luật Lưu trữ năm 2024; "
+            f"{rng.choice(SUBJECTS)}; {rng.choice(PLACES)}; từ khóa: {subject}."
+        )
+        if pk % 10 == 0:
+            yield IndexEntry(
+                key=f"dossier:{pk}", kind="dossier", pk=pk, code=code,
+                title=f"Hồ sơ {subject} tại {rng.choice(PLACES)} năm {year}", notation="",
+                body=body, agency=agency + 1, fonds=agency + 1, year=year, doc_type="",
+                retention=rng.choice(RETENTIONS), access_regime=rng.choice(REGIMES), date=day,
+            )  # fmt: skip
+            continue
+        symbol = f"{type_abbr}-{abbr}" if type_abbr else abbr
+        yield IndexEntry(
+            key=f"document:{pk}", kind="document", pk=pk,
+            code=f"{code}.{rng.randint(1, 60):07d}", title=title,
+            notation=f"{rng.randint(1, 3000)}/{symbol}", body=body, agency=agency + 1,
+            fonds=agency + 1 if rng.random() < 0.9 else None, year=year, doc_type=type_code,
+            retention=rng.choice(RETENTIONS), access_regime=rng.choice(REGIMES), date=day,
+        )  # fmt: skip
+
+
+def mixed_queries(count: int, seed: int = SEED + 1) -> list[tuple[str, str]]:
+    """(kind, text) pairs: a quarter each folded, exact, notation and code prefix."""
+    from luutru.lib.vietnamese import fold
+
+    rng = random.Random(seed)
+    out: list[tuple[str, str]] = []
+    for i in range(count):
+        kind = ("folded", "exact", "notation", "prefix")[i % 4]
+        if kind in ("folded", "exact"):
+            words = rng.choice(
+                [
+                    rng.choice(SUBJECTS),
+                    f"{rng.choice(SUBJECTS)} {rng.choice(PLACES)}",
+                    rng.choice(PLACES),
+                    f"{rng.choice(DOC_TYPES)[1]} {rng.choice(SUBJECTS).split(',')[0]}",
+                    rng.choice(PEOPLE).split(" ", 1)[1],
+                ]
+            )
+            out.append((kind, fold(words) if kind == "folded" else words))
+        elif kind == "notation":
+            _, _, type_abbr = rng.choice([d for d in DOC_TYPES if d[2]])
+            abbr = rng.choice(AGENCIES)[0]
+            notation = f"{rng.randint(1, 3000)}/{type_abbr}-{abbr}"
+            out.append((kind, rng.choice([notation, fold(notation).upper(), notation[5:]])))
+        else:
+            agency, year = rng.randrange(len(AGENCIES)), rng.randint(1995, 2024)
+            prefix = f"000.00.{agency + 10:02d}.H62.{year}"
+            out.append((kind, rng.choice([prefix, f"{prefix}.{rng.randint(1, 400):04d}"])))
+    return out
+
+
+def _size_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+def _latencies(fn: Callable[[str], object], texts: list[str]) -> list[float]:
+    fn(texts[0])
+    out = []
+    for text in texts:
+        start = time.perf_counter()
+        fn(text)
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def _pair(name: str, values: list[float], target: str | None, note: str = "") -> list[Figure]:
+    return [
+        Figure(f"{name}, p50", round(percentile(values, 50), 2), "ms", None, note or None),
+        Figure(f"{name}, p95", round(percentile(values, 95), 2), "ms", target),
+    ]
+
+
+def embedded_figures(root: Path) -> list[Figure]:
+    """Build the tantivy index from generated entries, then time mixed queries on it."""
+    from luutru.search.backends.tantivy_engine import TantivyBackend
+    from luutru.search.base import SearchQuery
+
+    start = time.perf_counter()
+    entries = list(generate(RECORDS))
+    generation = time.perf_counter() - start
+
+    backend = TantivyBackend(root / "tantivy")
+    start = time.perf_counter()
+    built = backend.rebuild(entries)
+    seconds = time.perf_counter() - start
+    del entries
+    size = _size_mb(root / "tantivy")
+    figures = [
+        Figure(
+            f"embedded (tantivy) index build, {built:,} entries",
+            round(built / seconds),
+            "entries/s",
+            "≥ 5,000",
+            f"generating the entries ({generation:.0f} s) not counted",
+        ),
+        Figure("embedded (tantivy) index size", round(size), "MB"),
+    ]
+
+    queries = mixed_queries(QUERIES)
+    texts = [text for _, text in queries]
+    index = backend._open()
+    assert index is not None
+    searcher = index.searcher()
+
+    def bare(text: str) -> object:
+        from luutru.lib.vietnamese import fold
+
+        parsed, _errors = index.parse_query_lenient(fold(text), ["all_f"])
+        return searcher.search(parsed, 20).hits
+
+    def ours(public: bool, facets: bool) -> Callable[[str], object]:
+        def run(text: str) -> object:
+            return backend.search(
+                SearchQuery(text, public_only=public, agency_ids=None, with_facets=facets)
+            )
+
+        return run
+
+    figures += _pair(
+        "bare tantivy query (query parser, folded, top 20)", _latencies(bare, texts), None
+    )
+    figures += _pair(
+        "embedded: ranked top 20, administrator", _latencies(ours(False, False), texts), "≤ 50"
+    )
+    figures += _pair(
+        "embedded: ranked top 20 with facets, administrator",
+        _latencies(ours(False, True), texts),
+        "≤ 150",
+    )
+    figures += _pair(
+        "embedded: ranked top 20 with facets, anonymous",
+        _latencies(ours(True, True), texts),
+        "≤ 150",
+    )
+    for kind in ("folded", "exact", "notation", "prefix"):
+        subset = [t for k, t in queries if k == kind]
+        figures += _pair(
+            f"embedded with facets, {kind} queries only",
+            _latencies(ours(False, True), subset),
+            "≤ 150",
+        )
+    browse = _latencies(lambda _t: backend.search(SearchQuery("", False, None)), texts[:50])
+    figures += _pair("embedded: empty query (browse by date) with facets", browse, "≤ 150")
+    return figures
+
+
+def fts5_figures(root: Path) -> list[Figure]:
+    """The same entries in SQLite FTS5 and its naive ranked query: the alternative measured."""
+    from luutru.search.text import fold_fast
+
+    db = sqlite3.connect(root / "fts5.sqlite3")
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute(
+        "CREATE VIRTUAL TABLE fts USING fts5(title, body, tokenize='unicode61 remove_diacritics 2')"
+    )
+    db.execute("CREATE TABLE meta (id INTEGER PRIMARY KEY, agency INTEGER, regime TEXT)")
+    start = time.perf_counter()
+    batch: list[tuple[int, str, str]] = []
+    meta: list[tuple[int, int, str]] = []
+    count = 0
+    for entry in generate(RECORDS):
+        count += 1
+        title, body = fold_fast(f"{entry.notation} {entry.title}"), fold_fast(entry.body)
+        batch.append((count, title, body))
+        meta.append((count, entry.agency, entry.access_regime))
+        if len(batch) == 5000:
+            db.executemany("INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)", batch)
+            db.executemany("INSERT INTO meta VALUES (?, ?, ?)", meta)
+            batch, meta = [], []
+    db.executemany("INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)", batch)
+    db.executemany("INSERT INTO meta VALUES (?, ?, ?)", meta)
+    db.commit()
+    rate = count / (time.perf_counter() - start)
+    size = (root / "fts5.sqlite3").stat().st_size / 1e6
+
+    def naive(text: str) -> object:
+        words = " ".join(f'"{w}"' for w in fold_fast(text).replace('"', " ").split())
+        return db.execute(
+            "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY bm25(fts, 2.0, 1.0) LIMIT 20",
+            (words,),
+        ).fetchall()
+
+    def one_facet(text: str) -> object:
+        words = " ".join(f'"{w}"' for w in fold_fast(text).replace('"', " ").split())
+        return db.execute(
+            "SELECT m.agency, count(*) FROM fts JOIN meta m ON m.id = fts.rowid "
+            "WHERE fts MATCH ? AND m.regime = '01' GROUP BY m.agency",
+            (words,),
+        ).fetchall()
+
+    texts = [t for k, t in mixed_queries(QUERIES) if k in ("folded", "exact")]
+    figures = [
+        Figure(
+            "SQLite FTS5 build, same entries (for comparison)",
+            round(rate),
+            "entries/s",
+            None,
+            "generation counted: an upper bound on its time",
+        ),
+        Figure("SQLite FTS5 size", round(size), "MB"),
+    ]
+    figures += _pair(
+        "SQLite FTS5 naive MATCH … ORDER BY bm25 LIMIT 20 (words only)",
+        _latencies(naive, texts),
+        None,
+        "no facets, no access filter",
+    )
+    figures += _pair(
+        "SQLite FTS5: count per agency of the public matches (one facet of six)",
+        _latencies(one_facet, texts[:40]),
+        None,
+        "what each facet would cost; 40 queries",
+    )
+    db.close()
+    return figures
+
+
+def reindex_figures() -> list[Figure]:
+    """`luutru reindex` from the database: documents made with bulk_create, then rebuilt."""
+    from django.db import transaction
+
+    from luutru.organizations.models import Agency
+    from luutru.records.models import Document, Dossier
+    from luutru.search import services
+
+    rng = random.Random(SEED)
+    agency, _ = Agency.objects.get_or_create(
+        code="000.00.12.H62", defaults={"name": "Sở Nội vụ tỉnh Hậu Giang"}
+    )
+    entries = generate(REINDEX_DOCUMENTS)
+    with transaction.atomic():
+        dossiers = Dossier.objects.bulk_create(
+            Dossier(
+                code=f"000.00.12.H62.2023.{n:05d}",
+                agency=agency,
+                year=2023,
+                title=f"Hồ sơ {rng.choice(SUBJECTS)} số {n}",
+                retention="01",
+                access_regime="01",
+                languages="01",
+                start_date=datetime.date(2023, 1, 1),
+                end_date=datetime.date(2023, 12, 31),
+                total_docs=10,
+                page_count=20,
+            )
+            for n in range(REINDEX_DOCUMENTS // 10)
+        )
+        documents = []
+        for n, entry in enumerate(entries):
+            documents.append(
+                Document(
+                    dossier=dossiers[n // 10],
+                    agency=agency,
+                    ordinal=n % 10 + 1,
+                    archival_code=f"{dossiers[n // 10].code}.{n % 10 + 1:07d}",
+                    retention="01",
+                    doc_type="02",
+                    number=str(n),
+                    notation="QĐ-UBND",
+                    issued_date=entry.date,
+                    issuer="Ủy ban nhân dân tỉnh Hậu Giang",
+                    summary=entry.title[:500],
+                    languages="01",
+                    page_count=1,
+                    access_regime=entry.access_regime,
+                    keywords="đất đai",
+                    description=entry.body[:500],
+                )
+            )
+        Document.objects.bulk_create(documents, batch_size=2000)
+    start = time.perf_counter()
+    count = services.reindex()
+    rate = count / (time.perf_counter() - start)
+    return [
+        Figure(
+            f"luutru reindex from the database ({count:,} records)",
+            round(rate),
+            "records/s",
+            "≥ 5,000",
+        )
+    ]
+
+
+def _postgres_figures() -> list[Figure]:
+    """The PostgreSQL engine's half of this benchmark; [] unless DATABASE_URL is PostgreSQL.
+
+    Filled by the PostgreSQL engine (``luutru.search.backends.postgres``): it may reuse
+    ``generate`` and ``mixed_queries`` above so both engines see the same data and queries.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    try:
+        from luutru.search.backends import postgres
+    except ImportError:
+        return []
+    bench = getattr(postgres, "bench_figures", None)
+    return list(bench(generate, mixed_queries, RECORDS, QUERIES)) if callable(bench) else []
+
+
+def run() -> list[Figure]:
+    from django.test.utils import override_settings
+
+    root = Path(tempfile.mkdtemp(prefix="luutru-bench-search-"))
+    try:
+        with override_settings(SEARCH_INDEX_DIR=root / "reindex", SEARCH_BACKEND="embedded"):
+            figures = reindex_figures()
+        figures += embedded_figures(root)
+        figures += fts5_figures(root)
+        figures += _postgres_figures()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return figures

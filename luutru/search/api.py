@@ -1,0 +1,202 @@
+"""GET /api/v1/search: the search as JSON (interfaces.md), plus the facets of the result.
+
+Access is the service's: anonymous callers get public (Công khai) records only, signed-in staff
+(the staff site's session) their agencies' scope. Mounted by ``luutru.api``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from luutru.lib.api import ErrorOut
+from luutru.organizations.models import Agency, Fonds
+from luutru.records import codes
+from luutru.search import services
+from luutru.search.base import FACETS, Hit
+
+router = Router(tags=["Tra cứu"])
+
+MAX_QUERY = 10_000
+MAX_PAGE = 1000  # deep pages cost the engine more and nobody reads them: refine the query
+MAX_VALUES = 50  # values of one facet in one request
+
+# Facets whose values are codes of a TT 05 code list, and the list that names them.
+CODE_LISTS = {
+    "doc_type": "document_type",
+    "retention": "retention",
+    "access_regime": "access_regime",
+}
+
+# Bounded so that no value can overflow a database integer or bloat the query.
+Pk = Annotated[int, Field(ge=1, le=2**53)]
+Year = Annotated[int, Field(ge=1, le=9999)]
+Code = Annotated[str, Field(min_length=1, max_length=4, pattern=r"^[0-9A-Za-z]+$")]
+
+
+class SearchParams(Schema):
+    q: str = Field(
+        "",
+        max_length=MAX_QUERY,
+        description="Từ cần tìm, có dấu hoặc không; số, ký hiệu (123/QĐ-UBND), mã hồ sơ.",
+    )
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="Trang kết quả, 20 kết quả một trang.")
+    sort: Literal["relevance", "date"] = Field(
+        "relevance", description="Sắp xếp theo mức độ phù hợp (relevance) hoặc ngày, mới trước."
+    )
+    agency: list[Pk] = Field(
+        default_factory=list,
+        max_length=MAX_VALUES,
+        description="Lọc theo cơ quan (giá trị lấy từ facets.agency).",
+    )
+    fonds: list[Pk] = Field(
+        default_factory=list,
+        max_length=MAX_VALUES,
+        description="Lọc theo phông (giá trị lấy từ facets.fonds).",
+    )
+    year: list[Year] = Field(
+        default_factory=list, max_length=MAX_VALUES, description="Lọc theo năm."
+    )
+    doc_type: list[Code] = Field(
+        default_factory=list,
+        max_length=MAX_VALUES,
+        description="Lọc theo mã tên loại tài liệu (TT 05), ví dụ 02.",
+    )
+    retention: list[Code] = Field(
+        default_factory=list,
+        max_length=MAX_VALUES,
+        description="Lọc theo mã thời hạn lưu trữ, ví dụ 01.",
+    )
+    access_regime: list[Code] = Field(
+        default_factory=list,
+        max_length=MAX_VALUES,
+        description="Lọc theo mã chế độ sử dụng, ví dụ 01.",
+    )
+
+    def filters(self) -> dict[str, tuple[str, ...]]:
+        """Facet filters in the service's form: name → values as strings, empty ones left out."""
+        chosen = {
+            name: tuple(dict.fromkeys(str(v) for v in getattr(self, name))) for name in FACETS
+        }
+        return {name: values for name, values in chosen.items() if values}
+
+
+class SearchResultOut(Schema):
+    kind: Literal["document", "dossier"] = Field(description="Tài liệu hay hồ sơ.")
+    code: str = Field(description="Mã lưu trữ tài liệu / mã hồ sơ.")
+    title: str = Field(description="Trích yếu nội dung / tiêu đề hồ sơ.")
+    snippet: str = Field(
+        description="Đoạn trích có từ khớp, là HTML đã thoát ký tự, từ khớp nằm trong <mark>."
+    )
+    url: str = Field(
+        description="Trang của hồ sơ, tài liệu (hiện là trang quản trị; cổng công khai sẽ thay)."
+    )
+
+
+class FacetValueOut(Schema):
+    value: str = Field(description="Giá trị dùng để lọc (tham số cùng tên).")
+    label: str = Field(description="Tên hiển thị.")
+    count: int = Field(description="Số kết quả có giá trị này, trong phạm vi người gọi được xem.")
+
+
+class SearchOut(Schema):
+    count: int = Field(description="Tổng số kết quả người gọi được xem.")
+    results: list[SearchResultOut] = Field(description="Kết quả của trang, phù hợp nhất trước.")
+    facets: dict[str, list[FacetValueOut]] = Field(
+        description="Số kết quả theo cơ quan, phông, năm, loại tài liệu, thời hạn, chế độ sử dụng."
+    )
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+
+
+def record_url(hit: Hit) -> str:
+    """The record's page. For now the staff page; the public portal's pages replace it later.
+
+    "" for a dossier code no URL can carry (a "/" in it), rather than a 500 for the whole page.
+    """
+    try:
+        if hit.kind == "dossier":
+            return reverse("records:dossier-detail", args=[hit.code])
+        return reverse("records:document-detail", args=[hit.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _names(model: type[Agency] | type[Fonds], values: list[str]) -> dict[str, str]:
+    """pk → name for the agencies or fonds among the facet values, in one query."""
+    pks = [int(value) for value in values if value.isascii() and value.isdigit()]
+    if not pks:
+        return {}
+    if model is Fonds:
+        rows = Fonds.objects.filter(pk__in=pks).values_list("pk", "code", "name")
+        return {str(pk): f"{name} ({code})" for pk, code, name in rows}
+    return {
+        str(pk): name for pk, name in Agency.objects.filter(pk__in=pks).values_list("pk", "name")
+    }
+
+
+def labelled_facets(facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[FacetValue]]:
+    """The engine's facet counts with names people read: agency and fonds names, code labels.
+
+    Two queries at most (agencies, fonds), whatever the number of values; code labels are
+    cached per process.
+    """
+    raw = {name: [(str(value), count) for value, count in facets.get(name, [])] for name in FACETS}
+    names = {
+        "agency": _names(Agency, [value for value, _ in raw["agency"]]),
+        "fonds": _names(Fonds, [value for value, _ in raw["fonds"]]),
+    }
+
+    def label(name: str, value: str) -> str:
+        if name in names:
+            return names[name].get(value, value)
+        return codes.label(CODE_LISTS[name], value) if name in CODE_LISTS else value
+
+    return {
+        name: [FacetValue(value, label(name, value), count) for value, count in values]
+        for name, values in raw.items()
+    }
+
+
+@router.get(
+    "/search",
+    response={200: SearchOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Tra cứu hồ sơ, tài liệu",
+    operation_id="search",
+)
+def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, object]:
+    """Tìm trong siêu dữ liệu và nội dung tệp của hồ sơ, tài liệu; phù hợp nhất trước.
+
+    Người gọi không đăng nhập chỉ thấy tài liệu Công khai; số kết quả và facets cũng chỉ tính
+    trên những gì người gọi được xem.
+    """
+    found = services.search(
+        request.user, params.q, filters=params.filters(), page=params.page, sort=params.sort
+    )
+    return {
+        "count": found.count,
+        "results": [
+            {
+                "kind": hit.kind,
+                "code": hit.code,
+                "title": hit.title,
+                "snippet": hit.snippet,
+                "url": record_url(hit),
+            }
+            for hit in found.hits
+        ],
+        "facets": {
+            name: [vars(value) for value in values]
+            for name, values in labelled_facets(found.facets).items()
+        },
+    }

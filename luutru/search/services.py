@@ -1,0 +1,178 @@
+"""The search service: who may see what, which engine answers, and keeping the index fresh.
+
+Every caller (CLI, API, staff page) goes through ``search(user, text, ...)``; it turns the
+user into an access-aware ``SearchQuery`` (``query_for``) and hands it to the engine chosen by
+``SEARCH_BACKEND``. An empty query (or one with no searchable word, e.g. ``"*"``) browses:
+everything the caller may see, newest first, with facets.
+
+The index follows the database: an ingest's ``records_ingested`` signal (sent on commit)
+enqueues ``index_documents_task``; ``luutru reindex`` rebuilds everything and is the cure for
+any drift (a crashed worker, a change made outside the actions).
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+from django.conf import settings
+from django.db import transaction
+
+from luutru.accounts.models import STAFF_ROLES
+from luutru.organizations.models import Membership
+from luutru.organizations.roles import PROVINCE_WIDE_ROLES
+from luutru.organizations.services import agencies_in_scope
+from luutru.records.models import Document
+from luutru.search.base import FACETS, SearchBackend, SearchQuery, SearchResults
+from luutru.search.entries import CHUNK, all_entries, document_entries, dossier_entries
+from luutru.search.text import clean_query
+
+MAX_PAGE = 5_000
+MAX_FILTER_VALUES = 50
+TASK_BATCH = 10_000  # document ids per indexing task
+
+_backends: dict[tuple[str, str], SearchBackend] = {}
+_backends_lock = threading.Lock()
+
+
+def backend(name: str | None = None) -> SearchBackend:
+    """The engine for ``name`` (default: ``settings.SEARCH_BACKEND``), one per process.
+
+    ``embedded``: ``TantivyBackend`` on ``SEARCH_INDEX_DIR``; ``postgres``:
+    ``luutru.search.backends.postgres.PostgresBackend()``.
+    """
+    name = name or settings.SEARCH_BACKEND
+    cache_key = (name, str(settings.SEARCH_INDEX_DIR))
+    with _backends_lock:
+        found = _backends.get(cache_key)
+        if found is None:
+            if name == "postgres":
+                module = importlib.import_module("luutru.search.backends.postgres")
+                found = module.PostgresBackend()
+            elif name == "embedded":
+                from luutru.search.backends.tantivy_engine import TantivyBackend
+
+                found = TantivyBackend(settings.SEARCH_INDEX_DIR)
+            else:
+                raise ValueError(f"SEARCH_BACKEND không hợp lệ: {name!r}")
+            _backends[cache_key] = found
+    return found
+
+
+def _scope(user: Any) -> tuple[bool, frozenset[int] | None]:
+    """(public_only, agency_ids) for a user: anonymous callers and readers see public
+    records; staff their agencies' scope; administrators and province-wide roles everything."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return True, None
+    if user.is_superuser:
+        return False, None
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    if not roles & STAFF_ROLES:
+        return True, None
+    if roles & PROVINCE_WIDE_ROLES:
+        return False, None
+    return False, frozenset(agencies_in_scope(user).values_list("pk", flat=True))
+
+
+def _filters(filters: Mapping[str, Any] | None) -> dict[str, tuple[str, ...]]:
+    """Facet filters as the engines take them: known facets only, values as short strings."""
+    out: dict[str, tuple[str, ...]] = {}
+    for name, raw in (filters or {}).items():
+        if name not in FACETS or raw is None:
+            continue
+        values = [raw] if isinstance(raw, str | int) else list(raw)
+        cleaned = tuple(dict.fromkeys(str(v).strip()[:20] for v in values if str(v).strip()))
+        if cleaned:
+            out[name] = cleaned[:MAX_FILTER_VALUES]
+    return out
+
+
+def _page(page: Any) -> int:
+    try:
+        return min(max(int(page), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        return 1
+
+
+def query_for(
+    user: Any,
+    text: str,
+    *,
+    filters: Mapping[str, Any] | None = None,
+    page: Any = 1,
+    sort: str = "relevance",
+    per_page: int = 20,
+    with_facets: bool = True,
+) -> SearchQuery:
+    """The access-aware query for ``user``; any input gives a valid query, never an error.
+
+    ``text`` is normalised to NFC, control characters and lone combining marks removed, and
+    cut at a word boundary after 256 characters.
+    """
+    public_only, agency_ids = _scope(user)
+    chosen: Literal["relevance", "date"] = "date" if sort == "date" else "relevance"
+    return SearchQuery(
+        text=clean_query(text if isinstance(text, str) else ""),
+        public_only=public_only,
+        agency_ids=agency_ids,
+        filters=_filters(filters),
+        page=_page(page),
+        per_page=max(1, min(int(per_page), 100)),
+        sort=chosen,
+        with_facets=with_facets,
+    )
+
+
+def search(user: Any, text: str, **kwargs: Any) -> SearchResults:
+    """Search as ``user`` may: keyword arguments as ``query_for`` (filters, page, sort…)."""
+    return backend().search(query_for(user, text, **kwargs))
+
+
+def reindex() -> int:
+    """Rebuild the index from the database; the number of entries (dossiers + documents)."""
+    return backend().rebuild(all_entries())
+
+
+def index_documents(document_ids: Iterable[int]) -> int:
+    """Bring these documents and their dossiers up to date in the index; documents no longer
+    in the database leave it. Idempotent; returns the number of entries written."""
+    ids = sorted({int(i) for i in document_ids})
+    engine = backend()
+    written = 0
+    for start in range(0, len(ids), CHUNK):
+        batch = ids[start : start + CHUNK]
+        entries = list(document_entries(batch))
+        found = {e.pk for e in entries}
+        dossier_ids = set(
+            Document.objects.filter(pk__in=batch, dossier__isnull=False).values_list(
+                "dossier_id", flat=True
+            )
+        )
+        entries += dossier_entries(sorted(dossier_ids))
+        engine.upsert(entries)
+        gone = [f"document:{pk}" for pk in batch if pk not in found]
+        if gone:
+            engine.delete(gone)
+        written += len(entries)
+    return written
+
+
+def enqueue_indexing(document_ids: Iterable[int]) -> None:
+    """Queue ``index_documents_task`` for these documents once the transaction commits."""
+    from luutru.search.tasks import index_documents_task
+
+    ids = sorted({int(i) for i in document_ids})
+
+    def enqueue() -> None:
+        for start in range(0, len(ids), TASK_BATCH):
+            index_documents_task.enqueue(ids[start : start + TASK_BATCH])
+
+    if ids:
+        transaction.on_commit(enqueue)
+
+
+def on_records_ingested(sender: Any, document_ids: Iterable[int] = (), **kwargs: Any) -> None:
+    """``records.signals.records_ingested`` receiver (connected in ``SearchConfig.ready``)."""
+    enqueue_indexing(document_ids)
