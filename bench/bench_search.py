@@ -466,21 +466,146 @@ def reindex_figures() -> list[Figure]:
 
 
 def _postgres_figures() -> list[Figure]:
-    """The PostgreSQL engine's half of this benchmark; [] unless DATABASE_URL is PostgreSQL.
+    """The PostgreSQL engine (ADR 0005), when DATABASE_URL is PostgreSQL; [] otherwise.
 
-    Filled by the PostgreSQL engine (``luutru.search.backends.postgres``): it may reuse
-    ``generate`` and ``mixed_queries`` above so both engines see the same data and queries.
+    The same generated entries and mixed queries as the embedded engine: `luutru reindex` from
+    the database (the records made by `reindex_figures`), the build rate of `rebuild` from the
+    1 M entries (their generation not counted) and the tables' size, then each kind of search
+    beside the engine's bare query on the same table in the same run: `vec @@ q ORDER BY
+    ts_rank(vec, q) DESC LIMIT 20`, all query words folded, no access filter, no facets, no
+    count. The index is rebuilt from the database at the end, so that it matches it again.
     """
+    from typing import Literal
+
     from django.db import connection
+    from django.test.utils import override_settings
 
     if connection.vendor != "postgresql":
         return []
-    try:
-        from luutru.search.backends import postgres
-    except ImportError:
-        return []
-    bench = getattr(postgres, "bench_figures", None)
-    return list(bench(generate, mixed_queries, RECORDS, QUERIES)) if callable(bench) else []
+    from luutru.search import services
+    from luutru.search.backends import postgres
+    from luutru.search.base import SearchQuery
+
+    engine = postgres.PostgresBackend()
+    with override_settings(SEARCH_BACKEND="postgres"):
+        start = time.perf_counter()
+        reindexed = services.reindex()
+        reindex_rate = reindexed / (time.perf_counter() - start)
+
+    generating = 0.0
+
+    def timed_entries() -> Iterator[Any]:
+        nonlocal generating
+        entries = generate(RECORDS)
+        while True:
+            start = time.perf_counter()
+            entry = next(entries, None)
+            generating += time.perf_counter() - start
+            if entry is None:
+                return
+            yield entry
+
+    start = time.perf_counter()
+    built = engine.rebuild(timed_entries())
+    seconds = time.perf_counter() - start - generating
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_total_relation_size(%s::regclass) + pg_total_relation_size(%s::regclass),"
+            " pg_relation_size('search_entry_vec'), pg_total_relation_size(%s::regclass)",
+            [postgres.TABLE, postgres.SAMPLE, postgres.SAMPLE],
+        )
+        total_size, gin_size, sample_size = cursor.fetchone()
+    figures = [
+        Figure(
+            f"PostgreSQL: luutru reindex from the database ({reindexed:,} records)",
+            round(reindex_rate),
+            "records/s",
+            "≥ 5,000",
+        ),
+        Figure(
+            f"PostgreSQL index build (rebuild), {built:,} entries",
+            round(built / seconds),
+            "entries/s",
+            "≥ 5,000",
+            f"generating the entries ({generating:.0f} s) not counted",
+        ),
+        Figure(
+            "PostgreSQL index size (tables, TOAST and indexes)",
+            round(total_size / 1e6),
+            "MB",
+            None,
+            f"GIN {gin_size / 1e6:.0f} MB; sample table {sample_size / 1e6:.0f} MB",
+        ),
+    ]
+
+    queries = mixed_queries(QUERIES)
+    texts = [text for _, text in queries]
+
+    def bare(text: str) -> object:
+        found = postgres.plan(SearchQuery(text, public_only=False, agency_ids=None))
+        if found is None or not found.units:
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT key FROM {postgres.TABLE} WHERE vec @@ %s::tsquery"  # noqa: S608
+                " ORDER BY ts_rank(vec, %s::tsquery) DESC LIMIT 20",
+                [found.match, found.match],
+            )
+            return cursor.fetchall()
+
+    def ours(
+        public: bool, facets: bool, sort: Literal["relevance", "date"] = "relevance"
+    ) -> Callable[[str], object]:
+        def run(text: str) -> object:
+            return engine.search(SearchQuery(text, public, None, with_facets=facets, sort=sort))
+
+        return run
+
+    exact = sum(
+        1
+        for t in texts
+        if engine.search(SearchQuery(t, False, None, with_facets=False)).count
+        <= postgres.EXACT_LIMIT
+    )
+    figures += _pair(
+        "bare PostgreSQL query (vec @@ q ORDER BY ts_rank LIMIT 20)", _latencies(bare, texts), None
+    )
+    figures += _pair(
+        "PostgreSQL: ranked top 20, administrator",
+        _latencies(ours(False, False), texts),
+        "≤ 50",
+        f"{exact} of {len(texts)} queries have ≤ {postgres.EXACT_LIMIT:,} matches: exact path",
+    )
+    figures += _pair(
+        "PostgreSQL: ranked top 20 with facets, administrator",
+        _latencies(ours(False, True), texts),
+        "≤ 150",
+    )
+    figures += _pair(
+        "PostgreSQL: ranked top 20 with facets, anonymous",
+        _latencies(ours(True, True), texts),
+        "≤ 150",
+    )
+    for kind in ("folded", "exact", "notation", "prefix"):
+        subset = [t for k, t in queries if k == kind]
+        figures += _pair(
+            f"PostgreSQL with facets, {kind} queries only",
+            _latencies(ours(False, True), subset),
+            "≤ 150",
+        )
+        figures += _pair(
+            f"bare PostgreSQL query, {kind} queries only", _latencies(bare, subset), None
+        )
+    figures += _pair(
+        "PostgreSQL: sorted by date with facets, administrator",
+        _latencies(ours(False, True, "date"), texts),
+        "≤ 150",
+    )
+    browse = _latencies(lambda _t: engine.search(SearchQuery("", False, None)), texts[:50])
+    figures += _pair("PostgreSQL: empty query (browse by date) with facets", browse, "≤ 150")
+    with override_settings(SEARCH_BACKEND="postgres"):
+        services.reindex()
+    return figures
 
 
 def run() -> list[Figure]:

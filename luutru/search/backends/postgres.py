@@ -80,6 +80,7 @@ COPY_CHUNK = 5_000  # entries per COPY: between two, the entries' iterator may q
 MAX_BODY_WORDS = 20_000  # distinct words of a long body indexed (a tsvector holds at most 1 MB)
 MAX_WHOLE_BYTES = 100  # longer chunks are matched by their words only
 FACET_SIZE = 500  # values per facet returned, most frequent first
+SCOPE_LEXEMES = 16  # a staff scope of more agencies is checked on the row, not in the tsquery
 BUILD_MEMORY = "256MB"  # maintenance_work_mem for the GIN builds of a rebuild
 
 # Filter lexemes: facet → prefix. Values are IndexEntry codes and integers.
@@ -118,7 +119,7 @@ def _quote(lexeme: str) -> str:
     return "'" + lexeme + "'"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Word:
     """The lexemes of one whitespace-free word, pre-quoted and space-joined."""
 
@@ -187,6 +188,15 @@ def _analyse(raw: str) -> _Word:
 def _code_lexemes(code: str) -> tuple[list[str], list[str]]:
     """(vec, evec) lexemes of a code: found whole or by prefix, never by its parts ('h62' alone
     is not a search for every code of that agency; the embedded engine behaves the same)."""
+    if code.isascii() and len(code) <= MAX_QUERY_CHARS and _PLAIN.fullmatch(code):
+        # What _units gives for a plain ASCII word, without building it: unique per row.
+        whole = code.lower().strip("./-")
+        parts = [t for t in _SEPARATORS.split(whole) if t and len(t) < 40]
+        if not parts or (len(whole.encode()) >= MAX_WHOLE_BYTES and len(parts) > 1):
+            return [], []
+        if len(parts) == 1 and not _SEPARATORS.search(whole):
+            whole = parts[0]
+        return [_quote(whole)], [_quote(HEAD + whole)]
     plain: list[str] = []
     head: list[str] = []
     for raw in code.split():
@@ -195,6 +205,34 @@ def _code_lexemes(code: str) -> tuple[list[str], list[str]]:
             plain.append(_quote(whole))
             head.append(_quote(HEAD + whole))
     return plain, head
+
+
+_NOTATION = re.compile(r"(\d{1,30})/([^\W_](?:[^\W_]|[./-])*[^\W_]|[^\W_])")
+
+
+def _notation_word(raw: str) -> _Word:
+    """A notation word 'number/SYMBOL': the number and its whole, plus the symbol's analysis,
+    which is shared by thousands of rows and cached. The same lexemes as ``_analyse(raw)``
+    (tested); anything else goes there."""
+    found = _NOTATION.fullmatch(raw)
+    if found is None or not unicodedata.is_normalized("NFC", raw) or len(raw) > 200:
+        return _analyse(raw)
+    number, symbol_text = found.groups()
+    if "/" in symbol_text:  # '12/2020/NĐ-CP': its symbol has a symbol of its own
+        return _analyse(raw)
+    symbol = _words([symbol_text])[0]
+    symbol_whole = fold_fast(symbol_text.lower())
+    if not symbol.plain:
+        return _analyse(raw)
+    whole = f"{number}/{symbol_whole}"
+    if len(whole.encode()) >= MAX_WHOLE_BYTES or len(symbol_whole.encode()) >= MAX_WHOLE_BYTES:
+        return _analyse(raw)
+    extra = [_quote(number), _quote(whole), _quote(symbol_whole)]
+    return _Word(
+        " ".join([*extra, symbol.plain]),
+        " ".join([*(_quote(HEAD + x[1:-1]) for x in extra), symbol.head]),
+        symbol.exact,
+    )
 
 
 def _words(words: list[str]) -> list[_Word]:
@@ -257,18 +295,17 @@ def analyse(entry: IndexEntry) -> tuple[Any, ...]:
         _clean(entry.body),
         _clean(entry.code),
     )
-    head = _words(title.split()) + _words(notation_text.split())
+    head = _words(title.split()) + [_notation_word(w) for w in notation_text.split()]
     body_words = body_text.split()
     if len(body_words) > MAX_BODY_WORDS:
         body_words = list(islice(dict.fromkeys(body_words), MAX_BODY_WORDS))
     body = _words(body_words)
     code_plain, code_head = _code_lexemes(code)
-    vec = " ".join(
-        [w.plain for w in head] + [w.plain for w in body] + code_plain + _filter_lexemes(entry)
-    )
-    evec = " ".join(
-        [w.head for w in head] + [w.exact for w in head] + [w.exact for w in body] + code_head
-    )
+    # A repeated word is sent once (its string is shared through the cache): the server's
+    # tsvector input parsing is the largest cost of a rebuild.
+    words = dict.fromkeys(head + body)
+    vec = " ".join([w.plain for w in words] + code_plain + _filter_lexemes(entry))
+    evec = " ".join([w.head for w in dict.fromkeys(head)] + [w.exact for w in words] + code_head)
     notation = notation_keys(notation_text)
     return (
         entry.key, entry.pk, entry.agency, entry.fonds, entry.year, entry.date,
@@ -334,10 +371,22 @@ class _Plan:
     head: tuple[str, ...]  # one folded lexeme per unit under HEAD: "in the title"
     head_exact: tuple[str, ...]  # the words with diacritics under HEAD
     wholes: tuple[str, ...]  # chunks and single words, for notation and code equality
+    scope: tuple[int, ...] | None = None  # a large staff scope, checked on the row
+
+    def where(self) -> tuple[str, list[Any]]:
+        """The condition every statement adds to ``vec @@ match``, and its parameters."""
+        if self.scope is None:
+            return "", []
+        return " AND agency = ANY(%s::bigint[])", [list(self.scope)]
 
 
 def _filter_query(query: SearchQuery) -> list[str] | None:
-    """Access and facet filters as tsquery parts; None when nothing can match."""
+    """Access and facet filters as tsquery parts; None when nothing can match.
+
+    A staff scope of up to SCOPE_LEXEMES agencies is an OR of lexemes, which the GIN index
+    uses; a larger one would cost every scanned row an OR that long, so ``plan`` checks it on
+    the row instead.
+    """
     parts: list[str] = []
     if query.public_only:
         parts.append(_quote("~a01"))
@@ -345,7 +394,8 @@ def _filter_query(query: SearchQuery) -> list[str] | None:
         ids = sorted(query.agency_ids)
         if not ids:
             return None
-        parts.append("(" + " | ".join(_quote(f"~g{int(i)}") for i in ids) + ")")
+        if len(ids) <= SCOPE_LEXEMES:
+            parts.append("(" + " | ".join(_quote(f"~g{int(i)}") for i in ids) + ")")
     for name, raw_values in query.filters.items():
         prefix = _FACET_PREFIX.get(name)
         if prefix is None or not raw_values:
@@ -362,10 +412,13 @@ def plan(query: SearchQuery) -> _Plan | None:
     filters = _filter_query(query)
     if filters is None:
         return None
+    scope = None
+    if query.agency_ids is not None and len(query.agency_ids) > SCOPE_LEXEMES:
+        scope = tuple(sorted(int(i) for i in query.agency_ids))
     units = tuple(parse(query.text))
     if not units:
         match = _and(filters) if filters else _quote(ALL)
-        return _Plan(match, (None,), (), (), (), (), ())
+        return _Plan(match, (None,), (), (), (), (), (), scope)
     match = _and([cast(str, _unit_query(u)) for u in units] + filters)
     tiers: list[str | None] = []
     for in_head, as_written in ((True, True), (True, False), (False, True)):
@@ -377,9 +430,8 @@ def plan(query: SearchQuery) -> _Plan | None:
     exact_words = tuple(dict.fromkeys(e for u in units for e in u.exact))
     head = tuple(dict.fromkeys(HEAD + (_wholes(u) or [u.folded[0]])[0] for u in units))
     wholes = tuple(dict.fromkeys(u.whole for u in units if u.whole))
-    return _Plan(
-        match, tuple(tiers), units, exact_words, head, tuple(HEAD + e for e in exact_words), wholes
-    )
+    head_exact = tuple(HEAD + e for e in exact_words)
+    return _Plan(match, tuple(tiers), units, exact_words, head, head_exact, wholes, scope)
 
 
 def _like_prefix(text: str) -> str:
@@ -502,12 +554,20 @@ def _execute(
     """
     choices = zip(_PLANNER, (seqscan, indexscan, bitmapscan), strict=True)
     prefix = "".join(f"SET LOCAL {name} = {'on' if on else 'off'}; " for name, on in choices)
+    # Storage order must be the same on every page: no scan joining another one mid-table,
+    # no workers interleaving their rows. No JIT: a disabled scan type makes the estimated
+    # cost huge, and compiling then takes 10-150 ms for a statement that runs in one.
+    prefix += (
+        "SET LOCAL synchronize_seqscans = off; SET LOCAL max_parallel_workers_per_gather = 0; "
+        "SET LOCAL jit = off; "
+    )
     cursor.execute(prefix + sql, params)
     while cursor.description is None and cursor.nextset():
         pass
 
 
 _PLANNER = ("enable_seqscan", "enable_indexscan", "enable_bitmapscan")
+_RESET = (*_PLANNER, "synchronize_seqscans", "max_parallel_workers_per_gather", "jit")
 
 
 class PostgresBackend:
@@ -646,7 +706,7 @@ class PostgresBackend:
             with transaction.atomic(), connection.cursor() as cursor:
                 found = self._search(cursor, query, p)
                 if nested:  # SET LOCAL would outlive this search in the caller's transaction
-                    cursor.execute("".join(f"SET LOCAL {n} TO DEFAULT; " for n in _PLANNER))
+                    cursor.execute("".join(f"SET LOCAL {n} TO DEFAULT; " for n in _RESET))
                 return found or empty
         except DatabaseError:
             # Every value reaches PostgreSQL quoted or as a parameter, so this is a bug or a
@@ -677,7 +737,12 @@ class PostgresBackend:
         if by_date:
             page = self._by_date(cursor, p, offset, per_page)
         else:
-            page = self._candidates(cursor, p, estimate, offset + per_page)[offset:]
+            pool = self._pool(cursor, p, estimate)
+            page = pool[offset : offset + per_page]
+            if len(page) < per_page and offset + per_page > len(pool) and offset < total * 2:
+                page += self._beyond(
+                    cursor, p, pool, max(0, offset - len(pool)), per_page - len(page)
+                )
         facets = _facet_lists(estimate.facets, scale) if query.with_facets else {}
         return SearchResults(total, self._hits(cursor, p, page), facets)
 
@@ -686,6 +751,7 @@ class PostgresBackend:
         """One statement on the sample (in memory): its matches, per tier, their facets, and
         the first CANDIDATES keys of each tier; and the tables' sizes from their statistics."""
         tiers = [t for t in p.tiers if t is not None]
+        where, where_params = p.where()
         flags = "".join(f", evec @@ %s::tsquery AS t{i}" for i in range(len(tiers)))
         counts = ", ".join(f"count(*) FILTER (WHERE t{i})" for i in range(len(tiers)))
         grouped = _GROUPED_FACETS.format(source="s") if facets else "SELECT 'x', NULL, 0 LIMIT 0"
@@ -694,10 +760,11 @@ class PostgresBackend:
             f"(SELECT 'c{i}', key, 0 FROM s WHERE {condition} LIMIT %s)"  # noqa: S608
             for i, condition in enumerate(conditions)
         )
-        cursor.execute(
+        _execute(
+            cursor,
             f"""
             WITH s AS MATERIALIZED (
-                SELECT "key", {_FACET_SQL}{flags} FROM {SAMPLE} WHERE vec @@ %s::tsquery
+                SELECT "key", {_FACET_SQL}{flags} FROM {SAMPLE} WHERE vec @@ %s::tsquery{where}
             )
             SELECT 'size', NULL, GREATEST(reltuples, 0)::bigint FROM pg_class
             WHERE oid = %s::regclass
@@ -711,7 +778,7 @@ class PostgresBackend:
             UNION ALL
             {picks}
             """,  # noqa: S608
-            [*tiers, p.match, SAMPLE, TABLE, *[CANDIDATES] * (len(tiers) + 1)],
+            [*tiers, p.match, *where_params, SAMPLE, TABLE, *[CANDIDATES] * (len(tiers) + 1)],
         )
         estimate = _Estimate(candidates=[[] for _ in range(len(tiers) + 1)])
         grouped_rows = []
@@ -739,6 +806,7 @@ class PostgresBackend:
         """Few matches: all of them (up to EXACT_CAP) ranked, counted and grouped, through the
         GIN index, in one statement."""
         score, params = _score(p)
+        where, where_params = p.where()
         order = "score DESC, " if not by_date else ""
         grouped = _GROUPED_FACETS.format(source="m") if facets else "SELECT 'x', NULL, 0 LIMIT 0"
         _execute(
@@ -746,7 +814,7 @@ class PostgresBackend:
             f"""
             WITH m AS MATERIALIZED (
                 SELECT "key", "date", {score} AS score, {_FACET_SQL}
-                FROM {TABLE} WHERE vec @@ %s::tsquery LIMIT %s
+                FROM {TABLE} WHERE vec @@ %s::tsquery{where} LIMIT %s
             )
             (SELECT 'hit', "key", score, "date", 0::bigint FROM m
              ORDER BY {order}"date" DESC NULLS LAST, "key" LIMIT %s OFFSET %s)
@@ -755,7 +823,7 @@ class PostgresBackend:
             UNION ALL
             SELECT f.facet, f.value, 0, NULL, f.n FROM ({grouped}) AS f(facet, value, n)
             """,  # noqa: S608
-            [*params, p.match, EXACT_CAP, limit, offset],
+            [*params, p.match, *where_params, EXACT_CAP, limit, offset],
             seqscan=False,
             indexscan=False,
         )
@@ -774,52 +842,69 @@ class PostgresBackend:
         return total, page, _facet_lists(_counts(grouped_rows)[1], 1) if facets else {}
 
     @staticmethod
-    def _candidates(
-        cursor: CursorWrapper, p: _Plan, estimate: _Estimate, wanted: int
-    ) -> list[_Ranked]:
-        """The best ``wanted`` rows of two bounded sources, ranked together.
+    def _pool(cursor: CursorWrapper, p: _Plan, estimate: _Estimate) -> list[_Ranked]:
+        """The ranked first pages: the best of two bounded sources, of a fixed size so that
+        every page is cut from the same ranking.
 
         - The sample's best: up to CANDIDATES keys taken tier by tier (all words in the title
           as written, then folded, then as written anywhere, then any match). The sample is a
           uniform draw, so a tier with many rows is well represented in it.
-        - The main table's head: the first matches within its first SCAN_ROWS rows (more for
-          deeper pages), read in storage order, so that every record can be reached by paging.
+        - The main table's head: its first CANDIDATES matches within its first SCAN_ROWS rows,
+          in storage order (those pages stay cached).
 
         Neither reads a GIN posting list of a common word, which alone costs more than the
         whole budget at 1 M rows.
         """
-        limit = max(CANDIDATES, wanted)
         keys: dict[str, None] = {}
         for tier_keys in estimate.candidates:
             keys.update(dict.fromkeys(tier_keys))
             if len(keys) >= CANDIDATES:
                 break
-        rows = SCAN_ROWS * max(1, math.ceil(wanted / CANDIDATES))
-        pages = max(1, math.ceil(rows / estimate.rows_per_page)) if estimate.rows_per_page else 0
+        pages = math.ceil(SCAN_ROWS / estimate.rows_per_page) if estimate.rows_per_page else 0
         score, params = _score(p)
-        head = (
-            f'SELECT "key", "date", {score} FROM {TABLE}'  # noqa: S608
-            " WHERE ctid < %s::tid AND vec @@ %s::tsquery LIMIT %s"
-        )
+        where, where_params = p.where()
         sql = f'SELECT "key", "date", {score} FROM {TABLE} WHERE "key" = ANY(%s::text[])'  # noqa: S608
         values: list[Any] = [*params, list(keys)]
         if pages:
+            head = (
+                f'SELECT "key", "date", {score} FROM {TABLE}'  # noqa: S608
+                f" WHERE ctid < %s::tid AND vec @@ %s::tsquery{where} LIMIT %s"
+            )
             sql = f"({sql}) UNION ({head})"
-            values += [*params, f"({pages},0)", p.match, limit]
+            values += [*params, f"({pages},0)", p.match, *where_params, CANDIDATES]
         _execute(cursor, sql, values, bitmapscan=False)
         found = {k: _Ranked(k, float(sc), d) for k, d, sc in cursor.fetchall()}
-        return sorted(found.values(), key=lambda r: r.by_relevance)[:wanted]
+        return sorted(found.values(), key=lambda r: r.by_relevance)
+
+    @staticmethod
+    def _beyond(
+        cursor: CursorWrapper, p: _Plan, pool: list[_Ranked], skip: int, limit: int
+    ) -> list[_Ranked]:
+        """Pages past the ranked pool: the other matches, in storage order."""
+        score, params = _score(p)
+        where, where_params = p.where()
+        _execute(
+            cursor,
+            f'SELECT "key", "date", {score} FROM {TABLE}'  # noqa: S608
+            f' WHERE vec @@ %s::tsquery{where} AND NOT "key" = ANY(%s::text[])'
+            " LIMIT %s OFFSET %s",
+            [*params, p.match, *where_params, [r.key for r in pool], limit, skip],
+            bitmapscan=False,
+            indexscan=False,
+        )
+        return [_Ranked(k, float(sc), d) for k, d, sc in cursor.fetchall()]
 
     @staticmethod
     def _by_date(cursor: CursorWrapper, p: _Plan, offset: int, limit: int) -> list[_Ranked]:
         """Newest first by walking the date index: with many matches, a page is found within
         (offset + limit) / share rows of the walk."""
         score, params = _score(p)
+        where, where_params = p.where()
         _execute(
             cursor,
-            f'SELECT "key", "date", {score} FROM {TABLE} WHERE vec @@ %s::tsquery'  # noqa: S608
+            f'SELECT "key", "date", {score} FROM {TABLE} WHERE vec @@ %s::tsquery{where}'  # noqa: S608
             ' ORDER BY "date" DESC NULLS LAST, "key" LIMIT %s OFFSET %s',
-            [*params, p.match, limit, offset],
+            [*params, p.match, *where_params, limit, offset],
             seqscan=False,
             bitmapscan=False,
         )

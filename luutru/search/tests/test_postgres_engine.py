@@ -179,7 +179,7 @@ def test_a_rebuild_swaps_in_tables_with_the_same_schema(engine: PostgresBackend)
     assert engine.rebuild([entry(n, f"Quyết định số {n}") for n in range(1, 200)]) == 199
     assert {t: schema(t) for t in (postgres.TABLE, postgres.SAMPLE)} == before
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_class WHERE relname LIKE %s", ["%\\_new%"])
+        cursor.execute("SELECT count(*) FROM pg_class WHERE relname LIKE %s", ["search\\_%\\_new%"])
         assert cursor.fetchone() == (0,)
         cursor.execute(f"SELECT count(*) FROM {postgres.SAMPLE}")
         sampled = sum(postgres.in_sample(f"document:{n}") for n in range(1, 200))
@@ -319,8 +319,19 @@ def test_many_matches_respect_access_and_sort_by_date_exactly(many: PostgresBack
     assert [h.pk for h in newest.hits] == sorted(
         (n for n in range(1, 402) if "dat" in _folded_title(many, n)), reverse=True
     )[:5]
-    page1, page2 = ask(many, "đất"), ask(many, "đất", page=2)
-    assert not set(keys(page1)) & set(keys(page2))
+
+
+def test_many_matches_pages_cover_every_match_once(many: PostgresBackend) -> None:
+    seen: list[str] = []
+    for page in range(1, 30):
+        found = ask(many, "đất", page=page, per_page=37)
+        if not found.hits:
+            break
+        seen += keys(found)
+    # "đất" and "đặt" both fold to "dat": every entry matches, each on exactly one page.
+    assert len(seen) == len(set(seen)) == 401
+    first = ask(many, "đất", per_page=37).hits
+    assert [h.title for h in first[:3]] == ["Quyết định giao đất"] * 3
 
 
 def _row(n: int, column: str) -> Any:
@@ -348,3 +359,29 @@ def _regime(_engine: PostgresBackend, n: int) -> str:
 
 def _agency(_engine: PostgresBackend, n: int) -> int:
     return int(_row(n, "agency"))
+
+
+def test_a_large_staff_scope_is_checked_on_the_row(
+    engine: PostgresBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(postgres, "SCOPE_LEXEMES", 2)
+    engine.rebuild([entry(n, "Quyết định giao đất", agency=n % 5) for n in range(1, 51)])
+    scope = frozenset({1, 2, 3})
+    p = plan(SearchQuery("đất", public_only=False, agency_ids=scope))
+    assert p is not None and p.scope == (1, 2, 3) and "~g" not in p.match
+    found = ask(engine, "đất", agency_ids=scope, per_page=100)
+    assert found.count == 30 == len(found.hits)
+    assert {a for a, _ in found.facets["agency"]} == {"1", "2", "3"}
+    assert ask(engine, "", agency_ids=scope).count == 30
+    assert ask(engine, "đất", agency_ids=scope, sort="date").count == 30
+
+
+def test_a_large_staff_scope_holds_when_matches_are_many(
+    many: PostgresBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(postgres, "SCOPE_LEXEMES", 0)
+    found = ask(many, "quyết định", agency_ids=frozenset({B}), per_page=100)
+    assert found.hits and all(_agency(many, h.pk) == B for h in found.hits)
+    assert dict(found.facets["agency"]).keys() == {str(B)}
+    dated = ask(many, "đất", agency_ids=frozenset({B}), sort="date", page=2)
+    assert all(_agency(many, h.pk) == B for h in dated.hits)
