@@ -1,35 +1,33 @@
-"""The PostgreSQL search engine: one index table, one sample table, bounded work (ADR 0005).
+"""The PostgreSQL search engine: an index table, a sample table, bounded work (ADR 0005).
 
 Why not ``ORDER BY ts_rank(...) LIMIT 20``: at 1 M records a common Vietnamese syllable matches
-hundreds of thousands of rows, and ranking, counting or grouping them all reads every one of
-those rows, and a GIN bitmap scan alone walks posting lists that long (60-270 ms measured).
-Here a search reads a bounded number of rows whatever the query:
+hundreds of thousands of rows. Ranking, counting or grouping them reads every one of those
+rows, and the GIN bitmap scan that finds them walks posting lists that long: 60-270 ms before
+anything else (measured). So a search here never reads a common word's posting list:
 
-- **Analysis in Python, on both sides.** Text is cut and folded by ``luutru.search.text`` (the
-  same ``parse`` the queries go through, so đ → d and every tokenizer detail agree by
-  construction), once per distinct word thanks to a cache, and stored as a tsvector *without
-  positions*. ``vec`` holds the folded words of title, notation, code and body; the words of
-  title and notation again under ``^`` ("in the title" is then a lexeme), with their
-  diacritics too; chunks with inner punctuation whole (``123/qd-ubnd``, ``qd-ubnd``,
-  ``000.00.12.h62.2024.01``: notations and codes, found whole or by prefix, never by their
-  parts); and filter lexemes (``~a01`` access regime, ``~g12`` agency, …) so that access and
-  facet filters are part of the one tsquery. ``evec`` holds the words with diacritics, for
-  ranking only (no index).
+- **Analysis in Python, on both sides**, by ``luutru.search.text.parse`` (the queries' own
+  parser, so đ → d and every tokenizer detail agree by construction), once per distinct word
+  thanks to a cache. Vectors are sets of lexemes, without positions. ``vec`` (GIN): the
+  folded words of title, notation and body; chunks with inner punctuation whole
+  (``123/qd-ubnd``, ``qd-ubnd``); the code whole (found whole or by prefix, never by its
+  parts); and filter lexemes (``~a01`` access regime, ``~g12`` agency, …), so that access and
+  facet filters are part of the one tsquery. ``evec`` (no index): the words as written with
+  their diacritics, and the title's and notation's words under ``^``, for ranking.
 - **A sample decides.** ``search_searchsample`` holds one entry in ``SAMPLE_RATIO`` (by a hash
-  of the key) with its ``vec`` and facet columns: small enough to stay in memory. One query on
-  it counts the sample's matches, the matches of each ranking tier, and the facets.
-- **Few matches** (estimate ≤ ``EXACT_LIMIT``): the main GIN index finds them all; count,
+  of the key) with both vectors and its own GIN index: it stays in memory. One statement on it
+  gives the sample's matches, their split into ranking tiers, their facets and the first keys
+  of each tier.
+- **Few matches** (≤ ``EXACT_LIMIT`` estimated): the main GIN index finds them all; count,
   facets and ranking are exact, in one statement.
-- **Many matches**: the count and facets are the sample's, scaled and rounded to two
-  significant digits (they are estimates and look like it); ranking takes up to
-  ``CANDIDATES`` rows tier by tier (all query words in the title as written, then in the title
-  folded, then anywhere as written, then anywhere) — a tier the sample shows to be dense by a
-  sequential scan that stops after that many rows, a sparse one through the GIN index — and
-  ranks them. Sorting by date walks the date index.
-- **Rank** (SQL expressions on the rows read, never on all matches): notation or code exactly,
-  code prefix, words found with their diacritics, words in the title (as written, then folded),
-  shorter title; ties newest first. A query with diacritics thus puts exact matches above
-  folded-only ones, and one without finds the same records.
+- **Many matches:** count and facets are the sample's, scaled and rounded to two significant
+  digits (estimates, and they look it). The first pages rank a fixed pool: the sample's best
+  keys tier by tier (all query words in the title as written, in the title folded, as written
+  anywhere, anywhere) and the first matches in the main table's first ``SCAN_ROWS`` rows;
+  later pages list the other matches in storage order. Sorting by date walks the date index.
+- **Rank**, SQL expressions on the rows read only: notation or code exactly, code prefix, words
+  found with their diacritics, words in the title (as written, then folded), shorter title;
+  ties newest first. A query with diacritics puts exact matches above folded-only ones; one
+  without finds the same records.
 
 ``rebuild`` fills new tables with ``COPY`` and swaps them in one transaction: searches read the
 old ones until the swap, writers wait for it.
@@ -236,15 +234,19 @@ def _notation_word(raw: str) -> _Word:
 
 
 def _words(words: list[str]) -> list[_Word]:
+    """The analysis of each word, from the cache (one dictionary lookup each) when it can."""
     try:
         return list(map(_WORDS.__getitem__, words))
     except KeyError:
         if len(_WORDS) > _WORDS_MAX:
             _WORDS.clear()
+        out = []
         for w in words:
-            if w not in _WORDS:
-                _WORDS[w] = _analyse(w)
-        return [_WORDS[w] for w in words]
+            found = _WORDS.get(w)
+            if found is None:
+                found = _WORDS[w] = _analyse(w)
+            out.append(found)
+        return out
 
 
 def _code_key(code: str) -> str:
@@ -286,8 +288,8 @@ def in_sample(key_: str) -> bool:
 def analyse(entry: IndexEntry) -> tuple[Any, ...]:
     """The table row of one entry, in ``_COLUMNS`` order (vectors as tsvector input text).
 
-    Lexemes are sent with duplicates; PostgreSQL's tsvector input sorts and removes them,
-    in the server process, while this one prepares the next row.
+    A lexeme may still be sent twice (from two different words); PostgreSQL's tsvector input
+    sorts and removes duplicates, in the server process, while this one prepares the next row.
     """
     title, notation_text, body_text, code = (
         _clean(entry.title),
@@ -449,7 +451,8 @@ def _score(p: _Plan) -> tuple[str, list[Any]]:
         return "0.0::float8", []
     sql = """(
         10000 * (notation_key = ANY(%s::text[])
-                 OR split_part(notation_key, '/', 2) = ANY(%s::text[])
+                 OR (strpos(notation_key, '/') > 0
+                     AND substr(notation_key, strpos(notation_key, '/') + 1) = ANY(%s::text[]))
                  OR code_key = ANY(%s::text[]))::int
         + 2000 * (code_key LIKE ANY(%s::text[]))::int
         + 100 * (length(evec) - length(ts_delete(evec, %s::text[])))
@@ -457,7 +460,12 @@ def _score(p: _Plan) -> tuple[str, list[Any]]:
         + 10 * (length(evec) - length(ts_delete(evec, %s::text[])))
         + 1.0 / (1 + head_len))::float8"""
     wholes = list(p.wholes)
-    prefixes = [_like_prefix(w) for w in p.wholes if len(w) >= 4]
+    # As in the embedded engine: a code prefix is a chunk with a digit or a separator.
+    prefixes = [
+        _like_prefix(w)
+        for w in p.wholes
+        if len(w) >= 4 and (_SEPARATORS.search(w) or any(c.isdigit() for c in w))
+    ]
     params: list[Any] = [
         wholes, wholes, wholes, prefixes, list(p.exact), list(p.head_exact), list(p.head)
     ]  # fmt: skip
@@ -627,6 +635,15 @@ class PostgresBackend:
             name, _, value = str(option).partition("=")
             if name in {"toast_tuple_target", "fillfactor"} and value.isdigit():
                 cursor.execute(f"ALTER TABLE {new} SET ({name} = {int(value)})")
+        # Per-column statistics targets (LIKE does not copy them).
+        cursor.execute(
+            "SELECT quote_ident(attname), attstattarget FROM pg_attribute"
+            " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped"
+            " AND attstattarget >= 0",
+            [table],
+        )
+        for column, target in cursor.fetchall():
+            cursor.execute(f"ALTER TABLE {new} ALTER {column} SET STATISTICS {int(target)}")
 
     @staticmethod
     def _swap(cursor: CursorWrapper, table: str) -> None:

@@ -84,7 +84,8 @@ def schema(table: str) -> list[tuple[Any, ...]]:
         cursor.execute("SELECT reloptions FROM pg_class WHERE oid = %s::regclass", [table])
         rows.append(tuple(cursor.fetchone() or ()))
         cursor.execute(
-            "SELECT attname, format_type(atttypid, atttypmod), attnotnull, attstorage"
+            "SELECT attname, format_type(atttypid, atttypmod), attnotnull, attstorage,"
+            " attstattarget"
             " FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0"
             " AND NOT attisdropped ORDER BY attnum",
             [table],
@@ -110,6 +111,28 @@ WORD_CHARS = (
 def test_the_fast_word_path_cuts_exactly_as_the_query_parser(word: str) -> None:
     word = "".join(word.split()) or "x"
     assert postgres._units(word) == parse(word)
+
+
+def _lexemes(word: Any) -> tuple[set[str], set[str], set[str]]:
+    return set(word.plain.split()), set(word.head.split()), set(word.exact.split())
+
+
+@given(st.integers(0, 99_999), st.text(alphabet=WORD_CHARS, min_size=1, max_size=15))
+def test_the_notation_shortcut_gives_the_lexemes_of_the_general_path(
+    number: int, symbol: str
+) -> None:
+    raw = "".join(f"{number}/{symbol}".split())
+    assert _lexemes(postgres._notation_word(raw)) == _lexemes(postgres._analyse(raw))
+
+
+@given(st.text(alphabet="0123456789.-/HhAaz_Đ", min_size=1, max_size=45))
+def test_the_code_shortcut_gives_the_lexemes_of_the_general_path(code: str) -> None:
+    general: tuple[list[str], list[str]] = ([], [])
+    for unit in postgres._units(code):
+        whole = (postgres._wholes(unit) or [unit.folded[0]])[0]
+        general[0].append(postgres._quote(whole))
+        general[1].append(postgres._quote(postgres.HEAD + whole))
+    assert postgres._code_lexemes(code) == general
 
 
 @given(st.text(min_size=0, max_size=80))
@@ -231,6 +254,19 @@ def test_upsert_and_delete_keep_the_sample_in_step(engine: PostgresBackend) -> N
 
 
 # -- searching -------------------------------------------------------------------------------
+
+
+def test_a_notation_ranks_first_by_its_whole_and_by_its_symbol(engine: PostgresBackend) -> None:
+    engine.rebuild(
+        [
+            entry(1, "Nghị định quy định chi tiết", notation="12/2020/NĐ-CP"),
+            entry(2, "Thông tư hướng dẫn", notation="2020/NĐ-CP", body="căn cứ 12/2020/NĐ-CP"),
+            entry(3, "Công văn", notation="45/CV-UBND", body="12 2020 nđ cp"),
+        ]
+    )
+    assert keys(ask(engine, "12/2020/NĐ-CP")) == ["document:1", "document:2"]
+    assert keys(ask(engine, "12/2020/ND-CP"))[0] == "document:1"
+    assert keys(ask(engine, "2020/NĐ-CP"))[:2] == ["document:2", "document:1"]
 
 
 def test_exact_diacritics_in_the_title_rank_first(engine: PostgresBackend) -> None:
