@@ -32,23 +32,3 @@ def register_many(files: list[dict[str, Any]]) -> dict[str, StoredFile]:
         {s.sha256: s for s in StoredFile.objects.filter(sha256__in=[m.sha256 for m in missing])}
     )
     return existing
-
-
-def register(
-    sha256: str, size: int, *, mime: str = "", puid: str = "", name: str = ""
-) -> StoredFile:
-    """The row for stored content, created on first use. Call inside the ingest transaction."""
-    stored, _created = StoredFile.objects.get_or_create(
-        sha256=sha256, defaults={"size": size, "mime": mime, "puid": puid, "format_name": name}
-    )
-    return stored
-
-
-def discard_unregistered(digests: list[str]) -> int:
-    """Remove blobs that no StoredFile names: what an abandoned ingest wrote. Returns the count."""
-    known = set(StoredFile.objects.filter(sha256__in=digests).values_list("sha256", flat=True))
-    removed = 0
-    for sha256 in set(digests) - known:
-        backend().remove(sha256)
-        removed += 1
-    return removed
