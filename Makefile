@@ -20,6 +20,8 @@ export PATH := $(HOME)/.local/bin:$(PATH)
 
 VENV := .venv
 PY := $(VENV)/bin/python
+# The E-ARK validator lives in its own environment (see tools/eark/requirements.txt).
+EARK_VENV := .venv-eark
 PYTEST := $(VENV)/bin/pytest -q
 RUFF := $(VENV)/bin/ruff
 
@@ -34,10 +36,17 @@ install:
 	elif [ -x "$$HOME/.local/bin/uv" ]; then uv="$$HOME/.local/bin/uv"; \
 	else uv="python3 -m uv"; fi; \
 	echo "$$uv sync --frozen --python python3.11"; \
-	$$uv sync --frozen --python python3.11
+	$$uv sync --frozen --python python3.11; \
+	if [ ! -x $(EARK_VENV)/bin/python ] || ! cmp -s tools/eark/requirements.txt $(EARK_VENV)/requirements.txt; then \
+		echo "$$uv venv $(EARK_VENV) (eark-validator, kept apart: it pins an lxml pyHanko refuses)"; \
+		rm -rf $(EARK_VENV); \
+		$$uv venv --quiet --python python3.11 $(EARK_VENV); \
+		$$uv pip install --quiet --python $(EARK_VENV)/bin/python --require-hashes -r tools/eark/requirements.txt; \
+		cp tools/eark/requirements.txt $(EARK_VENV)/requirements.txt; \
+	fi
 	@if find . -path ./$(VENV) -prune -o -type d -name locale -print -quit | grep -q .; then \
-		echo "$(VENV)/bin/luutru compilemessages --ignore=$(VENV)"; \
-		$(VENV)/bin/luutru compilemessages --ignore=$(VENV); \
+		echo "$(VENV)/bin/luutru compilemessages --ignore=$(VENV) --ignore=$(EARK_VENV)"; \
+		$(VENV)/bin/luutru compilemessages --ignore=$(VENV) --ignore=$(EARK_VENV); \
 	fi
 
 demo: install

@@ -17,6 +17,9 @@ APT_PACKAGES=(
     libpangoft2-1.0-0
     qpdf                # command-line companion of pikepdf, for operators inspecting PDFs
     poppler-utils       # pdftotext/pdftoppm: tests read and render the generated PDFs
+    tesseract-ocr       # OCR of scanned pages (digitization)
+    tesseract-ocr-vie   # Tesseract's Vietnamese model
+    ghostscript         # OCRmyPDF's PDF/A conversion
     ca-certificates
     make
     git
