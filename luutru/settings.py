@@ -57,7 +57,11 @@ INSTALLED_APPS = [
     "luutru.storage",
     "luutru.records",
     "luutru.ingest",
+    "luutru.digitization",
+    "luutru.preservation",
     "luutru.search",
+    "luutru.access",
+    "luutru.portal",
     "luutru.demo",
     "luutru.api",
 ]

@@ -15,5 +15,9 @@ urlpatterns = [
     path("quan-tri/", include("luutru.audit.urls")),
     path("quan-tri/", include("luutru.ingest.urls")),
     path("quan-tri/", include("luutru.records.urls")),
+    path("quan-tri/", include("luutru.digitization.urls")),
+    path("quan-tri/", include("luutru.preservation.urls")),
+    path("", include("luutru.access.urls")),
     path("api/v1/", include("luutru.api.urls")),
+    path("", include("luutru.portal.urls")),
 ]

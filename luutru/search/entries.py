@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any, TypeVar
 
+from luutru.access.policy import effective_regime
 from luutru.records.models import Document, DocumentFile, Dossier
 from luutru.search.base import IndexEntry
 
@@ -59,6 +60,7 @@ _DOCUMENT_COLUMNS = (
     "pk", "agency_id", "dossier__fonds_id", "archival_code", "identifier", "summary", "number",
     "notation", "issuer", "keywords", "description", "info_mark", "autograph", "signer",
     "signer_position", "doc_type", "retention", "access_regime", "issued_date",
+    "dossier__access_regime",
 )  # fmt: skip
 _DOSSIER_COLUMNS = (
     "pk", "agency_id", "fonds_id", "code", "title", "keywords", "description", "info_mark",
@@ -71,7 +73,7 @@ def document_entry(row: tuple[Any, ...], files_text: str = "") -> IndexEntry:
     (
         pk, agency_id, fonds_id, archival_code, identifier, summary, number, notation, issuer,
         keywords, description, info_mark, autograph, signer, signer_position, doc_type,
-        retention, access_regime, issued_date,
+        retention, access_regime, issued_date, dossier_regime,
     ) = row  # fmt: skip
     full_notation = f"{number}/{notation}" if number and notation else notation or number
     body = _nfc(
@@ -98,7 +100,7 @@ def document_entry(row: tuple[Any, ...], files_text: str = "") -> IndexEntry:
         year=issued_date.year,
         doc_type=doc_type,
         retention=retention,
-        access_regime=access_regime,
+        access_regime=effective_regime(access_regime, dossier_regime),
         date=issued_date,
     )
 

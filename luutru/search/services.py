@@ -20,10 +20,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.db import transaction
 
-from luutru.accounts.models import STAFF_ROLES
-from luutru.organizations.models import Membership
-from luutru.organizations.roles import PROVINCE_WIDE_ROLES
-from luutru.organizations.services import agencies_in_scope
+from luutru.access import policy
 from luutru.records.models import Document
 from luutru.search.base import FACETS, SearchBackend, SearchQuery, SearchResults
 from luutru.search.entries import CHUNK, all_entries, document_entries, dossier_entries
@@ -62,18 +59,9 @@ def backend(name: str | None = None) -> SearchBackend:
 
 
 def _scope(user: Any) -> tuple[bool, frozenset[int] | None]:
-    """(public_only, agency_ids) for a user: anonymous callers and readers see public
-    records; staff their agencies' scope; administrators and province-wide roles everything."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return True, None
-    if user.is_superuser:
-        return False, None
-    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
-    if not roles & STAFF_ROLES:
-        return True, None
-    if roles & PROVINCE_WIDE_ROLES:
-        return False, None
-    return False, frozenset(agencies_in_scope(user).values_list("pk", flat=True))
+    """(public_only, agency_ids) for a user, as the access policy decides."""
+    caller = policy.scope(user)
+    return caller.public_only, caller.agency_ids
 
 
 def _filters(filters: Mapping[str, Any] | None) -> dict[str, tuple[str, ...]]:

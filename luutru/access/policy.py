@@ -1,0 +1,183 @@
+"""The one access policy: who may list, read, download or copy which record.
+
+Every path that shows or serves a record asks here — pages, API endpoints, search, file
+downloads, thumbnails, IIIF, OAI-PMH, exports. The rules (TT 05/2025 Điều 32-42):
+
+- A record's regime is the stricter of its own and its dossier's (01 Công khai < 02 Sử dụng có
+  điều kiện < 03 Mật).
+- Anyone, signed in or not, may list, read, download and copy public (01) records.
+- Staff (any role but reader) may do everything with records of the agencies in their scope
+  (``agencies_in_scope``); administrators and province-wide roles with every record.
+- A reader may use a restricted record only as an approved grant in force says (``Grant``):
+  the granted uses, for the granted period. Secret (03) records are never listed to readers.
+- Nothing else widens access. Refusals look the same as absence (``get_document_or_404``) so
+  that a caller cannot learn which restricted codes exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from luutru.access.models import Grant, Use
+from luutru.accounts.models import STAFF_ROLES
+from luutru.organizations.models import Membership
+from luutru.organizations.roles import PROVINCE_WIDE_ROLES
+from luutru.organizations.services import agencies_in_scope
+from luutru.records.models import Document, Dossier
+
+PUBLIC = "01"
+CONDITIONAL = "02"
+SECRET = "03"  # noqa: S105 - the regime code "Mật", not a password
+
+__all__ = [
+    "CONDITIONAL",
+    "PUBLIC",
+    "SECRET",
+    "Scope",
+    "Use",
+    "can",
+    "documents",
+    "dossiers",
+    "effective_regime",
+    "get_document_or_404",
+    "get_dossier_or_404",
+    "grant_expiry",
+    "is_public",
+    "scope",
+]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a caller sees, in the terms the search engines and QuerySets take.
+
+    ``public_only``: anonymous callers and readers (grants are handled per record, not here).
+    ``agency_ids``: staff scope; ``None`` means no agency restriction.
+    """
+
+    public_only: bool
+    agency_ids: frozenset[int] | None
+    is_staff: bool
+
+
+def effective_regime(own: str, dossier: str | None = None) -> str:
+    """The stricter of a document's regime and its dossier's (codes sort by strictness)."""
+    return max(own or PUBLIC, dossier or PUBLIC)
+
+
+def scope(user: Any) -> Scope:
+    """The caller's scope: see the module docstring."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope(True, None, False)
+    if user.is_superuser:
+        return Scope(False, None, True)
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    if not roles & STAFF_ROLES:
+        return Scope(True, None, False)
+    if roles & PROVINCE_WIDE_ROLES:
+        return Scope(False, None, True)
+    return Scope(False, frozenset(agencies_in_scope(user).values_list("pk", flat=True)), True)
+
+
+def _public_documents_q() -> Q:
+    return Q(access_regime=PUBLIC) & (Q(dossier__isnull=True) | Q(dossier__access_regime=PUBLIC))
+
+
+def _grant_q(user: Any, use: Use, *, prefix: str) -> Q:
+    """Records covered by the user's grants in force for ``use`` (``prefix`` "" for documents,
+    "dossier" for dossiers)."""
+    grants = Grant.objects.in_force().filter(user=user)
+    doc_ids: set[int] = set()
+    dossier_ids: set[int] = set()
+    for document_id, dossier_id, uses in grants.values_list("document_id", "dossier_id", "uses"):
+        if use == Use.LIST or use in uses:
+            if document_id:
+                doc_ids.add(document_id)
+            if dossier_id:
+                dossier_ids.add(dossier_id)
+    if prefix == "dossier":
+        return Q(pk__in=dossier_ids)
+    return Q(pk__in=doc_ids) | Q(dossier_id__in=dossier_ids)
+
+
+def documents(user: Any, use: Use = Use.LIST) -> QuerySet[Document]:
+    """The documents ``user`` may ``use``."""
+    caller = scope(user)
+    qs = Document.objects.all()
+    if caller.is_staff:
+        return qs if caller.agency_ids is None else qs.filter(agency_id__in=caller.agency_ids)
+    allowed = _public_documents_q()
+    if user is not None and user.is_authenticated and user.is_active:
+        granted = _grant_q(user, use, prefix="")
+        if use == Use.LIST:
+            # Secret records are never listed to readers, grant or not.
+            granted &= ~Q(access_regime=SECRET) & ~Q(dossier__access_regime=SECRET)
+        allowed |= granted
+    return qs.filter(allowed)
+
+
+def dossiers(user: Any, use: Use = Use.LIST) -> QuerySet[Dossier]:
+    """The dossiers ``user`` may ``use`` (as a whole: its description and list of documents)."""
+    caller = scope(user)
+    qs = Dossier.objects.all()
+    if caller.is_staff:
+        return qs if caller.agency_ids is None else qs.filter(agency_id__in=caller.agency_ids)
+    allowed = Q(access_regime=PUBLIC)
+    if user is not None and user.is_authenticated and user.is_active:
+        granted = _grant_q(user, use, prefix="dossier")
+        if use == Use.LIST:
+            granted &= ~Q(access_regime=SECRET)
+        allowed |= granted
+    return qs.filter(allowed)
+
+
+def can(user: Any, use: Use, record: Document | Dossier) -> bool:
+    """Whether ``user`` may ``use`` this record."""
+    if isinstance(record, Dossier):
+        return dossiers(user, use).filter(pk=record.pk).exists()
+    return documents(user, use).filter(pk=record.pk).exists()
+
+
+def is_public(record: Document | Dossier) -> bool:
+    """Whether anyone may see the record (what the portal, OAI-PMH and IIIF publish)."""
+    return can(None, Use.READ, record)
+
+
+NOT_FOUND = _("Không tìm thấy tài liệu, hoặc bạn chưa được phép khai thác tài liệu này.")
+
+
+def get_document_or_404(user: Any, use: Use = Use.READ, **lookup: Any) -> Document:
+    """The document matching ``lookup`` if ``user`` may ``use`` it; otherwise the same 404 as for
+    a record that does not exist, so refusals tell nothing about existence."""
+    found = documents(user, use).filter(**lookup).select_related("dossier", "agency").first()
+    if found is None:
+        raise Http404(NOT_FOUND)
+    return found
+
+
+def get_dossier_or_404(user: Any, use: Use = Use.READ, **lookup: Any) -> Dossier:
+    """As ``get_document_or_404`` for dossiers."""
+    found = dossiers(user, use).filter(**lookup).select_related("agency", "fonds").first()
+    if found is None:
+        raise Http404(NOT_FOUND)
+    return found
+
+
+def grant_expiry(user: Any, record: Document | Dossier) -> Any:
+    """When the user's latest grant in force covering ``record`` ends, or ``None``."""
+    grants = Grant.objects.in_force().filter(user=user)
+    if isinstance(record, Document):
+        cover = (
+            Q(document=record) | Q(dossier_id=record.dossier_id)
+            if record.dossier_id
+            else Q(document=record)
+        )
+    else:
+        cover = Q(dossier=record)
+    latest = grants.filter(cover).order_by("-valid_until").first()
+    return latest.valid_until if latest else None
