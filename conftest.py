@@ -23,6 +23,10 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.INGEST_WORK_DIR = scratch / "work"
     settings.INGEST_UPLOAD_DIR = scratch / "incoming"
     settings.SEARCH_INDEX_DIR = scratch / "search"
+    settings.ACCESS_DELIVERY_DIR = scratch / "deliveries"
+    settings.ACCESS_SIGNING_KEY = scratch / "signing" / "archive.key"
+    settings.ACCESS_SIGNING_CERT = scratch / "signing" / "archive.crt"
+    settings.ACCESS_SIGNING_CHAIN = [str(scratch / "signing" / "ca.crt")]
     # No limit on anonymous API calls: tests make many from one address; test_cli_and_api
     # turns it on to check the 429.
     settings.API_ANON_PER_MINUTE = 0

@@ -201,6 +201,18 @@ if SEARCH_BACKEND not in {"embedded", "postgres"}:
     )
 SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(DATA_DIR / "search")))
 
+# Use (khai thác): working-day calendar beyond the public holidays the `holidays` package knows
+# (ISO dates, comma-separated), where deliveries are kept, and the archive's signing key and
+# certificate for certified copies (bản sao có xác thực); `make demo` writes a demo pair there.
+ACCESS_EXTRA_DAYS_OFF = env_list("ACCESS_EXTRA_DAYS_OFF", [])
+ACCESS_EXTRA_WORKING_DAYS = env_list("ACCESS_EXTRA_WORKING_DAYS", [])
+ACCESS_DELIVERY_DIR = Path(env_str("ACCESS_DELIVERY_DIR", str(DATA_DIR / "deliveries")))
+ACCESS_SIGNING_KEY = Path(env_str("ACCESS_SIGNING_KEY", str(DATA_DIR / "signing" / "archive.key")))
+ACCESS_SIGNING_CERT = Path(
+    env_str("ACCESS_SIGNING_CERT", str(DATA_DIR / "signing" / "archive.crt"))
+)
+ACCESS_SIGNING_CHAIN = env_list("ACCESS_SIGNING_CHAIN", [str(DATA_DIR / "signing" / "ca.crt")])
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "luutru@localhost")

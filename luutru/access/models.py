@@ -6,6 +6,8 @@ only approved, unexpired, unrevoked grants; nothing else widens a reader's acces
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -52,6 +54,9 @@ class Grant(models.Model):
         related_name="+",
     )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
+    request = models.ForeignKey(
+        "AccessRequest", on_delete=models.SET_NULL, null=True, blank=True, related_name="grants"
+    )
 
     objects = GrantQuerySet.as_manager()
 
@@ -71,3 +76,224 @@ class Grant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.document or self.dossier} ({', '.join(self.uses)})"
+
+
+class Purpose(models.TextChoices):
+    """Mục đích khai thác."""
+
+    PERSONAL = "personal", _("Cá nhân")
+    OFFICIAL = "official", _("Công vụ")
+    SPECIAL = "special", _("Công vụ đặc biệt")
+
+
+class FeeCategory(models.TextChoices):
+    """Đối tượng thu phí (feeObjectType of the DIP): the basis of reading and copy fees.
+
+    The fee schedule itself is not confirmed (regulations.md §4); these are the categories.
+    """
+
+    STANDARD = "standard", _("Thu phí đầy đủ")
+    REDUCED = "reduced", _("Được giảm phí")
+    EXEMPT = "exempt", _("Được miễn phí")
+
+
+class DeliveryForm(models.TextChoices):
+    """Hình thức khai thác (TT 05/2025 Điều 37-42)."""
+
+    READING = "reading", _("Bản đọc trên Hệ thống")
+    COPY = "copy", _("Bản sao")
+    CERTIFIED = "certified", _("Bản sao có xác thực")
+    DIP = "dip", _("Gói thông tin truy cập (DIP)")
+
+
+# What a delivery form lets the reader do with the granted records.
+FORM_USES: dict[str, list[str]] = {
+    DeliveryForm.READING: [Use.READ],
+    DeliveryForm.COPY: [Use.READ, Use.COPY],
+    DeliveryForm.CERTIFIED: [Use.READ, Use.COPY],
+    DeliveryForm.DIP: [Use.READ, Use.COPY],
+}
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Đã gửi")
+    REVIEW = "review", _("Đang xem xét")
+    APPROVED = "approved", _("Đã duyệt")
+    REJECTED = "rejected", _("Từ chối")
+    DELIVERED = "delivered", _("Đã cung cấp")
+    CLOSED = "closed", _("Đã kết thúc")
+
+
+OPEN_STATUSES = (Status.SUBMITTED, Status.REVIEW)
+
+
+class AccessRequestQuerySet(models.QuerySet["AccessRequest"]):
+    def pending(self) -> AccessRequestQuerySet:
+        """Waiting for a decision: these have a review deadline running."""
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def of_reader(self, user: Any) -> AccessRequestQuerySet:
+        return self.filter(reader=user)
+
+
+class AccessRequest(models.Model):
+    """Phiếu yêu cầu khai thác: what a reader asks to use, why, and in which form.
+
+    States: submitted → review → approved | rejected → delivered → closed. The review deadline
+    (``due_on``) is 06 working days after submission (``workdays``).
+    """
+
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_requests",
+        verbose_name=_("độc giả"),
+    )  # fmt: skip
+    purpose = models.CharField(_("mục đích"), max_length=16, choices=Purpose.choices)
+    fee_category = models.CharField(
+        _("đối tượng thu phí"), max_length=16, choices=FeeCategory.choices,
+        default=FeeCategory.STANDARD,
+    )  # fmt: skip
+    research_topic = models.CharField(_("đề tài, vấn đề nghiên cứu"), max_length=500)
+    form = models.CharField(_("hình thức khai thác"), max_length=16, choices=DeliveryForm.choices)
+    days = models.PositiveSmallIntegerField(
+        _("thời hạn khai thác (ngày)"), default=15,
+        help_text=_("Tối đa 15 ngày kể từ khi được duyệt (TT 05/2025 Điều 37, 40)."),
+    )  # fmt: skip
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
+    )
+    submitted_at = models.DateTimeField(_("thời điểm gửi"))
+    due_on = models.DateField(_("hạn trả lời"))
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("người xem xét"),
+    )  # fmt: skip
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("người quyết định"),
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("thời điểm quyết định"), null=True, blank=True)
+    reason = models.CharField(_("lý do từ chối"), max_length=1000, blank=True)
+    delivered_at = models.DateTimeField(_("thời điểm cung cấp"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("thời điểm kết thúc"), null=True, blank=True)
+
+    objects = AccessRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("phiếu yêu cầu khai thác")
+        verbose_name_plural = _("phiếu yêu cầu khai thác")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(days__gte=1, days__lte=15), name="request_days_at_most_15"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Phiếu số {self.pk}"
+
+    @property
+    def number(self) -> str:
+        return f"{self.pk:06d}"
+
+
+class RequestItem(models.Model):
+    """One code a reader asked for, the dossier or document it named (if any), and its regime
+    when asked (for the approver)."""
+
+    request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="items")
+    code = models.CharField(_("mã do độc giả ghi"), max_length=100)
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    regime = models.CharField(_("chế độ sử dụng"), max_length=4)
+
+    class Meta:
+        verbose_name = _("tài liệu yêu cầu")
+        verbose_name_plural = _("tài liệu yêu cầu")
+        ordering = ["request", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dossier__isnull=True) | Q(document__isnull=True),
+                name="item_at_most_one_record",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def record(self) -> Document | Dossier | None:
+        """The record the code named, or ``None`` when it named nothing (kept as typed)."""
+        return self.document or self.dossier
+
+
+class Delivery(models.Model):
+    """What the reader receives for an approved request: a reading copy to view online, or a
+    copy file to download, reached only through its unguessable ``token``.
+
+    ``expires_at``: the end of the granted period (≤ 15 days). A reading copy is deleted
+    5 days after that (``purge_at``, TT 05/2025 Điều 37), by ``luutru access_cleanup``.
+    """
+
+    request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="deliveries")
+    form = models.CharField(_("hình thức"), max_length=16, choices=DeliveryForm.choices)
+    token = models.CharField(max_length=64, unique=True)
+    file_name = models.CharField(_("tên tệp"), max_length=200, blank=True)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    purge_at = models.DateTimeField(_("xóa lúc"))
+    purged_at = models.DateTimeField(_("đã xóa lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bản cung cấp")
+        verbose_name_plural = _("bản cung cấp")
+        ordering = ["request", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_form_display()} — {self.request}"
+
+
+class LogAction(models.TextChoices):
+    VIEW = "view", _("Xem")
+    PAGE = "page", _("Xem trang bản đọc")
+    DOWNLOAD = "download", _("Tải về")
+    COPY = "copy", _("Nhận bản sao")
+    REFUSED = "refused", _("Bị từ chối")
+
+
+class UseLog(models.Model):
+    """Nhật ký khai thác: every view, download and copy, for the reading-room statistics.
+
+    Kept apart from the audit chain, which records state changes: a page view is not one, and
+    the chain's single head would serialise every viewer.
+    """
+
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    action = models.CharField(_("thao tác"), max_length=16, choices=LogAction.choices)
+    document = models.ForeignKey(
+        Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    agency_id_at = models.BigIntegerField(null=True, blank=True)  # the record's agency then
+    request = models.ForeignKey(
+        AccessRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    detail = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("nhật ký khai thác")
+        verbose_name_plural = _("nhật ký khai thác")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

@@ -54,7 +54,14 @@ class Reader(models.Model):
     id_number = models.CharField(_("số định danh cá nhân / CCCD"), max_length=20, blank=True)
     organization = models.CharField(_("cơ quan, đơn vị công tác"), max_length=300, blank=True)
     address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    purpose = models.CharField(_("mục đích khai thác"), max_length=500, blank=True)
+    registered_at = models.DateTimeField(_("thời điểm đăng ký"), null=True, blank=True)
     approved_at = models.DateTimeField(_("thời điểm duyệt tài khoản"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("người duyệt"),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("độc giả")

@@ -1,0 +1,436 @@
+"""State changes of use (khai thác): reader accounts, requests, grants, deliveries, the log.
+
+Each is atomic and writes its audit event in the same transaction. The request's states:
+
+    submitted → review → approved → delivered → closed
+                       ↘ rejected (with a reason)
+
+Approval creates the reader's grants (``Grant``) for the granted period; delivery makes what
+the chosen form gives (a reading copy, copies, a certified copy) and the tokens that reach it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from luutru.access import copies, services, signing
+from luutru.access.models import (
+    FORM_USES,
+    OPEN_STATUSES,
+    AccessRequest,
+    Delivery,
+    DeliveryForm,
+    Grant,
+    LogAction,
+    RequestItem,
+    Status,
+    UseLog,
+)
+from luutru.accounts.actions import create_user, make_reader
+from luutru.accounts.models import Reader, User
+from luutru.audit.actions import record
+from luutru.records.models import Document, Dossier, FileRole
+from luutru.storage.services import open_stored
+
+MAX_ITEMS = 50
+
+
+# ---------------------------------------------------------------------------------------------
+# Readers (độc giả)
+
+
+@transaction.atomic
+def register_reader(
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    email: str,
+    phone: str,
+    date_of_birth: datetime.date,
+    id_number: str,
+    address: str,
+    organization: str = "",
+    purpose: str = "",
+) -> Reader:
+    """A reader's self-registration; the account waits for staff approval (01 working day)."""
+    user = create_user(
+        username=username, password=password, full_name=full_name, email=email, actor=None
+    )
+    user.phone = phone
+    user.save(update_fields=["phone"])
+    reader = make_reader(
+        user, id_number=id_number, organization=organization, address=address, actor=user
+    )
+    reader.date_of_birth = date_of_birth
+    reader.purpose = purpose
+    reader.registered_at = timezone.now()
+    reader.save(update_fields=["date_of_birth", "purpose", "registered_at"])
+    return reader
+
+
+@transaction.atomic
+def approve_reader(reader: Reader, *, actor: Any) -> Reader:
+    if not services.can_handle(actor):
+        raise ValidationError("Bạn không có quyền duyệt tài khoản độc giả.")
+    reader = Reader.objects.select_for_update().get(pk=reader.pk)
+    if reader.approved_at is not None:
+        return reader
+    reader.approved_at = timezone.now()
+    reader.approved_by = actor
+    reader.save(update_fields=["approved_at", "approved_by"])
+    record(
+        "access.reader_approve",
+        actor=actor,
+        target=reader.user,
+        message=f"Duyệt tài khoản độc giả “{reader.user.username}”.",
+    )
+    return reader
+
+
+# ---------------------------------------------------------------------------------------------
+# Requests (phiếu yêu cầu)
+
+
+@transaction.atomic
+def submit_request(
+    reader: User,
+    *,
+    codes: Iterable[str],
+    purpose: str,
+    fee_category: str,
+    research_topic: str,
+    form: str,
+    days: int = services.MAX_DAYS,
+) -> AccessRequest:
+    """A reader's request. Codes that match nothing are kept as typed: the reader is told the
+    same thing whether a code exists or not, and staff reject those items with a reason."""
+    profile = Reader.objects.filter(user=reader).first()
+    if profile is None or profile.approved_at is None:
+        raise ValidationError("Tài khoản độc giả chưa được duyệt, chưa gửi được phiếu yêu cầu.")
+    wanted = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
+    if not wanted:
+        raise ValidationError({"codes": "Hãy ghi ít nhất một mã hồ sơ hoặc mã tài liệu."})
+    if len(wanted) > MAX_ITEMS:
+        raise ValidationError({"codes": f"Một phiếu có tối đa {MAX_ITEMS} mã."})
+    if not 1 <= days <= services.MAX_DAYS:
+        raise ValidationError({"days": "Thời hạn khai thác từ 1 đến 15 ngày."})
+    now = timezone.now()
+    request = AccessRequest(
+        reader=reader,
+        purpose=purpose,
+        fee_category=fee_category,
+        research_topic=research_topic,
+        form=form,
+        days=days,
+        submitted_at=now,
+        due_on=services.review_due(now),
+    )
+    request.full_clean()
+    request.save()
+    for code in wanted:
+        found = services.resolve(code)
+        RequestItem.objects.create(
+            request=request,
+            code=code[:100],
+            document=found if isinstance(found, Document) else None,
+            dossier=found if isinstance(found, Dossier) else None,
+            regime=services.regime_of(found) if found is not None else "",
+        )
+    record(
+        "access.request_submit",
+        actor=reader,
+        target=request,
+        message=f"Độc giả gửi phiếu yêu cầu số {request.number} ({len(wanted)} mục).",
+        data={"codes": wanted, "form": form, "purpose": purpose},
+    )
+    return request
+
+
+def _locked(request: AccessRequest) -> AccessRequest:
+    return AccessRequest.objects.select_for_update().get(pk=request.pk)
+
+
+@transaction.atomic
+def start_review(request: AccessRequest, *, actor: Any) -> AccessRequest:
+    if not services.can_handle(actor):
+        raise ValidationError("Bạn không có quyền xử lý phiếu yêu cầu khai thác.")
+    request = _locked(request)
+    if request.status != Status.SUBMITTED:
+        return request
+    request.status = Status.REVIEW
+    request.reviewer = actor
+    request.save(update_fields=["status", "reviewer"])
+    record(
+        "access.request_review",
+        actor=actor,
+        target=request,
+        message=f"Tiếp nhận, xem xét phiếu yêu cầu số {request.number}.",
+    )
+    return request
+
+
+@transaction.atomic
+def approve_request(request: AccessRequest, *, actor: Any) -> AccessRequest:
+    """Approve: the grants for the granted period (from now, ``request.days`` days)."""
+    request = _locked(request)
+    if request.status not in OPEN_STATUSES:
+        raise ValidationError("Phiếu này đã được quyết định.")
+    problems = services.decision_problems(actor, request)
+    if problems:
+        raise ValidationError(problems)
+    now = timezone.now()
+    until = now + datetime.timedelta(days=request.days)
+    uses = FORM_USES[request.form]
+    for item in request.items.all():
+        Grant.objects.create(
+            user=request.reader,
+            document_id=item.document_id,
+            dossier_id=item.dossier_id,
+            uses=list(uses),
+            valid_from=now,
+            valid_until=until,
+            granted_by=actor,
+            request=request,
+        )
+    request.status = Status.APPROVED
+    request.decided_by = actor
+    request.decided_at = now
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    record(
+        "access.request_approve",
+        actor=actor,
+        target=request,
+        message=(
+            f"Duyệt phiếu yêu cầu số {request.number}: {request.get_form_display()}, "
+            f"đến {timezone.localtime(until):%d/%m/%Y %H:%M}."
+        ),
+        data={"until": until.isoformat(), "uses": uses},
+    )
+    return request
+
+
+@transaction.atomic
+def reject_request(request: AccessRequest, *, actor: Any, reason: str) -> AccessRequest:
+    if not services.can_handle(actor):
+        raise ValidationError("Bạn không có quyền xử lý phiếu yêu cầu khai thác.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Hãy ghi lý do từ chối để báo cho độc giả."})
+    request = _locked(request)
+    if request.status not in OPEN_STATUSES:
+        raise ValidationError("Phiếu này đã được quyết định.")
+    request.status = Status.REJECTED
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.reason = reason[:1000]
+    request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    record(
+        "access.request_reject",
+        actor=actor,
+        target=request,
+        message=f"Từ chối phiếu yêu cầu số {request.number}: {reason}",
+    )
+    return request
+
+
+def _original_bytes(document: Document) -> bytes | None:
+    """The document's first original file, or ``None`` when it has no stored file."""
+    file = document.files.filter(role=FileRole.ORIGINAL).select_related("stored").first()
+    if file is None:
+        return None
+    with open_stored(file.stored.sha256) as handle:
+        return handle.read()
+
+
+def _write(token: str, data: bytes) -> None:
+    directory = Path(settings.ACCESS_DELIVERY_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / f"{token}.pdf").write_bytes(data)
+
+
+def delivery_path(delivery: Delivery) -> Path:
+    return Path(settings.ACCESS_DELIVERY_DIR) / f"{delivery.token}.pdf"
+
+
+def deliver(request: AccessRequest, *, actor: Any) -> AccessRequest:
+    """Make what the approved request's form gives, then mark it delivered. Safe to run twice.
+
+    Copies are made outside the transaction (files first, rows after): a crash leaves at worst
+    an unreferenced file under ``ACCESS_DELIVERY_DIR``, which ``access_cleanup`` removes.
+    """
+    request = AccessRequest.objects.get(pk=request.pk)
+    if request.status != Status.APPROVED:
+        return request
+    expires = (request.decided_at or timezone.now()) + datetime.timedelta(days=request.days)
+    purge = expires + datetime.timedelta(days=services.PURGE_AFTER_DAYS)
+    made: list[Delivery] = []
+    if request.form == DeliveryForm.READING:
+        made.append(Delivery(form=request.form, token=secrets.token_urlsafe(32)))
+    else:
+        files = signing.configured()
+        for document in services.documents_of(request):
+            data = _original_bytes(document)
+            if data is None:
+                continue
+            if request.form == DeliveryForm.COPY:
+                out = copies.plain_copy(data)
+            else:
+                if not files.ready():
+                    raise ValidationError(
+                        "Chưa cấu hình khóa và chứng thư số của cơ quan lưu trữ "
+                        "(ACCESS_SIGNING_KEY, ACCESS_SIGNING_CERT): chưa tạo được bản sao có "
+                        "xác thực."
+                    )
+                out = copies.certified_copy(
+                    data,
+                    signer_name=services.serving_agency_name(document),
+                    key_file=files.key,
+                    cert_file=files.cert,
+                    chain_files=files.chain,
+                )
+            token = secrets.token_urlsafe(32)
+            _write(token, out)
+            code = (document.archival_code or document.identifier or str(document.pk)).replace(
+                "/", "-"
+            )
+            made.append(
+                Delivery(
+                    form=request.form,
+                    token=token,
+                    file_name=f"{code}.ban-sao.pdf",
+                    file_sha256=_sha256(out),
+                )
+            )
+    with transaction.atomic():
+        request = _locked(request)
+        if request.status != Status.APPROVED:  # delivered meanwhile by another run
+            for delivery in made:
+                delivery_path(delivery).unlink(missing_ok=True)
+            return request
+        for delivery in made:
+            delivery.request = request
+            delivery.expires_at = expires
+            delivery.purge_at = purge
+            delivery.save()
+        request.status = Status.DELIVERED
+        request.delivered_at = timezone.now()
+        request.save(update_fields=["status", "delivered_at"])
+        record(
+            "access.request_deliver",
+            actor=actor,
+            target=request,
+            message=(
+                f"Cung cấp {request.get_form_display().lower()} cho phiếu số {request.number} "
+                f"({len(made)} bản)."
+            ),
+        )
+    return request
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@transaction.atomic
+def close_request(request: AccessRequest, *, actor: Any) -> AccessRequest:
+    request = _locked(request)
+    if request.status in (Status.CLOSED, Status.REJECTED):
+        return request
+    request.status = Status.CLOSED
+    request.closed_at = timezone.now()
+    request.save(update_fields=["status", "closed_at"])
+    Grant.objects.filter(request=request, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    record(
+        "access.request_close",
+        actor=actor,
+        target=request,
+        message=f"Kết thúc phiếu yêu cầu số {request.number}.",
+    )
+    return request
+
+
+def purge_expired(now: datetime.datetime | None = None) -> int:
+    """Delete deliveries 5 days after their period (Điều 37) and close their requests; remove
+    delivery files no row names. Idempotent; returns how many deliveries were purged."""
+    now = now or timezone.now()
+    purged = 0
+    for delivery in Delivery.objects.filter(purge_at__lte=now, purged_at__isnull=True):
+        delivery_path(delivery).unlink(missing_ok=True)
+        with transaction.atomic():
+            updated = Delivery.objects.filter(pk=delivery.pk, purged_at__isnull=True).update(
+                purged_at=now
+            )
+            if updated:
+                purged += 1
+                record(
+                    "access.delivery_purge",
+                    actor=None,
+                    target=delivery.request,
+                    message=(
+                        f"Xóa {delivery.get_form_display().lower()} của phiếu số "
+                        f"{delivery.request.number} sau khi hết hạn 5 ngày."
+                    ),
+                )
+    for request in AccessRequest.objects.filter(status=Status.DELIVERED, decided_at__isnull=False):
+        assert request.decided_at is not None
+        end = request.decided_at + datetime.timedelta(days=request.days + services.PURGE_AFTER_DAYS)
+        if end <= now:
+            close_request(request, actor=None)
+    directory = Path(settings.ACCESS_DELIVERY_DIR)
+    if directory.exists():
+        known = set(Delivery.objects.filter(purged_at__isnull=True).values_list("token", flat=True))
+        for path in directory.glob("*.pdf"):
+            if path.stem not in known:
+                path.unlink(missing_ok=True)
+    return purged
+
+
+# ---------------------------------------------------------------------------------------------
+# The use log (nhật ký khai thác)
+
+
+def log_use(
+    user: Any,
+    action: str,
+    *,
+    document: Document | None = None,
+    dossier: Dossier | None = None,
+    request: AccessRequest | None = None,
+    detail: str = "",
+) -> None:
+    record_agency = document.agency_id if document else dossier.agency_id if dossier else None
+    UseLog.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action=action,
+        document=document,
+        dossier=dossier,
+        agency_id_at=record_agency,
+        request=request,
+        detail=detail[:200],
+    )
+
+
+__all__ = [
+    "LogAction",
+    "approve_reader",
+    "approve_request",
+    "close_request",
+    "deliver",
+    "log_use",
+    "purge_expired",
+    "register_reader",
+    "reject_request",
+    "start_review",
+    "submit_request",
+]
