@@ -39,8 +39,7 @@ from luutru.access.models import (
 from luutru.accounts.actions import create_user, make_reader
 from luutru.accounts.models import Reader, User
 from luutru.audit.actions import record
-from luutru.records.models import Document, Dossier, FileRole
-from luutru.storage.services import open_stored
+from luutru.records.models import Document, Dossier
 
 MAX_ITEMS = 50
 
@@ -244,15 +243,6 @@ def reject_request(request: AccessRequest, *, actor: Any, reason: str) -> Access
     return request
 
 
-def _original_bytes(document: Document) -> bytes | None:
-    """The document's first original file, or ``None`` when it has no stored file."""
-    file = document.files.filter(role=FileRole.ORIGINAL).select_related("stored").first()
-    if file is None:
-        return None
-    with open_stored(file.stored.sha256) as handle:
-        return handle.read()
-
-
 def _write(token: str, data: bytes) -> None:
     directory = Path(settings.ACCESS_DELIVERY_DIR)
     directory.mkdir(parents=True, exist_ok=True)
@@ -280,7 +270,7 @@ def deliver(request: AccessRequest, *, actor: Any) -> AccessRequest:
     else:
         files = signing.configured()
         for document in services.documents_of(request):
-            data = _original_bytes(document)
+            data = services.original_bytes(document)
             if data is None:
                 continue
             if request.form == DeliveryForm.COPY:

@@ -1,6 +1,25 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
 class AccessConfig(AppConfig):
     name = "luutru.access"
     verbose_name = "Khai thác, sử dụng"
+
+    def ready(self) -> None:
+        """Staff record pages (records, a lower layer) ask the one access policy and log views."""
+        from luutru.access import actions, policy
+        from luutru.access.models import LogAction
+        from luutru.records import services
+        from luutru.records.signals import record_viewed
+
+        services.register_access_policy(
+            lambda user: policy.documents(user, policy.Use.READ),
+            lambda user: policy.dossiers(user, policy.Use.READ),
+        )
+
+        def log_view(sender: Any, user: Any, document: Any, dossier: Any, **kwargs: Any) -> None:
+            actions.log_use(user, LogAction.VIEW, document=document, dossier=dossier)
+
+        record_viewed.connect(log_view, dispatch_uid="access-log-staff-view", weak=False)

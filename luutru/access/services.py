@@ -24,6 +24,7 @@ from django.utils import timezone
 from luutru.access import policy, workdays
 from luutru.access.models import (
     AccessRequest,
+    AccessRequestQuerySet,
     Delivery,
     DeliveryForm,
     Purpose,
@@ -32,7 +33,8 @@ from luutru.access.models import (
 )
 from luutru.accounts.models import Reader, Role
 from luutru.organizations.models import Membership
-from luutru.records.models import Document, Dossier
+from luutru.records.models import Document, Dossier, FileRole
+from luutru.storage.services import open_stored
 
 REVIEW_WORKING_DAYS = 6  # Điều 36: a request is answered within 06 working days
 ACCOUNT_WORKING_DAYS = 1  # Điều 35: an account is issued within 01 working day
@@ -144,6 +146,15 @@ def documents_of(request: AccessRequest) -> list[Document]:
     )
 
 
+def original_bytes(document: Document) -> bytes | None:
+    """The document's first original file, or ``None`` when it has no stored file."""
+    file = document.files.filter(role=FileRole.ORIGINAL).select_related("stored").first()
+    if file is None:
+        return None
+    with open_stored(file.stored.sha256) as handle:
+        return handle.read()
+
+
 # ---------------------------------------------------------------------------------------------
 # Who may decide
 
@@ -186,7 +197,7 @@ def decision_problems(user: Any, request: AccessRequest) -> list[str]:
 # Lookups that refuse as "not found"
 
 
-def requests_for_staff(user: Any) -> QuerySet[AccessRequest]:
+def requests_for_staff(user: Any) -> AccessRequestQuerySet:
     """Requests with a record in the user's scope, or with codes that matched nothing."""
     if not can_handle(user):
         return AccessRequest.objects.none()

@@ -8,12 +8,12 @@ Scope is ``agencies_in_scope`` (organizations): a dossier, document or file plan
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
@@ -39,11 +39,36 @@ def _require(user: Any, perm: str) -> None:
         raise PermissionDenied
 
 
+# The access policy (luutru.access.policy) sits above records, so it registers its readers here
+# when the access app starts (AccessConfig.ready); staff pages then ask it, as every path must.
+# Before that (or without the access app) the staff scope alone decides, which is what the
+# policy says for staff.
+_policy: dict[str, Callable[[Any], QuerySet[Any]]] = {}
+
+
+def register_access_policy(
+    documents: Callable[[Any], QuerySet[Document]], dossiers: Callable[[Any], QuerySet[Dossier]]
+) -> None:
+    _policy.update(documents=documents, dossiers=dossiers)
+
+
+def visible_documents(user: Any) -> QuerySet[Document]:
+    if "documents" in _policy:
+        return _policy["documents"](user)
+    return Document.objects.of_agencies(agencies_in_scope(user))
+
+
+def visible_dossiers(user: Any) -> QuerySet[Dossier]:
+    if "dossiers" in _policy:
+        return _policy["dossiers"](user)
+    return Dossier.objects.of_agencies(agencies_in_scope(user))
+
+
 def get_dossier_for_user(user: Any, code: str) -> Dossier:
-    """The dossier by its code if it belongs to an agency in the user's scope, else 404."""
+    """The dossier by its code if the access policy lets the user read it, else 404."""
     _require(user, VIEW_DOSSIER)
     dossier = (
-        Dossier.objects.of_agencies(agencies_in_scope(user))
+        visible_dossiers(user)
         .select_related("agency", "fonds", "plan_entry__plan")
         .filter(code=code)
         .first()
@@ -54,14 +79,9 @@ def get_dossier_for_user(user: Any, code: str) -> Dossier:
 
 
 def get_document_for_user(user: Any, pk: int) -> Document:
-    """The document if its submitting agency is in the user's scope, else 404."""
+    """The document if the access policy lets the user read it, else 404."""
     _require(user, VIEW_DOCUMENT)
-    document = (
-        Document.objects.of_agencies(agencies_in_scope(user))
-        .select_related("agency", "dossier")
-        .filter(pk=pk)
-        .first()
-    )
+    document = visible_documents(user).select_related("agency", "dossier").filter(pk=pk).first()
     if document is None:
         raise Http404("Không tìm thấy tài liệu.")
     return document

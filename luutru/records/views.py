@@ -31,6 +31,7 @@ from luutru.records.services import (
     retention_of,
     signature_views,
 )
+from luutru.records.signals import record_viewed
 
 PAGE_SIZE = 50
 
@@ -53,6 +54,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
 @permission_required(VIEW_DOSSIER, raise_exception=True)
 def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     dossier = get_dossier_for_user(request.user, code)
+    record_viewed.send(sender=Dossier, user=request.user, dossier=dossier, document=None)
     documents = dossier.documents.annotate(file_count=Count("files")).order_by("ordinal", "pk")
     return render(
         request,
@@ -70,6 +72,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
 @permission_required(VIEW_DOCUMENT, raise_exception=True)
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_document_for_user(request.user, pk)
+    record_viewed.send(sender=Document, user=request.user, document=document, dossier=None)
     files = [
         (file, signature_views(file.signatures)) for file in document.files.select_related("stored")
     ]

@@ -1,0 +1,117 @@
+"""Forms of the reader's side (registration, request) and the staff decision."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.utils import timezone
+
+from luutru.access.models import DeliveryForm, FeeCategory, Purpose
+from luutru.accounts.models import User
+from luutru.lib.vietnamese import nfc
+
+ID_NUMBER = re.compile(r"^\d{12}$")
+PHONE = re.compile(r"^\+?[\d .-]{9,15}$")
+USERNAME = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
+
+
+class ReaderRegistrationForm(forms.Form):
+    full_name = forms.CharField(label="Họ và tên", max_length=150)
+    date_of_birth = forms.DateField(
+        label="Ngày sinh",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Ví dụ 17/05/1990.",
+    )
+    id_number = forms.CharField(
+        label="Số định danh cá nhân (CCCD)", max_length=12, help_text="12 chữ số."
+    )
+    address = forms.CharField(label="Địa chỉ", max_length=300)
+    phone = forms.CharField(label="Số điện thoại", max_length=20)
+    email = forms.EmailField(label="Thư điện tử")
+    organization = forms.CharField(label="Cơ quan, đơn vị công tác", max_length=300, required=False)
+    purpose = forms.CharField(label="Mục đích khai thác", max_length=500)
+    username = forms.CharField(label="Tên đăng nhập", max_length=150)
+    password = forms.CharField(label="Mật khẩu", widget=forms.PasswordInput, strip=False)
+
+    def clean_full_name(self) -> str:
+        return nfc(self.cleaned_data["full_name"]).strip()
+
+    def clean_date_of_birth(self) -> datetime.date:
+        born: datetime.date = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born >= today or born.year < today.year - 120:
+            raise forms.ValidationError("Ngày sinh không hợp lệ.")
+        return born
+
+    def clean_id_number(self) -> str:
+        value = self.cleaned_data["id_number"].strip()
+        if not ID_NUMBER.match(value):
+            raise forms.ValidationError("Số CCCD gồm đúng 12 chữ số.")
+        return value
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data["phone"].strip()
+        if not PHONE.match(value):
+            raise forms.ValidationError("Số điện thoại không hợp lệ.")
+        return value
+
+    def clean_username(self) -> str:
+        value = self.cleaned_data["username"].strip()
+        if not USERNAME.match(value):
+            raise forms.ValidationError(
+                "Tên đăng nhập gồm 3-150 ký tự: chữ không dấu, chữ số và . _ @ + -"
+            )
+        if User.objects.filter(username__iexact=value).exists():
+            raise forms.ValidationError("Tên đăng nhập này đã có người dùng.")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "password" in data:
+            try:
+                validate_password(
+                    data["password"],
+                    User(username=data.get("username", ""), full_name=data.get("full_name", "")),
+                )
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return data
+
+
+class RequestForm(forms.Form):
+    codes = forms.CharField(
+        label="Mã hồ sơ, mã tài liệu",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Mỗi dòng một mã hồ sơ (000.00.12.H62.2023.05) hoặc mã tài liệu.",
+    )
+    purpose = forms.ChoiceField(label="Mục đích", choices=Purpose.choices)
+    fee_category = forms.ChoiceField(label="Đối tượng thu phí", choices=FeeCategory.choices)
+    research_topic = forms.CharField(label="Đề tài, vấn đề nghiên cứu", max_length=500)
+    form = forms.ChoiceField(label="Hình thức khai thác", choices=DeliveryForm.choices)
+    days = forms.IntegerField(
+        label="Thời hạn khai thác (ngày)",
+        min_value=1,
+        max_value=15,
+        initial=15,
+        help_text="Tối đa 15 ngày kể từ khi phiếu được duyệt.",
+    )
+
+    def clean_codes(self) -> list[str]:
+        raw = nfc(self.cleaned_data["codes"])
+        codes = [part.strip() for part in re.split(r"[\n,;]+", raw) if part.strip()]
+        if not codes:
+            raise forms.ValidationError("Hãy ghi ít nhất một mã hồ sơ hoặc mã tài liệu.")
+        too_long = [c for c in codes if len(c) > 100]
+        if too_long:
+            raise forms.ValidationError(f"Mã “{too_long[0][:40]}…” dài quá 100 ký tự.")
+        return codes
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Lý do từ chối", max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )

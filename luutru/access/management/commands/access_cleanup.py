@@ -1,0 +1,20 @@
+"""`luutru access_cleanup`: delete reading copies and copies 5 days after their period ended
+(TT 05/2025 Điều 37), close those requests, remove delivery files no row names. Run it daily
+(cron or a systemd timer); it is idempotent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from luutru.access.actions import purge_expired
+
+
+class Command(BaseCommand):
+    help = "Xóa bản đọc, bản sao đã hết hạn quá 5 ngày và kết thúc phiếu yêu cầu tương ứng."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        purged = purge_expired()
+        if options["verbosity"]:
+            self.stdout.write(f"Đã xóa {purged} bản cung cấp hết hạn.")

@@ -1,0 +1,208 @@
+"""Staff pages of use (/quan-tri/khai-thac/…): accounts and requests with their legal time
+limits, decisions, and the reading-room statistics."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from luutru.access import actions, policy, services
+from luutru.access.forms import RejectForm
+from luutru.access.models import LogAction, Status, UseLog
+from luutru.accounts.models import Reader
+
+View = Callable[..., HttpResponse]
+
+
+def handler_required(view: View) -> View:
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not services.can_handle(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@handler_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Pending accounts and requests, soonest deadline first, overdue ones flagged."""
+    today = timezone.localdate()
+    pending = [
+        (r, services.deadline(r.due_on, today))
+        for r in services.requests_for_staff(request.user)
+        .pending()
+        .select_related("reader")
+        .order_by("due_on", "pk")
+    ]
+    readers = [
+        (r, services.deadline(services.account_due(r.registered_at or timezone.now()), today))
+        for r in services.pending_readers().order_by("registered_at")
+    ]
+    recent = (
+        services.requests_for_staff(request.user)
+        .exclude(status__in=[Status.SUBMITTED, Status.REVIEW])
+        .select_related("reader")
+        .order_by("-decided_at")[:30]
+    )
+    return render(
+        request,
+        "access/staff_dashboard.html",
+        {
+            "pending": pending,
+            "readers": readers,
+            "recent": recent,
+            "overdue": sum(d.overdue for _, d in pending) + sum(d.overdue for _, d in readers),
+        },
+    )
+
+
+@handler_required
+def reader_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    reader = Reader.objects.select_related("user", "approved_by").filter(pk=pk).first()
+    if reader is None:
+        raise Http404("Không tìm thấy độc giả.")
+    due = services.account_due(reader.registered_at) if reader.registered_at else None
+    return render(
+        request,
+        "access/staff_reader.html",
+        {
+            "profile": reader,
+            "deadline": services.deadline(due) if due and not reader.approved_at else None,
+            "requests": reader.user.access_requests.order_by("-submitted_at")[:50],
+        },
+    )
+
+
+@handler_required
+@require_POST
+def reader_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    reader = Reader.objects.filter(pk=pk).first()
+    if reader is None:
+        raise Http404("Không tìm thấy độc giả.")
+    actions.approve_reader(reader, actor=request.user)
+    messages.success(request, f"Đã duyệt tài khoản độc giả {reader.user.get_full_name()}.")
+    return redirect("access-staff-reader", pk=reader.pk)
+
+
+@handler_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    found = services.get_request_for_staff(request.user, pk)
+    items = list(found.items.select_related("document__dossier", "dossier"))
+    return render(
+        request,
+        "access/staff_request.html",
+        {
+            "req": found,
+            "items": items,
+            "deadline": services.deadline(found.due_on)
+            if found.status in (Status.SUBMITTED, Status.REVIEW)
+            else None,
+            "problems": services.decision_problems(request.user, found),
+            "reject_form": RejectForm(),
+            "deliveries": found.deliveries.all(),
+            "grants": found.grants.all(),
+        },
+    )
+
+
+@handler_required
+@require_POST
+def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """One POST endpoint for the buttons: review, approve (and deliver), reject, close."""
+    found = services.get_request_for_staff(request.user, pk)
+    decision = request.POST.get("decision", "")
+    try:
+        if decision == "review":
+            actions.start_review(found, actor=request.user)
+            messages.success(request, "Đã tiếp nhận phiếu để xem xét.")
+        elif decision == "approve":
+            actions.approve_request(found, actor=request.user)
+            actions.deliver(found, actor=request.user)
+            messages.success(request, "Đã duyệt phiếu và cung cấp cho độc giả.")
+        elif decision == "reject":
+            form = RejectForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError("Hãy ghi lý do từ chối để báo cho độc giả.")
+            actions.reject_request(found, actor=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, "Đã từ chối phiếu yêu cầu.")
+        elif decision == "close":
+            actions.close_request(found, actor=request.user)
+            messages.success(request, "Đã kết thúc phiếu yêu cầu.")
+        else:
+            messages.error(request, "Thao tác không hợp lệ.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("access-staff-request", pk=found.pk)
+
+
+def _period(request: HttpRequest) -> tuple[datetime.date, datetime.date]:
+    today = timezone.localdate()
+    try:
+        start = datetime.date.fromisoformat(request.GET.get("tu", ""))
+    except ValueError:
+        start = today.replace(day=1)
+    try:
+        end = datetime.date.fromisoformat(request.GET.get("den", ""))
+    except ValueError:
+        end = today
+    return start, max(start, end)
+
+
+@handler_required
+def statistics(request: HttpRequest) -> HttpResponse:
+    """Reading-room statistics (thống kê khai thác) by reader, item, agency, for a period."""
+    start, end = _period(request)
+    caller = policy.scope(request.user)
+    logs = UseLog.objects.filter(at__date__gte=start, at__date__lte=end)
+    if caller.agency_ids is not None:
+        logs = logs.filter(agency_id_at__in=caller.agency_ids)
+    by_action = dict(logs.values_list("action").annotate(n=Count("pk")).order_by())
+    by_reader = (
+        logs.filter(user__isnull=False)
+        .values("user__username", "user__full_name")
+        .annotate(n=Count("pk"), pages=Count("pk", filter=Q(action=LogAction.PAGE)))
+        .order_by("-n")[:50]
+    )
+    by_item = (
+        logs.filter(document__isnull=False)
+        .values("document__pk", "document__archival_code", "document__summary")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[:50]
+    )
+    by_agency = (
+        logs.filter(document__isnull=False)
+        .values("document__agency__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[:50]
+    )
+    requests = services.requests_for_staff(request.user).filter(
+        submitted_at__date__gte=start, submitted_at__date__lte=end
+    )
+    by_status = dict(requests.values_list("status").annotate(n=Count("pk")).order_by())
+    return render(
+        request,
+        "access/staff_statistics.html",
+        {
+            "start": start,
+            "end": end,
+            "by_action": [(LogAction(a).label, n) for a, n in by_action.items()],
+            "by_reader": by_reader,
+            "by_item": by_item,
+            "by_agency": by_agency,
+            "by_status": [(Status(s).label, n) for s, n in by_status.items()],
+            "request_count": requests.count(),
+        },
+    )
