@@ -140,7 +140,7 @@ class EveryUrlRefusesRestrictedRecords(BaseTestCase):
         choices = [[table[key] for key in PARAMETERS[name]] for name in names]
         for combination in itertools.product(*choices):
             filled = iter(combination)
-            yield "/" + PARAM.sub(lambda _m: next(filled), route)
+            yield "/" + PARAM.sub(lambda _m, values=filled: next(values), route)
 
     def leaks(self, response: HttpResponseBase) -> list[str]:
         text = body_of(response)
