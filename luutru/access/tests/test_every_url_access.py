@@ -139,8 +139,11 @@ class EveryUrlRefusesRestrictedRecords(BaseTestCase):
         table = self.values()
         choices = [[table[key] for key in PARAMETERS[name]] for name in names]
         for combination in itertools.product(*choices):
-            filled = iter(combination)
-            yield "/" + PARAM.sub(lambda _m, values=filled: next(values), route)
+            pieces = PARAM.split(route)  # text, converter, name, text, converter, name, …
+            url = pieces[0]
+            for value, text in zip(combination, pieces[3::3], strict=True):
+                url += value + text
+            yield "/" + url
 
     def leaks(self, response: HttpResponseBase) -> list[str]:
         text = body_of(response)
