@@ -47,28 +47,28 @@ def restricted(transactional_db: None) -> Document:
     return document
 
 
-def go(page: Page, live_server: object, name: str, *args: object) -> None:
-    page.goto(f"{live_server.url}{reverse(name, args=args)}")  # type: ignore[attr-defined]
+def go(tab: Page, live_server: object, name: str, *args: object) -> None:
+    tab.goto(f"{live_server.url}{reverse(name, args=args)}")  # type: ignore[attr-defined]
 
 
-def sign_in(page: Page, live_server: object, username: str, password: str = PASSWORD) -> None:
-    go(page, live_server, "login")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state()
+def sign_in(tab: Page, live_server: object, username: str, password: str = PASSWORD) -> None:
+    go(tab, live_server, "login")
+    tab.get_by_label("Tên đăng nhập").fill(username)
+    tab.get_by_label("Mật khẩu").fill(password)
+    tab.get_by_role("button", name="Đăng nhập").click()
+    tab.wait_for_load_state()
 
 
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Đăng xuất").click()
-    page.wait_for_load_state()
+def sign_out(tab: Page) -> None:
+    tab.get_by_role("button", name="Đăng xuất").click()
+    tab.wait_for_load_state()
 
 
 def test_reader_reads_a_restricted_document_and_gets_a_certified_copy(
     restricted: Document,
-    page: Page,
+    page: Page,  # noqa: F811 - the imported Chromium fixture
     live_server: object,
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     code = restricted.archival_code
     reader_password = "mat-khau-doc-gia-2026"
