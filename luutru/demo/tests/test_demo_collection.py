@@ -93,6 +93,16 @@ class DemoCollectionTests(IsolatedStorageTestCase):
         self.assertEqual((office.dossier_count, office.document_count), (2, 6))
         self.assertEqual(finance.file_count, finance.document_count)
 
+    def test_the_demo_reader_has_a_reading_copy_and_a_request_waiting(self) -> None:
+        from luutru.access.models import AccessRequest, Status
+        from luutru.demo.use import seed_use
+
+        self.assertGreater(seed_use(), 0)
+        states = sorted(AccessRequest.objects.values_list("status", flat=True))
+        self.assertEqual(states, sorted([Status.DELIVERED, Status.SUBMITTED]))
+        self.assertTrue(Path(settings.ACCESS_SIGNING_CERT).exists())
+        self.assertEqual(seed_use(), 0)
+
     def test_the_dossiers_belong_to_their_agencies_and_fonds(self) -> None:
         dossiers = Dossier.objects.select_related("agency", "fonds").filter(code__in=DOSSIER_CODES)
         self.assertEqual(dossiers.count(), len(DOSSIER_CODES))

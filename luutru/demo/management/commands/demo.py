@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from luutru.demo.collection import DemoCollectionError, seed_collection
 from luutru.demo.province import DEMO_PASSWORD, USERS, seed
+from luutru.demo.use import seed_use
 
 
 class Command(BaseCommand):
@@ -38,6 +39,13 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Các lần nộp lưu mẫu đã có trong kho; không nạp lại.")
+        used = seed_use()
+        if used:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Đã tạo chứng thư số thử nghiệm và phiếu yêu cầu khai thác mẫu ({used} mục)."
+                )
+            )
         self.stdout.write(f"\nTài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):")
         for user in USERS:
             self.stdout.write(f"  {user.username:<12} {user.role.label:<34} {user.full_name}")
