@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from luutru.access import copies, services, signing
+from luutru.access import copies, dip, services, signing
 from luutru.access.models import (
     FORM_USES,
     OPEN_STATUSES,
@@ -243,14 +243,17 @@ def reject_request(request: AccessRequest, *, actor: Any, reason: str) -> Access
     return request
 
 
-def _write(token: str, data: bytes) -> None:
+def _stored(data: bytes, file_name: str, form: str) -> Delivery:
+    """Write a delivery's file under its new token; the row is saved by the caller."""
+    token = secrets.token_urlsafe(32)
     directory = Path(settings.ACCESS_DELIVERY_DIR)
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / f"{token}.pdf").write_bytes(data)
+    (directory / f"{token}.bin").write_bytes(data)
+    return Delivery(form=form, token=token, file_name=file_name, file_sha256=_sha256(data))
 
 
 def delivery_path(delivery: Delivery) -> Path:
-    return Path(settings.ACCESS_DELIVERY_DIR) / f"{delivery.token}.pdf"
+    return Path(settings.ACCESS_DELIVERY_DIR) / f"{delivery.token}.bin"
 
 
 def deliver(request: AccessRequest, *, actor: Any) -> AccessRequest:
@@ -269,6 +272,7 @@ def deliver(request: AccessRequest, *, actor: Any) -> AccessRequest:
         made.append(Delivery(form=request.form, token=secrets.token_urlsafe(32)))
     else:
         files = signing.configured()
+        dip_copies: list[dip.DipFile] = []
         for document in services.documents_of(request):
             data = services.original_bytes(document)
             if data is None:
@@ -289,19 +293,16 @@ def deliver(request: AccessRequest, *, actor: Any) -> AccessRequest:
                     cert_file=files.cert,
                     chain_files=files.chain,
                 )
-            token = secrets.token_urlsafe(32)
-            _write(token, out)
             code = (document.archival_code or document.identifier or str(document.pk)).replace(
                 "/", "-"
             )
-            made.append(
-                Delivery(
-                    form=request.form,
-                    token=token,
-                    file_name=f"{code}.ban-sao.pdf",
-                    file_sha256=_sha256(out),
-                )
-            )
+            if request.form == DeliveryForm.DIP:
+                dip_copies.append(dip.DipFile(document, f"{code}.pdf", out))
+                continue
+            made.append(_stored(out, f"{code}.ban-sao.pdf", request.form))
+        if request.form == DeliveryForm.DIP and dip_copies:
+            package = dip.build_dip(request, dip_copies)
+            made.append(_stored(package, f"DIP-phieu-{request.number}.zip", request.form))
     with transaction.atomic():
         request = _locked(request)
         if request.status != Status.APPROVED:  # delivered meanwhile by another run
@@ -380,8 +381,9 @@ def purge_expired(now: datetime.datetime | None = None) -> int:
     directory = Path(settings.ACCESS_DELIVERY_DIR)
     if directory.exists():
         known = set(Delivery.objects.filter(purged_at__isnull=True).values_list("token", flat=True))
-        for path in directory.glob("*.pdf"):
-            if path.stem not in known:
+        settled = now.timestamp() - 3600  # a file younger than an hour may be a delivery in making
+        for path in directory.glob("*.bin"):
+            if path.stem not in known and path.stat().st_mtime < settled:
                 path.unlink(missing_ok=True)
     return purged
 

@@ -132,6 +132,9 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
             actions.approve_request(found, actor=request.user)
             actions.deliver(found, actor=request.user)
             messages.success(request, "Đã duyệt phiếu và cung cấp cho độc giả.")
+        elif decision == "deliver":
+            actions.deliver(found, actor=request.user)
+            messages.success(request, "Đã cung cấp cho độc giả.")
         elif decision == "reject":
             form = RejectForm(request.POST)
             if not form.is_valid():

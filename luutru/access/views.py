@@ -250,7 +250,9 @@ def copy_download(request: HttpRequest, token: str) -> HttpResponseBase:
             path.open("rb"),
             as_attachment=True,
             filename=delivery.file_name,
-            content_type="application/pdf",
+            content_type="application/zip"
+            if delivery.file_name.endswith(".zip")
+            else "application/pdf",
         )
     )
 

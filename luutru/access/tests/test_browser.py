@@ -132,7 +132,7 @@ def test_reader_reads_a_restricted_document_and_gets_a_certified_copy(
     # 5. The reader reads the watermarked pages: images only, no way to download.
     sign_in(page, live_server, "lethihoa", reader_password)
     go(page, live_server, "reader-home")
-    page.get_by_role("link", name="000001").click()
+    page.get_by_role("row").filter(has_text="Bản đọc trên Hệ thống").get_by_role("link").click()
     page.get_by_role("link", name="Đọc bản đọc trên Hệ thống").click()
     expect(page.get_by_role("heading", level=2)).to_have_text(SUMMARY)
     pages = page.get_by_role("img", name="Trang 1")
@@ -150,7 +150,7 @@ def test_reader_reads_a_restricted_document_and_gets_a_certified_copy(
 
     # 6. The certified copy downloads and verifies against the archive's demo certificate.
     go(page, live_server, "reader-home")
-    page.get_by_role("link", name="000002").click()
+    page.get_by_role("row").filter(has_text="Bản sao có xác thực").get_by_role("link").click()
     with page.expect_download() as caught:
         page.get_by_role("link", name="Tải bản sao có xác thực").click()
     saved = tmp_path / caught.value.suggested_filename

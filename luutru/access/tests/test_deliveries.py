@@ -252,3 +252,59 @@ class DeliveryTests(BaseTestCase):
             response = self.client.get(reverse("access-request-detail", args=[pk]))
             self.assertContains(response, NOT_YOURS, status_code=404)
             self.assertNotIn(self.restricted.archival_code, response.content.decode())
+
+
+class DipTests(BaseTestCase):
+    def test_the_dip_holds_the_request_header_metadata_and_certified_copies(self) -> None:
+        import zipfile
+
+        from lxml import etree
+
+        files = demo_signing()
+        dossier = make_dossier(self.agency_a, 3, access_regime="02")
+        first = make_document(self.agency_a, dossier, 1)
+        attach_pdf(first)
+        attach_pdf(make_document(self.agency_a, dossier, 2), small_pdf("Trang khác"), "b.pdf")
+        actions.approve_reader(Reader.objects.get(user=self.reader), actor=self.archivist)
+        request = actions.submit_request(
+            self.reader, codes=[dossier.code], purpose=Purpose.SPECIAL, fee_category="exempt",
+            research_topic="Đề tài DIP", form=DeliveryForm.DIP,
+        )  # fmt: skip
+        actions.approve_request(request, actor=self.head)
+        actions.deliver(request, actor=self.head)
+        delivery = request.deliveries.get()
+        self.assertTrue(delivery.file_name.endswith(".zip"))
+        with zipfile.ZipFile(actions.delivery_path(delivery)) as package:
+            names = package.namelist()
+            root = names[0].split("/")[0]
+            self.assertTrue(root.startswith("uuid-"))
+            mets = etree.fromstring(package.read(f"{root}/METS.xml"))
+            self.assertEqual(
+                mets.get("{https://DILCIS.eu/XML/METS/CSIPExtensionMETS}OAISPACKAGETYPE"), "DIP"
+            )
+            header = etree.fromstring(package.read(f"{root}/metadata/descriptive/EAD.xml"))
+            self.assertEqual(header.findtext("purpose"), "03")
+            self.assertEqual(header.findtext("researchTopic"), "Đề tài DIP")
+            pdfs = [n for n in names if n.endswith(".pdf")]
+            self.assertEqual(len(pdfs), 2)
+            docs = [n for n in names if "/EAD_doc_" in n]
+            meta = etree.fromstring(package.read(docs[0]))
+            self.assertEqual(meta.findtext("arcDocCode"), first.archival_code)
+            with tempfile.TemporaryDirectory() as scratch:
+                copy = Path(scratch) / "copy.pdf"
+                copy.write_bytes(package.read(pdfs[0]))
+                report = verify_pdf_signatures(copy, files.chain)[0]
+            self.assertTrue(report.valid and report.trusted, report.summary)
+            # Every file is listed in its METS with its SHA-256.
+            rep = etree.fromstring(package.read(f"{root}/representations/rep1/METS.xml"))
+            sums = {
+                f.find("{http://www.loc.gov/METS/}FLocat").get(
+                    "{http://www.w3.org/1999/xlink}href"
+                ): f.get("CHECKSUM")
+                for f in rep.iter("{http://www.loc.gov/METS/}file")
+            }
+            import hashlib
+
+            for href, digest in sums.items():
+                data = package.read(f"{root}/representations/rep1/{href}")
+                self.assertEqual(hashlib.sha256(data).hexdigest(), digest, href)
