@@ -251,3 +251,46 @@ def get_delivery(user: Any, token: str, *, now: datetime.datetime | None = None)
 
 def pending_readers() -> QuerySet[Reader]:
     return Reader.objects.filter(approved_at__isnull=True).select_related("user")
+
+
+def reminders_for(user: Any, today: datetime.date | None = None) -> list[str]:
+    """Lines for ``user``'s reminder: their requests and reader accounts due or overdue."""
+    today = today or timezone.localdate()
+    lines = []
+    for request in requests_for_staff(user).pending().order_by("due_on"):
+        due = deadline(request.due_on, today)
+        if due.soon or due.overdue:
+            lines.append(f"Phiếu yêu cầu số {request.number}: hạn {due.due:%d/%m/%Y} — {due.label}")
+    for reader in pending_readers():
+        if reader.registered_at is None:
+            continue
+        due = deadline(account_due(reader.registered_at), today)
+        if due.soon or due.overdue:
+            lines.append(
+                f"Tài khoản độc giả {reader.user.get_full_name()}: hạn {due.due:%d/%m/%Y} — "
+                f"{due.label}"
+            )
+    return lines
+
+
+def send_reminders(today: datetime.date | None = None) -> int:
+    """One e-mail per handler with an address and something due; returns how many were sent."""
+    from django.contrib.auth import get_user_model
+    from django.core.mail import send_mail
+
+    sent = 0
+    handlers = get_user_model().objects.filter(
+        Q(is_superuser=True) | Q(memberships__role__in=HANDLER_ROLES), is_active=True
+    )
+    for user in handlers.exclude(email="").distinct():
+        lines = reminders_for(user, today)
+        if lines:
+            send_mail(
+                "Nhắc hạn khai thác tài liệu lưu trữ",
+                "Các việc sau sắp đến hạn hoặc đã quá hạn theo Thông tư 05/2025/TT-BNV:\n\n"
+                + "\n".join(lines),
+                None,
+                [user.email],
+            )
+            sent += 1
+    return sent

@@ -155,3 +155,25 @@ class RequestFlowTests(BaseTestCase):
         self.assertNotIn(request, services.requests_for_staff(self.clerk_b))  # not a handler
         stranger: User = self.clerk_b
         self.assertFalse(services.can_handle(stranger))
+
+
+class ReminderTests(BaseTestCase):
+    def test_handlers_are_reminded_of_what_is_due_or_overdue(self) -> None:
+        from django.core import mail
+
+        actions.approve_reader(Reader.objects.get(user=self.reader), actor=self.archivist)
+        document = make_document(
+            self.agency_a, make_dossier(self.agency_a, 1), 1, access_regime="02"
+        )
+        request = actions.submit_request(
+            self.reader, codes=[document.archival_code], purpose=Purpose.PERSONAL,
+            fee_category="standard", research_topic="x", form=DeliveryForm.READING,
+        )  # fmt: skip
+        self.assertEqual(services.send_reminders(timezone.localdate(request.submitted_at)), 0)
+        late = request.due_on + datetime.timedelta(days=7)
+        self.assertGreater(services.send_reminders(late), 0)
+        to_head = [m for m in mail.outbox if self.head.email in m.to]
+        self.assertEqual(len(to_head), 1)
+        self.assertIn(f"Phiếu yêu cầu số {request.number}", to_head[0].body)
+        self.assertIn("Quá hạn", to_head[0].body)
+        self.assertFalse([m for m in mail.outbox if self.clerk_b.email in m.to])

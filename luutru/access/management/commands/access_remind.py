@@ -1,0 +1,19 @@
+"""`luutru access_remind`: e-mail each handler the requests and reader accounts whose legal
+time limit ends within one working day or has passed. Run it each working morning."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from luutru.access.services import send_reminders
+
+
+class Command(BaseCommand):
+    help = "Nhắc cán bộ các phiếu yêu cầu, tài khoản độc giả sắp đến hạn hoặc quá hạn."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        sent = send_reminders()
+        if options["verbosity"]:
+            self.stdout.write(f"Đã gửi {sent} thư nhắc hạn.")
