@@ -50,9 +50,7 @@ def run() -> list[Figure]:
             ),
             repeat=5,
         )  # fmt: skip
-    deadline = timings(
-        lambda: workdays.add_working_days(datetime.date(2026, 2, 13), 6), repeat=200
-    )
+    deadline = timings(lambda: workdays.add_working_days(datetime.date(2026, 2, 13), 6), repeat=200)
     return [
         Figure(
             "reading-copy page with watermark (p95)",
