@@ -30,6 +30,8 @@ from luutru.records.services import (
     get_plan_entry_for_user,
     retention_of,
     signature_views,
+    visible_documents,
+    visible_dossiers,
 )
 from luutru.records.signals import record_viewed
 
@@ -40,7 +42,7 @@ PAGE_SIZE = 50
 @permission_required(VIEW_DOSSIER, raise_exception=True)
 def dossier_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    dossiers = Dossier.objects.of_agencies(agencies_in_scope(request.user)).select_related("agency")
+    dossiers = visible_dossiers(request.user).select_related("agency")
     if query:
         dossiers = dossiers.filter(Q(code__icontains=query) | Q(title__icontains=query))
     page = Paginator(dossiers.order_by("code"), PAGE_SIZE).get_page(request.GET.get("trang"))
@@ -98,9 +100,7 @@ def unfiled_documents(request: HttpRequest) -> HttpResponse:
     """Documents that came without a dossier (edXML messages) and wait to be filed."""
     query = request.GET.get("q", "").strip()
     documents = (
-        Document.objects.of_agencies(agencies_in_scope(request.user))
-        .unfiled()
-        .select_related("agency")
+        visible_documents(request.user).filter(dossier__isnull=True).select_related("agency")
     )
     if query:
         documents = documents.filter(
