@@ -308,3 +308,28 @@ class DipTests(BaseTestCase):
             for href, digest in sums.items():
                 data = package.read(f"{root}/representations/rep1/{href}")
                 self.assertEqual(hashlib.sha256(data).hexdigest(), digest, href)
+
+
+class StatisticsTests(BaseTestCase):
+    def test_reading_room_statistics_count_by_reader_item_and_agency(self) -> None:
+        dossier = make_dossier(self.agency_a, 4)
+        document = make_document(self.agency_a, dossier, 1, summary="Tờ trình thống kê 3321")
+        for _ in range(3):
+            actions.log_use(self.reader, LogAction.PAGE, document=document, detail="1")
+        other = make_document(self.agency_b, None, identifier="B-9", summary="Ngoài phạm vi 4410")
+        actions.log_use(self.reader, LogAction.VIEW, document=other)
+        self.login(self.head)
+        page = self.client.get(reverse("access-staff-statistics"))
+        self.assertContains(page, "Người dùng docgia")
+        self.assertContains(page, "Tờ trình thống kê 3321")
+        self.assertContains(page, "Sở Tài chính")
+        self.assertNotContains(page, "Ngoài phạm vi 4410")  # agency B is outside the head's scope
+        day = timezone.localdate() + datetime.timedelta(days=2)
+        later = self.client.get(reverse("access-staff-statistics"), {"tu": day.isoformat()})
+        self.assertNotContains(later, "Tờ trình thống kê 3321")
+        # The staff view of a document is logged too.
+        self.login(self.archivist)
+        self.client.get(reverse("records:document-detail", args=[document.pk]))
+        self.assertTrue(
+            UseLog.objects.filter(user=self.archivist, action=LogAction.VIEW, document=document)
+        )
