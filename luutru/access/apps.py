@@ -8,7 +8,22 @@ class AccessConfig(AppConfig):
     verbose_name = "Khai thác, sử dụng"
 
     def ready(self) -> None:
-        """Staff record pages (records, a lower layer) ask the one access policy and log views."""
+        """Staff record pages (records, a lower layer) ask the one access policy and log views;
+        a bad date in the working-day settings stops start-up with a clear message."""
+        import datetime
+
+        from django.conf import settings
+        from django.core.exceptions import ImproperlyConfigured
+
+        for name in ("ACCESS_EXTRA_DAYS_OFF", "ACCESS_EXTRA_WORKING_DAYS"):
+            for value in getattr(settings, name, ()):
+                try:
+                    datetime.date.fromisoformat(str(value))
+                except ValueError:
+                    raise ImproperlyConfigured(
+                        f"{name}: “{value}” không phải ngày dạng YYYY-MM-DD."
+                    ) from None
+
         from luutru.access import actions, policy
         from luutru.access.models import LogAction
         from luutru.records import services
