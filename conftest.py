@@ -23,6 +23,7 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.INGEST_WORK_DIR = scratch / "work"
     settings.INGEST_UPLOAD_DIR = scratch / "incoming"
     settings.SEARCH_INDEX_DIR = scratch / "search"
+    settings.DERIVED_DIR = scratch / "derived"
     # No limit on anonymous API calls: tests make many from one address; test_cli_and_api
     # turns it on to check the 429.
     settings.API_ANON_PER_MINUTE = 0
