@@ -7,6 +7,7 @@ cached image is never stale, and deleting the folder only costs re-rendering.
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -54,7 +55,11 @@ def page_image(pdf: DocumentFile, number: int, width: int) -> Path:
     if target.exists():
         return target
     with open_stored(sha) as source:
-        image = pages.render_page(source.read(), number - 1, width=width)
+        data = source.read()
+    image = pages.render_page(data, number - 1, width=width)
+    expected = _size(data, number - 1, width)
+    if image.size != expected:  # PDFium rounds up, sometimes a pixel past the width asked
+        image = image.resize(expected)
     folder.mkdir(parents=True, exist_ok=True)
     # Written aside and renamed: a reader never gets half a file, two renders race harmlessly.
     handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
@@ -68,8 +73,13 @@ def page_sizes(pdf: DocumentFile, width: int) -> list[tuple[int, int]]:
     """(width, height) in pixels of each page rendered ``width`` wide, for a IIIF canvas."""
     with open_stored(pdf.stored.sha256) as source:
         data = source.read()
-    sizes = []
-    for index in range(min(page_total(pdf), MAX_PAGES)):
-        w_pt, h_pt = pages.page_size(data, index)
-        sizes.append((width, max(1, round(width * h_pt / max(w_pt, 1)))))
-    return sizes
+    return [_size(data, index, width) for index in range(min(page_total(pdf), MAX_PAGES))]
+
+
+def _size(data: bytes, index: int, width: int) -> tuple[int, int]:
+    """What page ``index`` measures at ``width``: the manifest and the image agree on it."""
+    w_pt, h_pt = pages.page_size(data, index)
+    height = max(1, math.ceil(h_pt * width / max(w_pt, 1) - 1e-6))
+    # Never past the renderer's bound on the long side.
+    scale = min(1.0, pages.MAX_SIDE / max(width, height))
+    return max(1, int(width * scale)), max(1, int(height * scale))
