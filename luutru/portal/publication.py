@@ -80,19 +80,28 @@ def note_documents(document_ids: Iterable[int]) -> int:
         }
         with transaction.atomic():
             known = {r.document_id: r for r in OaiRecord.objects.filter(document_id__in=batch)}
+            codes = {row[1] or row[2]: pk for pk, *row in public.values() if pk not in known}
+            by_code = {r.code: r for r in OaiRecord.objects.filter(code__in=list(codes))}
+            new, changed = [], []
             for pk, archival_code, identifier, agency_code, fonds_code in public.values():
                 code = archival_code or identifier
-                record = known.get(pk)
+                record = known.get(pk) or by_code.get(code)
                 if record is None:
-                    record = OaiRecord.objects.filter(code=code).first() or OaiRecord(code=code)
+                    record = OaiRecord(code=code)
+                    new.append(record)
+                else:
+                    changed.append(record)
                 record.code = code
                 record.document_id = pk
                 record.datestamp = now
                 record.deleted = False
                 record.agency_code = agency_code or ""
                 record.fonds_code = fonds_code or ""
-                record.save()
-                written += 1
+            OaiRecord.objects.bulk_create(new)
+            OaiRecord.objects.bulk_update(
+                changed, ["code", "document", "datestamp", "deleted", "agency_code", "fonds_code"]
+            )
+            written += len(new) + len(changed)
             withdrawn = [r.pk for pk, r in known.items() if pk not in public and not r.deleted]
             written += OaiRecord.objects.filter(pk__in=withdrawn).update(
                 deleted=True, datestamp=now
