@@ -65,6 +65,17 @@ class OaiTests(BaseTestCase):
         super().setUpTestData()
         cls.records = make_collection(cls.agency_a, cls.agency_b, cls.fonds_a)
 
+    def setUp(self) -> None:
+        super().setUp()
+        # The harvester calls the WSGI app, which closes the connection after each request as
+        # a server should; Django's test client does not. Keep the test's transaction open.
+        from django.core.signals import request_finished, request_started
+        from django.db import close_old_connections
+
+        for signal in (request_started, request_finished):
+            signal.disconnect(close_old_connections)
+            self.addCleanup(signal.connect, close_old_connections)
+
     def get(self, **params: str) -> etree._Element:
         response = self.client.get("/oai", params)
         self.assertEqual(response.status_code, 200)
