@@ -1,6 +1,6 @@
 """GET /api/v1/dossiers/{code}, /api/v1/documents/{code}, /api/v1/agencies/{code}.
 
-Records come with their TT 05/2025 metadata under the element names (``fileCode``, ``title``,
+Records come with their TT 05/2025 metadata as top-level keys under the element names (``fileCode``, ``title``,
 ``maintenance``…; regulations.md 1.1), codes as codes ("01"), dates as ISO 8601, so agency
 systems can map them without parsing labels. The access policy decides as everywhere: a record
 the caller may not read is a 404 exactly like an unknown code.
@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Path, Router, Schema
-from pydantic import Field
+from pydantic import Field, create_model
 
 from luutru.access import policy
 from luutru.access.models import Use
@@ -47,30 +47,51 @@ def tt05(instance: Dossier | Document, level: str) -> dict[str, Any]:
 class DocumentSummaryOut(Schema):
     code: str
     title: str
-    issuedDate: str
+    issuedDate: str  # noqa: N815 - TT 05 element name
     url: str
 
 
-class DossierOut(Schema):
-    metadata: dict[str, Any] = Field(
-        description="Siêu dữ liệu TT 05/2025 của hồ sơ theo tên phần tử (fileCode, title, …)."
-    )
-    agency: str = Field(description="Mã định danh cơ quan lập hồ sơ.")
-    fonds: str | None = Field(description="Mã phông.")
-    url: str = Field(description="Trang của hồ sơ trên cổng tra cứu.")
-    documents: list[DocumentSummaryOut] = Field(
-        description="Tài liệu trong hồ sơ mà người gọi được xem (tối đa 1000)."
-    )
+KINDS: dict[str, Any] = {
+    "number": int | None,
+    "boolean": bool | None,
+    "codes": list[str] | None,
+}
 
 
-class DocumentOut(Schema):
-    metadata: dict[str, Any] = Field(
-        description="Siêu dữ liệu TT 05/2025 của tài liệu theo tên phần tử (docCode, subject, …)."
-    )
-    fileCode: str | None = Field(description="Mã hồ sơ chứa tài liệu.")
-    agency: str = Field(description="Mã định danh cơ quan nộp.")
-    url: str = Field(description="Trang của tài liệu trên cổng tra cứu.")
-    manifest: str | None = Field(description="IIIF manifest, khi tài liệu có bản số công khai.")
+def element_fields(level: str) -> dict[str, Any]:
+    """One optional field per TT 05 element with a model field, typed by its kind and
+    described by its Vietnamese name (what the OpenAPI document shows)."""
+    return {
+        element.name: (
+            KINDS.get(element.kind, str | None),
+            Field(None, description=element.label + (" (mã)" if element.code_list else "")),
+        )
+        for element in elements(level).values()
+        if element.field is not None
+    }
+
+
+DossierOut = create_model(
+    "DossierOut",
+    __base__=Schema,
+    agency=(str, Field(description="Mã định danh cơ quan lập hồ sơ.")),
+    fonds=(str | None, Field(description="Mã phông.")),
+    url=(str, Field(description="Trang của hồ sơ trên cổng tra cứu.")),
+    documents=(
+        list[DocumentSummaryOut],
+        Field(description="Tài liệu trong hồ sơ mà người gọi được xem (tối đa 1000)."),
+    ),
+    **element_fields("dossier"),
+)
+DocumentOut = create_model(
+    "DocumentOut",
+    __base__=Schema,
+    fileCode=(str | None, Field(description="Mã hồ sơ chứa tài liệu.")),
+    agency=(str, Field(description="Mã định danh cơ quan nộp.")),
+    url=(str, Field(description="Trang của tài liệu trên cổng tra cứu.")),
+    manifest=(str | None, Field(description="IIIF manifest, khi tài liệu có bản số công khai.")),
+    **element_fields("document"),
+)
 
 
 class AgencyOut(Schema):
@@ -104,7 +125,7 @@ def dossier(request: HttpRequest, code: str = CodeParam) -> dict[str, Any]:
         .order_by("ordinal", "pk")[:1000]
     )
     return {
-        "metadata": tt05(found, "dossier"),
+        **tt05(found, "dossier"),
         "agency": found.agency.code,
         "fonds": found.fonds.code if found.fonds else None,
         "url": _absolute(request, "portal:dossier", found.code),
@@ -140,7 +161,7 @@ def document(request: HttpRequest, code: str = CodeParam) -> dict[str, Any]:
     public_code = _document_code(found)
     has_pages = policy.is_public(found) and found.files.exists()
     return {
-        "metadata": tt05(found, "document"),
+        **tt05(found, "document"),
         "fileCode": found.dossier.code if found.dossier else None,
         "agency": found.agency.code,
         "url": _absolute(request, "portal:document", public_code),

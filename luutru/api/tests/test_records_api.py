@@ -29,12 +29,12 @@ class RecordsApiTests(RecordsApiTestCase):
     def test_a_dossier_comes_with_its_tt05_elements_and_public_documents(self) -> None:
         dossier = self.records.dossier
         body = self.client.get(f"/api/v1/dossiers/{dossier.code}").json()
-        self.assertEqual(body["metadata"]["fileCode"], dossier.code)
-        self.assertEqual(body["metadata"]["title"], dossier.title)
-        self.assertEqual(body["metadata"]["maintenance"], "04")
-        self.assertEqual(body["metadata"]["mode"], "01")
-        self.assertEqual(body["metadata"]["language"], ["01", "02"])
-        self.assertEqual(body["metadata"]["startDate"], "2023-01-03")
+        self.assertEqual(body["fileCode"], dossier.code)
+        self.assertEqual(body["title"], dossier.title)
+        self.assertEqual(body["maintenance"], "04")
+        self.assertEqual(body["mode"], "01")
+        self.assertEqual(body["language"], ["01", "02"])
+        self.assertEqual(body["startDate"], "2023-01-03")
         self.assertEqual(body["agency"], self.agency_a.code)
         self.assertEqual(body["fonds"], self.fonds_a.code)
         self.assertEqual(body["url"], f"http://testserver/ho-so/{dossier.code}/")
@@ -46,10 +46,10 @@ class RecordsApiTests(RecordsApiTestCase):
     def test_a_document_comes_with_its_tt05_elements_and_its_manifest(self) -> None:
         land = self.records.land
         body = self.client.get(f"/api/v1/documents/{land.archival_code}").json()
-        self.assertEqual(body["metadata"]["docCode"], land.archival_code)
-        self.assertEqual(body["metadata"]["subject"], land.summary)
-        self.assertEqual(body["metadata"]["typeName"], "02")
-        self.assertEqual(body["metadata"]["issuedDate"], "2023-03-01")
+        self.assertEqual(body["docCode"], land.archival_code)
+        self.assertEqual(body["subject"], land.summary)
+        self.assertEqual(body["typeName"], "02")
+        self.assertEqual(body["issuedDate"], "2023-03-01")
         self.assertEqual(body["fileCode"], self.records.dossier.code)
         self.assertEqual(body["manifest"], f"http://testserver/iiif/{land.archival_code}/manifest")
         budget = self.client.get(f"/api/v1/documents/{self.records.budget.archival_code}").json()
