@@ -1,7 +1,7 @@
 """GET /api/v1/dossiers/{code}, /api/v1/documents/{code}, /api/v1/agencies/{code}.
 
-Records come with their TT 05/2025 metadata as top-level keys under the element names (``fileCode``, ``title``,
-``maintenance``…; regulations.md 1.1), codes as codes ("01"), dates as ISO 8601, so agency
+Records come with their TT 05/2025 metadata as top-level keys under the element names
+(``fileCode``, ``title``, ``maintenance``…; regulations.md 1.1), codes as codes ("01"), dates as ISO 8601, so agency
 systems can map them without parsing labels. The access policy decides as everywhere: a record
 the caller may not read is a 404 exactly like an unknown code.
 """
@@ -47,7 +47,7 @@ def tt05(instance: Dossier | Document, level: str) -> dict[str, Any]:
 class DocumentSummaryOut(Schema):
     code: str
     title: str
-    issuedDate: str  # noqa: N815 - TT 05 element name
+    issuedDate: str  # the TT 05 element name
     url: str
 
 
