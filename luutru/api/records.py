@@ -2,8 +2,8 @@
 
 Records come with their TT 05/2025 metadata as top-level keys under the element names
 (``fileCode``, ``title``, ``maintenance``…; regulations.md 1.1), codes as codes ("01"), dates
-as ISO 8601, so agency systems can map them without parsing labels. The access policy decides as everywhere: a record
-the caller may not read is a 404 exactly like an unknown code.
+as ISO 8601, so agency systems can map them without parsing labels. The access policy decides
+as everywhere: a record the caller may not read is a 404 exactly like an unknown code.
 """
 
 from __future__ import annotations
