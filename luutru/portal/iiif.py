@@ -27,10 +27,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 from iiif_prezi3 import Manifest, config
 
-from luutru.access.models import Use
 from luutru.lib.pages import PageError
 from luutru.portal import files, publication
-from luutru.portal.views import find_document
+from luutru.portal.views import public_document
 from luutru.records.models import Document, DocumentFile
 
 config.configs["helpers.auto_fields.AutoLang"].auto_lang = "vi"
@@ -113,18 +112,10 @@ def _metadata(document: Document) -> list[Any]:
     return [row for row in element_rows(document, "document") if row.element in wanted]
 
 
-def _readable(code: str) -> tuple[Document, DocumentFile]:
-    document = find_document(None, code, Use.READ)
-    pdf = files.pdf_of(document)
-    if pdf is None:
-        raise Http404("Tài liệu không có bản số để xem.")
-    return document, pdf
-
-
 @require_safe
 def manifest(request: HttpRequest, code: str) -> HttpResponse:
     """Public documents only, whoever asks: a manifest is meant to be shared."""
-    document, pdf = _readable(code)
+    document, pdf = public_document(code)
     try:
         body = build_manifest(request, document, pdf)
     except PageError as exc:
@@ -137,7 +128,7 @@ def manifest(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 def canvas(request: HttpRequest, code: str, number: int) -> HttpResponse:
     """A canvas id dereferences to the manifest's canvas (IIIF asks ids to be resolvable)."""
-    document, pdf = _readable(code)
+    document, pdf = public_document(code)
     for item in build_manifest(request, document, pdf)["items"]:
         if item["id"].endswith(f"/trang/{number}"):
             return JsonResponse(item, json_dumps_params={"ensure_ascii": False})
@@ -146,7 +137,7 @@ def canvas(request: HttpRequest, code: str, number: int) -> HttpResponse:
 
 @require_safe
 def image(request: HttpRequest, code: str, number: int, width: int) -> HttpResponseBase:
-    _, pdf = _readable(code)
+    _, pdf = public_document(code)
     try:
         path = files.page_image(pdf, number, width)
     except PageError as exc:

@@ -24,7 +24,7 @@ from luutru.access.models import Use
 from luutru.organizations.models import Agency, Fonds
 from luutru.portal import publication
 from luutru.portal.files import pdf_of
-from luutru.records.models import Document, Dossier
+from luutru.records.models import Document, DocumentFile, Dossier
 from luutru.records.services import date_display, element_rows
 from luutru.search import services as search
 from luutru.search.api import MAX_QUERY, labelled_facets
@@ -181,7 +181,8 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
 @record_page
 def document_detail(request: HttpRequest, code: str) -> HttpResponse:
     document = find_document(request.user, code)
-    pdf = pdf_of(document)
+    public = policy.is_public(document)
+    pdf = pdf_of(document) if public else None
     return render(
         request,
         "portal/document_detail.html",
@@ -190,18 +191,31 @@ def document_detail(request: HttpRequest, code: str) -> HttpResponse:
             "code": publication.public_code(document),
             "rows": element_rows(document, "document"),
             "pdf": pdf,
-            "can_download": pdf is not None and policy.can(request.user, Use.DOWNLOAD, document),
+            "public": public,
+            "request_url": publication.readers_url("access-request-new", code),
         },
     )
+
+
+def public_document(code: str) -> tuple[Document, DocumentFile]:
+    """A public document and its PDF, for the viewer and the download.
+
+    Restricted documents are read and copied through the readers' flow (reading copies with
+    the agency's mark, copies marked BẢN SAO), never as the original from the portal, whatever
+    the visitor's grants: so the portal serves pages and files of public documents only.
+    """
+    document = find_document(None, code, Use.DOWNLOAD)
+    pdf = pdf_of(document)
+    if pdf is None:
+        raise Http404(policy.NOT_FOUND)
+    return document, pdf
 
 
 @require_safe
 @record_page
 def viewer(request: HttpRequest, code: str) -> HttpResponse:
     """The page viewer; it reads the document's IIIF manifest, as any IIIF viewer could."""
-    document = find_document(request.user, code)
-    if pdf_of(document) is None:
-        raise Http404(policy.NOT_FOUND)
+    document, _ = public_document(code)
     return render(
         request,
         "portal/viewer.html",
@@ -211,11 +225,8 @@ def viewer(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_safe
 def download(request: HttpRequest, code: str) -> HttpResponseBase:
-    """The document's PDF, for those the policy lets download it."""
-    document = find_document(request.user, code, Use.DOWNLOAD)
-    pdf = pdf_of(document)
-    if pdf is None:
-        raise Http404(policy.NOT_FOUND)
+    """The PDF of a public document."""
+    document, pdf = public_document(code)
     name = f"{publication.public_code(document)}.pdf"
     return FileResponse(
         open_stored(pdf.stored.sha256),

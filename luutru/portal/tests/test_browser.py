@@ -149,9 +149,14 @@ def test_a_restricted_document_is_not_listed_and_its_address_says_so(
 ) -> None:
     page = browser_context.new_page()
     weigher = Weigher(page)
+    axe = Axe()
     page.goto(f"{live_server.url}/ho-so/{records.dossier.code}/")
     expect(page.get_by_text(records.land.summary)).to_be_visible()
     expect(page.get_by_text(records.secret_in_public.summary)).to_have_count(0)
+    check_page(page, weigher, axe, "dossier")
+    page.goto(f"{live_server.url}/co-quan/{records.dossier.agency.code}/")
+    expect(page.get_by_text(records.restricted_dossier.title)).to_have_count(0)
+    check_page(page, weigher, axe, "agency")
     page.goto(f"{live_server.url}/tai-lieu/{records.hidden_by_dossier.archival_code}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Không tìm thấy tài liệu, hoặc tài liệu chưa được công bố"
@@ -160,7 +165,7 @@ def test_a_restricted_document_is_not_listed_and_its_address_says_so(
     expect(link).to_have_attribute(
         "href", f"/doc-gia/yeu-cau/moi/?ma={records.hidden_by_dossier.archival_code}"
     )
-    check_page(page, weigher, Axe(), "not found")
+    check_page(page, weigher, axe, "not found")
 
 
 def test_the_widget_searches_from_another_site_and_opens_the_portal(

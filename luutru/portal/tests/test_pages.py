@@ -122,6 +122,12 @@ class PortalPagesTests(PortalTestCase):
         self.login(self.archivist)
         response = self.client.get(f"/tai-lieu/{self.records.hidden_by_dossier.archival_code}/")
         self.assertContains(response, self.records.hidden_by_dossier.summary)
+        # Restricted pages are read through the readers' flow, not as the portal's originals.
+        self.assertNotContains(response, "Đọc trực tuyến")
+        self.assertContains(response, "Gửi yêu cầu khai thác")
+        code = self.records.hidden_by_dossier.archival_code
+        self.assertEqual(self.client.get(f"/tai-lieu/{code}/tai-ve/").status_code, 404)
+        self.assertEqual(self.client.get(f"/tai-lieu/{code}/xem/").status_code, 404)
         self.login(self.clerk_b)
         response = self.client.get(f"/tai-lieu/{self.records.hidden_by_dossier.archival_code}/")
         self.assertEqual(response.status_code, 404)
