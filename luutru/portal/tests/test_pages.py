@@ -114,6 +114,12 @@ class PortalPagesTests(PortalTestCase):
         ):
             self.assertEqual(self.client.get(url).status_code, 404, url)
 
+    def test_the_embed_page_gives_agencies_the_snippet_to_paste(self) -> None:
+        response = self.client.get("/nhung/")
+        self.assertContains(response, f'data-agency="{self.agency_a.code}"')
+        self.assertContains(response, "http://testserver/static/js/widget.js")
+        self.assertEqual(self.client.get("/static/js/widget.js").status_code, 200)
+
     def test_the_request_link_leads_to_the_readers_flow(self) -> None:
         self.assertEqual(readers_url("access-request-new", "A.1"), "/doc-gia/yeu-cau/moi/?ma=A.1")
         self.assertEqual(readers_url("reader-register"), "/doc-gia/dang-ky/")
