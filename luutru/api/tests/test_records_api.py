@@ -210,3 +210,27 @@ class SchemathesisRecordsTests(RecordsApiTestCase):
 
                 with self.subTest(operation=operation.label, mode=mode):
                     check()
+
+
+class TokenCommandTests(BaseTestCase):
+    def test_operators_issue_list_and_revoke_tokens_from_the_cli(self) -> None:
+        import io
+
+        from django.core.management import call_command
+        from django.core.management.base import CommandError
+
+        system = make_user("he-thong-c", Role.CLERK, self.agency_a)
+        out, err = io.StringIO(), io.StringIO()
+        call_command(
+            "api_token", "issue", system.username, "Cổng Sở Tài chính", stdout=out, stderr=err
+        )
+        token = out.getvalue().strip()
+        self.assertTrue(token.startswith("lts_"))
+        self.assertIn("chỉ giữ bản băm", err.getvalue())
+        listed = io.StringIO()
+        call_command("api_token", "list", stdout=listed)
+        self.assertIn("Cổng Sở Tài chính\tđang dùng", listed.getvalue())
+        call_command("api_token", "revoke", token[:10], stdout=io.StringIO())
+        self.assertIsNotNone(ApiToken.objects.get().revoked_at)
+        with self.assertRaisesMessage(CommandError, "Không có tài khoản"):
+            call_command("api_token", "issue", "khong-co", "X", stdout=io.StringIO())

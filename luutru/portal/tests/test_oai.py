@@ -3,12 +3,14 @@ against the OAI-PMH and oai_dc schemas kept in tests/data (never fetched)."""
 
 from __future__ import annotations
 
+import io
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 from unittest import mock
 
 import httpx2
+from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
 from django.test import override_settings
 from lxml import etree
@@ -192,10 +194,13 @@ class OaiTests(BaseTestCase):
         root = self.get(verb="GetRecord", identifier=self.identifier(budget.archival_code),
                         metadataPrefix="oai_dc")  # fmt: skip
         self.assertEqual(root.find(".//o:header", NS).get("status"), "deleted")
-        # The register rebuilds to the same state.
+        # The register rebuilds from the collection (luutru oai_sync).
         OaiRecord.objects.all().delete()
-        sync_register()
+        out = io.StringIO()
+        call_command("oai_sync", stdout=out)
+        self.assertIn("Đã cập nhật 1 bản ghi OAI-PMH.", out.getvalue())
         self.assertEqual(OaiRecord.objects.live().count(), 1)  # only the unfiled public document
+        self.assertEqual(sync_register(), 0)  # idempotent
 
     # --- errors, exactly as the protocol names them
 
