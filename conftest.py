@@ -27,6 +27,7 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.ACCESS_SIGNING_KEY = scratch / "signing" / "archive.key"
     settings.ACCESS_SIGNING_CERT = scratch / "signing" / "archive.crt"
     settings.ACCESS_SIGNING_CHAIN = [str(scratch / "signing" / "ca.crt")]
+    settings.DERIVED_DIR = scratch / "derived"
     # No limit on anonymous API calls: tests make many from one address; test_cli_and_api
     # turns it on to check the 429.
     settings.API_ANON_PER_MINUTE = 0

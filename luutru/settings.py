@@ -64,16 +64,19 @@ INSTALLED_APPS = [
     "luutru.portal",
     "luutru.demo",
     "luutru.api",
+    "corsheaders",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # before anything that may answer (CORS_URLS_REGEX)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "luutru.lib.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "luutru.api.auth.TokenMiddleware",  # /api/ only: Authorization: Bearer <token>
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -212,6 +215,15 @@ ACCESS_SIGNING_CERT = Path(
     env_str("ACCESS_SIGNING_CERT", str(DATA_DIR / "signing" / "archive.crt"))
 )
 ACCESS_SIGNING_CHAIN = env_list("ACCESS_SIGNING_CHAIN", [str(DATA_DIR / "signing" / "ca.crt")])
+# Online doors (portal app): CORS for agency websites on the public API, IIIF, OAI-PMH and the
+# widget's script; every origin unless CORS_ALLOWED_ORIGINS lists some. No cookies cross over.
+CORS_URLS_REGEX = r"^/(api/v1/|iiif/|oai$|static/js/widget\.js$)"
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
+CORS_ALLOW_ALL_ORIGINS = not CORS_ALLOWED_ORIGINS
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS", "POST")
+# Derived, rebuildable files (page images for the viewer and IIIF); deleting them costs only time.
+DERIVED_DIR = Path(env_str("DERIVED_DIR", str(DATA_DIR / "derived")))
+OAI_REPOSITORY_ID = env_str("OAI_REPOSITORY_ID", "luutru.local")
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = DATA_DIR / "mail"

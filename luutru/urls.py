@@ -4,9 +4,10 @@
 from django.urls import include, path
 
 from luutru import staff_search, views
+from luutru.portal import views as portal_views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", portal_views.home, name="home"),  # the public portal's home page
     path("i18n/", include("django.conf.urls.i18n")),
     path("tai-khoan/", include("luutru.accounts.urls")),
     path("quan-tri/", views.staff_home, name="staff-home"),

@@ -1,4 +1,4 @@
-"""Pages that belong to no single app: the public front page and the staff dashboard."""
+"""Pages that belong to no single app: the staff dashboard (the public home is the portal's)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,6 @@ from django.shortcuts import render
 
 from luutru.organizations.models import Agency, Fonds
 from luutru.organizations.services import agencies_in_scope
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """Trang chủ công khai; the portal issue grows it into the full public site."""
-    return render(request, "home.html")
 
 
 @login_required

@@ -19,14 +19,18 @@ from ninja.errors import HttpError, Throttled, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.throttling import BaseThrottle
 
+from luutru.api.records import router as records_router
 from luutru.lib.api import error_body
 from luutru.search.api import router as search_router
 
 logger = logging.getLogger(__name__)
 
 DESCRIPTION = """\
-API của hệ thống Lưu trữ số. Người gọi không đăng nhập chỉ thấy tài liệu **Công khai**;
-cán bộ đã đăng nhập (phiên làm việc của trang quản trị) thấy phạm vi cơ quan của mình.
+API của hệ thống Lưu trữ số. Người gọi không đăng nhập chỉ thấy tài liệu **Công khai** và bị
+giới hạn số yêu cầu mỗi phút; cán bộ đã đăng nhập (phiên làm việc của trang quản trị) thấy phạm
+vi cơ quan của mình. Hệ thống của cơ quan gọi bằng mã truy cập: tiêu đề
+`Authorization: Bearer <mã>` (cấp bằng `luutru api_token`), thấy đúng phạm vi của tài khoản gắn
+với mã và không bị giới hạn. Trang web khác nguồn gọi được API (CORS, không kèm cookie).
 
 Mọi lỗi có dạng `{"error": {"code": "…", "message": "…"}}` kèm mã trạng thái HTTP tương ứng.
 """
@@ -72,6 +76,7 @@ api = NinjaAPI(
     renderer=Utf8JSONRenderer(),
 )
 api.add_router("", search_router)
+api.add_router("", records_router)
 
 
 def error_response(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:

@@ -94,7 +94,8 @@ class SearchResultOut(Schema):
         description="Đoạn trích có từ khớp, là HTML đã thoát ký tự, từ khớp nằm trong <mark>."
     )
     url: str = Field(
-        description="Trang của hồ sơ, tài liệu (hiện là trang quản trị; cổng công khai sẽ thay)."
+        description="Trang của hồ sơ, tài liệu: trên cổng tra cứu công khai, hoặc trang quản trị "
+        "với cán bộ đã đăng nhập."
     )
 
 
@@ -119,12 +120,16 @@ class FacetValue:
     count: int
 
 
-def record_url(hit: Hit) -> str:
-    """The record's page. For now the staff page; the public portal's pages replace it later.
+def record_url(hit: Hit, *, public: bool = False) -> str:
+    """The record's page: the public portal's (``public``: callers who see public records
+    only, the widget, agency websites) or the staff page.
 
-    "" for a dossier code no URL can carry (a "/" in it), rather than a 500 for the whole page.
+    "" for a code no URL can carry (a "/" in it), rather than a 500 for the whole page.
     """
     try:
+        if public:
+            name = "portal:dossier" if hit.kind == "dossier" else "portal:document"
+            return reverse(name, args=[hit.code])
         if hit.kind == "dossier":
             return reverse("records:dossier-detail", args=[hit.code])
         return reverse("records:document-detail", args=[hit.pk])
@@ -180,9 +185,11 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, objec
     Người gọi không đăng nhập chỉ thấy tài liệu Công khai; số kết quả và facets cũng chỉ tính
     trên những gì người gọi được xem.
     """
-    found = services.search(
+    query = services.query_for(
         request.user, params.q, filters=params.filters(), page=params.page, sort=params.sort
     )
+    found = services.backend().search(query)
+    public = query.public_only  # the portal's pages for the public, staff pages for staff
     return {
         "count": found.count,
         "results": [
@@ -191,7 +198,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, objec
                 "code": hit.code,
                 "title": hit.title,
                 "snippet": hit.snippet,
-                "url": record_url(hit),
+                "url": record_url(hit, public=public),
             }
             for hit in found.hits
         ],

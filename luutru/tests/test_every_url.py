@@ -16,7 +16,31 @@ from luutru.search import services
 from luutru.test import PASSWORD, BaseTestCase
 
 # JSON API endpoints: open to anyone, showing anonymous callers public records only.
-PUBLIC_API = {"api/v1/", "api/v1/search", "api/v1/openapi.json", "api/v1/docs"}
+PUBLIC_API = {
+    "api/v1/",
+    "api/v1/search",
+    "api/v1/openapi.json",
+    "api/v1/docs",
+}
+# JSON API records: a public code gives 200, any other 404 (test_portal_and_record_apis…).
+PUBLIC_API_RECORDS = {"api/v1/dossiers/<code>", "api/v1/documents/<code>", "api/v1/agencies/<code>"}
+# The public portal (portal app): pages, OAI-PMH and IIIF; record pages answer 404 for codes
+# that do not exist or are not public.
+PORTAL = {
+    "tra-cuu/",
+    "co-quan/",
+    "co-quan/<str:code>/",
+    "phong/<str:code>/",
+    "ho-so/<str:code>/",
+    "tai-lieu/<str:code>/",
+    "tai-lieu/<str:code>/xem/",
+    "tai-lieu/<str:code>/tai-ve/",
+    "nhung/",
+    "oai",
+    "iiif/<str:code>/manifest",
+    "iiif/<str:code>/trang/<int:number>",
+    "iiif/<str:code>/trang/<int:number>/<int:width>.jpg",
+}
 # Pages anyone may open, by route.
 PUBLIC = {
     "",
@@ -29,6 +53,8 @@ PUBLIC = {
     "tai-khoan/dat-lai-mat-khau/xong/",
     "doc-gia/dang-ky/",
     *PUBLIC_API,
+    *PUBLIC_API_RECORDS,
+    *PORTAL,
     "api/v1/<path:rest>",  # any other API path: a JSON 404
 }
 # Signed-in pages every user has, readers included.
@@ -100,6 +126,37 @@ class EveryUrlTests(BaseTestCase):
         response = self.client.get(self.url_for("api/v1/<path:rest>"))
         self.assertEqual(response.status_code, 404)
         self.assertEqual(response.json()["error"]["code"], "not_found")
+
+    def test_portal_and_record_apis_show_public_records_and_hide_the_rest(self) -> None:
+        public = make_dossier(self.agency_a, 1, title="Hồ sơ công khai", fonds=self.fonds_a)
+        document = make_document(self.agency_a, public, 1)
+        restricted = make_dossier(self.agency_a, 2, access_regime="02", fonds=self.fonds_a)
+        hidden = make_document(self.agency_a, restricted, 1)
+
+        def url(route: str, dossier: str, doc: str) -> str:
+            def sample(match: re.Match[str]) -> str:
+                if match["converter"] == "int":
+                    return "1"
+                if "co-quan" in route or "agencies" in route:
+                    return self.agency_a.code
+                if "phong/" in route:
+                    return self.fonds_a.code
+                return dossier if "ho-so" in route or "dossiers" in route else doc
+
+            return "/" + re.sub(r"<(?:(?P<converter>\w+):)?\w+>", sample, route)
+
+        for route in sorted(PORTAL | PUBLIC_API_RECORDS):
+            shown = self.client.get(url(route, public.code, document.archival_code))
+            # 404 only where the record has no pages to serve (viewer, PDF, IIIF).
+            self.assertIn(shown.status_code, {200, 404}, route)
+            if "/" not in route.removesuffix("/") or "agencies" in route or "iiif" in route:
+                continue
+            if "xem" in route or "tai-ve" in route:
+                continue
+            self.assertEqual(shown.status_code, 200, route)
+            hidden_url = url(route, restricted.code, hidden.archival_code)
+            if "co-quan" not in route and "phong" not in route and "agencies" not in route:
+                self.assertEqual(self.client.get(hidden_url).status_code, 404, hidden_url)
 
     def test_readers_reach_no_staff_page(self) -> None:
         self.login(self.reader)

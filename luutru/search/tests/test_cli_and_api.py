@@ -350,7 +350,7 @@ class ApiBadInputTests(SearchTestCase):
 
     def test_a_bug_is_a_json_500_and_logged(self) -> None:
         with (
-            mock.patch.object(services, "search", side_effect=RuntimeError("hỏng")),
+            mock.patch.object(services, "query_for", side_effect=RuntimeError("hỏng")),
             self.assertLogs("luutru.api.api", "ERROR"),
         ):
             response = self.client.get(API, {"q": "đất"})
@@ -447,7 +447,9 @@ class SchemathesisTests(SearchTestCase):
             response_schema_conformance,
         ]
         operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
-        self.assertEqual([op.label for op in operations], ["GET /api/v1/search"])
+        # The record endpoints (luutru.api.records) have their own run in luutru/api/tests.
+        operations = [op for op in operations if op.label == "GET /api/v1/search"]
+        self.assertEqual(len(operations), 1)
         session = {"sessionid": self.staff_session()}
         for operation in operations:
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from luutru.demo.collection import DemoCollectionError, seed_collection
 from luutru.demo.province import DEMO_PASSWORD, USERS, seed
 from luutru.demo.use import seed_use
+from luutru.portal.publication import sync_register
 
 
 class Command(BaseCommand):
@@ -46,6 +47,9 @@ class Command(BaseCommand):
                     f"Đã tạo chứng thư số thử nghiệm và phiếu yêu cầu khai thác mẫu ({used} mục)."
                 )
             )
+        # The portal's OAI-PMH register follows ingests by itself; this catches up a demo
+        # database seeded before the portal existed (idempotent).
+        sync_register()
         self.stdout.write(f"\nTài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):")
         for user in USERS:
             self.stdout.write(f"  {user.username:<12} {user.role.label:<34} {user.full_name}")

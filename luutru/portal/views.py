@@ -1,0 +1,271 @@
+"""The public portal (cổng thông tin): home, browse, record pages, search, viewer, downloads.
+
+Every view asks the access policy with the visitor as they are (anonymous, reader with grants,
+staff): lists use ``documents(user, LIST)`` / ``dossiers(user, LIST)``, record pages
+``READ``, the PDF ``DOWNLOAD``. A record the visitor may not see answers exactly like a code
+that does not exist: the same Vietnamese 404 page, which offers to request access.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from luutru.access import policy
+from luutru.access.models import Use
+from luutru.organizations.models import Agency, Fonds
+from luutru.portal import publication
+from luutru.portal.files import pdf_of
+from luutru.records.models import Document, DocumentFile, Dossier
+from luutru.records.services import date_display, element_rows
+from luutru.search import services as search
+from luutru.search.api import MAX_QUERY, labelled_facets
+from luutru.staff_search import ResultPage, facet_groups, read_filters, read_page
+from luutru.storage.services import open_stored
+
+PER_PAGE = 20
+LIST_PAGE = 50
+PUBLIC_FACETS = ("agency", "fonds", "year", "doc_type", "retention")
+
+
+def not_public(request: HttpRequest, code: str = "") -> HttpResponse:
+    """The one answer for a code that does not exist or that the visitor may not see."""
+    return render(
+        request,
+        "portal/not_found.html",
+        {
+            "code": code,
+            "request_url": publication.readers_url("access-request-new", code),
+            "register_url": publication.readers_url("reader-register"),
+        },
+        status=404,
+    )
+
+
+def record_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Turn the policy's 404 into the portal's not-found page, the code kept for the request."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, code: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, code, *args, **kwargs)
+        except Http404:
+            return not_public(request, code[:100])
+
+    return wrapper
+
+
+def find_document(user: Any, code: str, use: Use = Use.READ) -> Document:
+    """The document with this archival code (or identifier) if ``user`` may ``use`` it."""
+    if not code or len(code) > 100:
+        raise Http404(policy.NOT_FOUND)
+    found = (
+        policy.documents(user, use)
+        .filter(Q(archival_code=code) | Q(identifier=code))
+        .select_related("dossier", "agency", "dossier__fonds")
+        .order_by("pk")
+        .first()
+    )
+    if found is None:
+        raise Http404(policy.NOT_FOUND)
+    return found
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """Featured dossiers, the latest public documents, the agencies that publish."""
+    documents = policy.documents(request.user, Use.LIST).filter(publication.coded())
+    dossiers = policy.dossiers(request.user, Use.LIST)
+    # Newest by primary key (rows are numbered as they arrive): an index scan that stops after
+    # eight, where ordering by created_at would sort every public document.
+    latest = documents.select_related("agency").order_by("-pk")[:8]
+    featured = (
+        dossiers.select_related("agency")
+        .filter(Exists(Document.objects.filter(dossier=OuterRef("pk"))))
+        .order_by("-end_date", "code")[:4]
+    )
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "latest": latest,
+            "featured": featured,
+            "agencies": _publishing_agencies(request.user)[:12],
+            "total_documents": documents.count(),
+            "total_dossiers": dossiers.count(),
+        },
+    )
+
+
+def _publishing_agencies(user: Any) -> list[Agency]:
+    counts = dict(
+        policy.dossiers(user, Use.LIST)
+        .values_list("agency_id")
+        .annotate(n=Count("pk"))
+        .values_list("agency_id", "n")
+    )
+    agencies = list(Agency.objects.filter(pk__in=counts).order_by("name"))
+    for agency in agencies:
+        agency.dossier_count = counts[agency.pk]  # type: ignore[attr-defined]
+    return agencies
+
+
+@require_safe
+def agency_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "portal/agency_list.html", {"agencies": _publishing_agencies(request.user)}
+    )
+
+
+@require_safe
+def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
+    agency = get_object_or_404(Agency, code=code)
+    dossiers = policy.dossiers(request.user, Use.LIST).filter(agency=agency)
+    fonds = list(
+        Fonds.objects.filter(agency=agency)
+        .filter(dossiers__in=dossiers)
+        .annotate(n=Count("dossiers"))
+        .order_by("code")
+    )
+    page = Paginator(dossiers.order_by("-end_date", "code"), LIST_PAGE).get_page(
+        request.GET.get("trang")
+    )
+    return render(
+        request,
+        "portal/agency_detail.html",
+        {"agency": agency, "fonds_list": fonds, "page": page},
+    )
+
+
+@require_safe
+def fonds_detail(request: HttpRequest, code: str) -> HttpResponse:
+    fonds = get_object_or_404(Fonds.objects.select_related("agency"), code=code)
+    dossiers = policy.dossiers(request.user, Use.LIST).filter(fonds=fonds)
+    page = Paginator(dossiers.order_by("code"), LIST_PAGE).get_page(request.GET.get("trang"))
+    return render(request, "portal/fonds_detail.html", {"fonds": fonds, "page": page})
+
+
+@require_safe
+@record_page
+def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = policy.get_dossier_or_404(request.user, Use.READ, code=code)
+    documents = (
+        policy.documents(request.user, Use.LIST)
+        .filter(dossier=dossier)
+        .filter(publication.coded())
+        .order_by("ordinal", "pk")
+    )
+    page = Paginator(documents, LIST_PAGE).get_page(request.GET.get("trang"))
+    return render(
+        request,
+        "portal/dossier_detail.html",
+        {
+            "dossier": dossier,
+            "rows": element_rows(dossier, "dossier"),
+            "period": f"{date_display(dossier.start_date, dossier.start_precision)} \u2013 "
+            f"{date_display(dossier.end_date, dossier.end_precision)}",
+            "page": page,
+        },
+    )
+
+
+@require_safe
+@record_page
+def document_detail(request: HttpRequest, code: str) -> HttpResponse:
+    document = find_document(request.user, code)
+    public = policy.is_public(document)
+    pdf = pdf_of(document) if public else None
+    return render(
+        request,
+        "portal/document_detail.html",
+        {
+            "document": document,
+            "code": publication.public_code(document),
+            "rows": element_rows(document, "document"),
+            "pdf": pdf,
+            "public": public,
+            "request_url": publication.readers_url("access-request-new", code),
+        },
+    )
+
+
+def public_document(code: str) -> tuple[Document, DocumentFile]:
+    """A public document and its PDF, for the viewer and the download.
+
+    Restricted documents are read and copied through the readers' flow (reading copies with
+    the agency's mark, copies marked BẢN SAO), never as the original from the portal, whatever
+    the visitor's grants: so the portal serves pages and files of public documents only.
+    """
+    document = find_document(None, code, Use.DOWNLOAD)
+    pdf = pdf_of(document)
+    if pdf is None:
+        raise Http404(policy.NOT_FOUND)
+    return document, pdf
+
+
+@require_safe
+@record_page
+def viewer(request: HttpRequest, code: str) -> HttpResponse:
+    """The page viewer; it reads the document's IIIF manifest, as any IIIF viewer could."""
+    document, _ = public_document(code)
+    return render(
+        request,
+        "portal/viewer.html",
+        {"document": document, "code": publication.public_code(document)},
+    )
+
+
+@require_safe
+def download(request: HttpRequest, code: str) -> HttpResponseBase:
+    """The PDF of a public document."""
+    document, pdf = public_document(code)
+    name = f"{publication.public_code(document)}.pdf"
+    return FileResponse(
+        open_stored(pdf.stored.sha256),
+        as_attachment=True,
+        filename=name,
+        content_type="application/pdf",
+    )
+
+
+@require_safe
+def search_page(request: HttpRequest) -> HttpResponse:
+    """Tra cứu: the same search as the API, over what the visitor may see."""
+    query = request.GET.get("q", "")[:MAX_QUERY]
+    sort = "date" if request.GET.get("sort") == "date" else "relevance"
+    filters = {k: v for k, v in read_filters(request.GET).items() if k in PUBLIC_FACETS}
+    number = read_page(request.GET.get("trang"))
+    context: dict[str, object] = {"query": query, "sort": sort}
+    found = search.search(
+        request.user, query, filters=filters, page=number, sort=sort, per_page=PER_PAGE
+    )
+    facets = {k: v for k, v in labelled_facets(found.facets).items() if k in PUBLIC_FACETS}
+    context.update(
+        count=found.count,
+        hits=found.hits,
+        groups=facet_groups(facets, filters),
+        page=ResultPage(number, min(max(math.ceil(found.count / PER_PAGE), 1), 1000)),
+        first=(number - 1) * PER_PAGE + 1,
+        filtered=bool(filters),
+        searched=bool(query.strip() or filters),
+    )
+    return render(request, "portal/search.html", context)
+
+
+@require_safe
+def embed_help(request: HttpRequest) -> HttpResponse:
+    """How an agency website embeds the search widget (the snippet to paste)."""
+    agencies = _publishing_agencies(None)
+    return render(request, "portal/embed.html", {"agencies": agencies})
+
+
+def dossier_of(document: Document) -> Dossier | None:
+    return document.dossier
