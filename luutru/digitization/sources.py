@@ -1,0 +1,160 @@
+"""Reading scans: page images (TIFF, JPEG, PNG) and image-only PDFs, page by page.
+
+``inspect_file`` decides, before anything is stored, whether a file is a scan at all and how
+many pages it holds; every refusal is an ``InputError`` with a stable code and a Vietnamese
+message naming the file. ``load_page`` decodes one page for the checks and the OCR.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+from PIL import Image, UnidentifiedImageError
+
+from luutru.lib import pages as pdf_pages
+
+# Pillow refuses more than twice this (a decompression bomb); an A0 map at 300 dpi is ~140 Mpx.
+Image.MAX_IMAGE_PIXELS = 200_000_000
+RENDER_DPI = 300  # PDF pages whose scan cannot be taken out as it is are rendered at this
+KINDS = {"jpeg": "JPEG", "png": "PNG", "tiff": "TIFF", "pdf": "PDF"}
+
+
+class InputError(ValueError):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    kind: str  # "jpeg" | "png" | "tiff" | "pdf"
+    pages: int
+
+
+@dataclass
+class LoadedPage:
+    image: Image.Image
+    dpi: int | None
+    jpeg: bytes | None  # the scan's own JPEG bytes, embedded as they are
+    direct: bool  # Tesseract can read the source file itself (one page, a format it knows)
+
+
+def sniff(head: bytes) -> str | None:
+    """The scan format from a file's first bytes, or None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head[:4] in {b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"}:
+        return "tiff"
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    return None
+
+
+def inspect_file(path: Path, name: str) -> FileInfo:
+    """What kind of scan ``path`` is and how many pages it has; ``InputError`` if it is none."""
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError("empty_file", f"Tệp “{name}” rỗng (0 byte); hãy quét lại.")
+    with path.open("rb") as handle:
+        kind = sniff(handle.read(1024))
+    if kind is None:
+        raise InputError(
+            "not_an_image",
+            f"Tệp “{name}” không phải ảnh quét (TIFF, JPEG, PNG) hay tệp PDF ảnh quét.",
+        )
+    if kind == "pdf":
+        return FileInfo("pdf", _pdf_pages(path, name))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                frames = getattr(image, "n_frames", 1)
+                image.load()  # decodes the first frame: a truncated file fails here
+    except Image.DecompressionBombError as exc:
+        raise InputError("too_large", f"Ảnh “{name}” quá lớn để xử lý an toàn.") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise InputError(
+            "damaged_file", f"Ảnh “{name}” bị hỏng hoặc không đầy đủ, không đọc được."
+        ) from exc
+    return FileInfo(kind, frames)
+
+
+def _pdf_pages(path: Path, name: str) -> int:
+    try:
+        with pikepdf.open(path) as pdf:
+            if pdf.is_encrypted:
+                raise InputError(
+                    "encrypted",
+                    f"Tệp PDF “{name}” được đặt mật khẩu hoặc mã hóa; hãy gỡ mật khẩu rồi tải "
+                    "lên lại.",
+                )
+            return len(pdf.pages)
+    except pikepdf.PasswordError as exc:
+        raise InputError(
+            "encrypted",
+            f"Tệp PDF “{name}” được đặt mật khẩu; hãy gỡ mật khẩu rồi tải lên lại.",
+        ) from exc
+    except pikepdf.PdfError as exc:
+        raise InputError("damaged_file", f"Tệp PDF “{name}” bị hỏng, không đọc được.") from exc
+
+
+def _dpi(image: Image.Image) -> int | None:
+    value = image.info.get("dpi")
+    try:
+        dpi = round(float(value[0])) if value else 0
+    except (TypeError, ValueError, IndexError):
+        dpi = 0
+    return dpi if dpi > 1 else None
+
+
+def load_page(path: Path, kind: str, frame: int) -> LoadedPage:
+    """Decode page ``frame`` (0-based) of a file ``inspect_file`` accepted."""
+    if kind == "pdf":
+        return _load_pdf_page(path, frame)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        image = Image.open(path)
+        frames = getattr(image, "n_frames", 1)
+        if frame:
+            image.seek(frame)
+        image.load()
+    dpi = _dpi(image)
+    jpeg = path.read_bytes() if kind == "jpeg" and image.mode in {"RGB", "L"} else None
+    return LoadedPage(image=image, dpi=dpi, jpeg=jpeg, direct=frames == 1)
+
+
+def _load_pdf_page(path: Path, index: int) -> LoadedPage:
+    """The page's one full-page scan as it is (its resolution from the page size), or the page
+    rendered at ``RENDER_DPI`` when it has several images or none."""
+    with pikepdf.open(path) as pdf:
+        page = pdf.pages[index]
+        images = list(page.get_images(recursive=False).values())
+        if len(images) == 1:
+            try:
+                picture = pikepdf.PdfImage(images[0])  # type: ignore[arg-type]
+                width_pt = float(page.mediabox[2]) - float(page.mediabox[0])
+                image = picture.as_pil_image()
+                dpi = round(picture.width / (width_pt / 72)) if width_pt > 0 else None
+                jpeg = None
+                if picture.filters == ["/DCTDecode"] and image.mode in {"RGB", "L"}:
+                    jpeg = images[0].read_raw_bytes()
+                return LoadedPage(image=image, dpi=dpi, jpeg=jpeg, direct=False)
+            except (pikepdf.PdfError, NotImplementedError, ValueError, OSError):
+                pass  # an image pikepdf cannot hand over: render the page instead
+    image = pdf_pages.render_page(path, index, dpi=RENDER_DPI)
+    return LoadedPage(image=image, dpi=RENDER_DPI, jpeg=None, direct=False)
+
+
+def write_for_tesseract(image: Image.Image, target: Path) -> Path:
+    """An uncompressed copy Tesseract reads fast (PBM, PGM or PPM)."""
+    if image.mode not in {"1", "L", "RGB"}:
+        image = image.convert("RGB")
+    path = target.with_suffix(".pnm")
+    image.save(path, "PPM")
+    return path
