@@ -52,7 +52,8 @@ class IngestedScanTests(TransactionTestCase):
         scan = samples.page_image(samples.LAND, dpi=200, height_inches=2.6)
         pdf = samples.image_bytes(scan, "PDF", dpi=200)
         tiff = samples.image_bytes(samples.page_image(samples.REPORT, height_inches=2.0), "TIFF")
-        rows = [document(1), document(2, **{"Tệp tin": "tai_lieu/02.tif"})]
+        rows = [document(1), document(2, pages=1)]
+        rows[1]["Tệp tin"] = "tai_lieu/02.tif"
         package = write_package(
             self.tmp / "goi",
             documents=rows,
