@@ -1,12 +1,12 @@
 """Vietnamese OCR of page images into a two-layer PDF/A (image + invisible text); ADR 0007.
 
 Tesseract (``-l vie``) is run once per page and writes both its text-only PDF layer and a TSV
-of words with their confidence — the same cost as a bare ``tesseract … -l vie`` run. While it
-runs, the page image is encoded for the PDF in this process (a JPEG scan passes through
-untouched), so the two overlap. The pages are then stacked with pikepdf and saved as PDF/A-2B
-by ``pikepdf.pdfa.save``, which validates the bytes it wrote. OCRmyPDF's default path
-measured 1.6 to 1.7 times bare Tesseract here; this one stays within 1.1 times
-(docs/adr/0007-ocr-pipeline.md).
+of words with their confidence — the same cost as a bare ``tesseract … -l vie`` run. While its
+process runs, this one decodes, checks and encodes the page for the PDF (a JPEG scan passes
+through untouched), so the two overlap. The pages are then stacked with pikepdf and saved as
+PDF/A-2B by ``pikepdf.pdfa.save``, which validates the bytes it wrote. OCRmyPDF's default
+path measured 1.6 to 1.7 times bare Tesseract here; this one stays near 1.1 times (ADR 0007,
+docs/adr/0007-ocr-pipeline.md).
 
 Tesseract's own OpenMP threads are capped (``OMP_THREAD_LIMIT=1``): parallelism comes from
 running one page per core, never from threads inside one Tesseract.
@@ -21,7 +21,6 @@ import subprocess
 import tempfile
 import zlib
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +31,10 @@ from pikepdf.pdfa import Flavour
 from pikepdf.pdfa import save as save_pdfa
 from PIL import Image
 
-__all__ = ["OcrError", "PageImage", "PageOcr", "assemble_pdfa", "encode_for_pdf", "ocr_page"]
+__all__ = [
+    "OcrError", "PageImage", "PageOcr", "Recognition", "assemble_pdfa", "encode_for_pdf",
+    "ocr_page",
+]  # fmt: skip
 
 TESSERACT_ENV = {"OMP_THREAD_LIMIT": "1"}
 
@@ -98,27 +100,57 @@ def encode_for_pdf(image: Image.Image, jpeg: bytes | None = None) -> EncodedImag
     return EncodedImage(out.getvalue(), width, height, space, 8, "/DCTDecode")
 
 
-def _run_tesseract(page: PageImage, base: Path) -> None:
-    command = [
-        settings.TESSERACT_BINARY, str(page.path), str(base), "-l", settings.OCR_LANGUAGE,
-        "--dpi", str(page.dpi), "-c", "textonly_pdf=1", "pdf", "tsv",
-    ]  # fmt: skip
-    try:
-        subprocess.run(  # noqa: S603 (our own arguments, no shell)
-            command,
-            env={**os.environ, **TESSERACT_ENV},
-            capture_output=True,
-            check=True,
-            timeout=settings.OCR_TIMEOUT_SECONDS,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise OcrError(
-            f"Nhận dạng chữ quá {settings.OCR_TIMEOUT_SECONDS} giây cho một trang; "
-            "hãy kiểm tra lại ảnh quét."
-        ) from exc
-    except subprocess.CalledProcessError as exc:
-        detail = exc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-        raise OcrError(f"Tesseract không nhận dạng được trang: {detail[0]}") from exc
+class Recognition:
+    """One Tesseract process recognising a page, started at once; the caller decodes, checks
+    and encodes the page meanwhile, then calls ``finish`` with the encoded scan."""
+
+    def __init__(self, page: PageImage) -> None:
+        self._scratch = tempfile.TemporaryDirectory(prefix="luutru-ocr-")
+        self.base = Path(self._scratch.name) / "page"
+        command = [
+            settings.TESSERACT_BINARY, str(page.path), str(self.base), "-l",
+            settings.OCR_LANGUAGE, "--dpi", str(page.dpi), "-c", "textonly_pdf=1", "pdf", "tsv",
+        ]  # fmt: skip
+        try:
+            self.process = subprocess.Popen(  # noqa: S603 (our own arguments, no shell)
+                command,
+                env={**os.environ, **TESSERACT_ENV},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+        except OSError as exc:
+            self._scratch.cleanup()
+            raise OcrError(f"Không chạy được Tesseract: {exc}") from exc
+
+    def _wait(self) -> None:
+        try:
+            _out, err = self.process.communicate(timeout=settings.OCR_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired as exc:
+            self.process.kill()
+            self.process.communicate()
+            raise OcrError(
+                f"Nhận dạng chữ quá {settings.OCR_TIMEOUT_SECONDS} giây cho một trang; "
+                "hãy kiểm tra lại ảnh quét."
+            ) from exc
+        if self.process.returncode != 0:
+            detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+            raise OcrError(f"Tesseract không nhận dạng được trang: {detail[0]}")
+
+    def finish(self, picture: EncodedImage) -> PageOcr:
+        """Wait for Tesseract and lay its invisible text over the scan."""
+        try:
+            self._wait()
+            text, confidence, words = read_tsv(self.base.with_suffix(".tsv"))
+            pdf = _compose(self.base.with_suffix(".pdf"), picture)
+            return PageOcr(pdf=pdf, text=text, confidence=confidence, words=words)
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+        self._scratch.cleanup()
 
 
 def read_tsv(path: Path) -> tuple[str, float | None, int]:
@@ -147,19 +179,15 @@ def read_tsv(path: Path) -> tuple[str, float | None, int]:
 
 
 def ocr_page(page: PageImage, image: Image.Image) -> PageOcr:
-    """Recognise one page and lay its text over the scan; ``image`` is the decoded page.
-
-    Tesseract runs in its own process while this thread encodes the image for the PDF.
-    """
-    with tempfile.TemporaryDirectory(prefix="luutru-ocr-") as scratch:
-        base = Path(scratch) / "page"
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            encoded = pool.submit(encode_for_pdf, image, page.jpeg)
-            _run_tesseract(page, base)
-            picture = encoded.result()
-        text, confidence, words = read_tsv(base.with_suffix(".tsv"))
-        pdf = _compose(base.with_suffix(".pdf"), picture)
-    return PageOcr(pdf=pdf, text=text, confidence=confidence, words=words)
+    """Recognise one page and lay its text over the scan; ``image`` is the page (decoded here
+    while Tesseract runs, if it was opened lazily)."""
+    recognition = Recognition(page)
+    try:
+        picture = encode_for_pdf(image, page.jpeg)
+    except BaseException:
+        recognition.cancel()
+        raise
+    return recognition.finish(picture)
 
 
 def _compose(text_layer: Path, picture: EncodedImage) -> bytes:

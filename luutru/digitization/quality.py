@@ -21,7 +21,6 @@ DRAWING_TYPES = frozenset({"30", "31"})
 MAX_SKEW_DEGREES = 1.0
 MIN_CONFIDENCE = 60.0  # mean Tesseract word confidence below which a page is flagged
 BLANK_INK_SHARE = 0.0015  # share of dark pixels below which a page counts as blank
-_SKEW_STEPS = np.arange(-5.0, 5.01, 0.25)
 
 
 @dataclass(frozen=True)
@@ -137,7 +136,10 @@ def _depth(image: Image.Image) -> list[Flag]:
 
 def _small_grey(image: Image.Image, width: int = 600) -> np.ndarray:
     """A small greyscale copy (0 = black) for the blank and skew checks."""
-    small = image.convert("L")
+    factor = image.width // (2 * width)
+    reducible = factor > 1 and image.mode in {"L", "RGB", "RGBA", "LA", "I", "F"}
+    small = image.reduce(factor) if reducible else image
+    small = small.convert("L")
     if small.width > width:
         small = small.resize((width, max(1, round(small.height * width / small.width))))
     return np.asarray(small, dtype=np.float32)
@@ -161,11 +163,13 @@ def estimate_skew(grey: np.ndarray) -> float:
     profile of dark pixels is sharpest."""
     ink = _ink(grey).astype(np.uint8) * 255
     picture = Image.fromarray(ink)
-    best, best_score = 0.0, -1.0
-    for angle in _SKEW_STEPS:
-        rotated = np.asarray(picture.rotate(float(angle), resample=Image.Resampling.NEAREST))
+
+    def sharpness(angle: float) -> float:
+        rotated = np.asarray(picture.rotate(angle, resample=Image.Resampling.NEAREST))
         rows = rotated.sum(axis=1, dtype=np.float64)
-        score = float(np.square(np.diff(rows)).sum())
-        if score > best_score:
-            best, best_score = float(angle), score
-    return -best
+        return float(np.square(np.diff(rows)).sum())
+
+    # A coarse sweep in whole degrees, then quarter degrees around the best.
+    coarse = max(np.arange(-5.0, 5.01, 1.0), key=lambda a: sharpness(float(a)))
+    fine = np.arange(coarse - 0.75, coarse + 0.76, 0.25)
+    return -float(max(fine, key=lambda a: sharpness(float(a))))

@@ -132,15 +132,28 @@ def work_page(job: PageJob) -> PageResult:
     with tempfile.TemporaryDirectory(dir=folder) as scratch:
         try:
             source = copy_out(job.sha256, Path(scratch) / f"scan{SUFFIXES[job.kind]}")
-            page = sources.load_page(source, job.kind, job.frame)
-            image = page.image
-            flags = quality.check_image(image, page.dpi, doc_type=job.doc_type)
-            blank = any(f.code == "blank_page" for f in flags)
-            path = source if page.direct else sources.write_for_tesseract(image, source)
-            recognised = ocr.ocr_page(
-                ocr.PageImage(path=path, dpi=page.dpi or sources.RENDER_DPI, jpeg=page.jpeg),
-                image,
-            )
+            # Tesseract starts first; the page is decoded, checked and encoded meanwhile.
+            dpi, direct = sources.peek(source, job.kind)
+            recognition = None
+            if direct:
+                recognition = ocr.Recognition(ocr.PageImage(source, dpi or sources.RENDER_DPI))
+            try:
+                page = sources.load_page(source, job.kind, job.frame)
+                image = page.image
+                if recognition is None:
+                    path = sources.write_for_tesseract(image, source)
+                    recognition = ocr.Recognition(
+                        ocr.PageImage(path, page.dpi or sources.RENDER_DPI)
+                    )
+                flags = quality.check_image(image, page.dpi, doc_type=job.doc_type)
+                blank = any(f.code == "blank_page" for f in flags)
+                picture = ocr.encode_for_pdf(image, page.jpeg)
+                small = thumbnail(image)
+            except BaseException:
+                if recognition is not None:
+                    recognition.cancel()
+                raise
+            recognised = recognition.finish(picture)
             flags += quality.check_ocr(recognised.confidence, recognised.words, blank=blank)
             return PageResult(
                 key=job.key,
@@ -154,7 +167,7 @@ def work_page(job: PageJob) -> PageResult:
                 words=recognised.words,
                 text=recognised.text,
                 pdf=recognised.pdf,
-                thumbnail=thumbnail(image),
+                thumbnail=small,
                 seconds=time.perf_counter() - start,
             )
         except ocr.OcrError as exc:

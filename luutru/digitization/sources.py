@@ -113,6 +113,16 @@ def _dpi(image: Image.Image) -> int | None:
     return dpi if dpi > 1 else None
 
 
+def peek(path: Path, kind: str) -> tuple[int | None, bool]:
+    """Resolution and whether Tesseract can read the file itself, from its header only."""
+    if kind == "pdf":
+        return None, False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with Image.open(path) as image:
+            return _dpi(image), getattr(image, "n_frames", 1) == 1
+
+
 def load_page(path: Path, kind: str, frame: int) -> LoadedPage:
     """Decode page ``frame`` (0-based) of a file ``inspect_file`` accepted."""
     if kind == "pdf":
