@@ -95,8 +95,8 @@ def run() -> list[Figure]:
                 pages[dpi].append((path, "\n".join(lines)))
         _bare(pages[200][0][0], 200, folder / "warm")  # load the model once before timing
 
-        bare_times: list[float] = []
-        pipe_times: list[float] = []
+        bare_times: dict[int, list[float]] = {200: [], 300: []}
+        pipe_times: dict[int, list[float]] = {200: [], 300: []}
         accuracy: dict[tuple[str, int], list[float]] = {}
         for dpi, items in pages.items():
             for n, (path, reference) in enumerate(items):
@@ -105,12 +105,15 @@ def run() -> list[Figure]:
                 p_seconds, p_text = _pipeline(path, dpi, folder / f"o{dpi}-{n}.pdf")
                 b2, _t = _bare(path, dpi, folder / f"c{dpi}-{n}")
                 p2, _t = _pipeline(path, dpi, folder / f"q{dpi}-{n}.pdf")
-                bare_times += [b_seconds, b2]
-                pipe_times += [p_seconds, p2]
+                bare_times[dpi] += [b_seconds, b2]
+                pipe_times[dpi] += [p_seconds, p2]
                 accuracy.setdefault(("bare", dpi), []).append(_accuracy(reference, b_text))
                 accuracy.setdefault(("pipeline", dpi), []).append(_accuracy(reference, p_text))
-        bare = statistics.median(bare_times)
-        pipe = statistics.median(pipe_times)
+        bare = {dpi: statistics.median(t) for dpi, t in bare_times.items()}
+        pipe = {dpi: statistics.median(t) for dpi, t in pipe_times.items()}
+        ratio = statistics.median(p / b for p, b in zip(pipe_times[200] + pipe_times[300],
+                                                        bare_times[200] + bare_times[300],
+                                                        strict=True))  # fmt: skip
         sample, _r = pages[300][0]
         omp_bare = statistics.median(_bare(sample, 300, folder / "m")[0] for _ in range(2))
         omp = statistics.median(_ocrmypdf(sample, 300, folder / f"m{i}.pdf") for i in range(2))
@@ -140,9 +143,17 @@ def run() -> list[Figure]:
         return round(100 * statistics.mean(accuracy[key]), 1)
 
     return [
-        Figure("bare tesseract -l vie, per page (median, 200+300 dpi)", round(bare, 3), "s"),
-        Figure("OCR to PDF/A pipeline, per page (median)", round(pipe, 3), "s"),
-        Figure("pipeline / bare Tesseract", round(pipe / bare, 3), "x", "≤ 1.10"),
+        Figure("bare tesseract -l vie, per page, 200 dpi (median)", round(bare[200], 3), "s"),
+        Figure("OCR to PDF/A pipeline, per page, 200 dpi (median)", round(pipe[200], 3), "s"),
+        Figure("bare tesseract -l vie, per page, 300 dpi (median)", round(bare[300], 3), "s"),
+        Figure("OCR to PDF/A pipeline, per page, 300 dpi (median)", round(pipe[300], 3), "s"),
+        Figure(
+            "pipeline / bare Tesseract (median of paired runs)",
+            round(ratio, 3),
+            "x",
+            "≤ 1.10",
+            "one-page PDF/A each time; a document's pages share one PDF/A save",
+        ),
         Figure(
             "OCRmyPDF default path / bare Tesseract (one 300 dpi page)",
             round(omp / omp_bare, 2),
@@ -152,7 +163,7 @@ def run() -> list[Figure]:
         ),
         Figure(
             "whole page job / bare Tesseract",
-            round(job / bare, 3),
+            round(job / bare[300], 3),
             "x",
             None,
             "adds storage read, quality checks and thumbnail (300 dpi pages)",

@@ -196,8 +196,8 @@ def create_batch(
 
 
 def _enqueue_on_commit(batch: ScanBatch) -> None:
-    if batch.source == "folder":
-        return  # the CLI recognises in its own process
+    if batch.source != "web":
+        return  # the CLI and the demo recognise in their own process
     from luutru.digitization.tasks import digitize_batch
 
     pk = str(batch.pk)
