@@ -573,6 +573,25 @@ def _mark_dossier(dossier: Dossier, paper_code: str) -> None:
 
 
 @transaction.atomic
+def resume_batch(batch: ScanBatch, *, actor: Any) -> ScanBatch:
+    """Queue recognition again after a failure or a lost worker; done pages are kept."""
+    batch = ScanBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.state not in {BatchState.FAILED, BatchState.RUNNING, BatchState.QUEUED}:
+        raise ValidationError(f"Lô “{batch.name}” không cần nhận dạng tiếp.")
+    batch.state, batch.errors = BatchState.QUEUED, []
+    batch.save(update_fields=["state", "errors"])
+    record(
+        "digitization.batch_resume",
+        actor=actor,
+        target=batch,
+        message=f"Tiếp tục nhận dạng lô “{batch.name}” từ trang chưa xong.",
+    )
+    if batch.source == "web":
+        _enqueue_on_commit(batch)
+    return batch
+
+
+@transaction.atomic
 def reject_batch(batch: ScanBatch, *, actor: Any, reason: str = "") -> ScanBatch:
     """Give up a batch: no document is made; its scans stay in storage as they were."""
     batch = ScanBatch.objects.select_for_update().get(pk=batch.pk)

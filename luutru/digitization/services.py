@@ -7,12 +7,14 @@ The threads touch no database: they return ``PageResult``s and the caller writes
 
 from __future__ import annotations
 
+import fcntl
 import io
 import shutil
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -124,8 +126,36 @@ def thumbnail(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
+@contextmanager
+def core_slot() -> Iterator[None]:
+    """One of ``DIGITIZATION_WORKERS`` slots for the whole machine (file locks in the work
+    folder), so several worker processes together never run more Tesseracts than cores."""
+    folder = Path(settings.DIGITIZATION_WORK_DIR) / "slots"
+    folder.mkdir(parents=True, exist_ok=True)
+    while True:
+        for number in range(settings.DIGITIZATION_WORKERS):
+            handle = (folder / f"{number}.lock").open("a+b")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                continue
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                handle.close()
+            return
+        time.sleep(0.05)
+
+
 def work_page(job: PageJob) -> PageResult:
     """Check and recognise one page; never raises for a bad page (it comes back not ``ok``)."""
+    with core_slot():
+        return _work_page(job)
+
+
+def _work_page(job: PageJob) -> PageResult:
     start = time.perf_counter()
     folder = Path(settings.DIGITIZATION_WORK_DIR)
     folder.mkdir(parents=True, exist_ok=True)

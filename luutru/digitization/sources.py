@@ -70,6 +70,9 @@ def inspect_file(path: Path, name: str) -> FileInfo:
         )
     if kind == "pdf":
         return FileInfo("pdf", _pdf_pages(path, name))
+    damaged = InputError("damaged_file", f"Ảnh “{name}” bị hỏng hoặc không đầy đủ, không đọc được.")
+    if not _complete(path, kind):
+        raise damaged
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -79,10 +82,22 @@ def inspect_file(path: Path, name: str) -> FileInfo:
     except Image.DecompressionBombError as exc:
         raise InputError("too_large", f"Ảnh “{name}” quá lớn để xử lý an toàn.") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise InputError(
-            "damaged_file", f"Ảnh “{name}” bị hỏng hoặc không đầy đủ, không đọc được."
-        ) from exc
+        raise damaged from exc
     return FileInfo(kind, frames)
+
+
+def _complete(path: Path, kind: str) -> bool:
+    """A PNG ends with its IEND chunk and a JPEG with its end marker. Checked on the bytes,
+    because WeasyPrint, once imported, makes Pillow pad truncated images instead of failing
+    (``ImageFile.LOAD_TRUNCATED_IMAGES``)."""
+    if kind not in {"png", "jpeg"}:
+        return True
+    with path.open("rb") as handle:
+        handle.seek(max(0, path.stat().st_size - 4096))
+        tail = handle.read()
+    if kind == "png":
+        return b"IEND\xaeB`\x82" in tail
+    return b"\xff\xd9" in tail
 
 
 def _pdf_pages(path: Path, name: str) -> int:

@@ -9,6 +9,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("so-hoa/<uuid:pk>/", views.batch_detail, name="batch-detail"),
     path("so-hoa/<uuid:pk>/chap-nhan/", views.batch_decide, {"decision": "accept"},
          name="batch-accept"),
+    path("so-hoa/<uuid:pk>/tiep-tuc/", views.batch_decide, {"decision": "resume"},
+         name="batch-resume"),
     path("so-hoa/<uuid:pk>/huy/", views.batch_decide, {"decision": "reject"},
          name="batch-reject"),
     path("so-hoa/<uuid:pk>/tai-lieu/<int:position>/them-trang/", views.add_pages,

@@ -202,6 +202,9 @@ def batch_decide(request: HttpRequest, pk: uuid.UUID, decision: str) -> HttpResp
         if decision == "accept":
             documents = actions.accept_batch(batch, actor=request.user)
             return _done(request, batch, f"Đã chấp nhận: {len(documents)} tài liệu số hóa.")
+        if decision == "resume":
+            actions.resume_batch(batch, actor=request.user)
+            return _done(request, batch, "Đã xếp lô vào hàng đợi nhận dạng tiếp.")
         form = RejectForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
         actions.reject_batch(batch, actor=request.user, reason=reason)

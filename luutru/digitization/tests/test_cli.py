@@ -15,8 +15,9 @@ import pikepdf
 from django.core.management import call_command
 from django.test import override_settings
 
-from luutru.digitization import samples
-from luutru.digitization.models import FileText, ScanBatch
+from luutru.digitization import actions, samples
+from luutru.digitization.management.commands.digitize import items_from_folder
+from luutru.digitization.models import BatchState, FileText, PageState, ScanBatch, ScanPage
 from luutru.records.models import Document, FileRole
 from luutru.records.tests.factory import make_dossier
 from luutru.search import services as search
@@ -142,3 +143,31 @@ class DigitizeFolderTests(BaseTestCase):
         self.assertIn("50 dpi", outcome["errors"][0]["message"])
         self.assertFalse(dossier.documents.exists())
         self.assertEqual(ScanBatch.objects.get().state, "review")
+
+
+class ResumeTests(BaseTestCase):
+    def test_a_batch_left_by_a_crashed_worker_resumes_at_the_first_page_not_done(self) -> None:
+        dossier = make_dossier(self.agency_a, 11)
+        folder = Path(tempfile.mkdtemp(prefix="luutru-resume-scan-"))
+        self.addCleanup(shutil.rmtree, folder, True)
+        (folder / "01").mkdir()
+        for number in (1, 2):
+            image = samples.page_image([f"Trang số {number} của biên bản"], height_inches=1.0)
+            samples.write(folder / "01" / f"{number}.png", image)
+        items = items_from_folder(folder)
+        batch = actions.create_batch(dossier, items, actor=None, source="folder")
+        actions.process_batch(batch.pk)
+        # What a killed worker leaves: the first page saved, the second not, the batch running.
+        first, second = ScanPage.objects.filter(item__batch=batch).order_by("position")
+        second.state, second.pdf, second.text = PageState.PENDING, None, ""
+        second.save()
+        ScanBatch.objects.filter(pk=batch.pk).update(state=BatchState.RUNNING, page_done=1)
+
+        out = io.StringIO()
+        call_command("digitize", "--resume", str(batch.pk), "--json", stdout=out)
+        outcome = json.loads(out.getvalue())
+        self.assertTrue(outcome["accepted"], outcome)
+        self.assertEqual(outcome["documents"][0]["pages"], 2)
+        again = ScanPage.objects.get(pk=first.pk)
+        self.assertEqual(again.processed_at, first.processed_at)  # not recognised twice
+        self.assertIn("Trang số 2", ScanPage.objects.get(pk=second.pk).text)

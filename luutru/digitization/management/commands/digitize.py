@@ -50,26 +50,41 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
-            "folder", help="thư mục ảnh quét (mỗi thư mục con hoặc tệp: một tài liệu)"
+            "folder", nargs="?", help="thư mục ảnh quét (mỗi thư mục con hoặc tệp: một tài liệu)"
         )
-        parser.add_argument("--dossier", required=True, help="mã hồ sơ nhận các tài liệu số hóa")
+        parser.add_argument("--dossier", help="mã hồ sơ nhận các tài liệu số hóa")
+        parser.add_argument("--resume", metavar="LÔ", help="nhận dạng tiếp một lô bị dừng")
         parser.add_argument("--paper-code", default="", help="mã hồ sơ gốc giấy")
         parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        folder = Path(options["folder"])
-        if not folder.is_dir():
-            raise CommandError(f"Không tìm thấy thư mục “{folder}”.")
-        dossier = Dossier.objects.filter(code=options["dossier"].strip()).first()
-        if dossier is None:
-            raise CommandError(f"Không có hồ sơ mã “{options['dossier']}”.")
-        outcome = self.run(folder, dossier, options["paper_code"])
+        outcome = self.resume(options["resume"]) if options["resume"] else self.start(options)
         if options["json"]:
             self.stdout.write(json.dumps(outcome, ensure_ascii=False, indent=1))
         else:
             self._print(outcome)
         if not outcome["accepted"]:
             raise SystemExit(1)
+
+    def start(self, options: dict[str, Any]) -> dict[str, Any]:
+        if not options["folder"] or not options["dossier"]:
+            raise CommandError("Cần THƯ_MỤC và --dossier MÃ_HỒ_SƠ (hoặc --resume LÔ).")
+        folder = Path(options["folder"])
+        if not folder.is_dir():
+            raise CommandError(f"Không tìm thấy thư mục “{folder}”.")
+        dossier = Dossier.objects.filter(code=options["dossier"].strip()).first()
+        if dossier is None:
+            raise CommandError(f"Không có hồ sơ mã “{options['dossier']}”.")
+        return self.run(folder, dossier, options["paper_code"])
+
+    def resume(self, batch_id: str) -> dict[str, Any]:
+        try:
+            batch = ScanBatch.objects.filter(pk=batch_id).first()
+        except ValidationError:
+            batch = None
+        if batch is None:
+            raise CommandError(f"Không có lô số hóa {batch_id}.")
+        return self.finish(batch)
 
     def run(self, folder: Path, dossier: Dossier, paper_code: str) -> dict[str, Any]:
         try:
@@ -83,7 +98,13 @@ class Command(BaseCommand):
             )
         except actions.BatchInputError as exc:
             return {"accepted": False, "batch": None, "documents": [], "errors": exc.problems}
+        return self.finish(batch)
+
+    def finish(self, batch: ScanBatch) -> dict[str, Any]:
+        """Recognise what is not done yet, then accept if no page has an error."""
         batch = actions.process_batch(batch.pk)
+        if batch.state in {"accepted", "rejected"}:
+            return report(batch, [])
         errors: list[dict[str, Any]] = []
         try:
             actions.accept_batch(batch, actor=None)
