@@ -203,6 +203,9 @@ if DIGITIZATION_LOW_DEPTH not in {"warn", "error", "allow"}:
         "hãy dùng warn, error hoặc allow."
     )
 DIGITIZATION_WORK_DIR = DATA_DIR / "digitization"
+# A scan batch is uploaded one image per page: let an oversize one reach the batch's own check,
+# which names the limit in Vietnamese, instead of Django's bare 400 at 100 files.
+DATA_UPLOAD_MAX_NUMBER_FILES = 5 * DIGITIZATION_MAX_PAGES
 
 # JSON API (/api/v1): requests per minute from one address for anonymous callers (0 = no
 # limit). Counted in the cache, so per process unless a shared cache is configured.

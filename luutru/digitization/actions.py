@@ -87,6 +87,9 @@ def _check(specs: Sequence[ItemSpec], already: int = 0) -> _Plan:
     problems: list[dict[str, Any]] = []
     plan = _Plan()
     total = already
+    files = already + sum(len(spec.files) for spec in specs)
+    if files > settings.DIGITIZATION_MAX_PAGES:  # every file has a page at least: no need to open
+        raise BatchInputError([_too_many(files)])
     for spec in specs:
         checked = []
         for upload in spec.files:
@@ -99,19 +102,21 @@ def _check(specs: Sequence[ItemSpec], already: int = 0) -> _Plan:
             checked.append(_Checked(upload, info))
         plan.items.append((spec, checked))
     if total > settings.DIGITIZATION_MAX_PAGES:
-        problems.append(
-            {
-                "file": "",
-                "code": "too_many_pages",
-                "message": f"Lô có {total} trang, vượt giới hạn {settings.DIGITIZATION_MAX_PAGES} "
-                "trang một lô; hãy chia thành nhiều lô.",
-            }
-        )
+        problems.append(_too_many(total))
     if not problems and total == already:
         problems.append({"file": "", "code": "empty_batch", "message": "Chưa có trang quét nào."})
     if problems:
         raise BatchInputError(problems)
     return plan
+
+
+def _too_many(pages: int) -> dict[str, Any]:
+    return {
+        "file": "",
+        "code": "too_many_pages",
+        "message": f"Lô có {pages} trang, vượt giới hạn {settings.DIGITIZATION_MAX_PAGES} trang "
+        "một lô; hãy chia thành nhiều lô.",
+    }
 
 
 def _store_originals(plan: _Plan) -> None:

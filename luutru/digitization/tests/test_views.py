@@ -7,6 +7,7 @@ import subprocess
 from typing import ClassVar
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
 from luutru.digitization import actions, samples
@@ -92,6 +93,16 @@ class UploadAndAcceptTests(BaseTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Tệp “rong.jpg” rỗng")
         self.assertContains(response, "Tệp “thu.docx” không phải ảnh quét")
+        self.assertFalse(ScanBatch.objects.exists())
+
+    @override_settings(DIGITIZATION_MAX_PAGES=2)
+    def test_an_upload_over_the_page_limit_is_refused_with_the_limit_named(self) -> None:
+        self.login(self.archivist)
+        files = [SimpleUploadedFile(f"{n}.png", b"x", "image/png") for n in range(3)]
+        response = self.client.post(
+            LIST, {"dossier": self.dossier.code, "doc_type": "32", "scans": files}
+        )
+        self.assertContains(response, "Lô có 3 trang, vượt giới hạn 2 trang một lô")
         self.assertFalse(ScanBatch.objects.exists())
 
     def test_an_unknown_or_foreign_dossier_is_refused(self) -> None:
