@@ -421,6 +421,21 @@ def item_flags(item: ScanItem) -> list[quality.Flag]:
     return [flag] if flag else []
 
 
+def dossier_flags(batch: ScanBatch) -> list[quality.Flag]:
+    """The dossier's declared page count (số lượng trang) against its documents' pages once
+    this batch is in: the pages of documents it does not replace, plus its own."""
+    if batch.state == BatchState.ACCEPTED:
+        return []
+    targeted = [i.document_id for i in batch.items.all() if i.document_id is not None]
+    others = batch.dossier.documents.exclude(pk__in=targeted)
+    existing = sum(others.values_list("page_count", flat=True))
+    scanned = ScanPage.objects.filter(item__batch=batch).count()
+    flag = quality.check_page_count(batch.dossier.page_count, existing + scanned)
+    if flag is None:
+        return []
+    return [quality.Flag(flag.code, flag.level, f"Hồ sơ {batch.dossier.code}: {flag.message}")]
+
+
 def accept_batch(batch: ScanBatch, *, actor: Any) -> list[Document]:
     """Turn a reviewed batch into documents of its dossier, each with its two-layer PDF/A.
 

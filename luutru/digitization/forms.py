@@ -46,6 +46,13 @@ class BatchForm(forms.Form):
         help_text="Ảnh TIFF, JPEG, PNG hoặc tệp PDF ảnh quét, theo thứ tự trang; tối thiểu "
         "200 dpi (300 dpi cho bản đồ, bản vẽ kỹ thuật), màu 24 bit.",
     )
+    document = forms.CharField(
+        label="Mã lưu trữ tài liệu đã có",
+        max_length=100,
+        required=False,
+        help_text="Để trống để tạo tài liệu mới trong hồ sơ; điền mã để gắn bản số hóa vào "
+        "tài liệu đã có.",
+    )
     summary = forms.CharField(label="Trích yếu nội dung", max_length=500, required=False)
     doc_type = forms.ChoiceField(label="Tên loại tài liệu", initial="32")
     issued_date = forms.DateField(
@@ -71,6 +78,19 @@ class BatchForm(forms.Form):
         if dossier is None:
             raise forms.ValidationError(f"Không có hồ sơ mã “{code}” trong phạm vi của bạn.")
         return dossier
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        code = (data.get("document") or "").strip()
+        dossier = data.get("dossier")
+        if code and isinstance(dossier, Dossier):
+            document = dossier.documents.filter(archival_code=code).first()
+            if document is None:
+                self.add_error("document", f"Hồ sơ {dossier.code} không có tài liệu mã “{code}”.")
+            data["document"] = document
+        else:
+            data["document"] = None
+        return data
 
 
 class PagesForm(forms.Form):

@@ -87,6 +87,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
                 summary=data["summary"],
                 doc_type=data["doc_type"],
                 issued_date=data["issued_date"],
+                document=data["document"],
             )
             batch = run_action(
                 form,
@@ -120,7 +121,10 @@ def batch_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     }
     if batch.state == BatchState.REVIEW:
         context["problems"] = actions.blocking_problems(batch)
-        context["item_flags"] = [f for item in items for f in actions.item_flags(item)]
+        context["item_flags"] = [
+            *(f for item in items for f in actions.item_flags(item)),
+            *actions.dossier_flags(batch),
+        ]
     template = "digitization/batch_detail.html"
     if request.htmx:  # type: ignore[attr-defined]
         template += "#status"

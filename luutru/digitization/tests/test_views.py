@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from luutru.digitization import actions, samples
 from luutru.digitization.models import BatchState, ScanBatch, ScanPage
 from luutru.records.models import Document, Dossier
-from luutru.records.tests.factory import make_dossier
+from luutru.records.tests.factory import make_document, make_dossier
 from luutru.search import services as search
 from luutru.test import BaseTestCase
 
@@ -80,6 +80,31 @@ class UploadAndAcceptTests(BaseTestCase):
         search.index_documents([document.pk])
         hits = search.search(self.archivist, "muoi nghin trang ho so")
         self.assertEqual([h.code for h in hits.hits], [document.archival_code])
+
+        stats = self.client.get(f"{LIST}thong-ke/")
+        self.assertContains(stats, self.archivist.full_name)
+        self.assertContains(stats, self.agency_a.name)
+
+    def test_a_scan_can_be_attached_to_a_document_already_described(self) -> None:
+        described = make_document(self.agency_a, self.dossier, 4, page_count=2)
+        self.login(self.archivist)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(
+                LIST,
+                {"dossier": self.dossier.code, "document": described.archival_code,
+                 "doc_type": "32", "scans": [SimpleUploadedFile("a.png", png(height=1.2))]},
+            )  # fmt: skip
+        batch = ScanBatch.objects.get()
+        actions.process_batch(batch.pk)
+        page = self.client.get(f"{LIST}{batch.pk}/")
+        self.assertContains(page, "Siêu dữ liệu khai 2 trang nhưng bản quét có 1 trang.")
+        self.client.post(f"{LIST}{batch.pk}/chap-nhan/")
+        described.refresh_from_db()
+        self.assertEqual(described.reliability, "02")
+        self.assertEqual(Document.objects.filter(dossier=self.dossier).count(), 1)
+        self.assertEqual(
+            described.files.get(role="original").name, f"{described.archival_code}.pdf"
+        )
 
     def test_bad_uploads_are_refused_with_a_message_per_file_and_nothing_kept(self) -> None:
         self.login(self.archivist)

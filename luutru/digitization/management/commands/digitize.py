@@ -137,6 +137,11 @@ def report(batch: ScanBatch, errors: list[dict[str, Any]]) -> dict[str, Any]:
     items = batch.items.select_related("document", "pdf").prefetch_related("pages")
     for item in items.order_by("position"):
         documents.append(_item_report(item))
+    if documents:
+        documents[0]["qa"] += [
+            {"page": None, "code": f.code, "level": f.level, "message": f.message}
+            for f in actions.dossier_flags(batch)
+        ]
     return {
         "accepted": batch.state == "accepted",
         "batch": str(batch.pk),
