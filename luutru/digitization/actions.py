@@ -33,11 +33,17 @@ from luutru.digitization.models import (
     ScanItem,
     ScanPage,
 )
-from luutru.digitization.services import PageJob, PageResult, recognise, store_bytes, store_path
+from luutru.digitization.services import (
+    PageJob,
+    PageResult,
+    copy_out,
+    recognise,
+    store_bytes,
+    store_path,
+)
 from luutru.lib.vietnamese import nfc
 from luutru.records.models import Document, DocumentFile, Dossier, FileRole
 from luutru.records.signals import records_ingested
-from luutru.storage.services import open_stored
 
 log = logging.getLogger(__name__)
 DIGITIZED = "02"  # mức độ tin cậy: Số hóa
@@ -223,7 +229,8 @@ def _requeue(batch: ScanBatch) -> None:
     batch.page_done = (
         ScanPage.objects.filter(item__batch=batch).exclude(state=PageState.PENDING).count()
     )
-    if batch.page_done < batch.page_total:
+    # A queued batch already has its task waiting.
+    if batch.page_done < batch.page_total and batch.state != BatchState.QUEUED:
         batch.state = BatchState.QUEUED
         _enqueue_on_commit(batch)
     batch.save(update_fields=["page_total", "page_done", "state"])
@@ -505,14 +512,13 @@ def accept_batch(batch: ScanBatch, *, actor: Any) -> list[Document]:
 
 def _build_pdf(batch: ScanBatch, item: ScanItem, code: str) -> tuple[Any, int, str, float | None]:
     pages = list(item.pages.select_related("pdf").order_by("position"))
-    blobs = []
-    for page in pages:
-        assert page.pdf is not None
-        with open_stored(page.pdf.sha256) as handle:
-            blobs.append(handle.read())
     folder = Path(settings.DIGITIZATION_WORK_DIR)
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder) as scratch:
+        blobs: list[Path] = []  # on disk, so a thousand pages are not all held in memory
+        for number, page in enumerate(pages):
+            assert page.pdf is not None
+            blobs.append(copy_out(page.pdf.sha256, Path(scratch) / f"{number:05d}.pdf"))
         target = Path(scratch) / f"{code}.pdf"
         title = item.summary or (item.document.summary if item.document else "") or code
         count = ocr.assemble_pdfa(

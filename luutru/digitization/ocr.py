@@ -220,7 +220,12 @@ def _compose(text_layer: Path, picture: EncodedImage) -> bytes:
 
 
 def assemble_pdfa(
-    pages: Sequence[bytes], target: Path, *, title: str = "", author: str = "", note: str = ""
+    pages: Sequence[bytes | Path],
+    target: Path,
+    *,
+    title: str = "",
+    author: str = "",
+    note: str = "",
 ) -> int:
     """Stack one-page PDFs into ``target`` as PDF/A-2B (validated when written); page count.
 
@@ -228,7 +233,7 @@ def assemble_pdfa(
     not written.
     """
     pdf = pikepdf.new()
-    sources = [pikepdf.open(io.BytesIO(data)) for data in pages]
+    sources = [pikepdf.open(p if isinstance(p, Path) else io.BytesIO(p)) for p in pages]
     try:
         for source in sources:
             pdf.pages.extend(source.pages)
