@@ -74,11 +74,14 @@ class EncodedImage:
     filter: str  # "/DCTDecode" | "/FlateDecode"
 
 
-def encode_for_pdf(image: Image.Image, jpeg: bytes | None = None) -> EncodedImage:
-    """The page image as a PDF image stream: JPEG bytes pass through; bitonal pages are kept
-    lossless (Flate, 1 bit); grey and colour pages become JPEG at ``DIGITIZATION_JPEG_QUALITY``.
+def encode_for_pdf(
+    image: Image.Image, jpeg: bytes | None = None, size: tuple[int, int] | None = None
+) -> EncodedImage:
+    """The page image as a PDF image stream: JPEG bytes pass through (``size``: their pixel
+    size, when ``image`` was decoded smaller); bitonal pages are kept lossless (Flate, 1 bit);
+    grey and colour pages become JPEG at ``DIGITIZATION_JPEG_QUALITY``.
     """
-    width, height = image.size
+    width, height = size or image.size
     if jpeg is not None and image.mode in {"RGB", "L"}:
         space = "/DeviceRGB" if image.mode == "RGB" else "/DeviceGray"
         return EncodedImage(jpeg, width, height, space, 8, "/DCTDecode")

@@ -177,7 +177,7 @@ def _work_page(job: PageJob) -> PageResult:
                     )
                 flags = quality.check_image(image, page.dpi, doc_type=job.doc_type)
                 blank = any(f.code == "blank_page" for f in flags)
-                picture = ocr.encode_for_pdf(image, page.jpeg)
+                picture = ocr.encode_for_pdf(image, page.jpeg, page.size)
                 small = thumbnail(image)
             except BaseException:
                 if recognition is not None:
@@ -189,8 +189,8 @@ def _work_page(job: PageJob) -> PageResult:
                 key=job.key,
                 ok=True,
                 dpi=page.dpi,
-                width=image.width,
-                height=image.height,
+                width=page.size[0],
+                height=page.size[1],
                 colour_bits=quality.colour_bits(image),
                 flags=[f.as_dict() for f in flags],
                 confidence=recognised.confidence,

@@ -37,10 +37,18 @@ class FileInfo:
 
 @dataclass
 class LoadedPage:
+    """A decoded page. A JPEG scan that is embedded as it is was decoded at a reduced scale
+    (enough for the checks and the thumbnail): ``size`` is always the scan's own."""
+
     image: Image.Image
     dpi: int | None
     jpeg: bytes | None  # the scan's own JPEG bytes, embedded as they are
     direct: bool  # Tesseract can read the source file itself (one page, a format it knows)
+    size: tuple[int, int] = (0, 0)
+
+    def __post_init__(self) -> None:
+        if self.size == (0, 0):
+            self.size = self.image.size
 
 
 def sniff(head: bytes) -> str | None:
@@ -148,10 +156,14 @@ def load_page(path: Path, kind: str, frame: int) -> LoadedPage:
         frames = getattr(image, "n_frames", 1)
         if frame:
             image.seek(frame)
+        size, dpi = image.size, _dpi(image)
+        jpeg = None
+        if kind == "jpeg" and image.mode in {"RGB", "L"}:
+            jpeg = path.read_bytes()
+            # Its pixels go to the PDF as they are: decode a quarter scale, cheaply (DCT).
+            image.draft(image.mode, (size[0] // 4, size[1] // 4))
         image.load()
-    dpi = _dpi(image)
-    jpeg = path.read_bytes() if kind == "jpeg" and image.mode in {"RGB", "L"} else None
-    return LoadedPage(image=image, dpi=dpi, jpeg=jpeg, direct=frames == 1)
+    return LoadedPage(image=image, dpi=dpi, jpeg=jpeg, direct=frames == 1, size=size)
 
 
 def _load_pdf_page(path: Path, index: int) -> LoadedPage:

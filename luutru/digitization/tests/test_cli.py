@@ -44,7 +44,8 @@ class DigitizeFolderTests(BaseTestCase):
         cls.folder = Path(tempfile.mkdtemp(prefix="luutru-scan-"))
         # Document 1: a sub-folder with one page; document 2: a one-page image PDF.
         (cls.folder / "01").mkdir()
-        samples.write(cls.folder / "01" / "trang-1.png", samples.page_image(height_inches=3.2))
+        page = samples.page_image(height_inches=3.2)
+        samples.write(cls.folder / "01" / "trang-1.jpg", page, fmt="JPEG")
         land = samples.page_image(samples.LAND, dpi=300, height_inches=3.0, font_index=1)
         samples.write(cls.folder / "02.pdf", land.convert("RGB"), fmt="PDF", dpi=300)
 
@@ -67,6 +68,9 @@ class DigitizeFolderTests(BaseTestCase):
             data = stored.read()
         with pikepdf.open(io.BytesIO(data)) as pdf:
             self.assertEqual(pdf.open_metadata().pdfa_status, "2B")
+            [scan] = pdf.pages[0].get_images(recursive=False).values()
+            jpeg = (self.folder / "01" / "trang-1.jpg").read_bytes()
+            self.assertEqual(scan.read_raw_bytes(), jpeg)  # embedded as scanned, not re-encoded
         text = subprocess.run(
             ["/usr/bin/pdftotext", "-", "-"], input=data, capture_output=True, check=True
         ).stdout.decode()
