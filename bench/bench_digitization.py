@@ -75,9 +75,11 @@ def _pipeline(image: Path, dpi: int, out: Path) -> tuple[float, str]:
 
     cpu = _cpu()
     start = time.perf_counter()
-    jpeg = image.read_bytes() if image.suffix == ".jpg" else None  # embedded as it is
-    with Image.open(image) as picture:  # decoded while Tesseract runs
-        page = ocr.ocr_page(ocr.PageImage(image, dpi, jpeg), picture)
+    # The scan's own data is embedded as it is; nothing is decoded for the PDF.
+    jpeg = image.read_bytes() if image.suffix == ".jpg" else None
+    png = image.read_bytes() if image.suffix == ".png" else None
+    with Image.open(image) as picture:
+        page = ocr.ocr_page(ocr.PageImage(image, dpi, jpeg, png), picture)
     ocr.assemble_pdfa([page.pdf], out, title="Trang thử")
     seconds = time.perf_counter() - start
     CPU["pipeline"].append(_cpu() - cpu)

@@ -54,6 +54,7 @@ class PageImage:
     path: Path
     dpi: int
     jpeg: bytes | None = None
+    png: bytes | None = None  # likewise a PNG scan's own compressed rows
 
 
 @dataclass(frozen=True)
@@ -72,15 +73,53 @@ class EncodedImage:
     colorspace: str  # "/DeviceRGB" | "/DeviceGray"
     bits: int
     filter: str  # "/DCTDecode" | "/FlateDecode"
+    predictor_colors: int = 0  # PNG row predictors (the PNG's own compressed rows), if set
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_passthrough(data: bytes) -> EncodedImage | None:
+    """A PNG's compressed rows as a PDF image, untouched (Flate with PNG predictors): lossless
+    and free. None for what PDF cannot take that way (interlaced, alpha, palette, 16-bit)."""
+    if not data.startswith(PNG_SIGNATURE):
+        return None
+    position, header, rows = 8, b"", []
+    while position + 8 <= len(data):
+        length = int.from_bytes(data[position : position + 4], "big")
+        kind = data[position + 4 : position + 8]
+        body = data[position + 8 : position + 8 + length]
+        position += 12 + length
+        if kind == b"IHDR":
+            header = body
+        elif kind == b"IDAT":
+            rows.append(body)
+        elif kind == b"IEND":
+            break
+    if len(header) != 13 or not rows:
+        return None
+    width, height = int.from_bytes(header[0:4], "big"), int.from_bytes(header[4:8], "big")
+    depth, colour, interlace = header[8], header[9], header[12]
+    if interlace or (colour, depth) not in {(2, 8), (0, 8), (0, 1)}:
+        return None
+    colors = 3 if colour == 2 else 1
+    space = "/DeviceRGB" if colors == 3 else "/DeviceGray"
+    return EncodedImage(b"".join(rows), width, height, space, depth, "/FlateDecode", colors)
 
 
 def encode_for_pdf(
-    image: Image.Image, jpeg: bytes | None = None, size: tuple[int, int] | None = None
+    image: Image.Image,
+    jpeg: bytes | None = None,
+    size: tuple[int, int] | None = None,
+    png: bytes | None = None,
 ) -> EncodedImage:
-    """The page image as a PDF image stream: JPEG bytes pass through (``size``: their pixel
-    size, when ``image`` was decoded smaller); bitonal pages are kept lossless (Flate, 1 bit);
-    grey and colour pages become JPEG at ``DIGITIZATION_JPEG_QUALITY``.
+    """The page image as a PDF image stream: a scan's own JPEG or PNG data passes through
+    (``size``: its pixel size, when ``image`` was decoded smaller); otherwise bitonal pages are
+    kept lossless (Flate, 1 bit), grey and colour pages become JPEG at
+    ``DIGITIZATION_JPEG_QUALITY``.
     """
+    if png is not None and (passed := png_passthrough(png)) is not None:
+        return passed
     width, height = size or image.size
     if jpeg is not None and image.mode in {"RGB", "L"}:
         space = "/DeviceRGB" if image.mode == "RGB" else "/DeviceGray"
@@ -186,7 +225,7 @@ def ocr_page(page: PageImage, image: Image.Image) -> PageOcr:
     while Tesseract runs, if it was opened lazily)."""
     recognition = Recognition(page)
     try:
-        picture = encode_for_pdf(image, page.jpeg)
+        picture = encode_for_pdf(image, page.jpeg, png=page.png)
     except BaseException:
         recognition.cancel()
         raise
@@ -214,6 +253,13 @@ def _compose(text_layer: Path, picture: EncodedImage) -> bytes:
             BitsPerComponent=picture.bits,
             Filter=Name(picture.filter),
         )
+        if picture.predictor_colors:
+            stream.DecodeParms = pikepdf.Dictionary(
+                Predictor=15,
+                Colors=picture.predictor_colors,
+                BitsPerComponent=picture.bits,
+                Columns=picture.width,
+            )
         name = page.add_resource(stream, Name.XObject, prefix="Scan")
         drawing = f"q {width:.4f} 0 0 {height:.4f} 0 0 cm {name} Do Q\n".encode()
         page.contents_add(pikepdf.Stream(pdf, drawing), prepend=True)

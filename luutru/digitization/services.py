@@ -177,7 +177,7 @@ def _work_page(job: PageJob) -> PageResult:
                     )
                 flags = quality.check_image(image, page.dpi, doc_type=job.doc_type)
                 blank = any(f.code == "blank_page" for f in flags)
-                picture = ocr.encode_for_pdf(image, page.jpeg, page.size)
+                picture = ocr.encode_for_pdf(image, page.jpeg, page.size, page.png)
                 small = thumbnail(image)
             except BaseException:
                 if recognition is not None:

@@ -45,6 +45,7 @@ class LoadedPage:
     jpeg: bytes | None  # the scan's own JPEG bytes, embedded as they are
     direct: bool  # Tesseract can read the source file itself (one page, a format it knows)
     size: tuple[int, int] = (0, 0)
+    png: bytes | None = None  # the scan's own PNG bytes (their rows may pass into the PDF)
 
     def __post_init__(self) -> None:
         if self.size == (0, 0):
@@ -163,7 +164,8 @@ def load_page(path: Path, kind: str, frame: int) -> LoadedPage:
             # Its pixels go to the PDF as they are: decode a quarter scale, cheaply (DCT).
             image.draft(image.mode, (size[0] // 4, size[1] // 4))
         image.load()
-    return LoadedPage(image=image, dpi=dpi, jpeg=jpeg, direct=frames == 1, size=size)
+    png = path.read_bytes() if kind == "png" else None
+    return LoadedPage(image=image, dpi=dpi, jpeg=jpeg, direct=frames == 1, size=size, png=png)
 
 
 def _load_pdf_page(path: Path, index: int) -> LoadedPage:
