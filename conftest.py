@@ -21,6 +21,7 @@ def pytest_configure(config: pytest.Config) -> None:
     _SCRATCH.append(scratch)
     settings.STORAGE_ROOT = scratch / "files"
     settings.INGEST_WORK_DIR = scratch / "work"
+    settings.DIGITIZATION_WORK_DIR = scratch / "digitization"
     settings.INGEST_UPLOAD_DIR = scratch / "incoming"
     settings.SEARCH_INDEX_DIR = scratch / "search"
     settings.ACCESS_DELIVERY_DIR = scratch / "deliveries"

@@ -190,6 +190,26 @@ INGEST_MAX_RATIO = float(env_int("INGEST_MAX_RATIO", 200, minimum=2))
 INGEST_WORKERS = env_int("INGEST_WORKERS", min(4, os.cpu_count() or 1), minimum=1)
 TRUST_ROOTS_DIR = Path(env_str("TRUST_ROOTS_DIR", str(DATA_DIR / "trust")))
 
+# Digitization (số hóa): Tesseract with the Vietnamese model, one page per worker thread (each
+# Tesseract capped to one thread), page checks of TT 05/2025 Điều 8. DIGITIZATION_LOW_DEPTH says
+# what grey or bitonal scans (below 24-bit colour) get: "warn" (default), "error" or "allow".
+TESSERACT_BINARY = env_str("TESSERACT_BINARY", "tesseract")
+OCR_LANGUAGE = env_str("OCR_LANGUAGE", "vie")
+OCR_TIMEOUT_SECONDS = env_int("OCR_TIMEOUT_SECONDS", 300, minimum=10)
+DIGITIZATION_WORKERS = env_int("DIGITIZATION_WORKERS", os.cpu_count() or 1, minimum=1)
+DIGITIZATION_MAX_PAGES = env_int("DIGITIZATION_MAX_PAGES", 1000, minimum=1)
+DIGITIZATION_JPEG_QUALITY = env_int("DIGITIZATION_JPEG_QUALITY", 85, minimum=30)
+DIGITIZATION_LOW_DEPTH = env_str("DIGITIZATION_LOW_DEPTH", "warn").strip().lower()
+if DIGITIZATION_LOW_DEPTH not in {"warn", "error", "allow"}:
+    raise ImproperlyConfigured(
+        f"Biến môi trường DIGITIZATION_LOW_DEPTH={DIGITIZATION_LOW_DEPTH!r} không hợp lệ: "
+        "hãy dùng warn, error hoặc allow."
+    )
+DIGITIZATION_WORK_DIR = DATA_DIR / "digitization"
+# A scan batch is uploaded one image per page: let an oversize one reach the batch's own check,
+# which names the limit in Vietnamese, instead of Django's bare 400 at 100 files.
+DATA_UPLOAD_MAX_NUMBER_FILES = 5 * DIGITIZATION_MAX_PAGES
+
 # JSON API (/api/v1): requests per minute from one address for anonymous callers (0 = no
 # limit). Counted in the cache, so per process unless a shared cache is configured.
 API_ANON_PER_MINUTE = env_int("API_ANON_PER_MINUTE", 120, minimum=0)

@@ -23,13 +23,16 @@ VIEW_COLLECTION = frozenset(
 # Văn thư and lưu trữ viên hand over packages and keep the file plans (danh mục hồ sơ).
 WORK_COLLECTION = frozenset({"ingest.add_transfer", "records.change_fileplan"})
 STAFF_VIEW = VIEW_ORGANIZATIONS | VIEW_COLLECTION
+# Số hóa: archivists scan, review and accept batches; heads and the KPI viewer follow them.
+VIEW_DIGITIZATION = frozenset({"digitization.view_scanbatch"})
+DIGITIZE = VIEW_DIGITIZATION | {"digitization.add_scanbatch"}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CLERK: STAFF_VIEW | WORK_COLLECTION,
-    Role.ARCHIVIST: STAFF_VIEW | WORK_COLLECTION,
-    Role.HEAD: STAFF_VIEW,
+    Role.ARCHIVIST: STAFF_VIEW | WORK_COLLECTION | DIGITIZE,
+    Role.HEAD: STAFF_VIEW | VIEW_DIGITIZATION,
     Role.COUNCIL: STAFF_VIEW,
-    Role.KPI_VIEWER: STAFF_VIEW | {"reports.view_kpi"},
+    Role.KPI_VIEWER: STAFF_VIEW | VIEW_DIGITIZATION | {"reports.view_kpi"},
     Role.ADMIN: frozenset({ALL}),
     Role.READER: frozenset(),
 }

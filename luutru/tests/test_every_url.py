@@ -103,6 +103,7 @@ class EveryUrlTests(BaseTestCase):
         self.assertIn("quan-tri/nhat-ky/", found)
         self.assertIn("quan-tri/nop-luu/<uuid:pk>/", found)
         self.assertIn("quan-tri/tai-lieu/<int:pk>/", found)
+        self.assertIn("quan-tri/so-hoa/<uuid:pk>/", found)
 
     def test_anonymous_visitors_reach_only_public_pages(self) -> None:
         for route in sorted(set(routes()) - PUBLIC):

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from luutru.demo.collection import DemoCollectionError, seed_collection
+from luutru.demo.digitization import seed_digitization
 from luutru.demo.province import DEMO_PASSWORD, USERS, seed
 from luutru.demo.use import seed_use
 from luutru.portal.publication import sync_register
@@ -40,6 +41,8 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Các lần nộp lưu mẫu đã có trong kho; không nạp lại.")
+        if seed_digitization():
+            self.stdout.write(self.style.SUCCESS("Đã số hóa một hồ sơ giấy mẫu (OCR tiếng Việt)."))
         used = seed_use()
         if used:
             self.stdout.write(

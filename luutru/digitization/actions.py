@@ -1,0 +1,635 @@
+"""State changes of digitization: batches are created, their pages edited, recognised,
+accepted into documents or rejected. Each change is atomic and audited.
+
+Files are checked before anything is stored (``sources.inspect_file``): a batch with a bad
+file is refused whole, with one message per file, so no half-built batch exists. Accepting
+builds every PDF/A first, then creates the documents and their files in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from luutru.audit.actions import record
+from luutru.digitization import ocr, quality, sources
+from luutru.digitization.models import (
+    EDITABLE_STATES,
+    BatchState,
+    FileText,
+    PageState,
+    ScanBatch,
+    ScanItem,
+    ScanPage,
+)
+from luutru.digitization.services import (
+    PageJob,
+    PageResult,
+    copy_out,
+    recognise,
+    store_bytes,
+    store_path,
+)
+from luutru.lib.vietnamese import nfc
+from luutru.records.models import Document, DocumentFile, Dossier, FileRole
+from luutru.records.signals import records_ingested
+
+log = logging.getLogger(__name__)
+DIGITIZED = "02"  # mức độ tin cậy: Số hóa
+MIXED = "03"  # Hỗn hợp
+BORN_DIGITAL = "01"
+
+
+class BatchInputError(ValidationError):
+    """Files refused before anything was stored; ``problems`` are dicts with file, code,
+    message (the ``errors`` of ``luutru digitize --json``)."""
+
+    def __init__(self, problems: list[dict[str, Any]]) -> None:
+        super().__init__([p["message"] for p in problems])
+        self.problems = problems
+
+
+@dataclass
+class Upload:
+    path: Path  # on this server
+    name: str  # as the operator knows it
+
+
+@dataclass
+class ItemSpec:
+    """Pages that become one document: its files in order, and what is known of it."""
+
+    files: list[Upload]
+    summary: str = ""
+    doc_type: str = "32"
+    issued_date: datetime.date | None = None
+    document: Document | None = None
+
+
+@dataclass
+class _Checked:
+    upload: Upload
+    info: sources.FileInfo
+    stored_sha: str = ""
+
+
+@dataclass
+class _Plan:
+    items: list[tuple[ItemSpec, list[_Checked]]] = field(default_factory=list)
+
+
+def _check(specs: Sequence[ItemSpec], already: int = 0) -> _Plan:
+    problems: list[dict[str, Any]] = []
+    plan = _Plan()
+    total = already
+    files = already + sum(len(spec.files) for spec in specs)
+    if files > settings.DIGITIZATION_MAX_PAGES:  # every file has a page at least: no need to open
+        raise BatchInputError([_too_many(files)])
+    for spec in specs:
+        checked = []
+        for upload in spec.files:
+            try:
+                info = sources.inspect_file(upload.path, upload.name)
+            except sources.InputError as exc:
+                problems.append({"file": upload.name, "code": exc.code, "message": exc.message})
+                continue
+            total += info.pages
+            checked.append(_Checked(upload, info))
+        plan.items.append((spec, checked))
+    if total > settings.DIGITIZATION_MAX_PAGES:
+        problems.append(_too_many(total))
+    if not problems and total == already:
+        problems.append({"file": "", "code": "empty_batch", "message": "Chưa có trang quét nào."})
+    if problems:
+        raise BatchInputError(problems)
+    return plan
+
+
+def _too_many(pages: int) -> dict[str, Any]:
+    return {
+        "file": "",
+        "code": "too_many_pages",
+        "message": f"Lô có {pages} trang, vượt giới hạn {settings.DIGITIZATION_MAX_PAGES} trang "
+        "một lô; hãy chia thành nhiều lô.",
+    }
+
+
+def _store_originals(plan: _Plan) -> None:
+    for _spec, checked in plan.items:
+        for c in checked:
+            c.stored_sha = store_path(c.upload.path, c.info.kind).sha256
+
+
+def _add_pages(item: ScanItem, checked: list[_Checked], start: int) -> list[ScanPage]:
+    pages = []
+    position = start
+    for c in checked:
+        for frame in range(c.info.pages):
+            position += 1
+            name = c.upload.name if c.info.pages == 1 else f"{c.upload.name} (trang {frame + 1})"
+            pages.append(
+                ScanPage(
+                    item=item,
+                    position=position,
+                    original_id=_stored_id(c.stored_sha),
+                    source_name=nfc(name)[:255],
+                    kind=c.info.kind,
+                    frame=frame,
+                )
+            )
+    return ScanPage.objects.bulk_create(pages)
+
+
+def _stored_id(sha256: str) -> int:
+    from luutru.storage.models import StoredFile
+
+    return StoredFile.objects.only("pk").get(sha256=sha256).pk
+
+
+def create_batch(
+    dossier: Dossier,
+    items: Sequence[ItemSpec],
+    *,
+    actor: Any,
+    paper_code: str = "",
+    name: str = "",
+    source: str = "web",
+) -> ScanBatch:
+    """A batch of scans for a dossier, queued for recognition once committed.
+
+    Every file is checked first; any bad file (empty, damaged, not an image, locked PDF) or
+    too many pages refuses the whole batch with ``BatchInputError`` and nothing is stored.
+    """
+    plan = _check(items)
+    _store_originals(plan)
+    with transaction.atomic():
+        batch = ScanBatch.objects.create(
+            dossier=dossier,
+            agency=dossier.agency,
+            operator=actor if actor is not None and actor.is_authenticated else None,
+            name=nfc(name.strip())[:255] or f"Số hóa hồ sơ {dossier.code}",
+            source=source,
+            paper_code=nfc(paper_code.strip())[:100],
+        )
+        total = 0
+        for position, (spec, checked) in enumerate(plan.items, start=1):
+            item = ScanItem.objects.create(
+                batch=batch,
+                position=position,
+                summary=nfc(spec.summary.strip())[:500],
+                doc_type=spec.doc_type or "32",
+                issued_date=spec.issued_date,
+                document=spec.document,
+            )
+            total += len(_add_pages(item, checked, 0))
+        batch.page_total = total
+        batch.save(update_fields=["page_total"])
+        record(
+            "digitization.batch_create",
+            actor=actor,
+            target=batch,
+            message=f"Tạo lô số hóa “{batch.name}” cho hồ sơ {dossier.code}: {total} trang.",
+            data={"dossier": dossier.code, "pages": total, "items": len(plan.items)},
+        )
+        _enqueue_on_commit(batch)
+    return batch
+
+
+def _enqueue_on_commit(batch: ScanBatch) -> None:
+    if batch.source != "web":
+        return  # the CLI and the demo recognise in their own process
+    from luutru.digitization.tasks import digitize_batch
+
+    pk = str(batch.pk)
+    transaction.on_commit(lambda: digitize_batch.enqueue(pk))
+
+
+def _editable(batch: ScanBatch) -> ScanBatch:
+    batch = ScanBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.state not in EDITABLE_STATES:
+        raise ValidationError(
+            f"Lô “{batch.name}” đang {batch.get_state_display().lower()}; không sửa trang được."
+        )
+    return batch
+
+
+def _requeue(batch: ScanBatch) -> None:
+    batch.page_total = ScanPage.objects.filter(item__batch=batch).count()
+    batch.page_done = (
+        ScanPage.objects.filter(item__batch=batch).exclude(state=PageState.PENDING).count()
+    )
+    # A queued batch already has its task waiting.
+    if batch.page_done < batch.page_total and batch.state != BatchState.QUEUED:
+        batch.state = BatchState.QUEUED
+        _enqueue_on_commit(batch)
+    batch.save(update_fields=["page_total", "page_done", "state"])
+
+
+def add_pages(item: ScanItem, files: Sequence[Upload], *, actor: Any) -> list[ScanPage]:
+    """Append scanned pages to a document of a batch (checked first, as ``create_batch``)."""
+    already = ScanPage.objects.filter(item__batch_id=item.batch_id).count()
+    plan = _check([ItemSpec(files=list(files))], already=already)
+    _store_originals(plan)
+    with transaction.atomic():
+        batch = _editable(item.batch)
+        last = item.pages.aggregate(m=Max("position"))["m"] or 0
+        pages = _add_pages(item, plan.items[0][1], last)
+        _requeue(batch)
+        record(
+            "digitization.pages_add",
+            actor=actor,
+            target=batch,
+            message=f"Thêm {len(pages)} trang vào lô “{batch.name}”.",
+            data={"item": item.position, "pages": len(pages)},
+        )
+    return pages
+
+
+def replace_page(page: ScanPage, upload: Upload, *, actor: Any) -> ScanPage:
+    """Put a new scan in place of a page (one image); it is checked and recognised again."""
+    plan = _check([ItemSpec(files=[upload])], already=0)
+    checked = plan.items[0][1][0]
+    if checked.info.pages != 1:
+        raise BatchInputError(
+            [
+                {
+                    "file": upload.name,
+                    "code": "not_one_page",
+                    "message": f"Tệp “{upload.name}” có {checked.info.pages} trang; "
+                    "thay một trang cần đúng một ảnh.",
+                }
+            ]
+        )
+    _store_originals(plan)
+    with transaction.atomic():
+        batch = _editable(page.item.batch)
+        page = ScanPage.objects.select_for_update().get(pk=page.pk)
+        page.original_id = _stored_id(checked.stored_sha)
+        page.source_name = nfc(upload.name)[:255]
+        page.kind, page.frame, page.state = checked.info.kind, 0, PageState.PENDING
+        page.flags, page.text, page.confidence, page.words, page.pdf = [], "", None, 0, None
+        page.thumbnail = ""
+        page.save()
+        _requeue(batch)
+        record(
+            "digitization.page_replace",
+            actor=actor,
+            target=batch,
+            message=f"Thay trang {page.position} của lô “{batch.name}” bằng “{page.source_name}”.",
+            data={"page": page.pk},
+        )
+    return page
+
+
+@transaction.atomic
+def remove_page(page: ScanPage, *, actor: Any) -> None:
+    """Take a page out of the batch (its original stays in storage)."""
+    batch = _editable(page.item.batch)
+    item = page.item
+    position, name = page.position, page.source_name
+    page.delete()
+    for number, rest in enumerate(item.pages.order_by("position"), start=1):
+        if rest.position != number:
+            rest.position = number
+            rest.save(update_fields=["position"])
+    _requeue(batch)
+    record(
+        "digitization.page_remove",
+        actor=actor,
+        target=batch,
+        message=f"Bỏ trang {position} (“{name}”) khỏi lô “{batch.name}”.",
+        data={"item": item.position, "position": position},
+    )
+
+
+@transaction.atomic
+def move_page(page: ScanPage, to: int, *, actor: Any) -> None:
+    """Move a page to position ``to`` (1-based) within its document."""
+    batch = _editable(page.item.batch)
+    pages = list(page.item.pages.order_by("position"))
+    to = max(1, min(to, len(pages)))
+    moving = next(p for p in pages if p.pk == page.pk)
+    before = moving.position
+    pages.remove(moving)
+    pages.insert(to - 1, moving)
+    for number, p in enumerate(pages, start=1):
+        if p.position != number:
+            p.position = number
+            p.save(update_fields=["position"])
+    if before != to:
+        record(
+            "digitization.page_move",
+            actor=actor,
+            target=batch,
+            message=f"Chuyển trang {before} thành trang {to} trong lô “{batch.name}”.",
+            data={"page": page.pk, "from": before, "to": to},
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Recognition (the background task, or the CLI in its own process)
+
+
+def process_batch(batch_id: Any) -> ScanBatch:
+    """Check and recognise every page not yet done; safe to run twice, resumes after a crash.
+
+    Each page's result is written as soon as it is ready, so a crash loses at most the pages
+    being recognised at that moment.
+    """
+    batch = ScanBatch.objects.get(pk=batch_id)
+    if batch.state in {BatchState.ACCEPTED, BatchState.REJECTED}:
+        return batch
+    ScanBatch.objects.filter(pk=batch.pk).update(state=BatchState.RUNNING, errors=[])
+    pending = ScanPage.objects.filter(item__batch=batch, state=PageState.PENDING).select_related(
+        "original", "item"
+    )
+    jobs = [
+        PageJob(key=p.pk, sha256=p.original.sha256, kind=p.kind, frame=p.frame,
+                doc_type=p.item.doc_type)
+        for p in pending
+    ]  # fmt: skip
+    try:
+        for result in recognise(jobs):
+            _save_result(result)
+            done = ScanPage.objects.filter(item__batch=batch).exclude(state=PageState.PENDING)
+            ScanBatch.objects.filter(pk=batch.pk).update(
+                page_done=done.count(), ocr_seconds=batch.ocr_seconds + result.seconds
+            )
+            batch.ocr_seconds += result.seconds
+    except Exception:
+        log.exception("digitization of batch %s failed", batch.pk)
+        ScanBatch.objects.filter(pk=batch.pk).update(
+            state=BatchState.FAILED,
+            errors=[{"code": "internal_error", "message": "Lỗi hệ thống khi nhận dạng; "
+                     "có thể chạy lại để tiếp tục từ trang chưa xong."}],
+        )  # fmt: skip
+        raise
+    batch.refresh_from_db()
+    if batch.state == BatchState.RUNNING and batch.page_done >= batch.page_total:
+        batch.state, batch.finished_at = BatchState.REVIEW, timezone.now()
+        batch.save(update_fields=["state", "finished_at"])
+    return batch
+
+
+def _save_result(result: PageResult) -> None:
+    page = ScanPage.objects.filter(pk=result.key).first()
+    if page is None:  # removed by the operator meanwhile
+        return
+    page.flags = result.flags
+    page.seconds = result.seconds
+    page.processed_at = timezone.now()
+    if result.ok:
+        page.pdf = store_bytes(result.pdf, "pdf")
+        page.thumbnail = store_bytes(result.thumbnail, "jpeg").sha256
+        page.dpi, page.width, page.height = result.dpi, result.width, result.height
+        page.colour_bits = result.colour_bits
+        page.confidence, page.words, page.text = result.confidence, result.words, result.text
+        page.state = PageState.DONE
+    else:
+        page.state = PageState.FAILED
+    page.save()
+
+
+# ---------------------------------------------------------------------------------------------
+# Acceptance
+
+
+def blocking_problems(batch: ScanBatch) -> list[str]:
+    """Why the batch cannot be accepted yet, one sentence per page in Vietnamese."""
+    out = []
+    pages = ScanPage.objects.filter(item__batch=batch).select_related("item")
+    for page in pages.order_by("item__position", "position"):
+        where = f"Tài liệu {page.item.position}, trang {page.position} (“{page.source_name}”)"
+        if page.state == PageState.PENDING:
+            out.append(f"{where}: chưa nhận dạng xong.")
+        for flag in page.errors:
+            out.append(f"{where}: {flag['message']}")
+    for item in batch.items.all():
+        if not item.pages.exists():
+            out.append(f"Tài liệu {item.position} không còn trang nào.")
+    return out
+
+
+def item_flags(item: ScanItem) -> list[quality.Flag]:
+    """Document-level checks: the pages scanned against the pages declared."""
+    declared = item.document.page_count if item.document is not None else None
+    flag = quality.check_page_count(declared, item.pages.count())
+    return [flag] if flag else []
+
+
+def dossier_flags(batch: ScanBatch) -> list[quality.Flag]:
+    """The dossier's declared page count (số lượng trang) against its documents' pages once
+    this batch is in: the pages of documents it does not replace, plus its own."""
+    if batch.state == BatchState.ACCEPTED:
+        return []
+    targeted = [i.document_id for i in batch.items.all() if i.document_id is not None]
+    others = batch.dossier.documents.exclude(pk__in=targeted)
+    existing = sum(others.values_list("page_count", flat=True))
+    scanned = ScanPage.objects.filter(item__batch=batch).count()
+    flag = quality.check_page_count(batch.dossier.page_count, existing + scanned)
+    if flag is None:
+        return []
+    return [quality.Flag(flag.code, flag.level, f"Hồ sơ {batch.dossier.code}: {flag.message}")]
+
+
+def accept_batch(batch: ScanBatch, *, actor: Any) -> list[Document]:
+    """Turn a reviewed batch into documents of its dossier, each with its two-layer PDF/A.
+
+    Refused (``ValidationError``) while a page is unrecognised or has an error. The PDF/As are
+    built and stored first; then documents, files and texts are created in one transaction.
+    """
+    batch = ScanBatch.objects.select_related("dossier__agency").get(pk=batch.pk)
+    if batch.state != BatchState.REVIEW:
+        raise ValidationError(
+            f"Lô “{batch.name}” đang {batch.get_state_display().lower()}; chỉ lô chờ duyệt mới "
+            "chấp nhận được."
+        )
+    problems = blocking_problems(batch)
+    if problems:
+        raise ValidationError(problems)
+    dossier = batch.dossier
+    items = list(batch.items.select_related("document").order_by("position"))
+    next_ordinal = (dossier.documents.aggregate(m=Max("ordinal"))["m"] or 0) + 1
+    built = []
+    for item in items:
+        if item.document is not None:
+            ordinal = item.document.ordinal or next_ordinal
+            code = item.document.archival_code or f"{dossier.code}.{ordinal:07d}"
+        else:
+            ordinal = next_ordinal
+            code = f"{dossier.code}.{ordinal:07d}"
+            next_ordinal += 1
+        built.append((item, ordinal, code, _build_pdf(batch, item, code)))
+    with transaction.atomic():
+        locked = ScanBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.state != BatchState.REVIEW:
+            raise ValidationError(f"Lô “{batch.name}” vừa được người khác xử lý.")
+        documents = []
+        for item, ordinal, code, (stored, pages, text, confidence) in built:
+            document = _document_for(batch, item, ordinal, code, pages)
+            pdf_file = DocumentFile.objects.create(
+                document=document,
+                stored=stored,
+                role=FileRole.ORIGINAL,
+                name=f"{code}.pdf",
+                page_count=pages,
+                pdfa="2B",
+                has_text=bool(text.strip()),
+            )
+            FileText.objects.create(file=pdf_file, text=text, confidence=confidence, pages=pages)
+            _keep_originals(document, item)
+            item.document, item.pdf, item.file_name = document, stored, pdf_file.name
+            item.save(update_fields=["document", "pdf", "file_name"])
+            documents.append(document)
+        _mark_dossier(dossier, batch.paper_code)
+        locked.state, locked.decided_at = BatchState.ACCEPTED, timezone.now()
+        locked.save(update_fields=["state", "decided_at"])
+        record(
+            "digitization.batch_accept",
+            actor=actor,
+            target=locked,
+            message=f"Chấp nhận lô số hóa “{batch.name}”: {len(documents)} tài liệu, "
+            f"{batch.page_total} trang vào hồ sơ {dossier.code}.",
+            data={"dossier": dossier.code, "documents": [d.archival_code for d in documents]},
+        )
+        ids = [d.pk for d in documents]
+        transaction.on_commit(
+            lambda: records_ingested.send(sender=ScanBatch, transfer_id=None, document_ids=ids)
+        )
+    return documents
+
+
+def _build_pdf(batch: ScanBatch, item: ScanItem, code: str) -> tuple[Any, int, str, float | None]:
+    pages = list(item.pages.select_related("pdf").order_by("position"))
+    folder = Path(settings.DIGITIZATION_WORK_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder) as scratch:
+        blobs: list[Path] = []  # on disk, so a thousand pages are not all held in memory
+        for number, page in enumerate(pages):
+            assert page.pdf is not None
+            blobs.append(copy_out(page.pdf.sha256, Path(scratch) / f"{number:05d}.pdf"))
+        target = Path(scratch) / f"{code}.pdf"
+        title = item.summary or (item.document.summary if item.document else "") or code
+        count = ocr.assemble_pdfa(
+            blobs,
+            target,
+            title=title,
+            author=batch.agency.name,
+            note=f"Số hóa từ bản giấy {batch.paper_code}".strip(),
+        )
+        stored = store_path(target, "pdf")
+    text = "\n\n".join(p.text for p in pages if p.text)
+    confidences = [(p.confidence, p.words) for p in pages if p.confidence is not None and p.words]
+    words = sum(w for _c, w in confidences)
+    mean = sum(c * w for c, w in confidences) / words if words else None
+    return stored, count, text, mean
+
+
+def _document_for(
+    batch: ScanBatch, item: ScanItem, ordinal: int, code: str, pages: int
+) -> Document:
+    dossier = batch.dossier
+    if item.document is not None:
+        document = item.document
+        document.reliability = DIGITIZED
+        document.process = True
+        document.save(update_fields=["reliability", "process"])
+        return document
+    return Document.objects.create(
+        dossier=dossier,
+        agency=dossier.agency,
+        ordinal=ordinal,
+        archival_code=code,
+        retention=dossier.retention,
+        doc_type=item.doc_type or "32",
+        issued_date=item.issued_date or dossier.start_date,
+        issuer=dossier.agency.name[:200],
+        summary=item.summary or f"Tài liệu số hóa số {ordinal} của hồ sơ {dossier.code}",
+        languages=(dossier.languages or "01")[:100],
+        page_count=pages,
+        access_regime=dossier.access_regime,
+        reliability=DIGITIZED,
+        process=True,
+        description=(f"Số hóa từ bản giấy {batch.paper_code}." if batch.paper_code else "")[:500],
+    )
+
+
+def _keep_originals(document: Document, item: ScanItem) -> None:
+    """The scanner's images stay with the document, as the trail of how it was made."""
+    seen: set[int] = set()
+    files = []
+    for page in item.pages.select_related("original").order_by("position"):
+        if page.original_id in seen:
+            continue
+        seen.add(page.original_id)
+        files.append(
+            DocumentFile(
+                document=document,
+                stored=page.original,
+                role=FileRole.PROCESS_TRAIL,
+                name=page.source_name.split(" (trang ")[0][:255],
+            )
+        )
+    DocumentFile.objects.bulk_create(files)
+
+
+def _mark_dossier(dossier: Dossier, paper_code: str) -> None:
+    """The dossier becomes digitized (or mixed, if it held born-digital records)."""
+    changed = []
+    wanted = MIXED if dossier.reliability in {BORN_DIGITAL, MIXED} else DIGITIZED
+    if dossier.reliability != wanted:
+        dossier.reliability = wanted
+        changed.append("reliability")
+    if paper_code and not dossier.paper_code:
+        dossier.paper_code = paper_code
+        changed.append("paper_code")
+    if changed:
+        dossier.save(update_fields=changed)
+
+
+@transaction.atomic
+def resume_batch(batch: ScanBatch, *, actor: Any) -> ScanBatch:
+    """Queue recognition again after a failure or a lost worker; done pages are kept."""
+    batch = ScanBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.state not in {BatchState.FAILED, BatchState.RUNNING, BatchState.QUEUED}:
+        raise ValidationError(f"Lô “{batch.name}” không cần nhận dạng tiếp.")
+    batch.state, batch.errors = BatchState.QUEUED, []
+    batch.save(update_fields=["state", "errors"])
+    record(
+        "digitization.batch_resume",
+        actor=actor,
+        target=batch,
+        message=f"Tiếp tục nhận dạng lô “{batch.name}” từ trang chưa xong.",
+    )
+    if batch.source == "web":
+        _enqueue_on_commit(batch)
+    return batch
+
+
+@transaction.atomic
+def reject_batch(batch: ScanBatch, *, actor: Any, reason: str = "") -> ScanBatch:
+    """Give up a batch: no document is made; its scans stay in storage as they were."""
+    batch = ScanBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.state in {BatchState.ACCEPTED, BatchState.REJECTED}:
+        raise ValidationError(f"Lô “{batch.name}” đã {batch.get_state_display().lower()}.")
+    batch.state, batch.decided_at = BatchState.REJECTED, timezone.now()
+    batch.save(update_fields=["state", "decided_at"])
+    record(
+        "digitization.batch_reject",
+        actor=actor,
+        target=batch,
+        message=f"Hủy lô số hóa “{batch.name}”" + (f": {nfc(reason)}" if reason else "."),
+        data={"reason": nfc(reason)},
+    )
+    return batch

@@ -1,0 +1,113 @@
+"""Upload and page forms of digitization; checking the files is the actions' job."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from luutru.records import codes
+from luutru.records.models import Dossier, DossierQuerySet
+
+ACCEPT = ".tif,.tiff,.jpg,.jpeg,.png,.pdf,image/tiff,image/jpeg,image/png,application/pdf"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field, in the order the browser sends them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        kwargs.setdefault("allow_empty_file", True)  # the actions name the empty file
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)]
+
+
+def doc_type_choices() -> list[tuple[str, str]]:
+    return [
+        (code, f"{code} {label}") for code, (label, _x) in codes.entries("document_type").items()
+    ]
+
+
+class BatchForm(forms.Form):
+    dossier = forms.CharField(
+        label="Mã hồ sơ", max_length=100, help_text="Hồ sơ nhận tài liệu số hóa."
+    )
+    scans = MultipleFileField(
+        label="Ảnh quét",
+        help_text="Ảnh TIFF, JPEG, PNG hoặc tệp PDF ảnh quét, theo thứ tự trang; tối thiểu "
+        "200 dpi (300 dpi cho bản đồ, bản vẽ kỹ thuật), màu 24 bit.",
+    )
+    document = forms.CharField(
+        label="Mã lưu trữ tài liệu đã có",
+        max_length=100,
+        required=False,
+        help_text="Để trống để tạo tài liệu mới trong hồ sơ; điền mã để gắn bản số hóa vào "
+        "tài liệu đã có.",
+    )
+    summary = forms.CharField(label="Trích yếu nội dung", max_length=500, required=False)
+    doc_type = forms.ChoiceField(label="Tên loại tài liệu", initial="32")
+    issued_date = forms.DateField(
+        label="Ngày, tháng, năm tài liệu",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    paper_code = forms.CharField(
+        label="Mã hồ sơ gốc giấy",
+        max_length=100,
+        required=False,
+        help_text="[Mã cơ quan lưu trữ].[Số kho, giá, hộp].[Số hồ sơ giấy]",
+    )
+
+    def __init__(self, *args: Any, dossiers: DossierQuerySet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.dossiers = dossiers
+        self.fields["doc_type"].choices = doc_type_choices()  # type: ignore[attr-defined]
+
+    def clean_dossier(self) -> Dossier:
+        code = self.cleaned_data["dossier"].strip()
+        dossier = self.dossiers.filter(code=code).first()
+        if dossier is None:
+            raise forms.ValidationError(f"Không có hồ sơ mã “{code}” trong phạm vi của bạn.")
+        return dossier
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        code = (data.get("document") or "").strip()
+        dossier = data.get("dossier")
+        if code and isinstance(dossier, Dossier):
+            document = dossier.documents.filter(archival_code=code).first()
+            if document is None:
+                self.add_error("document", f"Hồ sơ {dossier.code} không có tài liệu mã “{code}”.")
+            data["document"] = document
+        else:
+            data["document"] = None
+        return data
+
+
+class PagesForm(forms.Form):
+    scans = MultipleFileField(label="Thêm trang")
+
+
+class ReplaceForm(forms.Form):
+    file = forms.FileField(
+        label="Ảnh thay thế",
+        allow_empty_file=True,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+
+
+class MoveForm(forms.Form):
+    to = forms.IntegerField(label="Chuyển đến trang", min_value=1)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label="Lý do hủy lô", max_length=500, required=False)

@@ -1,0 +1,184 @@
+"""Scan batches (lô số hóa): page images of a dossier on their way to two-layer PDF/A.
+
+A ``ScanBatch`` belongs to one dossier (hồ sơ); it holds ``ScanItem``s, each becoming one
+document (tài liệu), whose ``ScanPage``s are the scanned pages in order. Each page keeps its
+original image (stored, content-addressed), the one-page OCR'd PDF once recognised, and its
+quality flags. ``FileText`` is the recognised text of a stored PDF, which the search indexes.
+State lives here, so a crashed worker resumes at the first page not yet done.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from luutru.organizations.models import Agency
+from luutru.records.models import Document, DocumentFile, Dossier
+from luutru.storage.models import StoredFile
+
+
+class BatchState(models.TextChoices):
+    QUEUED = "queued", _("Chờ nhận dạng")
+    RUNNING = "running", _("Đang nhận dạng")
+    REVIEW = "review", _("Chờ duyệt")
+    ACCEPTED = "accepted", _("Đã chấp nhận")
+    REJECTED = "rejected", _("Đã hủy")
+    FAILED = "failed", _("Lỗi hệ thống")
+
+
+EDITABLE_STATES = frozenset({BatchState.QUEUED, BatchState.REVIEW, BatchState.FAILED})
+
+
+class ScanBatchQuerySet(models.QuerySet["ScanBatch"]):
+    def of_agencies(self, agencies: models.QuerySet[Agency]) -> ScanBatchQuerySet:
+        return self.filter(agency__in=agencies)
+
+    def unfinished(self) -> ScanBatchQuerySet:
+        return self.filter(state__in=[BatchState.QUEUED, BatchState.RUNNING])
+
+
+class ScanBatch(models.Model):
+    """One scanning session's pages for a dossier, from upload to acceptance."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="scan_batches"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="scan_batches"
+    )
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người số hóa"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    name = models.CharField(_("tên lô"), max_length=255)
+    source = models.CharField(_("nguồn"), max_length=16, default="web")  # web | folder
+    paper_code = models.CharField(_("mã hồ sơ gốc giấy"), max_length=100, blank=True)
+    state = models.CharField(
+        _("trạng thái"), max_length=16, choices=BatchState.choices, default=BatchState.QUEUED,
+        db_index=True,
+    )  # fmt: skip
+    page_total = models.PositiveIntegerField(_("số trang"), default=0)
+    page_done = models.PositiveIntegerField(_("số trang đã nhận dạng"), default=0)
+    errors = models.JSONField(_("lỗi"), default=list, blank=True)
+    ocr_seconds = models.FloatField(_("thời gian nhận dạng (giây)"), default=0)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("nhận dạng xong lúc"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+
+    objects = ScanBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lô số hóa")
+        verbose_name_plural = _("lô số hóa")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_state_display()})"
+
+    @property
+    def progress(self) -> int:
+        return 100 * self.page_done // self.page_total if self.page_total else 0
+
+    @property
+    def editable(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+
+class ScanItem(models.Model):
+    """The pages that become one document: a new one in the dossier, or ``document`` if set."""
+
+    batch = models.ForeignKey(ScanBatch, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(_("thứ tự"))
+    summary = models.CharField(_("trích yếu nội dung"), max_length=500, blank=True)
+    doc_type = models.CharField(_("tên loại tài liệu"), max_length=4, default="32")
+    issued_date = models.DateField(_("ngày, tháng, năm tài liệu"), null=True, blank=True)
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="scan_items"
+    )
+    file_name = models.CharField(_("tên tệp PDF/A"), max_length=255, blank=True)
+    pdf = models.ForeignKey(
+        StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("tài liệu trong lô")
+        verbose_name_plural = _("tài liệu trong lô")
+        ordering = ["batch", "position"]
+
+    def __str__(self) -> str:
+        return self.summary or f"Tài liệu {self.position}"
+
+
+class PageState(models.TextChoices):
+    PENDING = "pending", _("Chờ nhận dạng")
+    DONE = "done", _("Đã nhận dạng")
+    FAILED = "failed", _("Không xử lý được")
+
+
+class ScanPage(models.Model):
+    """One scanned page: its original image, what OCR read, and what the checks found."""
+
+    item = models.ForeignKey(ScanItem, on_delete=models.CASCADE, related_name="pages")
+    position = models.PositiveIntegerField(_("thứ tự trang"))
+    original = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    source_name = models.CharField(_("tệp ảnh"), max_length=255)
+    kind = models.CharField(max_length=8)  # jpeg | png | tiff | pdf
+    frame = models.PositiveIntegerField(_("trang trong tệp"), default=0)
+    state = models.CharField(
+        max_length=8, choices=PageState.choices, default=PageState.PENDING, db_index=True
+    )
+    dpi = models.PositiveIntegerField(null=True, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    colour_bits = models.PositiveSmallIntegerField(null=True, blank=True)
+    flags = models.JSONField(_("kết quả kiểm tra"), default=list, blank=True)
+    confidence = models.FloatField(_("độ tin cậy OCR (%)"), null=True, blank=True)
+    words = models.PositiveIntegerField(default=0)
+    text = models.TextField(blank=True)
+    pdf = models.ForeignKey(
+        StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    thumbnail = models.CharField(max_length=64, blank=True)  # sha256 of a small JPEG
+    seconds = models.FloatField(default=0)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("trang quét")
+        verbose_name_plural = _("trang quét")
+        ordering = ["item", "position"]
+
+    def __str__(self) -> str:
+        return f"Trang {self.position}: {self.source_name}"
+
+    @property
+    def errors(self) -> list[dict[str, str]]:
+        return [f for f in self.flags if f.get("level") == "error"]
+
+    @property
+    def warnings(self) -> list[dict[str, str]]:
+        return [f for f in self.flags if f.get("level") != "error"]
+
+
+class FileText(models.Model):
+    """The text recognised in a stored PDF of a document (OCR), for search and reading."""
+
+    file = models.OneToOneField(DocumentFile, on_delete=models.CASCADE, related_name="ocr_text")
+    source = models.ForeignKey(
+        DocumentFile, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        help_text=_("Tệp gốc (ảnh hoặc PDF ảnh) mà bản có lớp chữ này được tạo từ đó."),
+    )  # fmt: skip
+    text = models.TextField(blank=True)
+    confidence = models.FloatField(null=True, blank=True)
+    pages = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("văn bản nhận dạng")
+        verbose_name_plural = _("văn bản nhận dạng")
+
+    def __str__(self) -> str:
+        return f"Văn bản nhận dạng của tệp {self.file_id}"

@@ -1,0 +1,175 @@
+"""Page quality checks of TT 05/2025 Điều 8 (``regulations.md`` §2.1), each with a reason in
+Vietnamese the scanning operator can act on.
+
+An ``error`` sends the page back: it must be scanned again (or removed) before the batch is
+accepted. A ``warning`` is shown beside the page and does not block. Thresholds are module
+constants; what grey or bitonal scans get is the ``DIGITIZATION_LOW_DEPTH`` setting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from PIL import Image
+
+MIN_DPI = 200  # administrative records
+MIN_DPI_DRAWINGS = 300  # maps (30 Bản đồ) and technical drawings (31 Bản vẽ kỹ thuật)
+DRAWING_TYPES = frozenset({"30", "31"})
+MAX_SKEW_DEGREES = 1.0
+MIN_CONFIDENCE = 60.0  # mean Tesseract word confidence below which a page is flagged
+BLANK_INK_SHARE = 0.0015  # share of dark pixels below which a page counts as blank
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    level: str  # "error" | "warning"
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def check_image(image: Image.Image, dpi: int | None, *, doc_type: str = "") -> list[Flag]:
+    """Resolution, colour depth, blank page and skew of one decoded page."""
+    flags = [*_resolution(dpi, doc_type), *_depth(image)]
+    grey = _small_grey(image)
+    blank = _is_blank(grey)
+    if blank:
+        flags.append(Flag("blank_page", "warning", "Trang trắng: không thấy nội dung trên ảnh."))
+    else:
+        angle = estimate_skew(grey)
+        if abs(angle) > MAX_SKEW_DEGREES:
+            shown = f"{abs(angle):.1f}".replace(".", ",")
+            flags.append(
+                Flag(
+                    "skewed",
+                    "warning",
+                    f"Trang bị nghiêng khoảng {shown}°; nên đặt lại tài liệu cho thẳng rồi "
+                    "quét lại.",
+                )
+            )
+    return flags
+
+
+def check_ocr(confidence: float | None, words: int, *, blank: bool) -> list[Flag]:
+    """A page whose words were read with low confidence (a blank page has none to read)."""
+    if blank:
+        return []
+    if words == 0 or confidence is None:
+        return [Flag("no_text", "warning", "Không nhận dạng được chữ nào trên trang.")]
+    if confidence < MIN_CONFIDENCE:
+        return [
+            Flag(
+                "low_confidence",
+                "warning",
+                f"Độ tin cậy nhận dạng chữ thấp ({confidence:.0f}%); ảnh có thể mờ, nhòe "
+                "hoặc quét sai chế độ.",
+            )
+        ]
+    return []
+
+
+def check_page_count(declared: int | None, counted: int) -> Flag | None:
+    """Pages scanned against the pages the metadata declares (số lượng trang)."""
+    if declared is None or declared == counted:
+        return None
+    return Flag(
+        "page_count_mismatch",
+        "warning",
+        f"Siêu dữ liệu khai {declared} trang nhưng bản quét có {counted} trang.",
+    )
+
+
+def _resolution(dpi: int | None, doc_type: str) -> list[Flag]:
+    minimum = MIN_DPI_DRAWINGS if doc_type in DRAWING_TYPES else MIN_DPI
+    if dpi is None:
+        return [
+            Flag(
+                "unknown_resolution",
+                "error",
+                "Ảnh không ghi độ phân giải (dpi); hãy quét lại bằng máy quét, tối thiểu "
+                f"{minimum} dpi.",
+            )
+        ]
+    if dpi < minimum:
+        what = "bản đồ, bản vẽ kỹ thuật" if doc_type in DRAWING_TYPES else "tài liệu hành chính"
+        return [
+            Flag(
+                "low_resolution",
+                "error",
+                f"Độ phân giải {dpi} dpi thấp hơn mức tối thiểu {minimum} dpi cho {what} "
+                "(TT 05/2025 Điều 8); hãy quét lại.",
+            )
+        ]
+    return []
+
+
+def colour_bits(image: Image.Image) -> int:
+    """Bits per pixel of colour information (alpha not counted)."""
+    if image.mode == "1":
+        return 1
+    if image.mode in {"L", "P", "LA", "PA"}:
+        return 8
+    if image.mode.startswith("I;16") or image.mode == "I":
+        return 16
+    return 24 if image.mode in {"RGB", "RGBA", "YCbCr", "LAB", "HSV"} else 32
+
+
+def _depth(image: Image.Image) -> list[Flag]:
+    policy = settings.DIGITIZATION_LOW_DEPTH
+    bits = colour_bits(image)
+    if policy == "allow" or (bits >= 24 and image.mode != "I;16"):
+        return []
+    kind = {1: "ảnh đen trắng 1 bit", 8: "ảnh xám hoặc bảng màu 8 bit"}.get(bits, "ảnh xám")
+    return [
+        Flag(
+            "low_colour_depth",
+            "error" if policy == "error" else "warning",
+            f"Trang là {kind}; TT 05/2025 yêu cầu độ sâu màu từ 24 bit, màu như bản gốc.",
+        )
+    ]
+
+
+def _small_grey(image: Image.Image, width: int = 600) -> np.ndarray:
+    """A small greyscale copy (0 = black) for the blank and skew checks."""
+    factor = image.width // (2 * width)
+    reducible = factor > 1 and image.mode in {"L", "RGB", "RGBA", "LA", "I", "F"}
+    small = image.reduce(factor) if reducible else image
+    small = small.convert("L")
+    if small.width > width:
+        small = small.resize((width, max(1, round(small.height * width / small.width))))
+    return np.asarray(small, dtype=np.float32)
+
+
+def _ink(grey: np.ndarray) -> np.ndarray:
+    background = float(np.percentile(grey, 90))
+    return grey < min(background - 60.0, 160.0)
+
+
+def _is_blank(grey: np.ndarray) -> bool:
+    return float(_ink(grey).mean()) < BLANK_INK_SHARE
+
+
+def is_blank(image: Image.Image) -> bool:
+    return _is_blank(_small_grey(image))
+
+
+def estimate_skew(grey: np.ndarray) -> float:
+    """The angle (degrees) that makes text lines most horizontal: the rotation whose row
+    profile of dark pixels is sharpest."""
+    ink = _ink(grey).astype(np.uint8) * 255
+    picture = Image.fromarray(ink)
+
+    def sharpness(angle: float) -> float:
+        rotated = np.asarray(picture.rotate(angle, resample=Image.Resampling.NEAREST))
+        rows = rotated.sum(axis=1, dtype=np.float64)
+        return float(np.square(np.diff(rows)).sum())
+
+    # A coarse sweep in whole degrees, then quarter degrees around the best.
+    coarse = max(np.arange(-5.0, 5.01, 1.0), key=lambda a: sharpness(float(a)))
+    fine = np.arange(coarse - 0.75, coarse + 0.76, 0.25)
+    return -float(max(fine, key=lambda a: sharpness(float(a))))

@@ -1,0 +1,223 @@
+"""Reads and the page work of digitization: who sees which batch, and recognising pages.
+
+``recognise`` runs pages on a thread pool of ``DIGITIZATION_WORKERS`` threads; each thread
+starts one Tesseract process capped to one thread, so the machine's cores are used once each.
+The threads touch no database: they return ``PageResult``s and the caller writes them.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import io
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from PIL import Image
+
+from luutru.digitization import ocr, quality, sources
+from luutru.digitization.models import ScanBatch, ScanBatchQuerySet
+from luutru.organizations.models import AgencyQuerySet
+from luutru.organizations.services import agencies_in_scope
+from luutru.storage.actions import register_many
+from luutru.storage.models import StoredFile
+from luutru.storage.services import backend, open_stored
+
+VIEW_BATCH = "digitization.view_scanbatch"
+ADD_BATCH = "digitization.add_scanbatch"
+THUMBNAIL_WIDTH = 240
+SUFFIXES = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "pdf": ".pdf"}
+MIMES = {"jpeg": "image/jpeg", "png": "image/png", "tiff": "image/tiff", "pdf": "application/pdf"}
+
+
+def batches_visible_to(user: Any, scope: AgencyQuerySet | None = None) -> ScanBatchQuerySet:
+    """Batches of the agencies in the user's scope; none without the permission."""
+    if not user.has_perm(VIEW_BATCH):
+        return ScanBatch.objects.none()
+    return ScanBatch.objects.of_agencies(agencies_in_scope(user) if scope is None else scope)
+
+
+def get_batch_for_user(user: Any, pk: Any) -> ScanBatch:
+    """The batch, or 404 (unknown or out of scope); 403 without the permission."""
+    if not user.has_perm(VIEW_BATCH):
+        raise PermissionDenied
+    batch = (
+        batches_visible_to(user)
+        .select_related("dossier", "agency", "operator")
+        .filter(pk=pk)
+        .first()
+    )
+    if batch is None:
+        raise Http404("Không tìm thấy lô số hóa.")
+    return batch
+
+
+# ---------------------------------------------------------------------------------------------
+# Storing blobs
+
+
+def store_bytes(data: bytes, kind: str) -> StoredFile:
+    """Bytes into content-addressed storage, with their row (idempotent)."""
+    result = backend().put(io.BytesIO(data))
+    return register_many([{"sha256": result.sha256, "size": result.size, "mime": MIMES[kind]}])[
+        result.sha256
+    ]
+
+
+def store_path(path: Path, kind: str) -> StoredFile:
+    with path.open("rb") as source:
+        result = backend().put(source)
+    return register_many([{"sha256": result.sha256, "size": result.size, "mime": MIMES[kind]}])[
+        result.sha256
+    ]
+
+
+def copy_out(sha256: str, target: Path) -> Path:
+    """A stored blob copied to a local file (works the same for any storage backend)."""
+    with open_stored(sha256) as source, target.open("wb") as out:
+        shutil.copyfileobj(source, out, 1024 * 1024)
+    return target
+
+
+# ---------------------------------------------------------------------------------------------
+# Recognising pages
+
+
+@dataclass(frozen=True)
+class PageJob:
+    key: Any  # the caller's id for the page
+    sha256: str
+    kind: str
+    frame: int
+    doc_type: str = ""
+
+
+@dataclass
+class PageResult:
+    key: Any
+    ok: bool
+    dpi: int | None = None
+    width: int | None = None
+    height: int | None = None
+    colour_bits: int | None = None
+    flags: list[dict[str, str]] = field(default_factory=list)
+    confidence: float | None = None
+    words: int = 0
+    text: str = ""
+    pdf: bytes = b""
+    thumbnail: bytes = b""
+    seconds: float = 0.0
+
+
+def thumbnail(image: Image.Image) -> bytes:
+    small = image.convert("RGB") if image.mode not in {"RGB", "L"} else image.copy()
+    small.thumbnail((THUMBNAIL_WIDTH, THUMBNAIL_WIDTH * 2))
+    out = io.BytesIO()
+    small.save(out, "JPEG", quality=75)
+    return out.getvalue()
+
+
+@contextmanager
+def core_slot() -> Iterator[None]:
+    """One of ``DIGITIZATION_WORKERS`` slots for the whole machine (file locks in the work
+    folder), so several worker processes together never run more Tesseracts than cores."""
+    folder = Path(settings.DIGITIZATION_WORK_DIR) / "slots"
+    folder.mkdir(parents=True, exist_ok=True)
+    while True:
+        for number in range(settings.DIGITIZATION_WORKERS):
+            handle = (folder / f"{number}.lock").open("a+b")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                continue
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                handle.close()
+            return
+        time.sleep(0.05)
+
+
+def work_page(job: PageJob) -> PageResult:
+    """Check and recognise one page; never raises for a bad page (it comes back not ``ok``)."""
+    with core_slot():
+        return _work_page(job)
+
+
+def _work_page(job: PageJob) -> PageResult:
+    start = time.perf_counter()
+    folder = Path(settings.DIGITIZATION_WORK_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder) as scratch:
+        try:
+            source = copy_out(job.sha256, Path(scratch) / f"scan{SUFFIXES[job.kind]}")
+            # Tesseract starts first; the page is decoded, checked and encoded meanwhile.
+            dpi, direct = sources.peek(source, job.kind)
+            recognition = None
+            if direct:
+                recognition = ocr.Recognition(ocr.PageImage(source, dpi or sources.RENDER_DPI))
+            try:
+                page = sources.load_page(source, job.kind, job.frame)
+                image = page.image
+                if recognition is None:
+                    path = sources.write_for_tesseract(image, source)
+                    recognition = ocr.Recognition(
+                        ocr.PageImage(path, page.dpi or sources.RENDER_DPI)
+                    )
+                flags = quality.check_image(image, page.dpi, doc_type=job.doc_type)
+                blank = any(f.code == "blank_page" for f in flags)
+                picture = ocr.encode_for_pdf(image, page.jpeg, page.size, page.png)
+                small = thumbnail(image)
+            except BaseException:
+                if recognition is not None:
+                    recognition.cancel()
+                raise
+            recognised = recognition.finish(picture)
+            flags += quality.check_ocr(recognised.confidence, recognised.words, blank=blank)
+            return PageResult(
+                key=job.key,
+                ok=True,
+                dpi=page.dpi,
+                width=page.size[0],
+                height=page.size[1],
+                colour_bits=quality.colour_bits(image),
+                flags=[f.as_dict() for f in flags],
+                confidence=recognised.confidence,
+                words=recognised.words,
+                text=recognised.text,
+                pdf=recognised.pdf,
+                thumbnail=small,
+                seconds=time.perf_counter() - start,
+            )
+        except ocr.OcrError as exc:
+            message = str(exc)
+        except (OSError, ValueError, sources.InputError) as exc:
+            message = f"Không đọc được ảnh của trang: {exc}"
+    failed = quality.Flag("ocr_failed", "error", message)
+    return PageResult(
+        key=job.key, ok=False, flags=[failed.as_dict()], seconds=time.perf_counter() - start
+    )
+
+
+def recognise(jobs: Iterable[PageJob], workers: int | None = None) -> Iterator[PageResult]:
+    """Results as pages finish, ``workers`` (default ``DIGITIZATION_WORKERS``) at a time."""
+    jobs = list(jobs)
+    workers = max(1, min(workers or settings.DIGITIZATION_WORKERS, len(jobs) or 1))
+    if workers == 1:
+        for job in jobs:
+            yield work_page(job)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for future in as_completed([pool.submit(work_page, job) for job in jobs]):
+            yield future.result()
