@@ -47,6 +47,8 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
     "token": ("reading_token", "copy_token", "forged_token"),
     "document": ("document_pk", "secret_pk"),
     "page": ("one",),
+    # A document's place in a scan batch (digitization), with the batch's uuid as pk.
+    "position": ("one",),
     # IIIF page images of a document (portal): page numbers and widths, with the code above.
     "number": ("one",),
     "width": ("iiif_width",),
