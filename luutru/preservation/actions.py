@@ -19,7 +19,7 @@ from luutru.preservation.models import (
     Outcome,
     PremisEvent,
 )
-from luutru.records.models import Document, DocumentFile, Dossier
+from luutru.records.models import Document, DocumentFile, Dossier, FileRole
 from luutru.storage.backends import CopyState
 from luutru.storage.fixity import FixityResult
 from luutru.storage.models import FixityStatus, StoredFile
@@ -206,3 +206,45 @@ def resolve_incident(incident: Incident, *, resolution: str, actor: Any) -> Inci
     record("preservation.incident_resolve", actor=actor, target=incident,
            message=f"Đóng sự cố: {resolution}")  # fmt: skip
     return incident
+
+
+@transaction.atomic
+def record_migration(
+    original: DocumentFile, stored: StoredFile, *, tool: str, pdfa: str,
+    pages: int | None, has_text: bool | None,
+) -> DocumentFile:  # fmt: skip
+    """A checked PDF/A copy joins the document beside its original (kept as it was)."""
+    name = original.name.rsplit(".", 1)[0] + ".pdfa.pdf"
+    derivative = DocumentFile.objects.create(
+        document=original.document, stored=stored, role=FileRole.DERIVATIVE, name=name[:255],
+        page_count=pages, pdfa=pdfa, has_text=has_text,
+    )  # fmt: skip
+    signed = " Chữ ký số nằm ở bản gốc, được giữ nguyên." if original.signatures else ""
+    PremisEvent.objects.create(
+        event_type=EventType.MIGRATION, stored_file=original.stored, result_file=stored,
+        agent=tool, detail="Chuyển đổi PDF sang PDF/A-2b để bảo quản lâu dài; giữ bản gốc.",
+        outcome=Outcome.SUCCESS,
+        outcome_detail=(
+            f"Bản PDF/A-{pdfa} ({stored.sha256}): cùng số trang và cùng nội dung chữ từng trang "
+            f"với bản gốc; khai báo PDF/A trong siêu dữ liệu (chưa kiểm định bằng veraPDF).{signed}"
+        ),
+    )  # fmt: skip
+    record(
+        "preservation.migrate", actor=None, target=original.document,
+        message=f"Chuyển đổi “{original.name}” sang PDF/A-{pdfa}; bản gốc được giữ nguyên.",
+        data={"original": original.stored.sha256, "derivative": stored.sha256, "tool": tool},
+    )  # fmt: skip
+    return derivative
+
+
+@transaction.atomic
+def record_migration_failure(original: DocumentFile, *, tool: str, reason: str) -> PremisEvent:
+    """A conversion whose result was not kept: the reason is recorded, nothing else changes."""
+    event = PremisEvent.objects.create(
+        event_type=EventType.MIGRATION, stored_file=original.stored, agent=tool,
+        detail="Chuyển đổi PDF sang PDF/A-2b để bảo quản lâu dài.", outcome=Outcome.FAILURE,
+        outcome_detail=f"Không giữ bản chuyển đổi: {reason}.",
+    )  # fmt: skip
+    record("preservation.migrate_failed", actor=None, target=original.document,
+           message=f"Không chuyển đổi được “{original.name}” sang PDF/A: {reason}.")  # fmt: skip
+    return event

@@ -37,3 +37,17 @@ def schedule_next(after: timedelta = timedelta(0)) -> bool:
         return False
     fixity_audit.using(run_after=timezone.now() + after).enqueue()
     return True
+
+
+@task()
+def migrate_formats(dossier_id: int | None = None) -> dict[str, int]:
+    """PDF/A copies of a dossier's (or every) original PDF; safe to run twice."""
+    from luutru.preservation.migration import migrate_dossier
+    from luutru.records.models import Dossier
+
+    dossier = Dossier.objects.filter(pk=dossier_id).first() if dossier_id else None
+    outcomes = migrate_dossier(dossier)
+    return {
+        "converted": sum(1 for o in outcomes if o.ok),
+        "failed": sum(1 for o in outcomes if not o.ok),
+    }
