@@ -23,11 +23,14 @@ VIEW_COLLECTION = frozenset(
 # Văn thư and lưu trữ viên hand over packages and keep the file plans (danh mục hồ sơ).
 WORK_COLLECTION = frozenset({"ingest.add_transfer", "records.change_fileplan"})
 STAFF_VIEW = VIEW_ORGANIZATIONS | VIEW_COLLECTION
+# Preservation (bảo quản): the dashboard, incidents and AIPs; administrators also close
+# incidents and start audits (they hold every permission).
+VIEW_PRESERVATION = frozenset({"preservation.view_preservation"})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CLERK: STAFF_VIEW | WORK_COLLECTION,
-    Role.ARCHIVIST: STAFF_VIEW | WORK_COLLECTION,
-    Role.HEAD: STAFF_VIEW,
+    Role.ARCHIVIST: STAFF_VIEW | WORK_COLLECTION | VIEW_PRESERVATION,
+    Role.HEAD: STAFF_VIEW | VIEW_PRESERVATION,
     Role.COUNCIL: STAFF_VIEW,
     Role.KPI_VIEWER: STAFF_VIEW | {"reports.view_kpi"},
     Role.ADMIN: frozenset({ALL}),

@@ -23,7 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from luutru.audit.actions import record
@@ -241,14 +241,19 @@ class CycleStatus:
 def cycle_status() -> CycleStatus:
     """For the dashboard: cycle progress, the last audit and when the next is due."""
     since = timezone.now() - timedelta(days=settings.FIXITY_CYCLE_DAYS)
-    files = StoredFile.objects
+    counts = StoredFile.objects.aggregate(
+        total=Count("pk"),
+        verified=Count("pk", filter=Q(checked_at__gte=since)),
+        never=Count("pk", filter=Q(checked_at__isnull=True)),
+        lost=Count("pk", filter=Q(fixity_status=FixityStatus.LOST)),
+    )  # one query
     last = FixityRun.objects.order_by("-started_at").first()
     interval = timedelta(hours=settings.FIXITY_INTERVAL_HOURS)
     return CycleStatus(
-        total=files.count(),
-        verified=files.filter(checked_at__gte=since).count(),
-        never=files.filter(checked_at__isnull=True).count(),
-        lost=files.lost().count(),
+        total=counts["total"],
+        verified=counts["verified"],
+        never=counts["never"],
+        lost=counts["lost"],
         cycle_days=settings.FIXITY_CYCLE_DAYS,
         last_run=last,
         next_run_at=(last.started_at + interval) if last else timezone.now(),
