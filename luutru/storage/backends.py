@@ -12,12 +12,14 @@ import contextlib
 import hashlib
 import os
 import queue
+import re
 import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+_SHA256_RE = re.compile(r"[0-9a-f]{64}")
 CHUNK = 1024 * 1024  # 1 MiB: large enough for hashlib to release the GIL, small enough to stream
 
 
@@ -62,11 +64,22 @@ class StorageBackend(Protocol):
 
 
 def sha256_of(stream: BinaryIO) -> tuple[str, int]:
-    """Digest and length of a stream, read in chunks."""
-    hasher, size = hashlib.sha256(), 0
-    while chunk := stream.read(CHUNK):
-        hasher.update(chunk)
-        size += len(chunk)
+    """Digest and length of a stream, read in chunks (a small file in one read)."""
+    first = stream.read(CHUNK)
+    hasher, size = hashlib.sha256(first), len(first)
+    if size < CHUNK:
+        return hasher.hexdigest(), size
+    readinto = getattr(stream, "readinto", None)
+    if readinto is None:
+        while chunk := stream.read(CHUNK):
+            hasher.update(chunk)
+            size += len(chunk)
+        return hasher.hexdigest(), size
+    buffer = bytearray(CHUNK)  # one buffer reused for the rest of a large file
+    view = memoryview(buffer)
+    while count := readinto(buffer):
+        hasher.update(view[:count])
+        size += count
     return hasher.hexdigest(), size
 
 
@@ -92,7 +105,7 @@ class LocalDiskBackend:
             )
 
     def path(self, sha256: str) -> Path:
-        if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+        if not _SHA256_RE.fullmatch(sha256):
             raise StorageError(f"Mã SHA-256 không hợp lệ: {sha256!r}.")
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
@@ -161,12 +174,11 @@ class LocalDiskBackend:
 
     def state(self, sha256: str) -> str:
         """Re-hash one copy: ``CopyState.OK``, ``BAD``, ``MISSING`` or ``UNAVAILABLE``."""
-        if not self.available():
-            return CopyState.UNAVAILABLE
         try:
             digest = self.digest(sha256)
         except FileNotFoundError:
-            return CopyState.MISSING
+            # Only now ask whether the whole storage is gone: one stat fewer per healthy file.
+            return CopyState.MISSING if self.available() else CopyState.UNAVAILABLE
         except OSError:
             return CopyState.BAD  # unreadable sectors count as damaged bytes
         return CopyState.OK if digest == sha256 else CopyState.BAD
