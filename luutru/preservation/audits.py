@@ -256,5 +256,23 @@ def cycle_status() -> CycleStatus:
         lost=counts["lost"],
         cycle_days=settings.FIXITY_CYCLE_DAYS,
         last_run=last,
-        next_run_at=(last.started_at + interval) if last else timezone.now(),
+        next_run_at=_next_run(last, interval),
     )
+
+
+def _next_run(last: FixityRun | None, interval: timedelta) -> Any:
+    """When the background worker's queued audit is due, else one interval after the last."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    queued = (
+        DBTaskResult.objects.filter(
+            task_path="luutru.preservation.tasks.fixity_audit", status=TaskResultStatus.READY
+        )
+        .order_by("run_after")
+        .values_list("run_after", flat=True)
+        .first()
+    )
+    if queued is not None and queued.year < 9999:  # django-tasks-db's "as soon as possible"
+        return queued
+    return (last.started_at + interval) if last else timezone.now()

@@ -201,3 +201,6 @@ class FixityAuditTests(StorageTestCase):
         call_command("fixity", "--schedule", stdout=out)
         self.assertIn("đã có sẵn", out.getvalue())
         self.assertEqual(DBTaskResult.objects.count(), 1)
+        DBTaskResult.objects.update(run_after=timezone.now() + timedelta(hours=5))
+        due = cycle_status().next_run_at - timezone.now()
+        self.assertTrue(timedelta(hours=4) < due <= timedelta(hours=5), due)
