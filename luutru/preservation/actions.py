@@ -6,9 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from luutru.accounts.models import Role
 from luutru.audit.actions import record
 from luutru.preservation.models import (
     Aip,
@@ -25,6 +29,9 @@ from luutru.storage.fixity import FixityResult
 from luutru.storage.models import FixityStatus, StoredFile
 
 AGENT = "Lưu trữ số (luutru)"
+# Incidents someone must act on: administrators are told by mail (NĐ 113/2025 Điều 22).
+NOTIFY = {IncidentKind.FILE_LOST, IncidentKind.REPAIR_FAILED, IncidentKind.REPLICA_UNAVAILABLE,
+          IncidentKind.BACKUP_FAILED}  # fmt: skip
 COPY_NAMES = {"primary": "kho chính", "replica": "kho dự phòng"}
 STATE_NAMES = {
     CopyState.OK: "toàn vẹn",
@@ -180,6 +187,7 @@ def record_fixity_problem(result: FixityResult, run: FixityRun | None) -> Incide
     )  # fmt: skip
     record(f"preservation.{kind}", actor=None, target=incident, message=message,
            data=incident.data)  # fmt: skip
+    notify_administrators(incident)
     return incident
 
 
@@ -195,6 +203,7 @@ def record_replica_unavailable(run: FixityRun, detail: str) -> Incident:
     )  # fmt: skip
     record("preservation.replica_unavailable", actor=None, target=incident,
            message=incident.message)  # fmt: skip
+    notify_administrators(incident)
     return incident
 
 
@@ -248,3 +257,25 @@ def record_migration_failure(original: DocumentFile, *, tool: str, reason: str) 
     record("preservation.migrate_failed", actor=None, target=original.document,
            message=f"Không chuyển đổi được “{original.name}” sang PDF/A: {reason}.")  # fmt: skip
     return event
+
+
+def notify_administrators(incident: Incident) -> None:
+    """Mail the administrators about an incident, once the transaction that opened it commits."""
+    if incident.kind not in NOTIFY:
+        return
+
+    def send() -> None:
+        users = (
+            get_user_model()
+            .objects.filter(Q(memberships__role=Role.ADMIN) | Q(is_superuser=True), is_active=True)
+            .exclude(email="")
+        )
+        recipients = sorted({u.email for u in users})
+        if recipients:
+            send_mail(
+                f"[Lưu trữ số] Sự cố bảo quản: {incident.get_kind_display()}",
+                f"{incident.message}\n\nXem và xử lý tại /quan-tri/bao-quan/su-co/{incident.pk}/",
+                None, recipients, fail_silently=True,
+            )  # fmt: skip
+
+    transaction.on_commit(send)

@@ -42,6 +42,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from luutru.audit.actions import record
+from luutru.preservation.actions import notify_administrators
 from luutru.preservation.models import BackupRecord, Incident, IncidentKind
 from luutru.storage.actions import put_file, sync_storage
 from luutru.storage.backends import CHUNK
@@ -265,6 +266,7 @@ def _record_failure(result: BackupResult, exc: BaseException, actor_name: str) -
         )  # fmt: skip
         record("preservation.backup_failed", actor=None, target=incident,
                message=incident.message)  # fmt: skip
+        notify_administrators(incident)
 
 
 def read_manifest(path: Path) -> dict[str, Any]:

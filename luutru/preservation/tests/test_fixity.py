@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
@@ -125,9 +126,13 @@ class FixityAuditTests(StorageTestCase):
         flip_byte(primary_path(bad), offset=5)
         replica_path(bad).unlink()
         before = primary_path(bad).read_bytes()
-        code, outcome = fixity("--all")
+        with self.captureOnCommitCallbacks(execute=True):
+            code, outcome = fixity("--all")
         self.assertEqual(code, 1)
         self.assertEqual([r["sha256"] for r in outcome["lost"]], [bad.sha256])
+        self.assertEqual(len(mail.outbox), 1, "administrators are told")
+        self.assertEqual(mail.outbox[0].to, [self.admin.email])
+        self.assertIn(bad.sha256, mail.outbox[0].body)
         self.assertEqual(outcome["repaired"], [])
         self.assertEqual(primary_path(bad).read_bytes(), before)
         self.assertFalse(replica_path(bad).exists())
