@@ -20,6 +20,7 @@ def pytest_configure(config: pytest.Config) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="luutru-test-files-"))
     _SCRATCH.append(scratch)
     settings.STORAGE_ROOT = scratch / "files"
+    settings.REPLICA_ROOT = scratch / "replica"
     settings.INGEST_WORK_DIR = scratch / "work"
     settings.DIGITIZATION_WORK_DIR = scratch / "digitization"
     settings.INGEST_UPLOAD_DIR = scratch / "incoming"

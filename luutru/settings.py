@@ -173,6 +173,20 @@ WHITENOISE_USE_FINDERS = True
 
 # Stored files (content-addressed by SHA-256). S3-compatible storage comes with STORAGE_URL later.
 STORAGE_ROOT = DATA_DIR / "files"
+# The second copy (bản dự phòng, TT 05/2025 Điều 27): a directory, ideally on another disk
+# (REPLICA_URL=/mnt/dia2/luutru or file:///mnt/dia2/luutru). An explicit one must exist: a disk
+# that is not mounted is reported as unavailable, never recreated empty.
+_REPLICA_URL = env_str("REPLICA_URL", "").strip()
+if "://" in _REPLICA_URL and not _REPLICA_URL.startswith("file://"):
+    raise ImproperlyConfigured(
+        f"REPLICA_URL={_REPLICA_URL!r} chưa được hỗ trợ: hãy dùng một thư mục (file:///…)."
+    )
+REPLICA_ROOT = Path(_REPLICA_URL.removeprefix("file://")) if _REPLICA_URL else DATA_DIR / "replica"
+REPLICA_CREATE = not _REPLICA_URL
+# Fixity audits (kiểm tra toàn vẹn): every file and its replica re-hashed at least once per
+# cycle (TT 05 asks 3 years; 90 days by default), a share of the holdings each run.
+FIXITY_CYCLE_DAYS = env_int("FIXITY_CYCLE_DAYS", 90, minimum=1)
+FIXITY_INTERVAL_HOURS = env_int("FIXITY_INTERVAL_HOURS", 24, minimum=1)
 
 # Background work: the database-backed queue; `luutru db_worker` runs it (one per core).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -26,11 +26,14 @@ STAFF_VIEW = VIEW_ORGANIZATIONS | VIEW_COLLECTION
 # Số hóa: archivists scan, review and accept batches; heads and the KPI viewer follow them.
 VIEW_DIGITIZATION = frozenset({"digitization.view_scanbatch"})
 DIGITIZE = VIEW_DIGITIZATION | {"digitization.add_scanbatch"}
+# Preservation (bảo quản): the dashboard, incidents and AIPs; administrators also close
+# incidents and start audits (they hold every permission).
+VIEW_PRESERVATION = frozenset({"preservation.view_preservation"})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CLERK: STAFF_VIEW | WORK_COLLECTION,
-    Role.ARCHIVIST: STAFF_VIEW | WORK_COLLECTION | DIGITIZE,
-    Role.HEAD: STAFF_VIEW | VIEW_DIGITIZATION,
+    Role.ARCHIVIST: STAFF_VIEW | WORK_COLLECTION | DIGITIZE | VIEW_PRESERVATION,
+    Role.HEAD: STAFF_VIEW | VIEW_DIGITIZATION | VIEW_PRESERVATION,
     Role.COUNCIL: STAFF_VIEW,
     Role.KPI_VIEWER: STAFF_VIEW | VIEW_DIGITIZATION | {"reports.view_kpi"},
     Role.ADMIN: frozenset({ALL}),

@@ -1,24 +1,52 @@
-"""Writing files into storage and registering them."""
+"""Writing files into storage (primary and replica) and registering them."""
 
 from __future__ import annotations
 
+import io
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from luutru.storage.backends import CHUNK, LocalDiskBackend, PutResult, StorageError
 from luutru.storage.models import StoredFile
-from luutru.storage.services import backend
+from luutru.storage.services import backend, replica
 
 
 def put_file(
     path: Path, *, expected_sha256: str | None = None, durable: bool = True
 ) -> tuple[str, int]:
-    """Stream a file into storage (idempotent: the same content is stored once)."""
-    with path.open("rb") as source:
-        result = backend().put(source, expected_sha256=expected_sha256, durable=durable)
+    """Store a file twice, in the primary storage and in the replica, each copy verified.
+
+    Idempotent: the same content is stored once per storage. A small file is read once and
+    written twice inline; a large one is streamed into both storages at the same time, each
+    from its own read of the file (the second read comes from the page cache), so the replica
+    costs a second core rather than a second pass. A replica that cannot be reached refuses
+    the write: nothing is accepted with fewer than two copies.
+    """
+    primary, second = backend(), replica()
+    if path.stat().st_size < CHUNK:
+        data = path.read_bytes()
+        result = primary.put(io.BytesIO(data), expected_sha256=expected_sha256, durable=durable)
+        second.put(io.BytesIO(data), expected_sha256=result.sha256, durable=durable)
+        return result.sha256, result.size
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        copy = pool.submit(_put_path, second, path, expected_sha256, durable)
+        result = _put_path(primary, path, expected_sha256, durable)
+        copied = copy.result()
+    if copied.sha256 != result.sha256:
+        raise StorageError(f"Tệp {path.name} đổi nội dung trong khi đang được lưu hai bản.")
     return result.sha256, result.size
 
 
+def _put_path(
+    storage: LocalDiskBackend, path: Path, expected: str | None, durable: bool
+) -> PutResult:
+    with path.open("rb") as source:
+        return storage.put(source, expected_sha256=expected, durable=durable)
+
+
 def sync_storage() -> None:
+    """Flush both storages (``os.sync`` flushes every file system at once)."""
     backend().sync()
 
 

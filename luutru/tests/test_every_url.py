@@ -104,6 +104,8 @@ class EveryUrlTests(BaseTestCase):
         self.assertIn("quan-tri/nop-luu/<uuid:pk>/", found)
         self.assertIn("quan-tri/tai-lieu/<int:pk>/", found)
         self.assertIn("quan-tri/so-hoa/<uuid:pk>/", found)
+        self.assertIn("quan-tri/bao-quan/", found)
+        self.assertIn("quan-tri/bao-quan/ho-so/<str:code>/", found)
 
     def test_anonymous_visitors_reach_only_public_pages(self) -> None:
         for route in sorted(set(routes()) - PUBLIC):

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from luutru.storage.backends import CHUNK, LocalDiskBackend, StorageError
+from luutru.storage.backends import (
+    CHUNK,
+    CopyState,
+    LocalDiskBackend,
+    StorageError,
+    StorageUnavailable,
+)
 
 
 @pytest.fixture
@@ -75,3 +81,34 @@ def test_bad_digests_never_become_paths(disk: LocalDiskBackend) -> None:
     for bad in ("../../etc/passwd", "ABC", "g" * 64):
         with pytest.raises(StorageError):
             disk.path(bad)
+
+
+def test_each_copy_reports_its_state(disk: LocalDiskBackend, tmp_path: Path) -> None:
+    good = disk.put(io.BytesIO(b"ban tot")).sha256
+    bad = disk.put(io.BytesIO(b"se bi hong")).sha256
+    path = disk.path(bad)
+    path.chmod(0o644)
+    path.write_bytes(b"da bi hong")
+    assert disk.state(good) == CopyState.OK
+    assert disk.state(bad) == CopyState.BAD
+    assert disk.state("0" * 64) == CopyState.MISSING
+    gone = LocalDiskBackend(tmp_path / "chua-gan", create=False)
+    assert gone.state(good) == CopyState.UNAVAILABLE
+    with pytest.raises(StorageUnavailable):
+        gone.put(io.BytesIO(b"x"))
+
+
+def test_a_damaged_copy_is_replaced_only_by_bytes_that_match_its_name(
+    disk: LocalDiskBackend,
+) -> None:
+    sha = disk.put(io.BytesIO(b"noi dung goc")).sha256
+    path = disk.path(sha)
+    path.chmod(0o644)
+    path.write_bytes(b"noi dung hong")
+    with pytest.raises(StorageError, match="không khớp"):
+        disk.restore(sha, io.BytesIO(b"noi dung khac"))
+    assert path.read_bytes() == b"noi dung hong", "a wrong source changes nothing"
+    disk.restore(sha, io.BytesIO(b"noi dung goc"))
+    assert disk.state(sha) == CopyState.OK
+    assert not path.stat().st_mode & 0o222
+    assert [p.read_bytes() for p in disk.quarantine.iterdir()] == [b"noi dung hong"]

@@ -62,7 +62,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"\nMở http://127.0.0.1:{port}/ trong trình duyệt. Nhấn Ctrl+C để dừng.\n"
         )
-        # The background worker runs uploaded packages through the pipeline while we serve.
+        # The background worker runs uploaded packages through the pipeline while we serve,
+        # and the scheduled fixity audit, which re-enqueues itself (preservation/README.md).
+        call_command("fixity", "--schedule", stdout=self.stdout)
         worker = subprocess.Popen(
             [sys.executable, "-m", "luutru.cli", "db_worker", "--no-startup-delay"],
             stdout=subprocess.DEVNULL,

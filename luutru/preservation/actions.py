@@ -1,0 +1,281 @@
+"""Every state change of preservation: AIPs on acceptance, PREMIS events, fixity findings,
+incidents. Each is atomic and writes its audit event in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from luutru.accounts.models import Role
+from luutru.audit.actions import record
+from luutru.preservation.models import (
+    Aip,
+    EventType,
+    FixityRun,
+    Incident,
+    IncidentKind,
+    Outcome,
+    PremisEvent,
+)
+from luutru.records.models import Document, DocumentFile, Dossier, FileRole
+from luutru.storage.backends import CopyState
+from luutru.storage.fixity import FixityResult
+from luutru.storage.models import FixityStatus, StoredFile
+
+AGENT = "Lưu trữ số (luutru)"
+# Incidents someone must act on: administrators are told by mail (NĐ 113/2025 Điều 22).
+NOTIFY = {IncidentKind.FILE_LOST, IncidentKind.REPAIR_FAILED, IncidentKind.REPLICA_UNAVAILABLE,
+          IncidentKind.BACKUP_FAILED}  # fmt: skip
+COPY_NAMES = {"primary": "kho chính", "replica": "kho dự phòng"}
+STATE_NAMES = {
+    CopyState.OK: "toàn vẹn",
+    CopyState.BAD: "sai mã SHA-256",
+    CopyState.MISSING: "mất tệp",
+    CopyState.UNAVAILABLE: "không truy cập được",
+}
+
+
+def documents_holding(sha256s: Iterable[str]) -> dict[str, list[str]]:
+    """For each digest, the codes of the documents holding it (for reports and incidents)."""
+    out: dict[str, list[str]] = {}
+    rows = DocumentFile.objects.filter(stored__sha256__in=list(sha256s)).values_list(
+        "stored__sha256", "document__archival_code", "document__identifier", "document_id"
+    )
+    for sha, code, identifier, pk in rows:
+        out.setdefault(sha, []).append(code or identifier or f"#{pk}")
+    return out
+
+
+@transaction.atomic
+def create_aips(document_ids: Iterable[int]) -> list[Aip]:
+    """Each newly accepted dossier gets its AIP and the PREMIS events of its ingest.
+
+    Called on commit of an ingest (``records_ingested``). Idempotent: dossiers that already
+    have an AIP are left alone. Cost: three queries and two bulk inserts per call.
+    """
+    dossier_ids = set(
+        Document.objects.filter(pk__in=list(document_ids), dossier__isnull=False)
+        .values_list("dossier_id", flat=True)
+    )  # fmt: skip
+    have = set(Aip.objects.filter(dossier_id__in=dossier_ids).values_list("dossier_id", flat=True))
+    new = sorted(dossier_ids - have)
+    if not new:
+        return []
+    now = timezone.now()
+    aips = Aip.objects.bulk_create([Aip(dossier_id=pk, created_at=now) for pk in new])
+    events: list[PremisEvent] = []
+    for pk in new:
+        events.append(PremisEvent(
+            event_type=EventType.INGESTION, date_time=now, dossier_id=pk, agent=AGENT,
+            detail="Tiếp nhận hồ sơ vào kho lưu trữ số sau khi gói nộp lưu được kiểm tra.",
+        ))  # fmt: skip
+        events.append(PremisEvent(
+            event_type=EventType.VALIDATION, date_time=now, dossier_id=pk, agent=AGENT,
+            detail="Kiểm tra siêu dữ liệu theo TT 05/2025, mã SHA-256, định dạng, tệp PDF.",
+            outcome_detail="Gói nộp lưu hợp lệ.",
+        ))  # fmt: skip
+        events.append(PremisEvent(
+            event_type=EventType.PACKAGE_CREATION, date_time=now, dossier_id=pk, agent=AGENT,
+            detail="Lập gói lưu trữ AIP_hoso (TT 05/2025 Phụ lục I).",
+        ))  # fmt: skip
+    files = (
+        DocumentFile.objects.filter(document__dossier_id__in=new)
+        .select_related("stored")
+        .order_by("stored_id", "pk")
+    )
+    seen: set[int] = set()
+    for file in files:
+        stored = file.stored
+        if stored.pk in seen:
+            continue
+        seen.add(stored.pk)
+        events.append(PremisEvent(
+            event_type=EventType.FORMAT_IDENTIFICATION, date_time=now, stored_file=stored,
+            agent="FIDO (PRONOM)", detail="Nhận dạng định dạng theo PRONOM.",
+            outcome=Outcome.SUCCESS if stored.puid else Outcome.WARNING,
+            outcome_detail=f"{stored.puid or 'không nhận dạng được'} {stored.format_name}".strip(),
+        ))  # fmt: skip
+        if file.signatures:
+            good = all(s.get("intact") and s.get("valid") for s in file.signatures)
+            events.append(PremisEvent(
+                event_type=EventType.SIGNATURE_VALIDATION, date_time=now, stored_file=stored,
+                agent="pyHanko", detail="Xác thực chữ ký số trong tệp PDF.",
+                outcome=Outcome.SUCCESS if good else Outcome.FAILURE,
+                outcome_detail="; ".join(str(s.get("summary", "")) for s in file.signatures),
+            ))  # fmt: skip
+    PremisEvent.objects.bulk_create(events, batch_size=1000)
+    record(
+        "preservation.aip_create",
+        actor=None,
+        message=f"Lập {len(aips)} gói lưu trữ (AIP) cho hồ sơ mới tiếp nhận.",
+        data={"dossiers": new},
+    )
+    return aips
+
+
+def on_records_ingested(sender: Any, document_ids: Iterable[int] = (), **kwargs: Any) -> None:
+    """``records.signals.records_ingested`` receiver (connected in ``PreservationConfig``)."""
+    create_aips(document_ids)
+
+
+def ensure_aip(dossier: Dossier) -> Aip:
+    """The dossier's AIP, made now for a dossier that came in before this app existed."""
+    aip = Aip.objects.filter(dossier=dossier).first()
+    if aip is None:
+        ids = list(dossier.documents.values_list("pk", flat=True))
+        create_aips(ids)
+        aip = Aip.objects.filter(dossier=dossier).first()
+        if aip is None:  # a dossier without documents
+            with transaction.atomic():
+                aip = Aip.objects.create(dossier=dossier)
+    return aip
+
+
+@transaction.atomic
+def record_fixity_problem(result: FixityResult, run: FixityRun | None) -> Incident:
+    """A damaged or missing copy: PREMIS events, an incident for administrators, the audit
+    trail, and the file's status. A repaired copy's incident is opened and resolved at once;
+    a lost file's stays open until a person deals with it."""
+    stored = StoredFile.objects.select_for_update().get(sha256=result.sha256)
+    now = timezone.now()
+    found = f"kho chính: {STATE_NAMES[result.primary]}; kho dự phòng: {STATE_NAMES[result.replica]}"
+    documents = documents_holding([result.sha256]).get(result.sha256, [])
+    held = f" (tài liệu {', '.join(documents)})" if documents else ""
+    PremisEvent.objects.create(
+        event_type=EventType.FIXITY_CHECK, date_time=now, stored_file=stored, agent=AGENT,
+        detail="Tính lại SHA-256 của bản trong kho chính và bản trong kho dự phòng.",
+        outcome=Outcome.FAILURE, outcome_detail=found,
+    )  # fmt: skip
+    if result.repaired:
+        names = ", ".join(COPY_NAMES[c] for c in result.repaired)
+        PremisEvent.objects.create(
+            event_type=EventType.REPLICATION, date_time=now, stored_file=stored, agent=AGENT,
+            detail=f"Ghi lại bản ở {names} từ bản còn tốt, kiểm tra lại SHA-256 sau khi ghi.",
+            outcome=Outcome.SUCCESS, outcome_detail="Hai bản đã khớp mã SHA-256.",
+        )  # fmt: skip
+        kind, status = IncidentKind.COPY_REPAIRED, FixityStatus.REPAIRED
+        message = f"Tệp {result.sha256}{held}: {found}. Đã ghi lại bản ở {names}."
+        resolution, resolved_at = f"Tự động ghi lại bản ở {names} từ bản còn tốt.", now
+    elif result.lost:
+        kind, status = IncidentKind.FILE_LOST, FixityStatus.LOST
+        message = (
+            f"Tệp {result.sha256}{held}: {found}. Không còn bản tốt nào; không sửa gì. "
+            "Cần phục hồi từ bản sao lưu."
+        )
+        resolution, resolved_at = "", None
+    else:
+        kind, status = IncidentKind.REPAIR_FAILED, FixityStatus(stored.fixity_status)
+        message = f"Tệp {result.sha256}{held}: {found}. Không sửa được: {result.error}"
+        resolution, resolved_at = "", None
+    stored.fixity_status = status
+    stored.checked_at = now
+    stored.save(update_fields=["fixity_status", "checked_at"])
+    known = Incident.objects.open().filter(kind=kind, stored_file=stored).first()
+    if known is not None and resolved_at is None:
+        return known  # still lost, already reported: one open incident per file
+    incident = Incident.objects.create(
+        kind=kind, message=message, stored_file=stored, run=run, resolution=resolution,
+        resolved_at=resolved_at, cause=found,
+        data={"sha256": result.sha256, "primary": result.primary, "replica": result.replica,
+              "repaired": result.repaired, "documents": documents},
+    )  # fmt: skip
+    record(f"preservation.{kind}", actor=None, target=incident, message=message,
+           data=incident.data)  # fmt: skip
+    notify_administrators(incident)
+    return incident
+
+
+@transaction.atomic
+def record_replica_unavailable(run: FixityRun, detail: str) -> Incident:
+    """The replica went away during an audit: the run stops and will resume."""
+    incident = Incident.objects.create(
+        kind=IncidentKind.REPLICA_UNAVAILABLE, run=run, cause=detail,
+        message=(
+            f"Đợt kiểm tra toàn vẹn dừng ở tệp thứ {run.checked}/{run.total}: {detail}. "
+            "Đợt kiểm tra sẽ tiếp tục khi kho dự phòng truy cập được."
+        ),
+    )  # fmt: skip
+    record("preservation.replica_unavailable", actor=None, target=incident,
+           message=incident.message)  # fmt: skip
+    notify_administrators(incident)
+    return incident
+
+
+@transaction.atomic
+def resolve_incident(incident: Incident, *, resolution: str, actor: Any) -> Incident:
+    """A person closes an incident, saying what was done (biên bản xử lý sự cố)."""
+    incident.resolution, incident.resolved_at = resolution, timezone.now()
+    incident.save(update_fields=["resolution", "resolved_at"])
+    record("preservation.incident_resolve", actor=actor, target=incident,
+           message=f"Đóng sự cố: {resolution}")  # fmt: skip
+    return incident
+
+
+@transaction.atomic
+def record_migration(
+    original: DocumentFile, stored: StoredFile, *, tool: str, pdfa: str,
+    pages: int | None, has_text: bool | None,
+) -> DocumentFile:  # fmt: skip
+    """A checked PDF/A copy joins the document beside its original (kept as it was)."""
+    name = original.name.rsplit(".", 1)[0] + ".pdfa.pdf"
+    derivative = DocumentFile.objects.create(
+        document=original.document, stored=stored, role=FileRole.DERIVATIVE, name=name[:255],
+        page_count=pages, pdfa=pdfa, has_text=has_text,
+    )  # fmt: skip
+    signed = " Chữ ký số nằm ở bản gốc, được giữ nguyên." if original.signatures else ""
+    PremisEvent.objects.create(
+        event_type=EventType.MIGRATION, stored_file=original.stored, result_file=stored,
+        agent=tool, detail="Chuyển đổi PDF sang PDF/A-2b để bảo quản lâu dài; giữ bản gốc.",
+        outcome=Outcome.SUCCESS,
+        outcome_detail=(
+            f"Bản PDF/A-{pdfa} ({stored.sha256}): cùng số trang và cùng nội dung chữ từng trang "
+            f"với bản gốc; khai báo PDF/A trong siêu dữ liệu (chưa kiểm định bằng veraPDF).{signed}"
+        ),
+    )  # fmt: skip
+    record(
+        "preservation.migrate", actor=None, target=original.document,
+        message=f"Chuyển đổi “{original.name}” sang PDF/A-{pdfa}; bản gốc được giữ nguyên.",
+        data={"original": original.stored.sha256, "derivative": stored.sha256, "tool": tool},
+    )  # fmt: skip
+    return derivative
+
+
+@transaction.atomic
+def record_migration_failure(original: DocumentFile, *, tool: str, reason: str) -> PremisEvent:
+    """A conversion whose result was not kept: the reason is recorded, nothing else changes."""
+    event = PremisEvent.objects.create(
+        event_type=EventType.MIGRATION, stored_file=original.stored, agent=tool,
+        detail="Chuyển đổi PDF sang PDF/A-2b để bảo quản lâu dài.", outcome=Outcome.FAILURE,
+        outcome_detail=f"Không giữ bản chuyển đổi: {reason}.",
+    )  # fmt: skip
+    record("preservation.migrate_failed", actor=None, target=original.document,
+           message=f"Không chuyển đổi được “{original.name}” sang PDF/A: {reason}.")  # fmt: skip
+    return event
+
+
+def notify_administrators(incident: Incident) -> None:
+    """Mail the administrators about an incident, once the transaction that opened it commits."""
+    if incident.kind not in NOTIFY:
+        return
+
+    def send() -> None:
+        users = (
+            get_user_model()
+            .objects.filter(Q(memberships__role=Role.ADMIN) | Q(is_superuser=True), is_active=True)
+            .exclude(email="")
+        )
+        recipients = sorted({u.email for u in users})
+        if recipients:
+            send_mail(
+                f"[Lưu trữ số] Sự cố bảo quản: {incident.get_kind_display()}",
+                f"{incident.message}\n\nXem và xử lý tại /quan-tri/bao-quan/su-co/{incident.pk}/",
+                None, recipients, fail_silently=True,
+            )  # fmt: skip
+
+    transaction.on_commit(send)

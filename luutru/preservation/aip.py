@@ -1,0 +1,341 @@
+"""Writing a dossier's AIP_hoso (TT 05/2025 Phụ lục I) to a folder, and as a BagIt bag.
+
+Layout (E-ARK CSIP family, ``../shared/docs/packages.md``)::
+
+    <package>/METS.xml                                   csip:OAISPACKAGETYPE="AIP"
+    <package>/metadata/descriptive/EAD.xml               the dossier (<simpledc>)
+    <package>/metadata/preservation/PREMIS.xml           the dossier, its representations, events
+    <package>/representations/rep1/METS.xml              the files as received (originals)
+    <package>/representations/rep1/data/<mã lưu trữ>.<ext>
+    <package>/representations/rep1/metadata/descriptive/EAD_doc_<mã lưu trữ>.xml
+    <package>/representations/rep1/metadata/preservation/PREMIS_rep1.xml
+    <package>/representations/rep2/…                     preservation copies (PDF/A), if any
+    <package>/schemas/mets.xsd, xlink.xsd, DILCISExtensionMETS.xsd, premis-v3-0.xsd
+
+The package folder is named by the AIP's UUID (``AIP_hoso-<UUID>``); its METS OBJID is the
+TT 05 ``urn:<mã phông>:uuid:<UUID>``, which has colons a folder name on many systems cannot
+hold (TT05-OBJID; the E-ARK validator only warns, CSIPSTR: folder name SHOULD equal OBJID).
+Every file copied out of storage is hashed on the way and must match its recorded SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import uuid
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import bagit
+from django.utils import timezone
+
+from luutru.preservation import descriptive, mets, premis
+from luutru.preservation.actions import ensure_aip
+from luutru.preservation.models import Aip, PremisEvent
+from luutru.records.models import DocumentFile, Dossier, FileRole
+from luutru.storage.backends import CHUNK, StorageError
+from luutru.storage.models import StoredFile
+from luutru.storage.services import open_stored
+
+SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
+SCHEMA_FILES = ("mets.xsd", "xlink.xsd", "DILCISExtensionMETS.xsd", "premis-v3-0.xsd")
+SOFTWARE = mets.Agent(
+    name="Lưu trữ số (luutru)", type="OTHER", other_type="SOFTWARE", note="1.0",
+    note_type="SOFTWARE VERSION",
+)  # fmt: skip
+REPRESENTATIONS = {
+    FileRole.ORIGINAL: "rep1",
+    FileRole.PROCESS_TRAIL: "rep1",
+    FileRole.DERIVATIVE: "rep2",
+}
+
+
+@dataclass
+class PackedFile:
+    """A stored file as it sits in the package."""
+
+    row: DocumentFile
+    stored: StoredFile
+    rep: str
+    name: str
+
+    @property
+    def identifier(self) -> str:
+        return f"representations/{self.rep}/data/{self.name}"
+
+
+@dataclass
+class AipResult:
+    path: Path
+    objid: str
+    files: list[PackedFile] = field(default_factory=list)
+
+
+def folder_name(aip: Aip) -> str:
+    return f"AIP_hoso-{str(aip.uuid).upper()}"
+
+
+def write_aip(dossier: Dossier, target: Path) -> AipResult:
+    """Write the dossier's AIP as a folder inside ``target``; the folder is returned."""
+    aip = ensure_aip(dossier)
+    root = target / folder_name(aip)
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    now = timezone.now()
+    # Only the software may be ROLE="CREATOR" (CSIP12-16); the records' agency owns the package.
+    organisation = mets.Agent(
+        name=dossier.agency.name, role="IPOWNER", note=dossier.agency.code,
+        note_type="IDENTIFICATIONCODE",
+    )  # fmt: skip
+    agents = [SOFTWARE, organisation]
+    files = _pack_files(dossier, root)
+    events = list(
+        PremisEvent.objects.of_dossier(dossier).select_related("stored_file", "result_file")
+    )
+    representations = []
+    for rep in sorted({f.rep for f in files}):
+        rep_files = [f for f in files if f.rep == rep]
+        representations.append(
+            _write_representation(root, aip, dossier, rep, rep_files, files, events, agents, now)
+        )
+    descriptive_entry = _write(root, "metadata/descriptive/EAD.xml",
+                               descriptive.dossier_record(dossier), "dmd-ead", now)  # fmt: skip
+    premis_entry = _write(
+        root, "metadata/preservation/PREMIS.xml",
+        _package_premis(aip, dossier, files, events), "premis-root", now,
+    )  # fmt: skip
+    documentation = [_write(root, "documentation/goi-luu-tru.txt", _profile_note(aip, dossier),
+                            "file-doc-1", now, mime="text/plain")]  # fmt: skip
+    schemas = []
+    for number, name in enumerate(SCHEMA_FILES, start=1):
+        schemas.append(_write(root, f"schemas/{name}", (SCHEMAS_DIR / name).read_bytes(),
+                              f"file-schema-{number}", now, mime="text/xml"))  # fmt: skip
+    parts = mets.PackageParts(
+        objid=aip.objid, label=dossier.title, created=now, agents=agents,
+        descriptive=[descriptive_entry], preservation=[premis_entry], schemas=schemas,
+        documentation=documentation, representations=representations,
+    )  # fmt: skip
+    (root / "METS.xml").write_bytes(mets.package_mets(parts))
+    return AipResult(path=root, objid=aip.objid, files=files)
+
+
+def _profile_note(aip: Aip, dossier: Dossier) -> bytes:
+    """documentation/: what this package is and how it departs from E-ARK CSIP."""
+    text = f"""Gói lưu trữ (AIP_hoso) theo Thông tư 05/2025/TT-BNV, Phụ lục I
+Hồ sơ: {dossier.code} — {dossier.title}
+Mã gói (OBJID): {aip.objid}
+Cơ quan lập hồ sơ: {dossier.agency.name} ({dossier.agency.code})
+
+Cấu trúc theo E-ARK CSIP 2.0: METS.xml; metadata/descriptive/EAD.xml (siêu dữ liệu hồ sơ,
+thẻ gốc <simpledc>); metadata/preservation/PREMIS.xml; representations/rep1 (tệp nhận khi
+nộp lưu, kèm EAD_doc_<mã lưu trữ>.xml cho từng tài liệu và PREMIS_rep1.xml);
+representations/rep2 (bản chuyển đổi để bảo quản, PDF/A, nếu có); schemas/ (các lược đồ XSD).
+Mã kiểm tra: SHA-256. Thời gian: ISO 8601, múi giờ +07:00.
+
+Điểm khác E-ARK CSIP theo TT 05/2025:
+- TT05-EAD: siêu dữ liệu mô tả là bản ghi <simpledc> của TT 05 nhưng khai MDTYPE="EAD".
+- TT05-OBJID: OBJID dạng urn:<mã phông>:uuid:<UUID>; thư mục gói đặt tên AIP_hoso-<UUID>
+  vì dấu ":" không dùng được trong tên thư mục trên nhiều hệ điều hành.
+- TT05-DATES: mọi thời điểm ghi kèm múi giờ +07:00.
+"""
+    return text.encode("utf-8")
+
+
+def _pack_files(dossier: Dossier, root: Path) -> list[PackedFile]:
+    rows = (
+        DocumentFile.objects.filter(document__dossier=dossier)
+        .select_related("stored", "document")
+        .order_by("document__ordinal", "document_id", "pk")
+    )
+    packed: list[PackedFile] = []
+    used: set[tuple[str, str]] = set()
+    for row in rows:
+        rep = REPRESENTATIONS.get(FileRole(row.role), "rep1")
+        stem = row.document.archival_code or f"tai-lieu-{row.document_id}"
+        suffix = PurePosixPath(row.name).suffix.lower() or ".bin"
+        name, counter = f"{stem}{suffix}", 2
+        while (rep, name) in used:
+            name, counter = f"{stem}-{counter}{suffix}", counter + 1
+        used.add((rep, name))
+        item = PackedFile(row=row, stored=row.stored, rep=rep, name=name)
+        _copy_verified(item.stored, root / item.identifier)
+        packed.append(item)
+    return packed
+
+
+def _copy_verified(stored: StoredFile, target: Path) -> None:
+    """Copy a blob out of storage, hashing it on the way: a bad copy never leaves silently."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    hasher = hashlib.sha256()
+    with open_stored(stored.sha256) as source, target.open("wb") as out:
+        while chunk := source.read(CHUNK):
+            hasher.update(chunk)
+            out.write(chunk)
+    if hasher.hexdigest() != stored.sha256:
+        raise StorageError(
+            f"Tệp {stored.sha256} trong kho không khớp mã SHA-256; hãy chạy luutru fixity."
+        )
+
+
+def _write(
+    root: Path, relative: str, data: bytes, entry_id: str, created: object, *,
+    mime: str = "text/xml", base: str = "",
+) -> mets.FileEntry:  # fmt: skip
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    href = relative[len(base) :] if base and relative.startswith(base) else relative
+    return mets.FileEntry(
+        id=entry_id, href=href, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+        mime=mime, created=created,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def _agent_records(events: Iterable[PremisEvent]) -> list[premis.AgentRecord]:
+    seen: dict[str, premis.AgentRecord] = {}
+    for item in events:
+        seen.setdefault(item.agent, premis.AgentRecord(item.agent, item.agent, item.agent_type))
+    seen.setdefault(SOFTWARE.name, premis.AgentRecord(SOFTWARE.name, SOFTWARE.name, "software"))
+    return list(seen.values())
+
+
+def _event_record(item: PremisEvent, object_ids: list[str]) -> premis.EventRecord:
+    return premis.EventRecord(
+        identifier=str(item.identifier), type=item.event_type, date_time=item.date_time,
+        detail=item.detail, outcome=item.outcome, outcome_detail=item.outcome_detail,
+        agent_id=item.agent, object_ids=object_ids,
+    )  # fmt: skip
+
+
+def _last_fixity(stored: StoredFile, identifier: str) -> premis.EventRecord | None:
+    """The file's last successful audit, from its row (checks that found nothing wrong are
+    not kept one by one: millions of files times a check every 90 days)."""
+    if stored.checked_at is None or stored.fixity_status not in {"ok", "repaired"}:
+        return None
+    return premis.EventRecord(
+        identifier=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{stored.sha256}:{stored.checked_at}")),
+        type="fixity check", date_time=stored.checked_at,
+        detail="Tính lại SHA-256 của bản trong kho chính và bản trong kho dự phòng.",
+        outcome="success", outcome_detail="Hai bản khớp mã SHA-256 đã ghi.",
+        agent_id=SOFTWARE.name, object_ids=[identifier],
+    )  # fmt: skip
+
+
+def _write_representation(
+    root: Path, aip: Aip, dossier: Dossier, rep: str, files: list[PackedFile],
+    all_files: list[PackedFile], events: list[PremisEvent], agents: list[mets.Agent],
+    now: object,
+) -> mets.Representation:  # fmt: skip
+    base = f"representations/{rep}/"
+    by_sha: dict[str, list[str]] = defaultdict(list)
+    for item in files:
+        by_sha[item.stored.sha256].append(item.identifier)
+    source_of: dict[str, str] = {}
+    records: list[premis.EventRecord] = []
+    for happened in events:
+        ids = []
+        if happened.stored_file is not None:
+            ids += by_sha.get(happened.stored_file.sha256, [])
+        if happened.result_file is not None:
+            ids += by_sha.get(happened.result_file.sha256, [])
+            source = _packed(happened.stored_file, all_files)
+            if source is not None:
+                source_of[happened.result_file.sha256] = source.identifier
+        if ids:
+            records.append(_event_record(happened, ids))
+    objects = []
+    for item in files:
+        last = _last_fixity(item.stored, item.identifier)
+        if last is not None:
+            records.append(last)
+        linked = [r.identifier for r in records if item.identifier in r.object_ids]
+        objects.append(premis.file_object(premis.FileObject(
+            identifier=item.identifier, size=item.stored.size, sha256=item.stored.sha256,
+            format_name=item.stored.format_name or item.stored.mime, puid=item.stored.puid,
+            original_name=item.row.name, derived_from=source_of.get(item.stored.sha256, ""),
+            event_ids=linked,
+        )))  # fmt: skip
+    premis_bytes = premis.document(
+        objects, [premis.event(r) for r in records],
+        [premis.agent(a) for a in _agent_records(events)], schemas="../../../../schemas",
+    )  # fmt: skip
+    preservation = _write(root, f"{base}metadata/preservation/PREMIS_{rep}.xml", premis_bytes,
+                          f"premis-{rep}", now, base=base)  # fmt: skip
+    descriptive_entries = []
+    if rep == "rep1":
+        documents = sorted({f.row.document.pk: f.row.document for f in files}.values(),
+                           key=lambda d: (d.ordinal or 0, d.pk))  # fmt: skip
+        for number, document in enumerate(documents, start=1):
+            name = document.archival_code or f"tai-lieu-{document.pk}"
+            descriptive_entries.append(_write(
+                root, f"{base}metadata/descriptive/EAD_doc_{name}.xml",
+                descriptive.document_record(document), f"doc-{number}", now, base=base,
+            ))  # fmt: skip
+    data = [
+        mets.FileEntry(
+            id=f"file-{rep}-{number}", href=f"data/{item.name}", size=item.stored.size,
+            sha256=item.stored.sha256, mime=item.stored.mime or "application/octet-stream",
+            created=item.stored.created_at,
+        )
+        for number, item in enumerate(files, start=1)
+    ]  # fmt: skip
+    body = mets.representation_mets(
+        f"{aip.objid}-{rep}", dossier.title, now, agents,  # type: ignore[arg-type]
+        descriptive_entries, [preservation], data,
+    )  # fmt: skip
+    entry = _write(root, f"{base}METS.xml", body, f"file-{rep}-mets", now)
+    return mets.Representation(name=rep, mets=entry)
+
+
+def _packed(stored: StoredFile | None, files: list[PackedFile]) -> PackedFile | None:
+    for item in files:
+        if stored is not None and item.stored.sha256 == stored.sha256:
+            return item
+    return None
+
+
+def _package_premis(
+    aip: Aip, dossier: Dossier, files: list[PackedFile], events: list[PremisEvent]
+) -> bytes:
+    own = [e for e in events if e.dossier_id == dossier.pk]
+    reps = sorted({f.rep for f in files})
+    objects = [premis.entity_object(aip.objid, dossier.title)]
+    for rep in reps:
+        objects.append(premis.representation_object(
+            f"representations/{rep}", [f.identifier for f in files if f.rep == rep]
+        ))  # fmt: skip
+    records = [_event_record(e, [aip.objid]) for e in own]
+    return premis.document(
+        objects,
+        [premis.event(r) for r in records],
+        [premis.agent(a) for a in _agent_records(own)],
+    )
+
+
+def zip_folder(folder: Path, target: Path) -> Path:
+    """A zip whose single top folder is ``folder`` (how packages travel, TT 05)."""
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                archive.write(path, PurePosixPath(folder.name, *path.relative_to(folder).parts))
+    return target
+
+
+def write_bag(dossier: Dossier, target: Path) -> Path:
+    """A BagIt bag (SHA-256 manifest) whose payload is the dossier's AIP folder."""
+    result = write_aip(dossier, target)
+    bag_dir = target / f"{result.path.name}-bag"
+    if bag_dir.exists():
+        shutil.rmtree(bag_dir)
+    result.path.rename(bag_dir)
+    bagit.make_bag(
+        str(bag_dir),
+        {"Source-Organization": dossier.agency.name, "External-Identifier": result.objid,
+         "External-Description": dossier.title},
+        checksums=["sha256"],
+    )  # fmt: skip
+    return bag_dir

@@ -1,0 +1,49 @@
+"""`luutru export CODE --format aip|bagit --out PATH`: write a dossier's package.
+
+``aip`` writes the TT 05/2025 AIP_hoso folder (or a zip when PATH ends in .zip); ``bagit``
+writes a BagIt bag whose payload is that AIP. Every file is checked against its SHA-256 as it
+is copied out of storage.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from luutru.preservation.aip import write_aip, write_bag, zip_folder
+from luutru.records.models import Dossier
+
+
+class Command(BaseCommand):
+    help = "Xuất gói của một hồ sơ: AIP theo TT 05/2025 hoặc túi BagIt."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("code", help="mã hồ sơ")
+        parser.add_argument("--format", choices=["aip", "bagit", "dip"], default="aip")
+        parser.add_argument("--out", required=True, help="thư mục đích (hoặc tệp .zip)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        dossier = Dossier.objects.filter(code=options["code"].strip()).first()
+        if dossier is None:
+            raise CommandError(f"Không có hồ sơ mã {options['code']}.")
+        if options["format"] == "dip":
+            raise CommandError("Gói DIP được lập ở phần khai thác, sử dụng (chưa có ở lệnh này).")
+        out = Path(options["out"])
+        if options["format"] == "bagit":
+            out.mkdir(parents=True, exist_ok=True)
+            path = write_bag(dossier, out)
+        elif out.suffix.lower() == ".zip":
+            out.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(dir=out.parent) as work:
+                folder = write_aip(dossier, Path(work)).path
+                path = zip_folder(folder, out)
+                shutil.rmtree(folder)
+        else:
+            out.mkdir(parents=True, exist_ok=True)
+            path = write_aip(dossier, out).path
+        self.stdout.write(str(path))

@@ -1,0 +1,128 @@
+"""The TT 05/2025 Phụ lục VII records, as PDF, from what actually happened.
+
+* Biên bản kiểm tra — one fixity audit (``FixityRun``) and the problems it found.
+* Nhật ký sao lưu — every backup and restore (``BackupRecord``), in order.
+* Biên bản sao lưu — one backup.
+* Biên bản xử lý sự cố và phục hồi — one incident, its cause and what was done.
+
+Rendered by WeasyPrint from templates under ``templates/preservation/forms/`` with the same
+print style and the same refusal of every URL as the ingest records (``ingest/outputs.py``).
+They are legal forms, so always in Vietnamese.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from luutru.organizations.models import Archive
+from luutru.preservation.models import BackupRecord, FixityRun, Incident, PremisEvent
+from luutru.records.models import DocumentFile
+
+VIEW = "preservation.view_preservation"
+NATIONAL = {"national_name": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "national_motto": "Độc lập - Tự do - Hạnh phúc", "blank": "…………………"}  # fmt: skip
+
+
+def render_pdf(template: str, context: dict[str, Any]) -> bytes:
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    with translation.override("vi"):
+        html = render_to_string(template, {**NATIONAL, **_heading(), **context})
+    fetcher = URLFetcher(allowed_protocols=("data",))  # nothing from the network or the disk
+    pdf = HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf()
+    assert pdf is not None
+    return bytes(pdf)
+
+
+def _heading() -> dict[str, Any]:
+    archive = Archive.objects.select_related("agency__parent").order_by("pk").first()
+    now = timezone.localtime()
+    return {
+        "organisation": archive.agency.name if archive else "Lưu trữ số",
+        "parent_name": archive.agency.parent.name if archive and archive.agency.parent else "",
+        "made_on": f"ngày {now.day:02d} tháng {now.month:02d} năm {now.year}",
+        "now": now,
+    }
+
+
+def size_text(value: int | None) -> str:
+    size = float(value or 0)
+    for unit in ("byte", "KB", "MB", "GB", "TB"):
+        if size < 1024 or unit == "TB":
+            return f"{size:,.0f} {unit}" if unit == "byte" else f"{size:,.1f} {unit}"
+        size /= 1024
+    return f"{size} TB"
+
+
+def check_record_pdf(run: FixityRun) -> bytes:
+    incidents = list(run.incidents.select_related("stored_file").order_by("opened_at", "pk"))
+    return render_pdf("preservation/forms/check_record.html", {
+        "run": run, "incidents": incidents, "bytes": size_text(run.bytes_checked),
+    })  # fmt: skip
+
+
+def backup_log_pdf() -> bytes:
+    rows = list(BackupRecord.objects.order_by("started_at", "pk"))
+    return render_pdf("preservation/forms/backup_log.html", {
+        "rows": [(row, size_text(row.bytes)) for row in rows],
+    })  # fmt: skip
+
+
+def backup_record_pdf(row: BackupRecord) -> bytes:
+    return render_pdf("preservation/forms/backup_record.html",
+                      {"row": row, "bytes": size_text(row.bytes)})  # fmt: skip
+
+
+def incident_record_pdf(incident: Incident) -> bytes:
+    events: list[PremisEvent] = []
+    documents: list[str] = []
+    if incident.stored_file_id:
+        events = list(PremisEvent.objects.filter(stored_file_id=incident.stored_file_id)
+                      .order_by("date_time", "pk"))  # fmt: skip
+        documents = sorted({
+            f.document.archival_code or str(f.document_id)
+            for f in DocumentFile.objects.filter(stored_id=incident.stored_file_id)
+            .select_related("document")
+        })  # fmt: skip
+    return render_pdf("preservation/forms/incident_record.html",
+                      {"incident": incident, "events": events, "documents": documents})  # fmt: skip
+
+
+def _pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def check_record(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(FixityRun, pk=pk)
+    return _pdf_response(check_record_pdf(run), f"bien-ban-kiem-tra-{run.pk}.pdf")
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def backup_log(request: HttpRequest) -> HttpResponse:
+    return _pdf_response(backup_log_pdf(), "nhat-ky-sao-luu.pdf")
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def backup_record(request: HttpRequest, pk: int) -> HttpResponse:
+    row = get_object_or_404(BackupRecord, pk=pk)
+    return _pdf_response(backup_record_pdf(row), f"bien-ban-sao-luu-{row.pk}.pdf")
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def incident_record(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = get_object_or_404(Incident.objects.select_related("stored_file", "run"), pk=pk)
+    return _pdf_response(incident_record_pdf(incident), f"bien-ban-su-co-{incident.pk}.pdf")

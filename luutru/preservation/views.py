@@ -1,0 +1,180 @@
+"""Staff pages of preservation (bảo quản), under /quan-tri/bao-quan/.
+
+The dashboard (holdings by format, fixity cycle, incidents, replica health, backups), the
+incident list, and each dossier's AIP with its PREMIS events as a timeline. Seeing them takes
+``preservation.view_preservation``; closing an incident ``preservation.change_incident`` and
+starting an audit ``preservation.add_fixityrun`` (administrators).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from luutru.audit.actions import record
+from luutru.preservation import actions
+from luutru.preservation.aip import write_aip, zip_folder
+from luutru.preservation.audits import cycle_status
+from luutru.preservation.models import (
+    Aip,
+    BackupRecord,
+    FixityRun,
+    Incident,
+    PremisEvent,
+)
+from luutru.preservation.tasks import fixity_audit
+from luutru.records.models import DocumentFile
+from luutru.records.services import get_dossier_for_user
+from luutru.storage.models import StoredFile
+from luutru.storage.services import backend, replica
+
+VIEW = "preservation.view_preservation"
+RESOLVE = "preservation.change_incident"
+START_AUDIT = "preservation.add_fixityrun"
+
+
+def _disk(path: Path) -> dict[str, Any]:
+    try:
+        usage = shutil.disk_usage(path)
+    except OSError:
+        return {"free": None, "total": None}
+    return {
+        "free": usage.free,
+        "total": usage.total,
+        "used_percent": 100 * usage.used // usage.total,
+    }
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    holdings = list(
+        StoredFile.objects.values("puid", "format_name")
+        .annotate(files=Count("pk"), bytes=Sum("size"))
+        .order_by("-files", "puid")[:30]
+    )  # fmt: skip
+    totals = StoredFile.objects.aggregate(files=Count("pk"), bytes=Sum("size"))
+    primary, second = backend(), replica()
+    storages = [
+        {"name": "Kho chính", "root": primary.root, "available": primary.available(),
+         **_disk(primary.root)},
+        {"name": "Kho dự phòng", "root": second.root, "available": second.available(),
+         **_disk(second.root)},
+    ]  # fmt: skip
+    context = {
+        "holdings": holdings,
+        "totals": totals,
+        "cycle": cycle_status(),
+        "runs": FixityRun.objects.order_by("-started_at")[:5],
+        "incidents": Incident.objects.open().select_related("stored_file")[:10],
+        "open_count": Incident.objects.open().count(),
+        "storages": storages,
+        "backups": BackupRecord.objects.order_by("-started_at")[:5],
+        "aip_count": Aip.objects.count(),
+        "migrations": PremisEvent.objects.filter(event_type="migration", outcome="success").count(),
+    }
+    return render(request, "preservation/dashboard.html", context)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def incident_list(request: HttpRequest) -> HttpResponse:
+    show = request.GET.get("xem", "mo")
+    incidents = Incident.objects.select_related("stored_file", "run")
+    if show == "mo":
+        incidents = incidents.open()
+    page = Paginator(incidents.order_by("-opened_at", "-pk"), 50).get_page(request.GET.get("trang"))
+    return render(request, "preservation/incident_list.html", {"page": page, "show": show})
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label="Biện pháp đã xử lý", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = get_object_or_404(Incident.objects.select_related("stored_file", "run"), pk=pk)
+    form = ResolveForm()
+    if request.method == "POST":
+        if not request.user.has_perm(RESOLVE):
+            return HttpResponse("Không có quyền xử lý sự cố.", status=403)
+        form = ResolveForm(request.POST)
+        if form.is_valid() and incident.resolved_at is None:
+            actions.resolve_incident(
+                incident, resolution=form.cleaned_data["resolution"], actor=request.user
+            )
+            messages.success(request, "Đã ghi nhận việc xử lý sự cố.")
+            return redirect("preservation:incident-detail", pk=incident.pk)
+    return render(
+        request, "preservation/incident_detail.html",
+        {"incident": incident, "form": form, "can_resolve": request.user.has_perm(RESOLVE)},
+    )  # fmt: skip
+
+
+@login_required
+@permission_required(START_AUDIT, raise_exception=True)
+@require_POST
+def start_audit(request: HttpRequest) -> HttpResponse:
+    fixity_audit.enqueue()
+    record("preservation.fixity_request", actor=request.user, request=request,
+           message="Yêu cầu chạy kiểm tra toàn vẹn ngay.")  # fmt: skip
+    messages.success(request, "Đã xếp lịch kiểm tra toàn vẹn; tiến trình nền sẽ chạy ngay.")
+    return redirect("preservation:dashboard")
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def aip_detail(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = get_dossier_for_user(request.user, code)
+    aip = Aip.objects.filter(dossier=dossier).first()
+    events = list(
+        PremisEvent.objects.of_dossier(dossier)
+        .select_related("stored_file", "result_file")
+        .order_by("date_time", "pk")
+    )
+    names: dict[int, str] = {}
+    for file in DocumentFile.objects.filter(document__dossier=dossier).only("stored_id", "name"):
+        names.setdefault(file.stored_id, file.name)
+    for event in events:
+        event.file_name = names.get(event.stored_file_id or 0, "")  # type: ignore[attr-defined]
+        event.result_name = names.get(event.result_file_id or 0, "")  # type: ignore[attr-defined]
+    files = (
+        DocumentFile.objects.filter(document__dossier=dossier)
+        .select_related("stored", "document")
+        .order_by("document__ordinal", "pk")
+    )
+    return render(
+        request, "preservation/aip_detail.html",
+        {"dossier": dossier, "aip": aip, "events": events, "files": files},
+    )  # fmt: skip
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def aip_download(request: HttpRequest, code: str) -> FileResponse:
+    """The AIP as a zip, built now from the stored files (each checked on the way out)."""
+    dossier = get_dossier_for_user(request.user, code)
+    work = Path(tempfile.mkdtemp(prefix="luutru-aip-"))
+    folder = write_aip(dossier, work).path
+    archive = zip_folder(folder, work / f"{folder.name}.zip")
+    shutil.rmtree(folder)
+    record("preservation.aip_export", actor=request.user, target=dossier, request=request,
+           message=f"Tải gói lưu trữ (AIP) của hồ sơ {dossier.code}.")  # fmt: skip
+    response = FileResponse(archive.open("rb"), as_attachment=True, filename=archive.name)
+    # The temporary folder goes once the response has been sent.
+    response._resource_closers.append(lambda: shutil.rmtree(work, ignore_errors=True))  # type: ignore[attr-defined]
+    return response
