@@ -22,7 +22,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # The E-ARK validator lives in its own environment (see tools/eark/requirements.txt).
 EARK_VENV := .venv-eark
-PYTEST := $(VENV)/bin/pytest -q
+# One pytest worker per core (pytest-xdist); a test class or module stays on one worker, so its
+# shared setup runs once.
+PYTEST := $(VENV)/bin/pytest -q -n auto --dist loadscope
 RUFF := $(VENV)/bin/ruff
 
 .PHONY: help install demo test lint test-sqlite test-postgres bench format

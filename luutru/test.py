@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.test import TestCase
+from django.test import TestCase, TransactionTestCase
 
 from luutru.accounts.actions import create_user, make_reader
 from luutru.accounts.models import Role, User
@@ -98,3 +98,9 @@ class BaseTestCase(TestCase):
         self.client.logout()
         if user is not None:
             self.client.force_login(user)
+
+
+class WorkerTestCase(TransactionTestCase):
+    """For tests that run the real task worker, which closes connections between tasks (on
+    PostgreSQL that breaks TestCase's wrapping transaction). The flush after each test refills
+    content types and the code lists (``records.apps.restore_code_lists``)."""

@@ -16,16 +16,17 @@ from __future__ import annotations
 import datetime
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw, ImageFont, ImageSequence
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.layout import BoxConstraints
-from pyhanko.pdf_utils.text import TextBoxStyle
-from pyhanko.sign import fields, signers
-from pyhanko.stamp import TextStamp, TextStampStyle
 
 from luutru.lib.pages import encode, page_count, page_size, render_page
+
+if TYPE_CHECKING:
+    from pyhanko.stamp import TextStampStyle
+
+# pyHanko's signing and font modules cost about 2 s to import; they are imported where copies are
+# made, not when the project starts (every command and worker would pay for them).
 
 SANS = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 SANS_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
@@ -102,6 +103,10 @@ def reading_page(
 def _stamp_style(
     text: str, path: Path, size: int, timestamp_format: str = "%Y-%m-%dT%H:%M:%S%z"
 ) -> TextStampStyle:
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+    from pyhanko.pdf_utils.text import TextBoxStyle
+    from pyhanko.stamp import TextStampStyle
+
     return TextStampStyle(
         stamp_text=text,
         timestamp_format=timestamp_format,
@@ -114,6 +119,10 @@ def _stamp_style(
 def plain_copy(data: bytes) -> bytes:
     """The original PDF with "BẢN SAO" at the top right of page 1 (Điều 40), appended as an
     incremental update so that the original's own bytes (and signatures) stay untouched."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.layout import BoxConstraints
+    from pyhanko.stamp import TextStamp
+
     pdf = as_pdf(data)
     width, height = page_size(pdf, 0)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
@@ -135,6 +144,9 @@ def certified_copy(
 ) -> bytes:
     """The plain copy signed by the archive (Điều 41): PAdES baseline, visible signature at the
     top right of page 1 under the "BẢN SAO" mark, showing the signer and the ISO time."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
     copy = plain_copy(data)
     width, height = page_size(copy, 0)
     try:

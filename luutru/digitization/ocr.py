@@ -27,8 +27,6 @@ from pathlib import Path
 import pikepdf
 from django.conf import settings
 from pikepdf import Name
-from pikepdf.pdfa import Flavour
-from pikepdf.pdfa import save as save_pdfa
 from PIL import Image
 
 __all__ = [
@@ -281,6 +279,10 @@ def assemble_pdfa(
     Raises ``OcrError`` when the result does not pass pikepdf's PDF/A check; ``target`` is then
     not written.
     """
+    # pikepdf.pdfa takes about a second to import: only where a PDF/A is written.
+    from pikepdf.pdfa import Flavour, PdfaError
+    from pikepdf.pdfa import save as save_pdfa
+
     pdf = pikepdf.new()
     sources = [pikepdf.open(p if isinstance(p, Path) else io.BytesIO(p)) for p in pages]
     try:
@@ -298,7 +300,7 @@ def assemble_pdfa(
             meta["xmp:CreatorTool"] = "Lưu trữ số (Tesseract vie, pikepdf)"
         try:
             save_pdfa(pdf, target, Flavour("2b"), output_intent="sRGB")
-        except pikepdf.pdfa.PdfaError as exc:
+        except PdfaError as exc:
             raise OcrError(f"Tệp kết quả không đạt PDF/A-2B: {exc}") from exc
         return len(pdf.pages)
     finally:

@@ -25,14 +25,12 @@ from django.http import (
 )
 from django.urls import reverse
 from django.views.decorators.http import require_safe
-from iiif_prezi3 import Manifest, config
 
 from luutru.lib.pages import PageError
 from luutru.portal import files, publication
 from luutru.portal.views import public_document
 from luutru.records.models import Document, DocumentFile
 
-config.configs["helpers.auto_fields.AutoLang"].auto_lang = "vi"
 READ_WIDTH = files.WIDTHS[-1]
 THUMB_WIDTH = files.WIDTHS[0]
 CONTEXT = "http://iiif.io/api/presentation/3/context.json"
@@ -52,6 +50,11 @@ def _sizes(pdf: DocumentFile) -> list[tuple[int, int]]:
 
 def build_manifest(request: HttpRequest, document: Document, pdf: DocumentFile) -> dict[str, Any]:
     """The manifest as JSON-LD; ids are absolute URLs of this server."""
+    # iiif-prezi3 (pydantic models) takes most of a second to import: only when a manifest is
+    # built, not whenever the URL map loads.
+    from iiif_prezi3 import Manifest, config
+
+    config.configs["helpers.auto_fields.AutoLang"].auto_lang = "vi"
     code = publication.public_code(document)
 
     def url(name: str, *args: Any) -> str:

@@ -34,16 +34,31 @@ def load_code_lists(code_model: Any) -> int:
     return count
 
 
-@cache
+def _plain(list_name: str) -> str:
+    """The list's name as an exact ``str``: functools.cache keys a str apart from its subclasses
+    (CodeList members, the SafeStrings of template literals), which would cache each list twice
+    and query it again."""
+    return "".join(getattr(list_name, "value", list_name))
+
+
 def entries(list_name: str) -> dict[str, tuple[str, dict[str, Any]]]:
     """code → (label, extra) for one list."""
+    return _entries(_plain(list_name))
+
+
+@cache
+def _entries(list_name: str) -> dict[str, tuple[str, dict[str, Any]]]:
     from luutru.records.models import Code
 
     return {c.code: (c.label, c.extra) for c in Code.objects.filter(list=list_name)}
 
 
-@cache
 def _by_folded_label(list_name: str) -> dict[str, str]:
+    return _folded_index(_plain(list_name))
+
+
+@cache
+def _folded_index(list_name: str) -> dict[str, str]:
     index: dict[str, str] = {}
     for code, (label, extra) in entries(list_name).items():
         index[fold(label)] = code
@@ -73,5 +88,5 @@ def retention_years(code: str) -> int | None:
 
 
 def clear_cache() -> None:
-    entries.cache_clear()
-    _by_folded_label.cache_clear()
+    _entries.cache_clear()
+    _folded_index.cache_clear()

@@ -22,12 +22,7 @@ from luutru.records.models import Document
 from luutru.records.tests.factory import make_document, make_dossier
 from luutru.test import PASSWORD, make_agency, make_user
 
-# serialized_rollback: the flush after this test then leaves the database as the migrations
-# made it (content types, code lists) for the transactional tests that follow (ingest's worker).
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SUMMARY = "Quyết định về việc bồi thường giải phóng mặt bằng"
 ARCHIVE = "Trung tâm Lưu trữ lịch sử tỉnh"

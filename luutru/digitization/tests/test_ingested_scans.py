@@ -8,7 +8,6 @@ import tempfile
 from pathlib import Path
 
 from django.core.management import call_command
-from django.test import TransactionTestCase
 
 from luutru.accounts.models import Role
 from luutru.digitization import samples
@@ -20,22 +19,11 @@ from luutru.ingest.tests.factory import DOSSIER, document, write_package
 from luutru.organizations.models import Agency
 from luutru.records.models import DocumentFile, FileRole
 from luutru.search import services
-from luutru.test import make_agency, make_user
+from luutru.test import WorkerTestCase, make_agency, make_user
 
 
-class IngestedScanTests(TransactionTestCase):
-    """A TransactionTestCase, as the search app's worker test: the worker runs real tasks."""
-
-    serialized_rollback = True
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        for alias in sorted(cls.databases):
-            call_command(
-                "flush", database=alias, interactive=False, verbosity=0,
-                inhibit_post_migrate=True,
-            )  # fmt: skip
-        super().setUpClass()
+class IngestedScanTests(WorkerTestCase):
+    """The worker runs real tasks: the ingest's OCR task, then the indexing task."""
 
     def setUp(self) -> None:
         tmp = Path(tempfile.mkdtemp())

@@ -16,7 +16,6 @@ from urllib.parse import quote
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import TransactionTestCase
 from django_tasks_db.models import DBTaskResult
 
 from luutru.accounts.models import Role, User
@@ -25,7 +24,7 @@ from luutru.ingest.pipeline import STEP_LABELS
 from luutru.ingest.services import group_report
 from luutru.organizations.models import Agency
 from luutru.records.tests.factory import make_document, make_dossier
-from luutru.test import BaseTestCase, make_agency, make_user
+from luutru.test import BaseTestCase, WorkerTestCase, make_agency, make_user
 
 LOGIN = "/tai-khoan/dang-nhap/"
 SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
@@ -380,15 +379,8 @@ class UploadTests(TransferTestCase):
         self.assertEqual(task.args_kwargs["args"], [str(transfer.pk)])
 
 
-class WorkerTests(TransactionTestCase, IsolatedFiles):
-    """The upload, the real database queue and one pass of the worker, end to end.
-
-    A TransactionTestCase: the worker calls ``close_old_connections`` between tasks, which on
-    PostgreSQL closes a connection held inside TestCase's wrapping transaction. The code lists
-    come from a data migration, hence ``serialized_rollback``.
-    """
-
-    serialized_rollback = True
+class WorkerTests(WorkerTestCase, IsolatedFiles):
+    """The upload, the real database queue and one pass of the worker, end to end."""
 
     def setUp(self) -> None:
         self.tmp = self.isolate(self)

@@ -11,7 +11,6 @@ from io import StringIO
 from pathlib import Path
 
 from django.core.management import call_command
-from django.test import TransactionTestCase
 from django_tasks_db.models import DBTaskResult
 
 from luutru.accounts.models import Role
@@ -23,7 +22,7 @@ from luutru.records.models import Document
 from luutru.records.tests.factory import make_document, make_dossier, make_file
 from luutru.search import entries, services
 from luutru.search.text import MAX_QUERY_CHARS
-from luutru.test import BaseTestCase, make_agency, make_user
+from luutru.test import BaseTestCase, WorkerTestCase, make_agency, make_user
 
 
 class QueryForTests(BaseTestCase):
@@ -139,26 +138,8 @@ class ReindexTests(BaseTestCase):
         self.assertEqual(task.args_kwargs["args"], [[1, 3]])
 
 
-class IngestIndexingTests(TransactionTestCase):
-    """An ingest, the real task queue and one pass of the worker: its records become findable.
-
-    A TransactionTestCase as in ``ingest.tests.test_views.WorkerTests``: the worker closes
-    connections between tasks, and the code lists come from a data migration.
-    """
-
-    serialized_rollback = True
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        """Empty the tables before the serialized copy is loaded back for the first test. A
-        transactional test without serialized_rollback (the browser tests) ends with a flush
-        whose post_migrate refills content types and permissions, and loading over those fails."""
-        for alias in sorted(cls.databases):
-            call_command(
-                "flush", database=alias, interactive=False, verbosity=0,
-                inhibit_post_migrate=True,
-            )  # fmt: skip
-        super().setUpClass()  # on Django 5.2 this loads the serialized copy (_pre_setup)
+class IngestIndexingTests(WorkerTestCase):
+    """An ingest, the real task queue and one pass of the worker: its records become findable."""
 
     def setUp(self) -> None:
         tmp = Path(tempfile.mkdtemp())
