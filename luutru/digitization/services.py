@@ -28,9 +28,9 @@ from luutru.digitization import ocr, quality, sources
 from luutru.digitization.models import ScanBatch, ScanBatchQuerySet
 from luutru.organizations.models import AgencyQuerySet
 from luutru.organizations.services import agencies_in_scope
-from luutru.storage.actions import register_many
+from luutru.storage.actions import put_bytes, put_file, register_many
 from luutru.storage.models import StoredFile
-from luutru.storage.services import backend, open_stored
+from luutru.storage.services import open_stored
 
 VIEW_BATCH = "digitization.view_scanbatch"
 ADD_BATCH = "digitization.add_scanbatch"
@@ -66,19 +66,14 @@ def get_batch_for_user(user: Any, pk: Any) -> ScanBatch:
 
 
 def store_bytes(data: bytes, kind: str) -> StoredFile:
-    """Bytes into content-addressed storage, with their row (idempotent)."""
-    result = backend().put(io.BytesIO(data))
-    return register_many([{"sha256": result.sha256, "size": result.size, "mime": MIMES[kind]}])[
-        result.sha256
-    ]
+    """Bytes into content-addressed storage (primary and replica), with their row (idempotent)."""
+    sha256, size = put_bytes(data)
+    return register_many([{"sha256": sha256, "size": size, "mime": MIMES[kind]}])[sha256]
 
 
 def store_path(path: Path, kind: str) -> StoredFile:
-    with path.open("rb") as source:
-        result = backend().put(source)
-    return register_many([{"sha256": result.sha256, "size": result.size, "mime": MIMES[kind]}])[
-        result.sha256
-    ]
+    sha256, size = put_file(path)
+    return register_many([{"sha256": sha256, "size": size, "mime": MIMES[kind]}])[sha256]
 
 
 def copy_out(sha256: str, target: Path) -> Path:

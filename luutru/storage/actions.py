@@ -25,16 +25,22 @@ def put_file(
     """
     primary, second = backend(), replica()
     if path.stat().st_size < CHUNK:
-        data = path.read_bytes()
-        result = primary.put(io.BytesIO(data), expected_sha256=expected_sha256, durable=durable)
-        second.put(io.BytesIO(data), expected_sha256=result.sha256, durable=durable)
-        return result.sha256, result.size
+        return put_bytes(path.read_bytes(), expected_sha256=expected_sha256, durable=durable)
     with ThreadPoolExecutor(max_workers=1) as pool:
         copy = pool.submit(_put_path, second, path, expected_sha256, durable)
         result = _put_path(primary, path, expected_sha256, durable)
         copied = copy.result()
     if copied.sha256 != result.sha256:
         raise StorageError(f"Tệp {path.name} đổi nội dung trong khi đang được lưu hai bản.")
+    return result.sha256, result.size
+
+
+def put_bytes(
+    data: bytes, *, expected_sha256: str | None = None, durable: bool = True
+) -> tuple[str, int]:
+    """As ``put_file``, for content already in memory: both copies written and verified."""
+    result = backend().put(io.BytesIO(data), expected_sha256=expected_sha256, durable=durable)
+    replica().put(io.BytesIO(data), expected_sha256=result.sha256, durable=durable)
     return result.sha256, result.size
 
 

@@ -10,8 +10,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from luutru.access import signing
 from luutru.records.models import Document, DocumentFile, FileRole
+from luutru.storage.actions import put_bytes
 from luutru.storage.models import StoredFile
-from luutru.storage.services import backend
 
 SECRET_TEXT = "NỘI DUNG HẠN CHẾ 7731"
 
@@ -36,9 +36,9 @@ def attach_pdf(
     document: Document, data: bytes | None = None, name: str = "goc.pdf"
 ) -> DocumentFile:
     data = data or small_pdf()
-    result = backend().put(io.BytesIO(data))
+    sha256, size = put_bytes(data)  # both copies, as ingest stores files
     stored, _ = StoredFile.objects.get_or_create(
-        sha256=result.sha256, defaults={"size": result.size, "mime": "application/pdf"}
+        sha256=sha256, defaults={"size": size, "mime": "application/pdf"}
     )
     return DocumentFile.objects.create(
         document=document, stored=stored, name=name, role=FileRole.ORIGINAL, page_count=2

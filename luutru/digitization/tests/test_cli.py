@@ -21,7 +21,7 @@ from luutru.digitization.models import BatchState, FileText, PageState, ScanBatc
 from luutru.records.models import Document, FileRole
 from luutru.records.tests.factory import make_dossier
 from luutru.search import services as search
-from luutru.storage.services import open_stored
+from luutru.storage.services import backend, open_stored, replica
 from luutru.test import BaseTestCase
 
 
@@ -84,6 +84,9 @@ class DigitizeFolderTests(BaseTestCase):
         self.assertIn("đất", FileText.objects.get(file__document=document).text)
         dossier.refresh_from_db()
         self.assertEqual(dossier.reliability, "02")
+        # The PDF/A and the kept scans are in both storages, like every accepted file.
+        for digest in document.files.values_list("stored__sha256", flat=True):
+            self.assertTrue(backend().exists(digest) and replica().exists(digest), digest)
 
         search.index_documents([document.pk])
         hits = search.search(self.archivist, "giấy chứng nhận quyền sử dụng đất")

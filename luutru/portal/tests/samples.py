@@ -10,8 +10,8 @@ from PIL import Image, ImageDraw
 from luutru.organizations.models import Agency, Fonds
 from luutru.records.models import Document, DocumentFile, Dossier
 from luutru.records.tests.factory import make_document, make_dossier
+from luutru.storage.actions import put_bytes
 from luutru.storage.models import StoredFile
-from luutru.storage.services import backend
 
 
 def pdf_bytes(pages: int = 3, label: str = "Trang") -> bytes:
@@ -30,10 +30,10 @@ def pdf_bytes(pages: int = 3, label: str = "Trang") -> bytes:
 
 def attach_pdf(document: Document, pages: int = 3) -> DocumentFile:
     data = pdf_bytes(pages)
-    result = backend().put(io.BytesIO(data))
+    sha256, size = put_bytes(data)  # both copies, as ingest stores files
     stored, _ = StoredFile.objects.get_or_create(
-        sha256=result.sha256,
-        defaults={"size": result.size, "mime": "application/pdf", "puid": "fmt/276"},
+        sha256=sha256,
+        defaults={"size": size, "mime": "application/pdf", "puid": "fmt/276"},
     )
     return DocumentFile.objects.create(
         document=document, stored=stored, name=f"{document.pk}.pdf", page_count=pages
