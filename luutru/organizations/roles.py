@@ -29,11 +29,13 @@ DIGITIZE = VIEW_DIGITIZATION | {"digitization.add_scanbatch"}
 # Preservation (bảo quản): the dashboard, incidents and AIPs; administrators also close
 # incidents and start audits (they hold every permission).
 VIEW_PRESERVATION = frozenset({"preservation.view_preservation"})
+# Khai thác: archivists and heads handle readers' accounts and requests (heads also approve).
+HANDLE_REQUESTS = frozenset({"access.view_accessrequest"})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CLERK: STAFF_VIEW | WORK_COLLECTION,
-    Role.ARCHIVIST: STAFF_VIEW | WORK_COLLECTION | DIGITIZE | VIEW_PRESERVATION,
-    Role.HEAD: STAFF_VIEW | VIEW_DIGITIZATION | VIEW_PRESERVATION,
+    Role.ARCHIVIST: STAFF_VIEW | WORK_COLLECTION | DIGITIZE | VIEW_PRESERVATION | HANDLE_REQUESTS,
+    Role.HEAD: STAFF_VIEW | VIEW_DIGITIZATION | VIEW_PRESERVATION | HANDLE_REQUESTS,
     Role.COUNCIL: STAFF_VIEW,
     Role.KPI_VIEWER: STAFF_VIEW | VIEW_DIGITIZATION | {"reports.view_kpi"},
     Role.ADMIN: frozenset({ALL}),

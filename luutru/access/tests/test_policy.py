@@ -107,3 +107,13 @@ class PolicyTests(BaseTestCase):
 
         stranger = make_user("docgia2")
         self.assertFalse(policy.can(stranger, Use.READ, self.conditional_doc))
+
+
+class StaffNavigationTests(BaseTestCase):
+    def test_only_those_who_handle_requests_see_the_use_pages(self) -> None:
+        for user, shown in ((self.archivist, True), (self.head, True), (self.clerk_a, False)):
+            self.login(user)
+            page = self.client.get("/quan-tri/")
+            self.assertEqual("Khai thác, sử dụng" in page.content.decode(), shown, user)
+            status = self.client.get("/quan-tri/khai-thac/").status_code
+            self.assertEqual(status, 200 if shown else 403, user)
