@@ -16,7 +16,6 @@ downloads, thumbnails, IIIF, OAI-PMH, exports. The rules (TT 05/2025 Điều 32-
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -24,11 +23,9 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from luutru.access.models import Grant, Use
-from luutru.accounts.models import STAFF_ROLES
-from luutru.organizations.models import Membership
-from luutru.organizations.roles import PROVINCE_WIDE_ROLES
-from luutru.organizations.services import agencies_in_scope
+from luutru.organizations.services import Scope, record_scope
 from luutru.records.models import Document, Dossier
+from luutru.records.rules import effective_regime
 
 PUBLIC = "01"
 CONDITIONAL = "02"
@@ -52,36 +49,9 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Scope:
-    """What a caller sees, in the terms the search engines and QuerySets take.
-
-    ``public_only``: anonymous callers and readers (grants are handled per record, not here).
-    ``agency_ids``: staff scope; ``None`` means no agency restriction.
-    """
-
-    public_only: bool
-    agency_ids: frozenset[int] | None
-    is_staff: bool
-
-
-def effective_regime(own: str, dossier: str | None = None) -> str:
-    """The stricter of a document's regime and its dossier's (codes sort by strictness)."""
-    return max(own or PUBLIC, dossier or PUBLIC)
-
-
 def scope(user: Any) -> Scope:
-    """The caller's scope: see the module docstring."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Scope(True, None, False)
-    if user.is_superuser:
-        return Scope(False, None, True)
-    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
-    if not roles & STAFF_ROLES:
-        return Scope(True, None, False)
-    if roles & PROVINCE_WIDE_ROLES:
-        return Scope(False, None, True)
-    return Scope(False, frozenset(agencies_in_scope(user).values_list("pk", flat=True)), True)
+    """The caller's scope (``organizations.services.record_scope``, which search asks too)."""
+    return record_scope(user)
 
 
 def _public_documents_q() -> Q:

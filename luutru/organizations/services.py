@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from luutru.accounts.models import STAFF_ROLES
 from luutru.organizations.models import Agency, AgencyQuerySet, Archive, Fonds, Membership
 from luutru.organizations.roles import PROVINCE_WIDE_ROLES
 
@@ -87,3 +88,32 @@ def get_fonds_for_user(user: Any, code: str, *, change: bool = False) -> Fonds:
     if not user.has_perm(perm):
         raise PermissionDenied
     return fonds
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a caller may see of the records, before any grant (the access policy's first
+    question, also asked by search, which sits beside access in the layers).
+
+    ``public_only``: anonymous callers and readers. ``agency_ids``: staff scope; ``None`` means no
+    agency restriction.
+    """
+
+    public_only: bool
+    agency_ids: frozenset[int] | None
+    is_staff: bool
+
+
+def record_scope(user: Any) -> Scope:
+    """Anonymous callers and readers: public records; staff: their agencies' scope;
+    superusers and province-wide roles: everything."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope(True, None, False)
+    if user.is_superuser:
+        return Scope(False, None, True)
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    if not roles & STAFF_ROLES:
+        return Scope(True, None, False)
+    if roles & PROVINCE_WIDE_ROLES:
+        return Scope(False, None, True)
+    return Scope(False, frozenset(agencies_in_scope(user).values_list("pk", flat=True)), True)

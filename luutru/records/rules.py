@@ -209,3 +209,9 @@ def retention_expiry_year(retention: str, end_year: int) -> int | None:
     ended; None for permanent records."""
     years = codes.retention_years(retention)
     return None if years is None else end_year + years
+
+
+def effective_regime(own: str, dossier: str | None = None) -> str:
+    """The stricter of a document's access regime and its dossier's (codes sort by strictness:
+    01 Công khai < 02 Sử dụng có điều kiện < 03 Mật)."""
+    return max(own or "01", dossier or "01")

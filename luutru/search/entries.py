@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 from django.db.models import F, TextField, Value
 from django.db.models.functions import Coalesce
 
-from luutru.access.policy import effective_regime
 from luutru.digitization.models import FileText
 from luutru.records.models import Document, DocumentFile, Dossier
+from luutru.records.rules import effective_regime
 from luutru.search.base import IndexEntry
 
 T = TypeVar("T")

@@ -20,7 +20,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.db import transaction
 
-from luutru.access import policy
+from luutru.organizations.services import record_scope
 from luutru.records.models import Document
 from luutru.search.base import FACETS, SearchBackend, SearchQuery, SearchResults
 from luutru.search.entries import CHUNK, all_entries, document_entries, dossier_entries
@@ -59,8 +59,8 @@ def backend(name: str | None = None) -> SearchBackend:
 
 
 def _scope(user: Any) -> tuple[bool, frozenset[int] | None]:
-    """(public_only, agency_ids) for a user, as the access policy decides."""
-    caller = policy.scope(user)
+    """(public_only, agency_ids) for a user: the scope the access policy starts from."""
+    caller = record_scope(user)
     return caller.public_only, caller.agency_ids
 
 
