@@ -211,6 +211,9 @@ TESSERACT_BINARY = env_str("TESSERACT_BINARY", "tesseract")
 OCR_LANGUAGE = env_str("OCR_LANGUAGE", "vie")
 OCR_TIMEOUT_SECONDS = env_int("OCR_TIMEOUT_SECONDS", 300, minimum=10)
 DIGITIZATION_WORKERS = env_int("DIGITIZATION_WORKERS", os.cpu_count() or 1, minimum=1)
+# A running batch whose worker has not reported for this long is shown as stopped, with a button
+# to go on from the first page not done (the worker reports at least every 15 s).
+DIGITIZATION_STALL_SECONDS = env_int("DIGITIZATION_STALL_SECONDS", 120, minimum=30)
 DIGITIZATION_MAX_PAGES = env_int("DIGITIZATION_MAX_PAGES", 1000, minimum=1)
 DIGITIZATION_JPEG_QUALITY = env_int("DIGITIZATION_JPEG_QUALITY", 85, minimum=30)
 DIGITIZATION_LOW_DEPTH = env_str("DIGITIZATION_LOW_DEPTH", "warn").strip().lower()

@@ -206,8 +206,8 @@ def create_batch(
     return batch
 
 
-def _enqueue_on_commit(batch: ScanBatch) -> None:
-    if batch.source != "web":
+def _enqueue_on_commit(batch: ScanBatch, *, always: bool = False) -> None:
+    if batch.source != "web" and not always:
         return  # the CLI and the demo recognise in their own process
     from luutru.digitization.tasks import digitize_batch
 
@@ -350,7 +350,8 @@ def process_batch(batch_id: Any) -> ScanBatch:
     batch = ScanBatch.objects.get(pk=batch_id)
     if batch.state in {BatchState.ACCEPTED, BatchState.REJECTED}:
         return batch
-    ScanBatch.objects.filter(pk=batch.pk).update(state=BatchState.RUNNING, errors=[])
+    batches = ScanBatch.objects.filter(pk=batch.pk)
+    batches.update(state=BatchState.RUNNING, errors=[], heartbeat_at=timezone.now())
     pending = ScanPage.objects.filter(item__batch=batch, state=PageState.PENDING).select_related(
         "original", "item"
     )
@@ -360,16 +361,14 @@ def process_batch(batch_id: Any) -> ScanBatch:
         for p in pending
     ]  # fmt: skip
     try:
-        for result in recognise(jobs):
+        for result in recognise(jobs, beat=lambda: batches.update(heartbeat_at=timezone.now())):
             _save_result(result)
             done = ScanPage.objects.filter(item__batch=batch).exclude(state=PageState.PENDING)
-            ScanBatch.objects.filter(pk=batch.pk).update(
-                page_done=done.count(), ocr_seconds=batch.ocr_seconds + result.seconds
-            )
+            batches.update(page_done=done.count(), ocr_seconds=batch.ocr_seconds + result.seconds)
             batch.ocr_seconds += result.seconds
     except Exception:
         log.exception("digitization of batch %s failed", batch.pk)
-        ScanBatch.objects.filter(pk=batch.pk).update(
+        batches.update(
             state=BatchState.FAILED,
             errors=[{"code": "internal_error", "message": "Lỗi hệ thống khi nhận dạng; "
                      "có thể chạy lại để tiếp tục từ trang chưa xong."}],
@@ -604,6 +603,11 @@ def resume_batch(batch: ScanBatch, *, actor: Any) -> ScanBatch:
     batch = ScanBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state not in {BatchState.FAILED, BatchState.RUNNING, BatchState.QUEUED}:
         raise ValidationError(f"Lô “{batch.name}” không cần nhận dạng tiếp.")
+    if batch.state == BatchState.RUNNING and not batch.stalled:
+        raise ValidationError(
+            f"Lô “{batch.name}” đang được nhận dạng ({batch.page_done}/{batch.page_total} "
+            "trang); chỉ nhận dạng tiếp khi tiến trình đã dừng."
+        )
     batch.state, batch.errors = BatchState.QUEUED, []
     batch.save(update_fields=["state", "errors"])
     record(
@@ -612,9 +616,21 @@ def resume_batch(batch: ScanBatch, *, actor: Any) -> ScanBatch:
         target=batch,
         message=f"Tiếp tục nhận dạng lô “{batch.name}” từ trang chưa xong.",
     )
-    if batch.source == "web":
-        _enqueue_on_commit(batch)
+    # Whatever started it (the web or a scanning station's folder), a worker goes on with it.
+    _enqueue_on_commit(batch, always=True)
     return batch
+
+
+def resume_stalled() -> list[ScanBatch]:
+    """Queue again every batch whose worker stopped reporting (run by a timer, or by hand:
+    ``luutru digitize --resume-stalled``)."""
+    resumed = []
+    for batch in ScanBatch.objects.stalled():
+        try:
+            resumed.append(resume_batch(batch, actor=None))
+        except ValidationError:  # it reported again meanwhile
+            continue
+    return resumed
 
 
 @transaction.atomic

@@ -10,9 +10,11 @@ State lives here, so a crashed worker resumes at the first page not yet done.
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luutru.organizations.models import Agency
@@ -38,6 +40,14 @@ class ScanBatchQuerySet(models.QuerySet["ScanBatch"]):
 
     def unfinished(self) -> ScanBatchQuerySet:
         return self.filter(state__in=[BatchState.QUEUED, BatchState.RUNNING])
+
+    def stalled(self) -> ScanBatchQuerySet:
+        """Running batches whose worker has not reported for ``DIGITIZATION_STALL_SECONDS``."""
+        since = timezone.now() - timedelta(seconds=settings.DIGITIZATION_STALL_SECONDS)
+        return self.filter(state=BatchState.RUNNING).filter(
+            models.Q(heartbeat_at__lt=since)
+            | models.Q(heartbeat_at__isnull=True, created_at__lt=since)
+        )
 
 
 class ScanBatch(models.Model):
@@ -67,6 +77,9 @@ class ScanBatch(models.Model):
     ocr_seconds = models.FloatField(_("thời gian nhận dạng (giây)"), default=0)
     created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
     finished_at = models.DateTimeField(_("nhận dạng xong lúc"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("lần cuối tiến trình nhận dạng báo còn chạy"), null=True, blank=True
+    )
     decided_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
 
     objects = ScanBatchQuerySet.as_manager()
@@ -86,6 +99,15 @@ class ScanBatch(models.Model):
     @property
     def editable(self) -> bool:
         return self.state in EDITABLE_STATES
+
+    @property
+    def stalled(self) -> bool:
+        """Recognition that stopped without finishing: its worker was killed or its machine
+        restarted, so it has not reported for ``DIGITIZATION_STALL_SECONDS``."""
+        if self.state != BatchState.RUNNING:
+            return False
+        last = self.heartbeat_at or self.created_at
+        return timezone.now() - last > timedelta(seconds=settings.DIGITIZATION_STALL_SECONDS)
 
 
 class ScanItem(models.Model):

@@ -12,8 +12,8 @@ import io
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -205,14 +205,31 @@ def _work_page(job: PageJob) -> PageResult:
     )
 
 
-def recognise(jobs: Iterable[PageJob], workers: int | None = None) -> Iterator[PageResult]:
-    """Results as pages finish, ``workers`` (default ``DIGITIZATION_WORKERS``) at a time."""
+BEAT_SECONDS = 15.0  # a running batch reports at least this often (``ScanBatch.stalled``)
+
+
+def recognise(
+    jobs: Iterable[PageJob],
+    workers: int | None = None,
+    *,
+    beat: Callable[[], object] | None = None,
+) -> Iterator[PageResult]:
+    """Results as pages finish, ``workers`` (default ``DIGITIZATION_WORKERS``) at a time.
+
+    ``beat`` is called on the caller's thread at least every ``BEAT_SECONDS`` while pages are
+    being recognised, so a long page still shows that its worker is alive.
+    """
     jobs = list(jobs)
     workers = max(1, min(workers or settings.DIGITIZATION_WORKERS, len(jobs) or 1))
-    if workers == 1:
-        for job in jobs:
-            yield work_page(job)
-        return
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for future in as_completed([pool.submit(work_page, job) for job in jobs]):
-            yield future.result()
+        pending = {pool.submit(work_page, job) for job in jobs}
+        try:
+            while pending:
+                done, pending = wait(pending, BEAT_SECONDS, FIRST_COMPLETED)
+                if beat is not None:
+                    beat()
+                for future in done:
+                    yield future.result()
+        finally:
+            for future in pending:  # the caller stopped early: start no more pages
+                future.cancel()

@@ -111,13 +111,15 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 @permission_required(VIEW_BATCH, raise_exception=True)
 def batch_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     batch = get_batch_for_user(request.user, pk)
-    running = batch.state in {BatchState.QUEUED, BatchState.RUNNING}
+    running = batch.state in {BatchState.QUEUED, BatchState.RUNNING} and not batch.stalled
     items = list(batch.items.select_related("document").prefetch_related("pages"))
     context: dict[str, Any] = {
         "batch": batch,
         "running": running,
         "items": [(item, sorted(item.pages.all(), key=lambda p: p.position)) for item in items],
         "can_edit": request.user.has_perm(ADD_BATCH) and batch.editable,
+        "can_resume": request.user.has_perm(ADD_BATCH)
+        and (batch.state == BatchState.FAILED or batch.stalled),
     }
     if batch.state == BatchState.REVIEW:
         context["problems"] = actions.blocking_problems(batch)

@@ -3,14 +3,20 @@ accept; the PDF/A that comes back carries the page's Vietnamese words and the se
 
 from __future__ import annotations
 
+import io
+import json
 import subprocess
+from datetime import timedelta
 from typing import ClassVar
+from unittest.mock import patch
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from luutru.digitization import actions, samples
+from luutru.digitization import actions, samples, services
 from luutru.digitization.models import BatchState, ScanBatch, ScanPage
 from luutru.records.models import Document, Dossier
 from luutru.records.tests.factory import make_document, make_dossier
@@ -142,7 +148,9 @@ class UploadAndAcceptTests(BaseTestCase):
         self.assertFalse(ScanBatch.objects.exists())
 
 
-class PageEditingTests(BaseTestCase):
+class ThreePageBatch(BaseTestCase):
+    """A queued batch of one document with three pages (nothing recognised yet)."""
+
     batch: ClassVar[ScanBatch]
 
     @classmethod
@@ -166,6 +174,8 @@ class PageEditingTests(BaseTestCase):
         pages = ScanPage.objects.filter(item__batch=self.batch).order_by("position")
         return [p.source_name for p in pages]
 
+
+class PageEditingTests(ThreePageBatch):
     def test_pages_can_be_moved_removed_and_replaced_before_acceptance(self) -> None:
         self.login(self.archivist)
         pages = {p.source_name: p for p in ScanPage.objects.filter(item__batch=self.batch)}
@@ -217,3 +227,61 @@ class PageEditingTests(BaseTestCase):
         refused = self.client.post(f"{LIST}{self.batch.pk}/trang/{page.pk}/bo/", follow=True)
         self.assertContains(refused, "không sửa trang được")
         self.assertFalse(Document.objects.exists())
+
+
+class StalledBatchTests(ThreePageBatch):
+    """A worker killed mid-batch: the page says so and offers to go on; a live one is left be."""
+
+    def run_as_killed_worker(self, minutes_ago: float) -> None:
+        when = timezone.now() - timedelta(minutes=minutes_ago)
+        ScanBatch.objects.filter(pk=self.batch.pk).update(
+            state=BatchState.RUNNING, page_done=1, heartbeat_at=when
+        )
+
+    def test_a_batch_whose_worker_stopped_reporting_is_shown_stopped_and_can_go_on(self) -> None:
+        self.run_as_killed_worker(minutes_ago=10)
+        self.login(self.archivist)
+        page = self.client.get(f"{LIST}{self.batch.pk}/")
+        self.assertContains(page, "Nhận dạng bị dừng")
+        self.assertContains(page, "đã xong 1/3 trang")
+        self.assertNotContains(page, 'hx-trigger="every 1s"')  # no endless progress bar
+        self.assertContains(self.client.get(LIST), "Nhận dạng bị dừng")
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(f"{LIST}{self.batch.pk}/tiep-tuc/", follow=True)
+        self.assertContains(response, "Đã xếp lô vào hàng đợi nhận dạng tiếp.")
+        self.batch.refresh_from_db()
+        self.assertEqual(self.batch.state, BatchState.QUEUED)
+        task = DBTaskResult.objects.get()
+        self.assertEqual(task.args_kwargs["args"], [str(self.batch.pk)])
+
+    def test_a_batch_still_reporting_is_not_started_twice(self) -> None:
+        self.run_as_killed_worker(minutes_ago=0.2)
+        self.login(self.archivist)
+        page = self.client.get(f"{LIST}{self.batch.pk}/")
+        self.assertContains(page, 'hx-trigger="every 1s"')
+        self.assertNotContains(page, "Nhận dạng tiếp")
+        response = self.client.post(f"{LIST}{self.batch.pk}/tiep-tuc/", follow=True)
+        self.assertContains(response, "đang được nhận dạng (1/3 trang)")
+        self.assertFalse(DBTaskResult.objects.exists())
+
+    def test_a_timer_queues_every_stalled_batch_again(self) -> None:
+        self.run_as_killed_worker(minutes_ago=10)
+        out = io.StringIO()
+        with self.captureOnCommitCallbacks(execute=True):
+            call_command("digitize", "--resume-stalled", "--json", stdout=out)
+        resumed = json.loads(out.getvalue())["resumed"]
+        self.assertEqual([r["batch"] for r in resumed], [str(self.batch.pk)])
+        self.assertEqual(DBTaskResult.objects.count(), 1)
+        out = io.StringIO()
+        call_command("digitize", "--resume-stalled", "--json", stdout=out)
+        self.assertEqual(json.loads(out.getvalue())["resumed"], [])  # queued now, not stalled
+
+    def test_recognition_reports_while_a_long_page_is_read(self) -> None:
+        beats: list[float] = []
+        with patch.object(services, "BEAT_SECONDS", 0.05):
+            page = ScanPage.objects.filter(item__batch=self.batch).first()
+            assert page is not None
+            job = services.PageJob(page.pk, page.original.sha256, page.kind, page.frame)
+            [result] = services.recognise([job], beat=lambda: beats.append(1.0))
+        self.assertTrue(result.ok)
+        self.assertGreater(len(beats), 1)

@@ -1,5 +1,8 @@
 """`luutru digitize FOLDER --dossier CODE [--json]`: a scan batch from a scanning station's folder.
 
+``--resume BATCH`` goes on with one batch here; ``--resume-stalled`` (for a timer) queues again
+every batch whose worker stopped reporting, for the task workers.
+
 The folder holds one sub-folder or one file per document, in name order (``2`` before ``10``):
 a sub-folder's images are the document's pages in name order; a file (a multi-page TIFF, an
 image PDF or a single image) is a whole document. The batch is checked, recognised here with
@@ -54,10 +57,18 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dossier", help="mã hồ sơ nhận các tài liệu số hóa")
         parser.add_argument("--resume", metavar="LÔ", help="nhận dạng tiếp một lô bị dừng")
+        parser.add_argument(
+            "--resume-stalled",
+            action="store_true",
+            help="xếp lại vào hàng đợi mọi lô mà tiến trình nhận dạng đã dừng (chạy theo lịch)",
+        )
         parser.add_argument("--paper-code", default="", help="mã hồ sơ gốc giấy")
         parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["resume_stalled"]:
+            self.resume_stalled(options["json"])
+            return
         outcome = self.resume(options["resume"]) if options["resume"] else self.start(options)
         if options["json"]:
             self.stdout.write(json.dumps(outcome, ensure_ascii=False, indent=1))
@@ -76,6 +87,16 @@ class Command(BaseCommand):
         if dossier is None:
             raise CommandError(f"Không có hồ sơ mã “{options['dossier']}”.")
         return self.run(folder, dossier, options["paper_code"])
+
+    def resume_stalled(self, as_json: bool) -> None:
+        batches = actions.resume_stalled()
+        if as_json:
+            resumed = [{"batch": str(b.pk), "name": b.name} for b in batches]
+            self.stdout.write(json.dumps({"resumed": resumed}, ensure_ascii=False, indent=1))
+            return
+        self.stdout.write(f"Đã xếp lại {len(batches)} lô bị dừng vào hàng đợi nhận dạng.")
+        for batch in batches:
+            self.stdout.write(f"  {batch.pk} {batch.name}: {batch.page_done}/{batch.page_total}")
 
     def resume(self, batch_id: str) -> dict[str, Any]:
         try:
