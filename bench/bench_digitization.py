@@ -31,7 +31,7 @@ from bench.harness import Figure
 
 ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 TIMED_PAGES = 3  # per resolution
-SCALING_PAGES = 4
+SCALING_PAGES = 8
 
 
 def _normal(text: str) -> str:
