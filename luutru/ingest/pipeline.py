@@ -535,8 +535,9 @@ def _inspect(facts: FileFacts) -> FileFacts:
 def verify_signatures(run: Run) -> None:
     """Digital signatures are verified and kept as evidence; a broken one rejects the package."""
     roots = trust_roots()
+    # A PDF without form fields has no signature to verify (a signature is a form field's value).
     candidates = [f for f in run.facts.values() if f.pdf is not None and not f.pdf.damaged
-                  and not f.pdf.encrypted]  # fmt: skip
+                  and not f.pdf.encrypted and f.pdf.has_form]  # fmt: skip
     for facts in _parallel(lambda f: _verify(f, roots), candidates):
         for report in facts.signatures:
             ref = facts.ref

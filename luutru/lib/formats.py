@@ -130,8 +130,18 @@ def _load_fido() -> Any:
                         log.warning("FIDO signature for %s ignored: %s", puid, exc)
                         continue
                     sigs.append((sig.findtext("name"), patterns))
-                table.append((fmt, puid, sigs))
+                if sigs:  # a format without signatures can never match
+                    table.append((fmt, puid, sigs))
             self._table = table
+            # Most signatures begin with a fixed byte at offset 0 (``%`` for PDF): a file is
+            # only tried against the formats whose signatures could begin with its first byte,
+            # in the same order, so the matches and their priorities are unchanged.
+            firsts = [_first_bytes(sigs) for _fmt, _puid, sigs in table]
+            self._by_first_byte = [
+                [entry for entry, first in zip(table, firsts, strict=True)
+                 if first is None or byte in first]
+                for byte in range(256)
+            ]  # fmt: skip
 
         def match_formats(self, bofbuffer: bytes, eofbuffer: bytes) -> list[tuple[Any, str]]:
             self.current_count += 1
@@ -143,7 +153,8 @@ def _load_fido() -> Any:
                     for other, _, _ in found
                 )
 
-            for fmt, puid, sigs in self._table:
+            table = self._by_first_byte[bofbuffer[0]] if bofbuffer else self._table
+            for fmt, puid, sigs in table:
                 if not as_good_as_any(puid):
                     continue
                 for sig_name, patterns in sigs:
@@ -163,6 +174,30 @@ def _load_fido() -> Any:
             return [(fmt, name) for puid, fmt, name in found if as_good_as_any(puid)]
 
     return _CompiledFido
+
+
+def _first_bytes(
+    signatures: list[tuple[str, list[tuple[str, re.Pattern[bytes]]]]],
+) -> set[int] | None:
+    """The bytes a file matching one of ``signatures`` can begin with; None when any can."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]  # the stdlib's regex parser
+    except ImportError:  # another Python: no shortcut, every format is tried
+        return None
+    firsts: set[int] = set()
+    for _name, patterns in signatures:
+        first = None
+        for position, regex in patterns:
+            if position != "BOF" or regex.flags & re.IGNORECASE:
+                continue
+            ops = [op for op in _parser.parse(regex.pattern) if op[0] is not _parser.AT]
+            if ops and ops[0][0] is _parser.LITERAL:
+                first = ops[0][1]
+                break
+        if first is None:
+            return None
+        firsts.add(first)
+    return firsts
 
 
 class _Identifier:

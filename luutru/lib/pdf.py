@@ -49,6 +49,7 @@ class PdfReport:
     embedded_files: bool
     pdfa: str | None
     has_text: bool | None
+    has_form: bool = False  # an AcroForm with fields: where signatures live (and nowhere else)
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -132,6 +133,8 @@ def _inspect(pdf: pikepdf.Pdf, report: PdfReport, name: str, *, deep: bool) -> N
     walker.triggers(root.get("/AA"), _DOCUMENT_TRIGGERS)
     acroform = root.get("/AcroForm")
     if isinstance(acroform, pikepdf.Dictionary):
+        fields = acroform.get("/Fields")
+        report.has_form = isinstance(fields, pikepdf.Array) and len(fields) > 0
         walker.triggers(acroform.get("/AA"))
         walker.fields(acroform.get("/Fields"))
         if "/XFA" in acroform:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import ClassVar
 from unittest import mock
 
+import pikepdf
 from django.conf import settings
 from django.test import TestCase
 
@@ -20,6 +21,8 @@ from luutru.organizations import actions
 from luutru.organizations.models import Agency
 from luutru.records.models import Document, DocumentFile, Dossier, FilePlan, FilePlanEntry
 from luutru.storage.models import StoredFile
+
+SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
 
 
 class PipelineTestCase(TestCase):
@@ -147,6 +150,22 @@ class RejectionTests(PipelineTestCase):
         self.assert_rejected(
             write_package(self.tmp / "p", documents=docs, files=files), "active_content"
         )
+
+    def test_a_signed_pdf_altered_after_signing(self) -> None:
+        signed = (
+            SAMPLES / "valid" / "spreadsheet_small" / "tai_lieu" / "HS13" / "03_674-QD-UBND.pdf"
+        )
+        data = bytearray(signed.read_bytes())
+        data[12] ^= 0x01  # inside the signed range; still a readable PDF
+        with pikepdf.open(signed) as sample:
+            pages = len(sample.pages)
+        docs = [document(1, pages=pages), document(2, pages=2)]
+        files = {"tai_lieu/01.pdf": bytes(data), "tai_lieu/02.pdf": pdf_bytes(2)}
+        transfer = self.assert_rejected(
+            write_package(self.tmp / "p", documents=docs, files=files), "bad_signature"
+        )
+        [error] = [e for e in transfer.errors if e["code"] == "bad_signature"]
+        self.assertIn("tai_lieu/01.pdf", error["message"])
 
     def test_a_damaged_pdf(self) -> None:
         docs = [document(1), document(2, pages=2)]

@@ -195,3 +195,9 @@ def test_every_sample_pdf_is_clean() -> None:
         report = inspect_pdf(path, deep=True)
         assert report.ok and not report.warnings, (path, report)
         assert report.pages and report.pages >= 1
+
+
+def test_only_a_pdf_with_form_fields_is_sent_for_signature_checks() -> None:
+    """Signatures are form-field values: the ingest verifies only PDFs that have fields."""
+    assert inspect_pdf(TAI_LIEU / "HS13" / "03_674-QD-UBND.pdf").has_form
+    assert not inspect_pdf(TAI_LIEU / "HS13" / "01_549-TTR-STNMT.pdf").has_form
