@@ -3,7 +3,7 @@ CORS for agency websites; and no generated request (schemathesis) ever gets a 5x
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.core.cache import cache
 from django.test import override_settings
@@ -11,6 +11,11 @@ from django.test import override_settings
 from luutru.accounts.models import Role
 from luutru.api import actions
 from luutru.api.models import ApiToken
+from luutru.api.tests.schema_checks import (
+    api_operations,
+    check_generated_requests,
+    share_the_test_connection,
+)
 from luutru.audit.models import AuditEvent
 from luutru.portal.tests.samples import Collection, make_collection
 from luutru.test import BaseTestCase, make_user
@@ -161,55 +166,17 @@ class SchemathesisRecordsTests(RecordsApiTestCase):
 
     def setUp(self) -> None:
         super().setUp()
-        from django.core.signals import request_finished, request_started
-        from django.db import close_old_connections
-
-        for signal in (request_started, request_finished):
-            signal.disconnect(close_old_connections)
-            self.addCleanup(signal.connect, close_old_connections)
+        share_the_test_connection(self)
 
     def test_no_generated_request_gets_a_server_error(self) -> None:
-        import schemathesis
-        from django.core.wsgi import get_wsgi_application
-        from hypothesis import HealthCheck, given, settings
-        from schemathesis.checks import not_a_server_error
-        from schemathesis.generation import GenerationMode
-        from schemathesis.specs.openapi.checks import (
-            content_type_conformance,
-            response_schema_conformance,
-            status_code_conformance,
-        )
-
-        schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
-        checks = [
-            not_a_server_error,
-            status_code_conformance,
-            content_type_conformance,
-            response_schema_conformance,
-        ]
         wanted = {
             "GET /api/v1/dossiers/{code}",
             "GET /api/v1/documents/{code}",
             "GET /api/v1/agencies/{code}",
         }
-        operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
-        operations = [op for op in operations if op.label in wanted]
+        operations = api_operations(wanted)
         self.assertEqual({op.label for op in operations}, wanted)
-        for operation in operations:
-            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-
-                @settings(
-                    max_examples=self.EXAMPLES, deadline=None, database=None,
-                    suppress_health_check=list(HealthCheck), derandomize=True,
-                )  # fmt: skip
-                @given(case=operation.as_strategy(generation_mode=mode))
-                def check(case: Any) -> None:
-                    response = case.call()
-                    case.validate_response(response, checks=checks)
-                    self.assertLess(response.status_code, 500)
-
-                with self.subTest(operation=operation.label, mode=mode):
-                    check()
+        check_generated_requests(self, operations, examples=self.EXAMPLES)
 
 
 class TokenCommandTests(BaseTestCase):
