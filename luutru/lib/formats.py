@@ -13,6 +13,7 @@ needs (FIDO itself would read that member whole, which a zip bomb turns into an 
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
 import threading
@@ -181,7 +182,7 @@ def _first_bytes(
 ) -> set[int] | None:
     """The bytes a file matching one of ``signatures`` can begin with; None when any can."""
     try:
-        from re import _parser  # type: ignore[attr-defined]  # the stdlib's regex parser
+        _parser = importlib.import_module("re._parser")  # the stdlib's own regex parser
     except ImportError:  # another Python: no shortcut, every format is tried
         return None
     firsts: set[int] = set()
