@@ -114,6 +114,7 @@ class PageResult:
 
 
 def thumbnail(image: Image.Image) -> bytes:
+    """A small JPEG of the page (best made from its ``quality.preview``, already small)."""
     small = image.convert("RGB") if image.mode not in {"RGB", "L"} else image.copy()
     small.thumbnail((THUMBNAIL_WIDTH, THUMBNAIL_WIDTH * 2))
     out = io.BytesIO()
@@ -170,10 +171,11 @@ def _work_page(job: PageJob) -> PageResult:
                     recognition = ocr.Recognition(
                         ocr.PageImage(path, page.dpi or sources.RENDER_DPI)
                     )
-                flags = quality.check_image(image, page.dpi, doc_type=job.doc_type)
+                preview = quality.preview(image)
+                flags = quality.check_image(image, page.dpi, doc_type=job.doc_type, small=preview)
                 blank = any(f.code == "blank_page" for f in flags)
                 picture = ocr.encode_for_pdf(image, page.jpeg, page.size, page.png)
-                small = thumbnail(image)
+                small = thumbnail(preview)
             except BaseException:
                 if recognition is not None:
                     recognition.cancel()
