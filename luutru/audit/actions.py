@@ -33,7 +33,9 @@ def record(
     """Append one event to the chain. Cost: one locked read and two writes."""
     # Normalise through JSON now so the digest is computed over exactly what is stored.
     clean_data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder, ensure_ascii=False))
-    with transaction.atomic():
+    # No savepoint: an event that cannot be written must roll back the change it describes,
+    # so a failure here dooms the caller's whole transaction rather than only this block.
+    with transaction.atomic(savepoint=False):
         head = _locked_head()
         event = AuditEvent(
             seq=head.seq + 1,
