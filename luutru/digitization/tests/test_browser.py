@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from playwright.sync_api import Page, expect
 
 from luutru.accounts.models import Role
@@ -55,6 +56,7 @@ def test_archivist_uploads_a_scan_and_accepts_it(
 
     page.evaluate("window.stillTheSamePage = true")
     actions.process_batch(ScanBatch.objects.get().pk)  # what the worker does
+    connections.close_all()  # as the worker does after a task
     expect(page.get_by_text("Mọi trang đạt yêu cầu; có thể chấp nhận lô.")).to_be_visible()
     assert page.evaluate("window.stillTheSamePage") is True, "progress reloaded the page"
     thumbnail = page.get_by_role("img", name="Ảnh thu nhỏ trang 1")
