@@ -106,8 +106,10 @@ def one_core() -> Iterator[None]:
         os.sched_setaffinity(0, allowed)
 
 
-def _timed_jobs(recognise: Any, jobs: list[Any], workers: int, job_times: list[float]) -> float:
+def _timed_jobs(jobs: list[Any], workers: int, job_times: list[float]) -> float:
     """Wall seconds of whole page jobs, ``workers`` at a time; each job's own time is kept."""
+    from luutru.digitization.services import recognise
+
     start = time.perf_counter()
     results = list(recognise(jobs, workers=workers))
     elapsed = time.perf_counter() - start
@@ -152,7 +154,7 @@ def run() -> list[Figure]:
     from PIL import Image
 
     from luutru.digitization import samples, services
-    from luutru.digitization.services import PageJob, recognise
+    from luutru.digitization.services import PageJob
 
     folder = Path(tempfile.mkdtemp(prefix="bench-digitization-"))
     try:
@@ -214,10 +216,10 @@ def run() -> list[Figure]:
         for _round in range(SCALING_ROUNDS):
             with one_core():
                 keep("bare 1 core", _bare_batch(images, 1, folder))
-                keep("pipeline 1 core", _timed_jobs(recognise, jobs, 1, job_times))
-            keep("pipeline 1 worker", _timed_jobs(recognise, jobs, 1, []))
+                keep("pipeline 1 core", _timed_jobs(jobs, 1, job_times))
+            keep("pipeline 1 worker", _timed_jobs(jobs, 1, []))
             keep("bare 2", _bare_batch(images, 2, folder))
-            keep("pipeline 2", _timed_jobs(recognise, jobs, 2, []))
+            keep("pipeline 2", _timed_jobs(jobs, 2, []))
         rates = {key: len(jobs) / value * 3600 for key, value in seconds.items()}
         bare_scaling = rates["bare 2"] / rates["bare 1 core"]
         job = statistics.median(job_times)

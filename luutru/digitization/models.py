@@ -10,7 +10,7 @@ State lives here, so a crashed worker resumes at the first page not yet done.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -34,6 +34,11 @@ class BatchState(models.TextChoices):
 EDITABLE_STATES = frozenset({BatchState.QUEUED, BatchState.REVIEW, BatchState.FAILED})
 
 
+def _silent_since() -> datetime:
+    """A running batch whose last report is older than this has stopped."""
+    return timezone.now() - timedelta(seconds=settings.DIGITIZATION_STALL_SECONDS)
+
+
 class ScanBatchQuerySet(models.QuerySet["ScanBatch"]):
     def of_agencies(self, agencies: models.QuerySet[Agency]) -> ScanBatchQuerySet:
         return self.filter(agency__in=agencies)
@@ -43,7 +48,7 @@ class ScanBatchQuerySet(models.QuerySet["ScanBatch"]):
 
     def stalled(self) -> ScanBatchQuerySet:
         """Running batches whose worker has not reported for ``DIGITIZATION_STALL_SECONDS``."""
-        since = timezone.now() - timedelta(seconds=settings.DIGITIZATION_STALL_SECONDS)
+        since = _silent_since()
         return self.filter(state=BatchState.RUNNING).filter(
             models.Q(heartbeat_at__lt=since)
             | models.Q(heartbeat_at__isnull=True, created_at__lt=since)
@@ -104,10 +109,10 @@ class ScanBatch(models.Model):
     def stalled(self) -> bool:
         """Recognition that stopped without finishing: its worker was killed or its machine
         restarted, so it has not reported for ``DIGITIZATION_STALL_SECONDS``."""
-        if self.state != BatchState.RUNNING:
-            return False
-        last = self.heartbeat_at or self.created_at
-        return timezone.now() - last > timedelta(seconds=settings.DIGITIZATION_STALL_SECONDS)
+        return (
+            self.state == BatchState.RUNNING
+            and (self.heartbeat_at or self.created_at) < _silent_since()
+        )
 
 
 class ScanItem(models.Model):

@@ -172,10 +172,6 @@ def _is_blank(grey: np.ndarray) -> bool:
     return float(_ink(grey).mean()) < BLANK_INK_SHARE
 
 
-def is_blank(image: Image.Image) -> bool:
-    return _is_blank(_grey(preview(image)))
-
-
 def estimate_skew(grey: np.ndarray) -> float:
     """The angle (degrees) that makes text lines most horizontal: the rotation whose row
     profile of dark pixels is sharpest."""
