@@ -10,6 +10,8 @@ downloads, thumbnails, IIIF, OAI-PMH, exports. The rules (TT 05/2025 Điều 32-
   (``agencies_in_scope``); administrators and province-wide roles with every record.
 - A reader may use a restricted record only as an approved grant in force says (``Grant``):
   the granted uses, for the granted period. Secret (03) records are never listed to readers.
+- Records of a transfer the archive has not yet accepted (``Custody.RECEIVED``) are seen only by
+  staff in scope (the submitting agency's and the archive's); nobody else, grant or not.
 - Nothing else widens access. Refusals look the same as absence (``get_document_or_404``) so
   that a caller cannot learn which restricted codes exist.
 """
@@ -24,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luutru.access.models import Grant, Use
 from luutru.organizations.services import Scope, record_scope
-from luutru.records.models import Document, Dossier
+from luutru.records.models import Custody, Document, Dossier
 from luutru.records.rules import effective_regime
 
 PUBLIC = "01"
@@ -88,7 +90,7 @@ def documents(user: Any, use: Use = Use.LIST) -> QuerySet[Document]:
             # Secret records are never listed to readers, grant or not.
             granted &= ~Q(access_regime=SECRET) & ~Q(dossier__access_regime=SECRET)
         allowed |= granted
-    return qs.filter(allowed)
+    return qs.filter(allowed, custody=Custody.HELD)
 
 
 def dossiers(user: Any, use: Use = Use.LIST) -> QuerySet[Dossier]:
@@ -103,7 +105,7 @@ def dossiers(user: Any, use: Use = Use.LIST) -> QuerySet[Dossier]:
         if use == Use.LIST:
             granted &= ~Q(access_regime=SECRET)
         allowed |= granted
-    return qs.filter(allowed)
+    return qs.filter(allowed, custody=Custody.HELD)
 
 
 def can(user: Any, use: Use, record: Document | Dossier) -> bool:

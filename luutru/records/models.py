@@ -105,9 +105,21 @@ class FilePlanEntry(models.Model):
         return f"{self.notation} {self.title}"
 
 
+class Custody(models.TextChoices):
+    """Where a record stands in the archive's custody (TT 05/2025 Điều 17-25: a transfer is
+    received, checked, then accepted into the holdings; until then the archive only holds it)."""
+
+    RECEIVED = "received", _("Chờ tiếp nhận")
+    HELD = "held", _("Đã tiếp nhận vào kho")
+
+
 class DossierQuerySet(models.QuerySet["Dossier"]):
     def of_agencies(self, agencies: models.QuerySet[Agency]) -> DossierQuerySet:
         return self.filter(agency__in=agencies)
+
+    def held(self) -> DossierQuerySet:
+        """Dossiers in the holdings (accepted), not waiting in a received transfer."""
+        return self.filter(custody=Custody.HELD)
 
 
 class Dossier(models.Model):
@@ -152,6 +164,10 @@ class Dossier(models.Model):
     backup_status = models.CharField(_("tình trạng dự phòng"), max_length=4, blank=True)
     description = models.CharField(_("ghi chú"), max_length=2000, blank=True)
     creator = models.CharField(_("người lập hồ sơ"), max_length=150, blank=True)
+    custody = models.CharField(
+        _("tình trạng tiếp nhận"), max_length=10, choices=Custody.choices,
+        default=Custody.HELD, db_index=True,
+    )  # fmt: skip
     created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
 
     objects = DossierQuerySet.as_manager()
@@ -176,6 +192,10 @@ class DocumentQuerySet(models.QuerySet["Document"]):
 
     def unfiled(self) -> DocumentQuerySet:
         return self.filter(dossier__isnull=True)
+
+    def held(self) -> DocumentQuerySet:
+        """Documents in the holdings (accepted), not waiting in a received transfer."""
+        return self.filter(custody=Custody.HELD)
 
 
 class Document(models.Model):
@@ -212,6 +232,10 @@ class Document(models.Model):
     # From edXML messages: who signed, and the organisations it went between.
     signer = models.CharField(_("người ký"), max_length=100, blank=True)
     signer_position = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
+    custody = models.CharField(
+        _("tình trạng tiếp nhận"), max_length=10, choices=Custody.choices,
+        default=Custody.HELD, db_index=True,
+    )  # fmt: skip
     created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
 
     objects = DocumentQuerySet.as_manager()
