@@ -3,7 +3,7 @@
 #   make install        system packages (root on Debian), .venv via uv, compiled messages
 #   make demo           install, then serve the demo province
 #   make test           install, lint, tests on SQLite, tests on PostgreSQL
-#   make lint           ruff check, ruff format --check, mypy
+#   make lint           ruff check, ruff format --check, mypy, the layer order (tools/layers.py)
 #   make test-sqlite    pytest on the embedded SQLite database, in a fresh data dir
 #   make test-postgres  pytest on $DATABASE_URL, or on a throwaway local cluster
 #   make bench          install, then write docs/benchmarks.md
@@ -56,12 +56,13 @@ demo: install
 
 test: install lint test-sqlite test-postgres
 
-# All three checks run; the target fails if any of them did.
+# All four checks run; the target fails if any of them did.
 lint:
 	@status=0; \
 	echo "$(RUFF) check ."; $(RUFF) check . || status=1; \
 	echo "$(RUFF) format --check ."; $(RUFF) format --check . || status=1; \
 	echo "$(VENV)/bin/mypy luutru"; $(VENV)/bin/mypy luutru || status=1; \
+	echo "$(PY) tools/layers.py"; $(PY) tools/layers.py || status=1; \
 	exit $$status
 
 test-sqlite:

@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.apps import AppConfig
 
 
@@ -8,8 +6,11 @@ class AccessConfig(AppConfig):
     verbose_name = "Khai thác, sử dụng"
 
     def ready(self) -> None:
-        """Staff record pages (records, a lower layer) ask the one access policy and log views;
-        a bad date in the working-day settings stops start-up with a clear message."""
+        """A bad date in the working-day settings stops start-up with a clear message.
+
+        Nothing else is wired here: pages that show records ask ``policy`` and write the use log
+        themselves, on each request.
+        """
         import datetime
 
         from django.conf import settings
@@ -23,18 +24,3 @@ class AccessConfig(AppConfig):
                     raise ImproperlyConfigured(
                         f"{name}: “{value}” không phải ngày dạng YYYY-MM-DD."
                     ) from None
-
-        from luutru.access import actions, policy
-        from luutru.access.models import LogAction
-        from luutru.records import services
-        from luutru.records.signals import record_viewed
-
-        services.register_access_policy(
-            lambda user: policy.documents(user, policy.Use.READ),
-            lambda user: policy.dossiers(user, policy.Use.READ),
-        )
-
-        def log_view(sender: Any, user: Any, document: Any, dossier: Any, **kwargs: Any) -> None:
-            actions.log_use(user, LogAction.VIEW, document=document, dossier=dossier)
-
-        record_viewed.connect(log_view, dispatch_uid="access-log-staff-view", weak=False)

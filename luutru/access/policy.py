@@ -14,6 +14,12 @@ downloads, thumbnails, IIIF, OAI-PMH, exports. The rules (TT 05/2025 Điều 32-
   staff in scope (the submitting agency's and the archive's); nobody else, grant or not.
 - Nothing else widens access. Refusals look the same as absence (``get_document_or_404``) so
   that a caller cannot learn which restricted codes exist.
+
+This is the one module of access that the views, urls and api modules of any app may import,
+whatever their layer (``tools/layers.py``): the staff pages of ``records`` and ``preservation``
+ask it directly, on each request, with no registry filled at start-up and no fallback when it
+is not asked. ``log_view`` is here for the same reason: it writes the use log's line for what
+such a page showed.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ __all__ = [
     "get_dossier_or_404",
     "grant_expiry",
     "is_public",
+    "log_view",
     "scope",
 ]
 
@@ -153,3 +160,18 @@ def grant_expiry(user: Any, record: Document | Dossier) -> Any:
         cover = Q(dossier=record)
     latest = grants.filter(cover).order_by("-valid_until").first()
     return latest.valid_until if latest else None
+
+
+def log_view(user: Any, record: Document | Dossier) -> None:
+    """Write that ``user`` was shown ``record`` to the use log (nhật ký khai thác).
+
+    For pages below access in the layers (the staff record pages), which may import this module
+    and nothing else of access; access's own views call ``actions.log_use`` themselves.
+    """
+    # Imported here: actions imports services, which imports this module.
+    from luutru.access.actions import LogAction, log_use
+
+    if isinstance(record, Dossier):
+        log_use(user, LogAction.VIEW, dossier=record)
+    else:
+        log_use(user, LogAction.VIEW, document=record)

@@ -22,6 +22,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from luutru.access import policy
 from luutru.audit.actions import record
 from luutru.preservation import actions
 from luutru.preservation.aip import write_aip, zip_folder
@@ -139,7 +140,9 @@ def start_audit(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def aip_detail(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = get_dossier_for_user(request.user, code)
+    dossier = get_dossier_for_user(
+        request.user, code, visible=policy.dossiers(request.user, policy.Use.READ)
+    )
     aip = Aip.objects.filter(dossier=dossier).first()
     events = list(
         PremisEvent.objects.of_dossier(dossier)
@@ -167,7 +170,9 @@ def aip_detail(request: HttpRequest, code: str) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 def aip_download(request: HttpRequest, code: str) -> FileResponse:
     """The AIP as a zip, built now from the stored files (each checked on the way out)."""
-    dossier = get_dossier_for_user(request.user, code)
+    dossier = get_dossier_for_user(
+        request.user, code, visible=policy.dossiers(request.user, policy.Use.DOWNLOAD)
+    )
     work = Path(tempfile.mkdtemp(prefix="luutru-aip-"))
     folder = write_aip(dossier, work).path
     archive = zip_folder(folder, work / f"{folder.name}.zip")

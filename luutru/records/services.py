@@ -1,14 +1,16 @@
 """Reads over the collection: access helpers, display rows, retention, due dates, signatures.
 
-Scope is ``agencies_in_scope`` (organizations): a dossier, document or file plan outside it is
-"not found" (404) rather than "forbidden", so its code does not leak; a missing permission is
-403 before anything is looked up.
+Which dossiers and documents a user may read is the access policy's decision
+(``luutru.access.policy``, a higher layer): the view asks it and hands the answer to the helpers
+here. File plans are staff work and follow ``agencies_in_scope`` (organizations). Either way a
+record outside what the user may see is "not found" (404) rather than "forbidden", so its code
+does not leak; a missing permission is 403 before anything is looked up.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,49 +41,26 @@ def _require(user: Any, perm: str) -> None:
         raise PermissionDenied
 
 
-# The access policy (luutru.access.policy) sits above records, so it registers its readers here
-# when the access app starts (AccessConfig.ready); staff pages then ask it, as every path must.
-# Before that (or without the access app) the staff scope alone decides, which is what the
-# policy says for staff.
-_policy: dict[str, Callable[[Any], QuerySet[Any]]] = {}
+def get_dossier_for_user(user: Any, code: str, *, visible: QuerySet[Dossier]) -> Dossier:
+    """The dossier by its code among ``visible``, else 404; 403 without the permission.
 
-
-def register_access_policy(
-    documents: Callable[[Any], QuerySet[Document]], dossiers: Callable[[Any], QuerySet[Dossier]]
-) -> None:
-    _policy.update(documents=documents, dossiers=dossiers)
-
-
-def visible_documents(user: Any) -> QuerySet[Document]:
-    if "documents" in _policy:
-        return _policy["documents"](user)
-    return Document.objects.of_agencies(agencies_in_scope(user))
-
-
-def visible_dossiers(user: Any) -> QuerySet[Dossier]:
-    if "dossiers" in _policy:
-        return _policy["dossiers"](user)
-    return Dossier.objects.of_agencies(agencies_in_scope(user))
-
-
-def get_dossier_for_user(user: Any, code: str) -> Dossier:
-    """The dossier by its code if the access policy lets the user read it, else 404."""
+    ``visible`` is what the access policy lets ``user`` read, asked where the request is
+    answered (``policy.dossiers(user, policy.Use.READ)`` in a view): records sits below access
+    and never asks it, and there is no default, which would be a second, looser policy.
+    """
     _require(user, VIEW_DOSSIER)
-    dossier = (
-        visible_dossiers(user)
-        .select_related("agency", "fonds", "plan_entry__plan")
-        .filter(code=code)
-        .first()
-    )
+    related = visible.select_related("agency", "fonds", "plan_entry__plan")
+    dossier = related.filter(code=code).first()
     if dossier is None:
         raise Http404("Không tìm thấy hồ sơ.")
     return dossier
 
 
-def get_document_for_user(user: Any, pk: int) -> Document:
-    """The document if the access policy lets the user read it, else 404."""
+def get_document_for_user(user: Any, pk: int, *, visible: QuerySet[Document]) -> Document:
+    """The document among ``visible`` (as for ``get_dossier_for_user``), else 404; 403 without
+    the permission."""
     _require(user, VIEW_DOCUMENT)
-    document = visible_documents(user).select_related("agency", "dossier").filter(pk=pk).first()
+    document = visible.select_related("agency", "dossier").filter(pk=pk).first()
     if document is None:
         raise Http404("Không tìm thấy tài liệu.")
     return document

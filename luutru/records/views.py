@@ -1,4 +1,10 @@
-"""Staff pages of the collection: dossiers, documents and file plans (/quan-tri/ho-so/, …)."""
+"""Staff pages of the collection: dossiers, documents and file plans (/quan-tri/ho-so/, …).
+
+Which dossiers and documents a page may show is asked of the access policy here, on every
+request (``luutru.access.policy``, the one module of a higher layer a view may import), and
+handed to the helpers of ``records.services``; a page that shows a record writes it to the use
+log through the same module.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +16,12 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from luutru.access import policy
 from luutru.lib.forms import run_action
 from luutru.organizations.services import agencies_in_scope
 from luutru.records import actions
 from luutru.records.forms import FilePlanForm, PlanEntryForm
-from luutru.records.models import Document, Dossier, FilePlan
+from luutru.records.models import FilePlan
 from luutru.records.services import (
     CHANGE_FILE_PLAN,
     VIEW_DOCUMENT,
@@ -30,10 +37,7 @@ from luutru.records.services import (
     get_plan_entry_for_user,
     retention_of,
     signature_views,
-    visible_documents,
-    visible_dossiers,
 )
-from luutru.records.signals import record_viewed
 
 PAGE_SIZE = 50
 
@@ -42,7 +46,7 @@ PAGE_SIZE = 50
 @permission_required(VIEW_DOSSIER, raise_exception=True)
 def dossier_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    dossiers = visible_dossiers(request.user).select_related("agency")
+    dossiers = policy.dossiers(request.user, policy.Use.LIST).select_related("agency")
     if query:
         dossiers = dossiers.filter(Q(code__icontains=query) | Q(title__icontains=query))
     page = Paginator(dossiers.order_by("code"), PAGE_SIZE).get_page(request.GET.get("trang"))
@@ -55,8 +59,10 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(VIEW_DOSSIER, raise_exception=True)
 def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = get_dossier_for_user(request.user, code)
-    record_viewed.send(sender=Dossier, user=request.user, dossier=dossier, document=None)
+    dossier = get_dossier_for_user(
+        request.user, code, visible=policy.dossiers(request.user, policy.Use.READ)
+    )
+    policy.log_view(request.user, dossier)
     documents = dossier.documents.annotate(file_count=Count("files")).order_by("ordinal", "pk")
     return render(
         request,
@@ -73,8 +79,10 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @permission_required(VIEW_DOCUMENT, raise_exception=True)
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    document = get_document_for_user(request.user, pk)
-    record_viewed.send(sender=Document, user=request.user, document=document, dossier=None)
+    document = get_document_for_user(
+        request.user, pk, visible=policy.documents(request.user, policy.Use.READ)
+    )
+    policy.log_view(request.user, document)
     files = [
         (file, signature_views(file.signatures)) for file in document.files.select_related("stored")
     ]
@@ -100,7 +108,9 @@ def unfiled_documents(request: HttpRequest) -> HttpResponse:
     """Documents that came without a dossier (edXML messages) and wait to be filed."""
     query = request.GET.get("q", "").strip()
     documents = (
-        visible_documents(request.user).filter(dossier__isnull=True).select_related("agency")
+        policy.documents(request.user, policy.Use.LIST)
+        .filter(dossier__isnull=True)
+        .select_related("agency")
     )
     if query:
         documents = documents.filter(
