@@ -6,6 +6,7 @@
 #   make lint           ruff check, ruff format --check, mypy, the layer order (tools/layers.py)
 #   make test-sqlite    pytest on the embedded SQLite database, in a fresh data dir
 #   make test-postgres  pytest on $DATABASE_URL, or on a throwaway local cluster
+#   make acceptance     the sample-outcome test, also over ../shared/samples when it exists
 #   make bench          install, then write docs/benchmarks.md
 #   make format         ruff format and ruff check --fix
 
@@ -27,10 +28,10 @@ EARK_VENV := .venv-eark
 PYTEST := $(VENV)/bin/pytest -q -n auto --dist loadscope
 RUFF := $(VENV)/bin/ruff
 
-.PHONY: help install demo test lint test-sqlite test-postgres bench format
+.PHONY: help install demo test lint test-sqlite test-postgres acceptance bench format
 
 help:
-	@sed -n '3,10s/^# \{0,1\}//p' Makefile
+	@sed -n '3,11s/^# \{0,1\}//p' Makefile
 
 install:
 	bash scripts/install-system.sh
@@ -86,6 +87,21 @@ test-postgres:
 	fi; \
 	echo "pytest on PostgreSQL (…@$${url##*@}, LUUTRU_DATA_DIR=$$data)"; \
 	DATABASE_URL="$$url" LUUTRU_DATA_DIR="$$data" $(PYTEST)
+
+# The acceptance set beside the repository (read-only, not every clone has it) runs through
+# the same outcome checks as tests/data/samples, in a fresh data dir.
+ACCEPTANCE_SAMPLES := ../shared/samples
+
+acceptance:
+	@if [ ! -d $(ACCEPTANCE_SAMPLES) ]; then \
+		echo "$(ACCEPTANCE_SAMPLES) does not exist: no acceptance set to run, nothing done"; \
+		exit 0; \
+	fi; \
+	data="$$(mktemp -d "$${TMPDIR:-/tmp}/luutru-acceptance.XXXXXX")"; \
+	trap 'rm -rf "$$data"' EXIT; \
+	echo "pytest luutru/ingest/tests/test_samples.py (LUUTRU_EXTRA_SAMPLES=$(ACCEPTANCE_SAMPLES))"; \
+	env -u DATABASE_URL LUUTRU_DATA_DIR="$$data" LUUTRU_EXTRA_SAMPLES="$(ACCEPTANCE_SAMPLES)" \
+		$(PYTEST) luutru/ingest/tests/test_samples.py
 
 bench: install
 	$(PY) bench/run.py

@@ -15,6 +15,7 @@ Anonymous visitors are simply an unauthenticated client.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, ClassVar
 
 from django.test import TestCase, TransactionTestCase
@@ -25,6 +26,9 @@ from luutru.organizations import actions
 from luutru.organizations.models import Agency, AgencyKind, Archive, ArchiveKind, Fonds
 
 PASSWORD = "mat-khau-thu-nghiem-2026"
+# The sample transfer packages (tests/data/samples/README.md): the three accepted forms, packages
+# with one defect each, expected.json with the outcome of each, and the test CA in trust/.
+SAMPLES = Path(__file__).resolve().parent.parent / "tests" / "data" / "samples"
 
 
 def make_user(username: str, role: Role | None = None, agency: Agency | None = None) -> User:

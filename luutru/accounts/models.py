@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    """Roles of PRODUCT.md. Staff roles are held in an agency (organizations.Membership)."""
+    """Roles of docs/glossary.md. Staff roles are held in an agency (organizations.Membership)."""
 
     CLERK = "clerk", _("Văn thư")
     ARCHIVIST = "archivist", _("Lưu trữ viên")

@@ -44,7 +44,7 @@ _SPECIAL_TYPES = {
 class UnsafeArchive(Exception):
     """A ZIP that must not be unpacked; ``message`` is Vietnamese and names the entry.
 
-    ``code`` is the machine code of ``docs/interfaces.md``: ``unsafe_archive`` for traversal,
+    ``code`` is the machine code of ``docs/packages.md``: ``unsafe_archive`` for traversal,
     links, bombs and oversize packages, ``damaged_file`` for a ZIP that cannot be read,
     ``encrypted`` for password-protected entries.
     """

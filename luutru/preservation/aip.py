@@ -1,6 +1,6 @@
 """Writing a dossier's AIP_hoso (TT 05/2025 Phụ lục I) to a folder, and as a BagIt bag.
 
-Layout (E-ARK CSIP family, ``../shared/docs/packages.md``)::
+Layout (E-ARK CSIP family, ``docs/packages.md``)::
 
     <package>/METS.xml                                   csip:OAISPACKAGETYPE="AIP"
     <package>/metadata/descriptive/EAD.xml               the dossier (<simpledc>)

@@ -1,6 +1,6 @@
 """FilePlan (danh mục hồ sơ), Dossier (hồ sơ), Document (tài liệu) and the TT 05 code lists.
 
-Field names are English (PRODUCT.md glossary); each field's verbose name is the Vietnamese
+Field names are English (docs/glossary.md); each field's verbose name is the Vietnamese
 element name and its max_length the TT 05/2025 length (data/tt05_elements.csv). Coded fields
 store the code ("01"); labels come from the ``Code`` table, loaded by a migration.
 """

@@ -17,8 +17,8 @@ import pytest
 from luutru.ingest.readers.bagit_bag import is_bag, verify_bag
 from luutru.ingest.readers.base import Problem
 from luutru.ingest.readers.spreadsheet import SpreadsheetReader
+from luutru.test import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
 SMALL = SAMPLES / "valid" / "spreadsheet_small"
 PDF = "data/tai_lieu/HS11/01_510-TTR-STNMT.pdf"
 OTHER_PDF = "data/tai_lieu/HS12/02_91-BB-UBND.pdf"

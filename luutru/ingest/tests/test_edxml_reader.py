@@ -1,4 +1,4 @@
-"""The edXML reader on the shared sample messages and on messages the tests write."""
+"""The edXML reader on the sample messages and on messages the tests write."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from lxml import etree
 
 from luutru.ingest.readers.base import PackageContents
 from luutru.ingest.readers.edxml import Base64Sink, EdxmlReader, iso_to_vn_date, safe_name
+from luutru.test import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
 EDXML_DIR = SAMPLES / "valid" / "edxml"
 INCOMING = "000.00.00.H30_20230303_564-UBND-NV.edxml"
 OUTGOING = "000.00.10.H30_20230912_784-QD-SKHDT.edxml"

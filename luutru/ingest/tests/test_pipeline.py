@@ -21,8 +21,7 @@ from luutru.organizations import actions
 from luutru.organizations.models import Agency
 from luutru.records.models import Document, DocumentFile, Dossier, FilePlan, FilePlanEntry
 from luutru.storage.models import StoredFile
-
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
+from luutru.test import SAMPLES
 
 
 class PipelineTestCase(TestCase):

@@ -1,20 +1,31 @@
-"""The shared sample packages ingest as ../shared/samples/expected.json says, through the CLI."""
+"""The sample packages ingest as their expected.json says, through the CLI.
+
+The packages in tests/data/samples always run. ``LUUTRU_EXTRA_SAMPLES`` names a further set laid
+out the same way (packages, expected.json, trust/): its outcomes are checked too, in a database of
+their own (``make acceptance`` runs this module with the acceptance set beside the repository).
+"""
 
 from __future__ import annotations
 
 import json
+import os
 from io import StringIO
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.management import call_command
 from django.test import TestCase, override_settings
 
 from luutru.organizations import actions
 from luutru.organizations.models import Agency
+from luutru.test import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
-EXPECTED: dict[str, dict[str, Any]] = json.loads((SAMPLES / "expected.json").read_text("utf-8"))
+EXTRA_SAMPLES = os.environ.get("LUUTRU_EXTRA_SAMPLES", "")
+
+
+def expected(samples: Path) -> dict[str, dict[str, Any]]:
+    """Each package of a sample set with its outcome, from the set's expected.json."""
+    return json.loads((samples / "expected.json").read_text("utf-8"))
 
 
 def register(spec: dict[str, Any]) -> Agency:
@@ -28,13 +39,13 @@ def register(spec: dict[str, Any]) -> Agency:
     )
 
 
-def ingest(package: str, *extra: str) -> dict[str, Any]:
-    spec = EXPECTED[package]
+def ingest(package: str, *extra: str, samples: Path = SAMPLES) -> dict[str, Any]:
+    spec = expected(samples)[package]
     register(spec["agency"])
     out = StringIO()
     try:
         call_command(
-            "ingest", str(SAMPLES / package), "--agency", spec["agency"]["code"], "--json",
+            "ingest", str(samples / package), "--agency", spec["agency"]["code"], "--json",
             *extra, stdout=out,
         )  # fmt: skip
     except SystemExit as exit_:
@@ -44,23 +55,25 @@ def ingest(package: str, *extra: str) -> dict[str, Any]:
 
 @override_settings(TRUST_ROOTS_DIR=SAMPLES / "trust")
 class SampleTests(TestCase):
+    samples: ClassVar[Path] = SAMPLES
+
     def test_every_valid_sample_is_accepted_with_the_expected_counts(self) -> None:
-        for package, spec in EXPECTED.items():
+        for package, spec in expected(self.samples).items():
             if not spec["accepted"]:
                 continue
             with self.subTest(package=package):
-                result = ingest(package)
+                result = ingest(package, samples=self.samples)
                 self.assertTrue(result["accepted"], result["errors"])
                 self.assertEqual(result["errors"], [])
                 for key in ("dossiers", "documents", "files"):
                     self.assertEqual(result[key], spec[key] or 0, key)
 
     def test_every_invalid_sample_is_rejected_naming_file_row_and_field(self) -> None:
-        for package, spec in EXPECTED.items():
+        for package, spec in expected(self.samples).items():
             if spec["accepted"]:
                 continue
             with self.subTest(package=package):
-                result = ingest(package)
+                result = ingest(package, samples=self.samples)
                 self.assertFalse(result["accepted"])
                 where = spec["where"]
                 fields = where["field"] if isinstance(where["field"], list) else [where["field"]]
@@ -72,6 +85,9 @@ class SampleTests(TestCase):
                 self.assertTrue(matching, json.dumps(result["errors"], ensure_ascii=False))
                 self.assertTrue(all(e["message"] for e in result["errors"]))
 
+
+@override_settings(TRUST_ROOTS_DIR=SAMPLES / "trust")
+class IngestCommandTests(TestCase):
     def test_the_json_has_exactly_the_shape_of_the_interface(self) -> None:
         result = ingest("invalid/missing_file")
         self.assertEqual(
@@ -87,3 +103,13 @@ class SampleTests(TestCase):
         again = ingest("valid/sip_tt05.zip")
         self.assertFalse(again["accepted"])
         self.assertIn("duplicate", {e["code"] for e in again["errors"]})
+
+
+if EXTRA_SAMPLES:
+    _extra = Path(EXTRA_SAMPLES).resolve()
+
+    @override_settings(TRUST_ROOTS_DIR=_extra / "trust")
+    class ExtraSampleTests(SampleTests):
+        """The same outcome checks over the set LUUTRU_EXTRA_SAMPLES names."""
+
+        samples = _extra

@@ -1,4 +1,4 @@
-"""The TT 05/2025 SIP reader on the shared sample package and on variants made from it."""
+"""The TT 05/2025 SIP reader on the sample package and on variants made from it."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from lxml import etree
 
 from luutru.ingest.readers.base import PackageContents
 from luutru.ingest.readers.tt05_sip import Tt05SipReader
+from luutru.test import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
 SIP_ZIP = SAMPLES / "valid" / "sip_tt05.zip"
 OBJID = "uuid-4646A43E-16E9-4042-A1F2-5A6C1B7235A4"
 REP_METS = "representations/rep1/METS.xml"

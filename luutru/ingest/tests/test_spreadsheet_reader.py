@@ -1,4 +1,4 @@
-"""The spreadsheet package reader: the shared samples, and the ways agencies really fill in sheets.
+"""The spreadsheet package reader: the sample packages, and the ways agencies really fill in sheets.
 
 No database: the reader only turns files into ``PackageContents``. Small workbooks and CSV
 files are written by the tests themselves in ``tmp_path``.
@@ -36,9 +36,8 @@ from luutru.ingest.readers.spreadsheet import (
     sniff_delimiter,
 )
 from luutru.lib.vietnamese import nfc
+from luutru.test import SAMPLES
 
-# <repo>/../shared: the repo is /work/main here, and CI clones it with shared/ beside it
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
 SMALL = SAMPLES / "valid" / "spreadsheet_small"
 
 HO_SO_HEADER = ["Mã hồ sơ", "Tiêu đề hồ sơ", "Thời hạn lưu trữ", "Thời gian bắt đầu"]
@@ -119,7 +118,7 @@ def as_tuples(contents: PackageContents) -> list[tuple[str, int | None, dict[str
     return [(r.source.file, r.source.row, r.values) for r in records]
 
 
-# --- the shared samples --------------------------------------------------------------------
+# --- the sample packages -------------------------------------------------------------------
 
 
 def test_the_small_sample_reads_as_5_dossiers_27_documents_and_27_files() -> None:

@@ -24,10 +24,9 @@ from luutru.ingest.pipeline import STEP_LABELS
 from luutru.ingest.services import group_report
 from luutru.organizations.models import Agency
 from luutru.records.tests.factory import make_document, make_dossier
-from luutru.test import BaseTestCase, WorkerTestCase, make_agency, make_user
+from luutru.test import SAMPLES, BaseTestCase, WorkerTestCase, make_agency, make_user
 
 LOGIN = "/tai-khoan/dang-nhap/"
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
 
 
 def make_transfer(agency: Agency, state: str = TransferState.RECEIVED, **extra: Any) -> Transfer:

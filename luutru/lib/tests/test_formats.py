@@ -1,6 +1,6 @@
 """Format identification by content (FIDO's PRONOM signatures, offline) and extension checks.
 
-The files are made by the tests (Pillow, pikepdf, openpyxl, zipfile) plus the shared samples.
+The files are made by the tests (Pillow, pikepdf, openpyxl, zipfile) plus the sample packages.
 Building the signature tables takes about half a second, once per test session.
 """
 
@@ -15,8 +15,8 @@ import pytest
 from PIL import Image
 
 from luutru.lib.formats import FormatInfo, _identifier, extension_matches, identify
+from luutru.test import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
 TAI_LIEU = SAMPLES / "valid" / "spreadsheet_small" / "tai_lieu"
 
 PDFA_XMP = b"""<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>
@@ -112,7 +112,7 @@ def test_office_files_are_identified_from_inside_the_container(files: dict[str, 
     assert identify(files["pdf"]).basis == "signature"
 
 
-def test_the_shared_samples_are_what_their_names_say() -> None:
+def test_the_sample_files_are_what_their_names_say() -> None:
     found: dict[str, set[str | None]] = {}
     for path in sorted(TAI_LIEU.glob("*/*")):
         info = identify(path)

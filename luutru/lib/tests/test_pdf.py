@@ -1,6 +1,6 @@
 """PDF inspection: damaged, encrypted and active-content PDFs are found; good ones pass.
 
-Hostile PDFs are built here with pikepdf; the shared samples supply real text PDFs, image-only
+Hostile PDFs are built here with pikepdf; the sample packages supply real text PDFs, image-only
 scans (no text layer) and the signed Quyết định.
 """
 
@@ -12,8 +12,8 @@ import pikepdf
 import pytest
 
 from luutru.lib.pdf import inspect_pdf
+from luutru.test import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
 TAI_LIEU = SAMPLES / "valid" / "spreadsheet_small" / "tai_lieu"
 Name = pikepdf.Name
 
@@ -169,7 +169,7 @@ def test_text_inside_a_form_xobject_counts(tmp_path: Path) -> None:
     assert inspect_pdf(saved(pdf, tmp_path / "form_text.pdf")).has_text is True
 
 
-# --- the shared samples ------------------------------------------------------------------
+# --- the sample packages -----------------------------------------------------------------
 
 SCANS = {"HS12/01_181-QD-STNMT.pdf": 3, "HS12/02_91-BB-UBND.pdf": 2, "HS12/03_446-BC-STNMT.pdf": 1}
 TEXT = {"HS11/01_510-TTR-STNMT.pdf": 2, "HS11/02_123-QD-UBND.pdf": 3,

@@ -1,7 +1,7 @@
 """Digital signature verification on the signed sample Quyết định, offline.
 
 The sample carries a PAdES signature by "ỦY BAN NHÂN DÂN TỈNH HẬU GIANG" from the test CA in
-``shared/samples/trust``. Tampered copies are made by the tests: one byte flipped inside the
+``tests/data/samples/trust``. Tampered copies are made by the tests: one byte flipped inside the
 signed range, and an incremental update that replaces the page content after signing.
 """
 
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from luutru.lib.signatures import SignatureReport, verify_pdf_signatures
+from luutru.test import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
 SIGNED = SAMPLES / "valid" / "spreadsheet_small" / "tai_lieu" / "HS13" / "03_674-QD-UBND.pdf"
 UNSIGNED = SAMPLES / "valid" / "spreadsheet_small" / "tai_lieu" / "HS13" / "01_549-TTR-STNMT.pdf"
 CA = SAMPLES / "trust" / "ca-thu-nghiem.pem"

@@ -17,12 +17,12 @@ from django.conf import settings
 from django.core.management import call_command
 from lxml import etree
 
-from luutru.ingest.tests.test_samples import SAMPLES, ingest, register
+from luutru.ingest.tests.test_samples import ingest, register
 from luutru.preservation import mets, premis
 from luutru.preservation.aip import SCHEMAS_DIR, write_aip
 from luutru.preservation.models import Aip, EventType, PremisEvent
 from luutru.records.models import Dossier
-from luutru.test import BaseTestCase
+from luutru.test import SAMPLES, BaseTestCase
 
 ROOT = Path(settings.BASE_DIR)
 EARK_PYTHON = ROOT / ".venv-eark" / "bin" / "python"

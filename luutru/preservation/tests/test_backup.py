@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from luutru.ingest.tests.test_samples import SAMPLES
+from luutru.test import SAMPLES
 
 ROOT = Path(settings.BASE_DIR)
 SPEC = json.loads((SAMPLES / "expected.json").read_text("utf-8"))["valid/sip_tt05.zip"]
