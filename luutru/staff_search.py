@@ -1,7 +1,7 @@
 """The staff search page, /quan-tri/tra-cuu/: search box, live results (htmx), facets, pages.
 
 A project-level page rather than a view of the search app, because search has no UI of its own
-(ARCHITECTURE.md); kept out of luutru/views.py, which holds the dashboard, since reading the
+(docs/architecture.md); kept out of luutru/views.py, which holds the dashboard, since reading the
 query string into filters and shaping facets for the template is a topic of its own.
 """
 

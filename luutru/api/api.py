@@ -1,6 +1,6 @@
 """The NinjaAPI behind /api/v1: each app's router, one error shape, a limit for anonymous callers.
 
-Every error leaves as ``{"error": {"code", "message"}}`` with its HTTP status (interfaces.md),
+Every error leaves as ``{"error": {"code", "message"}}`` with its HTTP status (docs/interfaces.md),
 the message in Vietnamese: callers' scripts read ``code``, people read ``message``.
 """
 

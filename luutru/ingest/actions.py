@@ -92,7 +92,7 @@ def ingest(transfer: Transfer) -> Transfer:
 
 
 def report(transfer: Transfer) -> dict[str, Any]:
-    """The transfer's outcome in the JSON shape of interfaces.md."""
+    """The transfer's outcome in the JSON shape of docs/interfaces.md."""
     return {
         "accepted": transfer.accepted,
         "transfer": str(transfer.pk),

@@ -39,7 +39,7 @@ WORKERS = 2
 
 @dataclass
 class AuditReport:
-    """What ``luutru fixity --json`` prints (interfaces.md)."""
+    """What ``luutru fixity --json`` prints (docs/interfaces.md)."""
 
     run: FixityRun
     checked: int = 0

@@ -1,4 +1,4 @@
-"""GET /api/v1/search: the search as JSON (interfaces.md), plus the facets of the result.
+"""GET /api/v1/search: the search as JSON (docs/interfaces.md), plus the facets of the result.
 
 Access is the service's: anonymous callers get public (Công khai) records only, signed-in staff
 (the staff site's session) their agencies' scope. Mounted by ``luutru.api``.

@@ -38,7 +38,7 @@ DOCUMENT_ELEMENTS = (
 
 @dataclass(frozen=True)
 class Problem:
-    """One error or warning, as `luutru ingest --json` prints it (interfaces.md)."""
+    """One error or warning, as `luutru ingest --json` prints it (docs/interfaces.md)."""
 
     code: str
     message: str

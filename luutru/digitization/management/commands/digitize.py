@@ -153,7 +153,7 @@ class Command(BaseCommand):
 
 
 def report(batch: ScanBatch, errors: list[dict[str, Any]]) -> dict[str, Any]:
-    """The batch in the JSON shape of interfaces.md."""
+    """The batch in the JSON shape of docs/interfaces.md."""
     documents = []
     items = batch.items.select_related("document", "pdf").prefetch_related("pages")
     for item in items.order_by("position"):
