@@ -31,11 +31,6 @@ class HtmxHttpRequest(HttpRequest):
     user: User | AnonymousUser
 
 
-def wants_partial(request: HtmxHttpRequest) -> bool:
-    """An htmx request for a part of the page, not htmx restoring the whole page from history."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
 def render_page(
     request: HtmxHttpRequest,
     template: str,
@@ -49,7 +44,8 @@ def render_page(
     The answer varies on the htmx headers, so that no cache (the browser's included, which
     Back may use without asking) serves the fragment for a normal visit or the reverse.
     """
-    name = f"{template}#{partial}" if wants_partial(request) else template
+    wants_partial = bool(request.htmx) and not request.htmx.history_restore_request
+    name = f"{template}#{partial}" if wants_partial else template
     response = render(request, name, context, status=status)
     patch_vary_headers(response, ("HX-Request", "HX-History-Restore-Request"))
     return response
