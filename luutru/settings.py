@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "luutru.search",
     "luutru.access",
     "luutru.portal",
+    "luutru.staff",
     "luutru.demo",
     "luutru.api",
     "corsheaders",
@@ -129,9 +130,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "staff-home"  # readers go to the public site: accounts.views.LoginView
-LOGOUT_REDIRECT_URL = "login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "staff:home"  # readers go to the public site: accounts.views.LoginView
+LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login throttling: five failures from one user name and address lock them out for 15 minutes.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)

@@ -1,17 +1,13 @@
 """URL map. Staff pages live under /quan-tri/, accounts under /tai-khoan/, the JSON API under
-/api/v1/, the public site at /."""
+/api/v1/, the public site at /. Every app's URLconf has its ``app_name``: names are reversed as
+``"portal:home"``, ``"staff:search"``, ``"accounts:login"``, …"""
 
 from django.urls import include, path
 
-from luutru import staff_search, views
-from luutru.portal import views as portal_views
-
 urlpatterns = [
-    path("", portal_views.home, name="home"),  # the public portal's home page
     path("i18n/", include("django.conf.urls.i18n")),
     path("tai-khoan/", include("luutru.accounts.urls")),
-    path("quan-tri/", views.staff_home, name="staff-home"),
-    path("quan-tri/tra-cuu/", staff_search.staff_search, name="staff-search"),
+    path("quan-tri/", include("luutru.staff.urls")),
     path("quan-tri/", include("luutru.organizations.urls")),
     path("quan-tri/", include("luutru.audit.urls")),
     path("quan-tri/", include("luutru.ingest.urls")),

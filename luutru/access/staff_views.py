@@ -94,7 +94,7 @@ def reader_approve(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("Không tìm thấy độc giả.")
     actions.approve_reader(reader, actor=request.user)
     messages.success(request, f"Đã duyệt tài khoản độc giả {reader.user.get_full_name()}.")
-    return redirect("access-staff-reader", pk=reader.pk)
+    return redirect("access:staff-reader", pk=reader.pk)
 
 
 @handler_required
@@ -148,7 +148,7 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, "Thao tác không hợp lệ.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("access-staff-request", pk=found.pk)
+    return redirect("access:staff-request", pk=found.pk)
 
 
 def _period(request: HttpRequest) -> tuple[datetime.date, datetime.date]:

@@ -4,40 +4,41 @@ from django.urls import path
 
 from luutru.access import staff_views, views
 
+app_name = "access"
 urlpatterns = [
     path("doc-gia/", views.home, name="reader-home"),
     path("doc-gia/dang-ky/", views.register, name="reader-register"),
     path("doc-gia/lich-su/", views.history, name="reader-history"),
-    path("doc-gia/yeu-cau/moi/", views.request_new, name="access-request-new"),
-    path("doc-gia/yeu-cau/<int:pk>/", views.request_detail, name="access-request-detail"),
-    path("doc-gia/yeu-cau/<int:pk>/huy/", views.request_cancel, name="access-request-cancel"),
-    path("doc-gia/ban-doc/<str:token>/", views.reading_copy, name="access-reading-copy"),
+    path("doc-gia/yeu-cau/moi/", views.request_new, name="request-new"),
+    path("doc-gia/yeu-cau/<int:pk>/", views.request_detail, name="request-detail"),
+    path("doc-gia/yeu-cau/<int:pk>/huy/", views.request_cancel, name="request-cancel"),
+    path("doc-gia/ban-doc/<str:token>/", views.reading_copy, name="reading-copy"),
     path(
         "doc-gia/ban-doc/<str:token>/<int:document>/<int:page>.jpg",
         views.reading_page_image,
-        name="access-reading-page",
+        name="reading-page",
     ),
-    path("doc-gia/ban-sao/<str:token>/", views.copy_download, name="access-copy-download"),
-    path("quan-tri/khai-thac/", staff_views.dashboard, name="access-staff-home"),
+    path("doc-gia/ban-sao/<str:token>/", views.copy_download, name="copy-download"),
+    path("quan-tri/khai-thac/", staff_views.dashboard, name="staff-home"),
     path(
         "quan-tri/khai-thac/doc-gia/<int:pk>/",
         staff_views.reader_detail,
-        name="access-staff-reader",
+        name="staff-reader",
     ),
     path(
         "quan-tri/khai-thac/doc-gia/<int:pk>/duyet/",
         staff_views.reader_approve,
-        name="access-staff-reader-approve",
+        name="staff-reader-approve",
     ),
     path(
         "quan-tri/khai-thac/yeu-cau/<int:pk>/",
         staff_views.request_detail,
-        name="access-staff-request",
+        name="staff-request",
     ),
     path(
         "quan-tri/khai-thac/yeu-cau/<int:pk>/quyet-dinh/",
         staff_views.request_decide,
-        name="access-staff-decide",
+        name="staff-decide",
     ),
-    path("quan-tri/khai-thac/thong-ke/", staff_views.statistics, name="access-staff-statistics"),
+    path("quan-tri/khai-thac/thong-ke/", staff_views.statistics, name="staff-statistics"),
 ]

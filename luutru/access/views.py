@@ -72,7 +72,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 request,
                 "Đã gửi đăng ký. Cơ quan lưu trữ duyệt tài khoản trong 01 ngày làm việc.",
             )
-            return redirect("reader-home")
+            return redirect("access:reader-home")
     return render(request, "access/register.html", {"form": form})
 
 
@@ -129,7 +129,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 request,
                 f"Đã gửi phiếu yêu cầu số {made.number}. Hạn trả lời: {made.due_on:%d/%m/%Y}.",
             )
-            return redirect("access-request-detail", pk=made.pk)
+            return redirect("access:request-detail", pk=made.pk)
     return render(
         request,
         "access/request_form.html",
@@ -265,4 +265,4 @@ def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         actions.close_request(found, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("access-request-detail", pk=found.pk)
+    return redirect("access:request-detail", pk=found.pk)

@@ -71,7 +71,7 @@ api = NinjaAPI(
     title="Lưu trữ số API",
     version="1",
     description=DESCRIPTION,
-    urls_namespace="api-v1",
+    urls_namespace="api:v1",  # reversed as "api:v1:openapi-json"
     throttle=[AnonymousPerMinute()],
     renderer=Utf8JSONRenderer(),
 )
@@ -162,8 +162,8 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "title": api.title,
             "version": api.version,
-            "openapi": reverse("api-v1:openapi-json"),
-            "docs": reverse("api-v1:openapi-view"),
+            "openapi": reverse("api:v1:openapi-json"),
+            "docs": reverse("api:v1:openapi-view"),
         },
         json_dumps_params={"ensure_ascii": False},
     )

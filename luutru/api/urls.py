@@ -4,8 +4,9 @@ from django.urls import path
 
 from luutru.api.api import api, index, unknown_endpoint
 
+app_name = "api"
 urlpatterns = [
-    path("", index, name="api-index"),  # before ninja's own root, which only raises 404
+    path("", index, name="index"),  # before ninja's own root, which only raises 404
     path("", api.urls),
-    path("<path:rest>", unknown_endpoint, name="api-unknown"),
+    path("<path:rest>", unknown_endpoint, name="unknown"),
 ]

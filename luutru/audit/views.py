@@ -14,13 +14,14 @@ from django.utils import timezone
 from luutru.audit.forms import EventFilterForm
 from luutru.audit.models import AuditEvent
 from luutru.audit.services import verify_chain
+from luutru.lib.htmx import HtmxHttpRequest, render_page
 
 PAGE_SIZE = 50
 
 
 @login_required
 @permission_required("audit.view_auditevent", raise_exception=True)
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: HtmxHttpRequest) -> HttpResponse:
     form = EventFilterForm(request.GET or None)
     events = AuditEvent.objects.select_related("actor").newest_first()
     if form.is_valid():
@@ -40,12 +41,14 @@ def event_list(request: HttpRequest) -> HttpResponse:
                 created_at__lt=_start_of(data["until"] + datetime.timedelta(days=1))
             )
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("trang"))
-    template = "audit/event_list.html"
-    if request.htmx:  # type: ignore[attr-defined]
-        template += "#results"
     query = request.GET.copy()
     query.pop("trang", None)
-    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+    return render_page(
+        request,
+        "audit/event_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+        partial="results",
+    )
 
 
 @login_required

@@ -34,6 +34,7 @@ from luutru.digitization.services import (
     get_batch_for_user,
 )
 from luutru.lib.forms import run_action
+from luutru.lib.htmx import HtmxHttpRequest, render_page
 from luutru.organizations.services import agencies_in_scope
 from luutru.records.models import Dossier
 from luutru.storage.services import open_stored
@@ -109,7 +110,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(VIEW_BATCH, raise_exception=True)
-def batch_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def batch_detail(request: HtmxHttpRequest, pk: uuid.UUID) -> HttpResponse:
     batch = get_batch_for_user(request.user, pk)
     running = batch.state in {BatchState.QUEUED, BatchState.RUNNING} and not batch.stalled
     items = list(batch.items.select_related("document").prefetch_related("pages"))
@@ -127,10 +128,7 @@ def batch_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             *(f for item in items for f in actions.item_flags(item)),
             *actions.dossier_flags(batch),
         ]
-    template = "digitization/batch_detail.html"
-    if request.htmx:  # type: ignore[attr-defined]
-        template += "#status"
-    return render(request, template, context)
+    return render_page(request, "digitization/batch_detail.html", context, partial="status")
 
 
 def _editable_batch(request: HttpRequest, pk: uuid.UUID) -> ScanBatch:

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
@@ -32,6 +32,7 @@ from luutru.ingest.services import (
     transfers_visible_to,
 )
 from luutru.lib.forms import run_action
+from luutru.lib.htmx import HtmxHttpRequest, render_page
 from luutru.organizations.services import agencies_in_scope
 
 PAGE_SIZE = 25
@@ -43,7 +44,7 @@ PDF_DOCUMENT_LIMIT = 1500
 
 @login_required
 @permission_required(VIEW_TRANSFER, raise_exception=True)
-def transfer_list(request: HttpRequest) -> HttpResponse:
+def transfer_list(request: HtmxHttpRequest) -> HttpResponse:
     can_add = request.user.has_perm(ADD_TRANSFER)
     if request.method == "POST" and not can_add:
         raise PermissionDenied
@@ -72,15 +73,14 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at")
     )
     page = Paginator(transfers, PAGE_SIZE).get_page(request.GET.get("trang"))
-    template = "ingest/transfer_list.html"
-    if request.htmx:  # type: ignore[attr-defined]
-        template += "#results"
-    return render(request, template, {"page": page, "form": form})
+    return render_page(
+        request, "ingest/transfer_list.html", {"page": page, "form": form}, partial="results"
+    )
 
 
 @login_required
 @permission_required(VIEW_TRANSFER, raise_exception=True)
-def transfer_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def transfer_detail(request: HtmxHttpRequest, pk: uuid.UUID) -> HttpResponse:
     transfer = get_transfer_for_user(request.user, pk)
     running = transfer.state in {TransferState.RECEIVED, TransferState.RUNNING}
     context: dict[str, Any] = {
@@ -94,10 +94,7 @@ def transfer_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             context["dossiers"] = transfer.dossiers.order_by("code")
             loose = transfer.documents.filter(dossier__isnull=True).order_by("pk")
             context["loose_documents"] = loose[:DOCUMENT_LIMIT]
-    template = "ingest/transfer_detail.html"
-    if request.htmx:  # type: ignore[attr-defined]
-        template += "#status"
-    return render(request, template, context)
+    return render_page(request, "ingest/transfer_detail.html", context, partial="status")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from luutru.accounts.actions import create_user, set_active
 from luutru.accounts.models import User
 from luutru.audit.models import AuditEvent
 from luutru.lib.forms import run_action
+from luutru.lib.htmx import HtmxHttpRequest, render_page
 from luutru.organizations import actions
 from luutru.organizations.forms import (
     AgencyForm,
@@ -38,18 +39,15 @@ CHANGE_FONDS = "organizations.change_fonds"
 
 @login_required
 @permission_required(VIEW_AGENCY, raise_exception=True)
-def agency_tree_page(request: HttpRequest) -> HttpResponse:
+def agency_tree_page(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     agencies = Agency.objects.all()
     if query:
         agencies = agencies.filter(Q(name__icontains=query) | Q(code__icontains=query))
-    template = "organizations/agency_tree.html"
-    if request.htmx:  # type: ignore[attr-defined]
-        template += "#tree"
     scope_ids = set(agencies_in_scope(request.user).values_list("pk", flat=True))
-    return render(
+    return render_page(
         request,
-        template,
+        "organizations/agency_tree.html",
         {
             "roots": agency_tree(agencies) if not query else [],
             "matches": list(agencies.order_by("code")) if query else [],
@@ -57,6 +55,7 @@ def agency_tree_page(request: HttpRequest) -> HttpResponse:
             "scope_ids": scope_ids,
             "can_change": request.user.has_perm(CHANGE_AGENCY),
         },
+        partial="tree",
     )
 
 
@@ -201,7 +200,7 @@ MANAGE_USERS = "accounts.change_user"
 
 @login_required
 @permission_required(MANAGE_USERS, raise_exception=True)
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     users = User.objects.order_by("username").prefetch_related("memberships__agency")
     if query:
@@ -209,10 +208,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
             Q(username__icontains=query) | Q(full_name__icontains=query) | Q(email__icontains=query)
         )
     page = Paginator(users, 50).get_page(request.GET.get("trang"))
-    template = "organizations/user_list.html"
-    if request.htmx:  # type: ignore[attr-defined]
-        template += "#users"
-    return render(request, template, {"page": page, "query": query})
+    return render_page(
+        request, "organizations/user_list.html", {"page": page, "query": query}, partial="users"
+    )
 
 
 @login_required

@@ -46,8 +46,8 @@ def public_documents() -> QuerySet[Document]:
 
 
 def readers_url(name: str, code: str = "") -> str:
-    """Where the readers' flow lives: ``access-request-new`` (a request for ``code``, prefilled
-    through ``?ma=``) or ``reader-register``."""
+    """Where the readers' flow lives: ``access:request-new`` (a request for ``code``, prefilled
+    through ``?ma=``) or ``access:reader-register``."""
     path = reverse(name)
     return f"{path}?{urlencode({'ma': code})}" if code else path
 

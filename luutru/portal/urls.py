@@ -6,6 +6,7 @@ from luutru.portal import iiif, oai, views
 
 app_name = "portal"
 urlpatterns = [
+    path("", views.home, name="home"),
     path("tra-cuu/", views.search_page, name="search"),
     path("co-quan/", views.agency_list, name="agency-list"),
     path("co-quan/<str:code>/", views.agency_detail, name="agency"),

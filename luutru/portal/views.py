@@ -8,7 +8,6 @@ that does not exist: the same Vietnamese 404 page, which offers to request acces
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -27,11 +26,10 @@ from luutru.portal.files import pdf_of
 from luutru.records.models import Document, DocumentFile, Dossier
 from luutru.records.services import date_display, element_rows
 from luutru.search import services as search
-from luutru.search.api import MAX_QUERY, labelled_facets
-from luutru.staff_search import ResultPage, facet_groups, read_filters, read_page
+from luutru.search.facets import facet_groups, labelled_facets
+from luutru.search.forms import PAGE_SIZE, SearchForm
 from luutru.storage.services import open_stored
 
-PER_PAGE = 20
 LIST_PAGE = 50
 PUBLIC_FACETS = ("agency", "fonds", "year", "doc_type", "retention")
 
@@ -43,8 +41,8 @@ def not_public(request: HttpRequest, code: str = "") -> HttpResponse:
         "portal/not_found.html",
         {
             "code": code,
-            "request_url": publication.readers_url("access-request-new", code),
-            "register_url": publication.readers_url("reader-register"),
+            "request_url": publication.readers_url("access:request-new", code),
+            "register_url": publication.readers_url("access:reader-register"),
         },
         status=404,
     )
@@ -192,7 +190,7 @@ def document_detail(request: HttpRequest, code: str) -> HttpResponse:
             "rows": element_rows(document, "document"),
             "pdf": pdf,
             "public": public,
-            "request_url": publication.readers_url("access-request-new", code),
+            "request_url": publication.readers_url("access:request-new", code),
         },
     )
 
@@ -239,24 +237,28 @@ def download(request: HttpRequest, code: str) -> HttpResponseBase:
 @require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
     """Tra cứu: the same search as the API, over what the visitor may see."""
-    query = request.GET.get("q", "")[:MAX_QUERY]
-    sort = "date" if request.GET.get("sort") == "date" else "relevance"
-    filters = {k: v for k, v in read_filters(request.GET).items() if k in PUBLIC_FACETS}
-    number = read_page(request.GET.get("trang"))
-    context: dict[str, object] = {"query": query, "sort": sort}
+    form = SearchForm.lenient(request.GET, facets=PUBLIC_FACETS)
+    filters = form.filters()
     found = search.search(
-        request.user, query, filters=filters, page=number, sort=sort, per_page=PER_PAGE
+        request.user,
+        form.query,
+        filters=filters,
+        page=form.page_number,
+        sort=form.sort_order,
+        per_page=PAGE_SIZE,
     )
     facets = {k: v for k, v in labelled_facets(found.facets).items() if k in PUBLIC_FACETS}
-    context.update(
-        count=found.count,
-        hits=found.hits,
-        groups=facet_groups(facets, filters),
-        page=ResultPage(number, min(max(math.ceil(found.count / PER_PAGE), 1), 1000)),
-        first=(number - 1) * PER_PAGE + 1,
-        filtered=bool(filters),
-        searched=bool(query.strip() or filters),
-    )
+    context = {
+        "query": form.query,
+        "sort": form.sort_order,
+        "count": found.count,
+        "hits": found.hits,
+        "groups": facet_groups(facets, filters),
+        "page": form.result_page(found.count),
+        "first": form.first,
+        "filtered": bool(filters),
+        "searched": form.searched,
+    }
     return render(request, "portal/search.html", context)
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from luutru.access import policy
 from luutru.lib.forms import run_action
+from luutru.lib.htmx import HtmxHttpRequest, render_page
 from luutru.organizations.services import agencies_in_scope
 from luutru.records import actions
 from luutru.records.forms import FilePlanForm, PlanEntryForm
@@ -44,16 +45,15 @@ PAGE_SIZE = 50
 
 @login_required
 @permission_required(VIEW_DOSSIER, raise_exception=True)
-def dossier_list(request: HttpRequest) -> HttpResponse:
+def dossier_list(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     dossiers = policy.dossiers(request.user, policy.Use.LIST).select_related("agency")
     if query:
         dossiers = dossiers.filter(Q(code__icontains=query) | Q(title__icontains=query))
     page = Paginator(dossiers.order_by("code"), PAGE_SIZE).get_page(request.GET.get("trang"))
-    template = "records/dossier_list.html"
-    if request.htmx:  # type: ignore[attr-defined]
-        template += "#results"
-    return render(request, template, {"page": page, "query": query})
+    return render_page(
+        request, "records/dossier_list.html", {"page": page, "query": query}, partial="results"
+    )
 
 
 @login_required
@@ -104,7 +104,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required(VIEW_DOCUMENT, raise_exception=True)
-def unfiled_documents(request: HttpRequest) -> HttpResponse:
+def unfiled_documents(request: HtmxHttpRequest) -> HttpResponse:
     """Documents that came without a dossier (edXML messages) and wait to be filed."""
     query = request.GET.get("q", "").strip()
     documents = (
@@ -119,10 +119,12 @@ def unfiled_documents(request: HttpRequest) -> HttpResponse:
     page = Paginator(documents.order_by("-issued_date", "pk"), PAGE_SIZE).get_page(
         request.GET.get("trang")
     )
-    template = "records/unfiled_documents.html"
-    if request.htmx:  # type: ignore[attr-defined]
-        template += "#results"
-    return render(request, template, {"page": page, "query": query})
+    return render_page(
+        request,
+        "records/unfiled_documents.html",
+        {"page": page, "query": query},
+        partial="results",
+    )
 
 
 # ---------------------------------------------------------------------------------------------

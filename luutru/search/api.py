@@ -6,7 +6,6 @@ Access is the service's: anonymous callers get public (Công khai) records only,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
@@ -15,28 +14,26 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from luutru.lib.api import ErrorOut
-from luutru.organizations.models import Agency, Fonds
-from luutru.records import codes
 from luutru.search import services
 from luutru.search.base import FACETS, Hit
+from luutru.search.facets import labelled_facets
+from luutru.search.forms import (
+    CODE_LENGTH,
+    CODE_PATTERN,
+    MAX_ID,
+    MAX_PAGE,
+    MAX_QUERY,
+    MAX_VALUES,
+    MAX_YEAR,
+    PAGE_SIZE,
+)
 
 router = Router(tags=["Tra cứu"])
 
-MAX_QUERY = 10_000
-MAX_PAGE = 1000  # deep pages cost the engine more and nobody reads them: refine the query
-MAX_VALUES = 50  # values of one facet in one request
-
-# Facets whose values are codes of a TT 05 code list, and the list that names them.
-CODE_LISTS = {
-    "doc_type": "document_type",
-    "retention": "retention",
-    "access_regime": "access_regime",
-}
-
-# Bounded so that no value can overflow a database integer or bloat the query.
-Pk = Annotated[int, Field(ge=1, le=2**53)]
-Year = Annotated[int, Field(ge=1, le=9999)]
-Code = Annotated[str, Field(min_length=1, max_length=4, pattern=r"^[0-9A-Za-z]+$")]
+# The bounds are SearchForm's (search/forms.py), shared with the portal and staff search pages.
+Pk = Annotated[int, Field(ge=1, le=MAX_ID)]
+Year = Annotated[int, Field(ge=1, le=MAX_YEAR)]
+Code = Annotated[str, Field(min_length=1, max_length=CODE_LENGTH, pattern=CODE_PATTERN)]
 
 
 class SearchParams(Schema):
@@ -45,7 +42,9 @@ class SearchParams(Schema):
         max_length=MAX_QUERY,
         description="Từ cần tìm, có dấu hoặc không; số, ký hiệu (123/QĐ-UBND), mã hồ sơ.",
     )
-    page: int = Field(1, ge=1, le=MAX_PAGE, description="Trang kết quả, 20 kết quả một trang.")
+    page: int = Field(
+        1, ge=1, le=MAX_PAGE, description=f"Trang kết quả, {PAGE_SIZE} kết quả một trang."
+    )
     sort: Literal["relevance", "date"] = Field(
         "relevance", description="Sắp xếp theo mức độ phù hợp (relevance) hoặc ngày, mới trước."
     )
@@ -113,13 +112,6 @@ class SearchOut(Schema):
     )
 
 
-@dataclass(frozen=True)
-class FacetValue:
-    value: str
-    label: str
-    count: int
-
-
 def record_url(hit: Hit, *, public: bool = False) -> str:
     """The record's page: the public portal's (``public``: callers who see public records
     only, the widget, agency websites) or the staff page.
@@ -137,42 +129,6 @@ def record_url(hit: Hit, *, public: bool = False) -> str:
         return ""
 
 
-def _names(model: type[Agency] | type[Fonds], values: list[str]) -> dict[str, str]:
-    """pk → name for the agencies or fonds among the facet values, in one query."""
-    pks = [int(value) for value in values if value.isascii() and value.isdigit()]
-    if not pks:
-        return {}
-    if model is Fonds:
-        rows = Fonds.objects.filter(pk__in=pks).values_list("pk", "code", "name")
-        return {str(pk): f"{name} ({code})" for pk, code, name in rows}
-    return {
-        str(pk): name for pk, name in Agency.objects.filter(pk__in=pks).values_list("pk", "name")
-    }
-
-
-def labelled_facets(facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[FacetValue]]:
-    """The engine's facet counts with names people read: agency and fonds names, code labels.
-
-    Two queries at most (agencies, fonds), whatever the number of values; code labels are
-    cached per process.
-    """
-    raw = {name: [(str(value), count) for value, count in facets.get(name, [])] for name in FACETS}
-    names = {
-        "agency": _names(Agency, [value for value, _ in raw["agency"]]),
-        "fonds": _names(Fonds, [value for value, _ in raw["fonds"]]),
-    }
-
-    def label(name: str, value: str) -> str:
-        if name in names:
-            return names[name].get(value, value)
-        return codes.label(CODE_LISTS[name], value) if name in CODE_LISTS else value
-
-    return {
-        name: [FacetValue(value, label(name, value), count) for value, count in values]
-        for name, values in raw.items()
-    }
-
-
 @router.get(
     "/search",
     response={200: SearchOut, 422: ErrorOut, 429: ErrorOut},
@@ -186,7 +142,12 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, objec
     trên những gì người gọi được xem.
     """
     query = services.query_for(
-        request.user, params.q, filters=params.filters(), page=params.page, sort=params.sort
+        request.user,
+        params.q,
+        filters=params.filters(),
+        page=params.page,
+        sort=params.sort,
+        per_page=PAGE_SIZE,
     )
     found = services.backend().search(query)
     public = query.public_only  # the portal's pages for the public, staff pages for staff

@@ -52,7 +52,7 @@ def go(tab: Page, live_server: object, name: str, *args: object) -> None:
 
 
 def sign_in(tab: Page, live_server: object, username: str, password: str = PASSWORD) -> None:
-    go(tab, live_server, "login")
+    go(tab, live_server, "accounts:login")
     tab.get_by_label("Tên đăng nhập").fill(username)
     tab.get_by_label("Mật khẩu").fill(password)
     tab.get_by_role("button", name="Đăng nhập").click()
@@ -74,7 +74,7 @@ def test_reader_reads_a_restricted_document_and_gets_a_certified_copy(
     reader_password = "mat-khau-doc-gia-2026"
 
     # 1. The reader registers with their identity details.
-    go(page, live_server, "reader-register")
+    go(page, live_server, "access:reader-register")
     page.get_by_label("Họ và tên").fill("Lê Thị Hoa")
     page.get_by_label("Ngày sinh").fill("1988-07-21")
     page.get_by_label("Số định danh cá nhân (CCCD)").fill("038188004321")
@@ -104,7 +104,7 @@ def test_reader_reads_a_restricted_document_and_gets_a_certified_copy(
     #    certified copy.
     sign_in(page, live_server, "lethihoa", reader_password)
     for form in ("Bản đọc trên Hệ thống", "Bản sao có xác thực"):
-        page.goto(f"{live_server.url}{reverse('access-request-new')}?ma={code}")  # type: ignore[attr-defined]
+        page.goto(f"{live_server.url}{reverse('access:request-new')}?ma={code}")  # type: ignore[attr-defined]
         expect(page.get_by_label("Mã hồ sơ, mã tài liệu")).to_have_value(code)
         page.get_by_label("Mục đích").select_option(label="Công vụ")
         page.get_by_label("Đề tài, vấn đề nghiên cứu").fill("Bồi thường đất đai 2023")
@@ -117,7 +117,7 @@ def test_reader_reads_a_restricted_document_and_gets_a_certified_copy(
 
     # 4. The head sees both with their 6-working-day deadlines, and approves them.
     sign_in(page, live_server, "lanhdao")
-    go(page, live_server, "access-staff-home")
+    go(page, live_server, "access:staff-home")
     pending = page.locator("#pending-requests")
     expect(pending.locator("tbody tr")).to_have_count(2)
     expect(pending).to_contain_text("Còn 6 ngày làm việc")
@@ -125,13 +125,13 @@ def test_reader_reads_a_restricted_document_and_gets_a_certified_copy(
         pending.get_by_role("link").first.click()
         page.get_by_role("button", name="Duyệt và cung cấp").click()
         expect(page.get_by_text("Đã duyệt phiếu và cung cấp cho độc giả.")).to_be_visible()
-        go(page, live_server, "access-staff-home")
+        go(page, live_server, "access:staff-home")
     expect(pending.locator("tbody tr")).to_have_count(1)  # "no request waiting"
     sign_out(page)
 
     # 5. The reader reads the watermarked pages: images only, no way to download.
     sign_in(page, live_server, "lethihoa", reader_password)
-    go(page, live_server, "reader-home")
+    go(page, live_server, "access:reader-home")
     page.get_by_role("row").filter(has_text="Bản đọc trên Hệ thống").get_by_role("link").click()
     page.get_by_role("link", name="Đọc bản đọc trên Hệ thống").click()
     expect(page.get_by_role("heading", level=2)).to_have_text(SUMMARY)
@@ -149,7 +149,7 @@ def test_reader_reads_a_restricted_document_and_gets_a_certified_copy(
     page.screenshot(path=tmp_path / "ban-doc.png", full_page=True)
 
     # 6. The certified copy downloads and verifies against the archive's demo certificate.
-    go(page, live_server, "reader-home")
+    go(page, live_server, "access:reader-home")
     page.get_by_role("row").filter(has_text="Bản sao có xác thực").get_by_role("link").click()
     with page.expect_download() as caught:
         page.get_by_role("link", name="Tải bản sao có xác thực").click()

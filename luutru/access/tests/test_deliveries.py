@@ -78,7 +78,7 @@ class DeliveryTests(BaseTestCase):
     def test_a_reader_registers_and_requests_the_code_of_the_portal_link(self) -> None:
         self.login(None)
         response = self.client.post(
-            reverse("reader-register"),
+            reverse("access:reader-register"),
             {
                 "full_name": "Trần Thị Bình",
                 "date_of_birth": "1985-02-03",
@@ -92,22 +92,22 @@ class DeliveryTests(BaseTestCase):
                 "password": "mot-mat-khau-dai-2026",
             },
         )
-        self.assertRedirects(response, reverse("reader-home"))
-        page = self.client.get(reverse("reader-home"))
+        self.assertRedirects(response, reverse("access:reader-home"))
+        page = self.client.get(reverse("access:reader-home"))
         self.assertContains(page, "đang chờ cơ quan lưu trữ duyệt")
         reader = Reader.objects.get(user__username="tranthibinh")
         self.assertEqual(reader.id_number, "079185001234")
         # The head sees it on the staff page with its 1-working-day deadline, and approves it.
         self.login(self.head)
-        staff = self.client.get(reverse("access-staff-home"))
+        staff = self.client.get(reverse("access:staff-home"))
         self.assertContains(staff, "Trần Thị Bình")
         self.assertContains(staff, "ngày làm việc")
-        self.client.post(reverse("access-staff-reader-approve", args=[reader.pk]))
+        self.client.post(reverse("access:staff-reader-approve", args=[reader.pk]))
         self.client.force_login(reader.user)
-        form = self.client.get(reverse("access-request-new"), {"ma": self.restricted.archival_code})
+        form = self.client.get(reverse("access:request-new"), {"ma": self.restricted.archival_code})
         self.assertContains(form, self.restricted.archival_code)
         response = self.client.post(
-            reverse("access-request-new"),
+            reverse("access:request-new"),
             {
                 "codes": self.restricted.archival_code,
                 "purpose": "personal",
@@ -118,7 +118,7 @@ class DeliveryTests(BaseTestCase):
             },
         )
         made = AccessRequest.objects.get(reader=reader.user)
-        self.assertRedirects(response, reverse("access-request-detail", args=[made.pk]))
+        self.assertRedirects(response, reverse("access:request-detail", args=[made.pk]))
         self.assertEqual(made.days, 7)
         # The reader cannot list the restricted record yet: its title does not show.
         self.assertNotContains(self.client.get(response["Location"]), "hạn chế 7731")
@@ -126,7 +126,7 @@ class DeliveryTests(BaseTestCase):
     def test_registration_refuses_bad_identity_details_in_vietnamese(self) -> None:
         self.login(None)
         response = self.client.post(
-            reverse("reader-register"),
+            reverse("access:reader-register"),
             {"full_name": "X", "date_of_birth": "2999-01-01", "id_number": "12ab", "phone": "?"},
         )
         self.assertContains(response, "Số CCCD gồm đúng 12 chữ số.")
@@ -139,11 +139,11 @@ class DeliveryTests(BaseTestCase):
             fee_category="exempt", research_topic="x", form=DeliveryForm.READING,
         )  # fmt: skip
         self.login(self.archivist)
-        page = self.client.get(reverse("access-staff-request", args=[request.pk]))
+        page = self.client.get(reverse("access:staff-request", args=[request.pk]))
         self.assertContains(page, "cần lãnh đạo")
         self.assertContains(page, "ngày làm việc")
         self.login(self.head)
-        self.client.post(reverse("access-staff-decide", args=[request.pk]), {"decision": "approve"})
+        self.client.post(reverse("access:staff-decide", args=[request.pk]), {"decision": "approve"})
         request.refresh_from_db()
         self.assertEqual(request.status, Status.DELIVERED)
         self.assertEqual(request.deliveries.count(), 1)
@@ -152,14 +152,14 @@ class DeliveryTests(BaseTestCase):
         request = self.approved(DeliveryForm.READING)
         delivery = request.deliveries.get()
         self.login(self.reader)
-        viewer = self.client.get(reverse("access-reading-copy", args=[delivery.token]))
+        viewer = self.client.get(reverse("access:reading-copy", args=[delivery.token]))
         self.assertEqual(viewer.status_code, 200)
         self.assertIn("no-store", viewer["Cache-Control"])
         html = viewer.content.decode()
         self.assertNotIn(".pdf", html)
         self.assertNotIn(self.restricted.files.get().stored.sha256, html)
         self.assertNotIn("download", html.lower())
-        page_url = reverse("access-reading-page", args=[delivery.token, self.restricted.pk, 1])
+        page_url = reverse("access:reading-page", args=[delivery.token, self.restricted.pk, 1])
         self.assertIn(page_url, html)
         image = self.client.get(page_url)
         self.assertEqual(image["Content-Type"], "image/jpeg")
@@ -181,7 +181,7 @@ class DeliveryTests(BaseTestCase):
         refused = self.client.get(page_url)
         self.assertContains(refused, NOT_YOURS, status_code=404)
         self.login(self.reader)
-        missing_page = reverse("access-reading-page", args=[delivery.token, self.restricted.pk, 99])
+        missing_page = reverse("access:reading-page", args=[delivery.token, self.restricted.pk, 99])
         self.assertEqual(self.client.get(missing_page).status_code, 404)
 
     def test_forged_expired_and_purged_tokens_give_the_same_404(self) -> None:
@@ -195,7 +195,7 @@ class DeliveryTests(BaseTestCase):
         Delivery.objects.filter(pk=delivery.pk).update(
             expires_at=timezone.now() - datetime.timedelta(seconds=1)
         )
-        response = self.client.get(reverse("access-reading-copy", args=[delivery.token]))
+        response = self.client.get(reverse("access:reading-copy", args=[delivery.token]))
         self.assertContains(response, NOT_YOURS, status_code=404)
 
     def test_cleanup_deletes_reading_copies_five_days_after_expiry(self) -> None:
@@ -212,7 +212,7 @@ class DeliveryTests(BaseTestCase):
         request = self.approved(DeliveryForm.COPY)
         delivery = request.deliveries.get()
         self.login(self.reader)
-        response = self.client.get(reverse("access-copy-download", args=[delivery.token]))
+        response = self.client.get(reverse("access:copy-download", args=[delivery.token]))
         self.assertEqual(response.status_code, 200)
         self.assertIn("attachment", response["Content-Disposition"])
         data = b"".join(response.streaming_content)  # type: ignore[attr-defined]
@@ -223,7 +223,7 @@ class DeliveryTests(BaseTestCase):
         self.assertTrue(UseLog.objects.filter(action=LogAction.COPY, user=self.reader).exists())
         # The grant is asked too: once closed, the link is dead.
         actions.close_request(request, actor=self.head)
-        again = self.client.get(reverse("access-copy-download", args=[delivery.token]))
+        again = self.client.get(reverse("access:copy-download", args=[delivery.token]))
         self.assertEqual(again.status_code, 404)
 
     def test_the_certified_copy_verifies_against_the_archive_certificate(self) -> None:
@@ -249,7 +249,7 @@ class DeliveryTests(BaseTestCase):
         Reader.objects.create(user=other)
         self.client.force_login(other)
         for pk in (request.pk, request.pk + 1000):
-            response = self.client.get(reverse("access-request-detail", args=[pk]))
+            response = self.client.get(reverse("access:request-detail", args=[pk]))
             self.assertContains(response, NOT_YOURS, status_code=404)
             self.assertNotIn(self.restricted.archival_code, response.content.decode())
 
@@ -319,13 +319,13 @@ class StatisticsTests(BaseTestCase):
         other = make_document(self.agency_b, None, identifier="B-9", summary="Ngoài phạm vi 4410")
         actions.log_use(self.reader, LogAction.VIEW, document=other)
         self.login(self.head)
-        page = self.client.get(reverse("access-staff-statistics"))
+        page = self.client.get(reverse("access:staff-statistics"))
         self.assertContains(page, "Người dùng docgia")
         self.assertContains(page, "Tờ trình thống kê 3321")
         self.assertContains(page, "Sở Tài chính")
         self.assertNotContains(page, "Ngoài phạm vi 4410")  # agency B is outside the head's scope
         day = timezone.localdate() + datetime.timedelta(days=2)
-        later = self.client.get(reverse("access-staff-statistics"), {"tu": day.isoformat()})
+        later = self.client.get(reverse("access:staff-statistics"), {"tu": day.isoformat()})
         self.assertNotContains(later, "Tờ trình thống kê 3321")
         # The staff view of a document is logged too.
         self.login(self.archivist)

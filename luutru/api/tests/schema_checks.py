@@ -2,7 +2,7 @@
 made in-process through the WSGI application (no network, no server).
 
 schemathesis and hypothesis are imported inside the functions, as the tests did before, so that
-importing a test module (test_staff_search imports test_cli_and_api) stays cheap.
+importing a test module (staff/tests/test_search.py imports test_cli_and_api) stays cheap.
 """
 
 from __future__ import annotations

@@ -92,12 +92,12 @@ def url(live_server: object, name: str, *args: str) -> str:
 
 def sign_in(page: Page, live_server: object, username: str) -> None:
     """Open a staff page, get sent to the login form, type the credentials and submit."""
-    page.goto(url(live_server, "staff-home"))
-    expect(page).to_have_url(f"{url(live_server, 'login')}?next={reverse('staff-home')}")
+    page.goto(url(live_server, "staff:home"))
+    expect(page).to_have_url(f"{url(live_server, 'accounts:login')}?next={reverse('staff:home')}")
     page.get_by_label("Tên đăng nhập").press_sequentially(username)
     page.get_by_label("Mật khẩu").press_sequentially(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    expect(page).to_have_url(url(live_server, "staff-home"))
+    expect(page).to_have_url(url(live_server, "staff:home"))
 
 
 def test_archivist_finds_an_agency_in_the_tree(
@@ -159,7 +159,7 @@ def test_the_language_button_switches_to_english(
 
     page.get_by_role("button", name="English").click()
 
-    expect(page).to_have_url(url(live_server, "staff-home"))
+    expect(page).to_have_url(url(live_server, "staff:home"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
     areas = page.get_by_role("navigation", name="Work areas")
     expect(areas.get_by_role("link", name="Dashboard")).to_have_attribute("aria-current", "page")

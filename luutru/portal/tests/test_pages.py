@@ -104,7 +104,7 @@ class PortalPagesTests(PortalTestCase):
             self.assertEqual(page(url, code), page(url.replace(code, fake), fake), url)
             self.assertContains(
                 self.client.get(url),
-                f'href="{readers_url("access-request-new", code)}"',
+                f'href="{readers_url("access:request-new", code)}"',
                 status_code=404,
             )
         for url in (
@@ -121,8 +121,8 @@ class PortalPagesTests(PortalTestCase):
         self.assertEqual(self.client.get("/static/js/widget.js").status_code, 200)
 
     def test_the_request_link_leads_to_the_readers_flow(self) -> None:
-        self.assertEqual(readers_url("access-request-new", "A.1"), "/doc-gia/yeu-cau/moi/?ma=A.1")
-        self.assertEqual(readers_url("reader-register"), "/doc-gia/dang-ky/")
+        self.assertEqual(readers_url("access:request-new", "A.1"), "/doc-gia/yeu-cau/moi/?ma=A.1")
+        self.assertEqual(readers_url("access:reader-register"), "/doc-gia/dang-ky/")
 
     def test_staff_see_restricted_records_of_their_scope_on_the_portal_too(self) -> None:
         self.login(self.archivist)

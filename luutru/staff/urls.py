@@ -1,0 +1,11 @@
+"""The staff home and the staff search, under /quan-tri/ (included from luutru/urls.py)."""
+
+from django.urls import path
+
+from luutru.staff import views
+
+app_name = "staff"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tra-cuu/", views.search, name="search"),
+]

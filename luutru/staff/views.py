@@ -1,0 +1,80 @@
+"""The staff home (/quan-tri/) and the staff search (/quan-tri/tra-cuu/).
+
+Pages of the staff site that belong to no domain app: the dashboard, and the search over the
+records in the user's scope with live results (htmx), facets and pages. The search app has no
+UI of its own (docs/architecture.md); its form (search/forms.py) bounds what this page reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from luutru.lib.htmx import HtmxHttpRequest, render_page
+from luutru.organizations.models import Agency, Fonds
+from luutru.organizations.services import agencies_in_scope
+from luutru.search import services
+from luutru.search.api import record_url
+from luutru.search.base import Hit
+from luutru.search.facets import facet_groups, labelled_facets
+from luutru.search.forms import PAGE_SIZE, SearchForm
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("organizations.view_agency"):
+        raise PermissionDenied
+    scope = agencies_in_scope(request.user)
+    memberships = request.user.memberships.select_related("agency")  # type: ignore[union-attr]
+    return render(
+        request,
+        "staff/home.html",
+        {
+            "memberships": memberships,
+            "scope_count": scope.count(),
+            "agency_count": Agency.objects.active().count(),
+            "fonds_count": Fonds.objects.count(),
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    hit: Hit
+    url: str
+
+
+@login_required
+def search(request: HtmxHttpRequest) -> HttpResponse:
+    """Search the records in the user's scope; htmx requests get only the results partial."""
+    if not request.user.has_perm("organizations.view_agency"):
+        raise PermissionDenied
+    form = SearchForm.lenient(request.GET)
+    filters = form.filters()
+    context: dict[str, object] = {
+        "query": form.query,
+        "sort": form.sort_order,
+        "searched": form.searched,
+    }
+    if form.searched:
+        found = services.search(
+            request.user,
+            form.query,
+            filters=filters,
+            page=form.page_number,
+            sort=form.sort_order,
+            per_page=PAGE_SIZE,
+        )
+        context.update(
+            count=found.count,
+            rows=[Row(hit, record_url(hit)) for hit in found.hits],
+            groups=facet_groups(labelled_facets(found.facets), filters),
+            page=form.result_page(found.count),
+            first=form.first,
+            filtered=bool(filters),
+        )
+    return render_page(request, "staff/search.html", context, partial="results")
