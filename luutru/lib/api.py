@@ -1,4 +1,5 @@
-"""The JSON API's one error shape: ``{"error": {"code": "…", "message": "…"}}`` (docs/interfaces.md).
+"""The JSON API's one error shape: ``{"error": {"code": "…", "message": "…"}}``
+(docs/interfaces.md).
 
 It lives in lib so that every app's ``api.py`` can declare it among its OpenAPI responses
 without importing the ``api`` app, which sits above them all.

@@ -11,24 +11,22 @@ refuses, ``hx-history="false"`` in base.html): it gets the page, never the bare 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django_htmx.middleware import HtmxDetails
 
-if TYPE_CHECKING:  # lib imports no app at run time
-    from django.contrib.auth.models import AnonymousUser
-
-    from luutru.accounts.models import User
-
 
 class HtmxHttpRequest(HttpRequest):
-    """The request as views see it: ``htmx`` set by django-htmx's middleware (settings.py)."""
+    """The request as views see it: ``htmx`` set by django-htmx's middleware (settings.py).
+
+    ``user`` is already typed by django-stubs as ``AUTH_USER_MODEL | AnonymousUser`` (the
+    project's ``accounts.User``), which lib could not import without breaking the layer order.
+    """
 
     htmx: HtmxDetails
-    user: User | AnonymousUser
 
 
 def render_page(

@@ -1,5 +1,5 @@
-"""`luutru search` and GET /api/v1/search: the exact shapes of docs/interfaces.md, who sees what, and
-that no input, however odd, ends in a 5xx."""
+"""`luutru search` and GET /api/v1/search: the exact shapes of docs/interfaces.md, who sees
+what, and that no input, however odd, ends in a 5xx."""
 
 from __future__ import annotations
 
