@@ -108,7 +108,7 @@ def one_core() -> Iterator[None]:
 
 def _timed_jobs(jobs: list[Any], workers: int, job_times: list[float]) -> float:
     """Wall seconds of whole page jobs, ``workers`` at a time; each job's own time is kept."""
-    from luutru.digitization.services import recognise
+    from luutru.digitization.pages import recognise
 
     start = time.perf_counter()
     results = list(recognise(jobs, workers=workers))
@@ -154,7 +154,7 @@ def run() -> list[Figure]:
     from PIL import Image
 
     from luutru.digitization import samples, services
-    from luutru.digitization.services import PageJob
+    from luutru.digitization.pages import PageJob
 
     folder = Path(tempfile.mkdtemp(prefix="bench-digitization-"))
     try:

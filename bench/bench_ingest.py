@@ -20,7 +20,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import openpyxl
 import pikepdf
 
 from bench.harness import Figure
@@ -39,44 +38,27 @@ def make_pdf(n: int) -> bytes:
     return out.getvalue()
 
 
+DOSSIER_HEADERS = (
+    "Mã hồ sơ", "Tiêu đề hồ sơ", "Thời hạn lưu trữ", "Chế độ sử dụng", "Ngôn ngữ",
+    "Thời gian bắt đầu", "Thời gian kết thúc", "Tổng số tài liệu trong hồ sơ", "Số lượng trang",
+    "Chế độ dự phòng",
+)  # fmt: skip
+DOCUMENT_HEADERS = (
+    "Mã hồ sơ", "Số thứ tự", "Tên loại tài liệu", "Số của tài liệu", "Ký hiệu của tài liệu",
+    "Ngày tháng năm tài liệu", "Tên cơ quan, tổ chức ban hành", "Trích yếu nội dung",
+    "Số lượng trang", "Tệp tin", "SHA-256",
+)  # fmt: skip
+
+
 def make_package(root: Path, documents: int, year: int) -> Path:
+    from luutru.lib.spreadsheets import Column, table_xlsx
+
     root.mkdir(parents=True)
-    dossiers = openpyxl.Workbook(write_only=True)
-    sheet = dossiers.create_sheet("ho_so")
-    sheet.append(
-        [
-            "Mã hồ sơ",
-            "Tiêu đề hồ sơ",
-            "Thời hạn lưu trữ",
-            "Chế độ sử dụng",
-            "Ngôn ngữ",
-            "Thời gian bắt đầu",
-            "Thời gian kết thúc",
-            "Tổng số tài liệu trong hồ sơ",
-            "Số lượng trang",
-            "Chế độ dự phòng",
-        ]
-    )
-    docs = openpyxl.Workbook(write_only=True)
-    rows = docs.create_sheet("tai_lieu")
-    rows.append(
-        [
-            "Mã hồ sơ",
-            "Số thứ tự",
-            "Tên loại tài liệu",
-            "Số của tài liệu",
-            "Ký hiệu của tài liệu",
-            "Ngày tháng năm tài liệu",
-            "Tên cơ quan, tổ chức ban hành",
-            "Trích yếu nội dung",
-            "Số lượng trang",
-            "Tệp tin",
-            "SHA-256",
-        ]
-    )
+    dossier_rows: list[list[object]] = []
+    document_rows: list[list[object]] = []
     for d in range(documents // 10):
         code = f"{AGENCY}.{year}.{d + 1:04d}"
-        sheet.append(
+        dossier_rows.append(
             [
                 code,
                 f"Hồ sơ giao đất, cho thuê đất số {d + 1} năm {year}",
@@ -96,7 +78,7 @@ def make_package(root: Path, documents: int, year: int) -> Path:
             n = d * 10 + o
             data = make_pdf(n)
             (folder / f"{o:02d}.pdf").write_bytes(data)
-            rows.append(
+            document_rows.append(
                 [
                     code,
                     o,
@@ -111,8 +93,12 @@ def make_package(root: Path, documents: int, year: int) -> Path:
                     hashlib.sha256(data).hexdigest(),
                 ]
             )
-    dossiers.save(root / "ho_so.xlsx")
-    docs.save(root / "tai_lieu.xlsx")
+    (root / "ho_so.xlsx").write_bytes(
+        table_xlsx([Column(h) for h in DOSSIER_HEADERS], dossier_rows, title="ho_so")
+    )
+    (root / "tai_lieu.xlsx").write_bytes(
+        table_xlsx([Column(h) for h in DOCUMENT_HEADERS], document_rows, title="tai_lieu")
+    )
     return root
 
 

@@ -33,14 +33,8 @@ from luutru.digitization.models import (
     ScanItem,
     ScanPage,
 )
-from luutru.digitization.services import (
-    PageJob,
-    PageResult,
-    copy_out,
-    recognise,
-    store_bytes,
-    store_path,
-)
+from luutru.digitization.pages import PageJob, PageResult, recognise
+from luutru.digitization.services import copy_out, store_bytes, store_path
 from luutru.lib.vietnamese import nfc
 from luutru.records.models import Document, DocumentFile, Dossier, FileRole
 from luutru.records.signals import records_ingested

@@ -22,7 +22,8 @@ from django.db.models import Q
 
 from luutru.digitization import ocr, sources
 from luutru.digitization.models import FileText
-from luutru.digitization.services import PageJob, copy_out, recognise, store_path
+from luutru.digitization.pages import PageJob, recognise
+from luutru.digitization.services import copy_out, store_path
 from luutru.records.models import DocumentFile, FileRole
 from luutru.records.signals import records_ingested
 

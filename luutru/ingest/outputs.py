@@ -7,29 +7,27 @@ PDF to print and sign and as an Excel workbook to check and re-use. They are leg
 they are always in Vietnamese whatever the interface language.
 
 Everything is read in a fixed handful of queries (agency, dossiers, documents), never one per
-row, into plain rows; the PDF and the workbook are built from those rows. The PDF renders with
-WeasyPrint from templates under ``templates/ingest/outputs/`` with the CSS inlined and every URL
-fetch refused, so nothing outside the process (network, files) can end up in, or slow down, a
-record meant to be signed.
+row, into plain rows; the PDF and the workbook are built from those rows. The PDF is rendered
+by ``luutru.lib.printing`` from templates under ``templates/ingest/outputs/`` (the official
+heading and signatures are ``templates/printing/``); the workbook is written by
+``luutru.lib.spreadsheets``.
 """
 
 from __future__ import annotations
 
 import datetime
-import io
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.template.loader import render_to_string
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from luutru.ingest.models import Transfer
+from luutru.lib import spreadsheets as xlsx
+from luutru.lib.printing import NATIONAL_MOTTO, NATIONAL_NAME, Heading, Signer, render_pdf
+from luutru.lib.spreadsheets import Column, FormSheet
+from luutru.lib.vietnamese import dateline, number_in_words, short_date
 from luutru.organizations.models import Agency
 from luutru.records import codes
 from luutru.records.models import DatePrecision, Document, Dossier
@@ -41,9 +39,8 @@ LEGAL_BASES = (
     "Căn cứ Luật Lưu trữ số 33/2024/QH15 ngày 21 tháng 6 năm 2024;",
     "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;",
 )
-NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-NATIONAL_MOTTO = "Độc lập - Tự do - Hạnh phúc"
 BLANK = "…………………"
+SIGN_HINT = "(Ký và ghi rõ họ và tên)"
 DASH = "\u2013"  # en dash: how Vietnamese forms print a range of dates or years
 PACKAGE_FORMS = {
     "tt05_sip": "gói SIP theo TT 05/2025",
@@ -87,8 +84,8 @@ class DossierRow:
 
     @property
     def period(self) -> str:
-        start = format_date(self.start_date, self.start_precision)
-        end = format_date(self.end_date, self.end_precision)
+        start = short_date(self.start_date, self.start_precision)
+        end = short_date(self.end_date, self.end_precision)
         return start if start == end else f"{start} {DASH} {end}"
 
 
@@ -151,7 +148,7 @@ class Inventory:
             return None
         first = min(starts, key=lambda pair: pair[0])
         last = max(ends, key=lambda pair: pair[0])
-        return format_date(*first), format_date(*last)
+        return short_date(*first), short_date(*last)
 
     @property
     def years(self) -> str:
@@ -242,86 +239,7 @@ def _document_row(number: int, document: Document, dossier_code: str = "") -> Do
 
 
 # ---------------------------------------------------------------------------------------------
-# Vietnamese dates and numbers
-
-
-def format_date(day: datetime.date, precision: str = DatePrecision.DAY) -> str:
-    """dd/mm/yyyy, mm/yyyy or yyyy: no more precise than the record says it is."""
-    if precision == DatePrecision.YEAR:
-        return f"{day.year}"
-    if precision == DatePrecision.MONTH:
-        return f"{day.month:02d}/{day.year}"
-    return f"{day:%d/%m/%Y}"
-
-
-def long_date(day: datetime.date) -> str:
-    """'ngày 05 tháng 3 năm 2026': days below 10 and months 1 and 2 get a leading zero (NĐ 30)."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
-_DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
-_SCALES = ("", "nghìn", "triệu", "tỷ")
-
-
-def in_words(number: int) -> str:
-    """A count read out in Vietnamese ('Hai mươi mốt'), for the 'Viết bằng chữ' line."""
-    if number == 0:
-        return "Không"
-    if not 0 < number < 10**12:
-        return f"{number:,}".replace(",", ".")  # no archive holds a trillion files
-    groups: list[int] = []
-    while number:
-        number, group = divmod(number, 1000)
-        groups.append(group)
-    words: list[str] = []
-    for index in range(len(groups) - 1, -1, -1):
-        if groups[index]:
-            words += _group_words(groups[index], leading=index == len(groups) - 1)
-            words += [_SCALES[index]] if _SCALES[index] else []
-    text = " ".join(words)
-    return text[0].upper() + text[1:]
-
-
-def _group_words(group: int, leading: bool) -> list[str]:
-    hundreds, rest = divmod(group, 100)
-    tens, units = divmod(rest, 10)
-    words: list[str] = []
-    if hundreds or not leading:
-        words += [_DIGITS[hundreds], "trăm"]
-    if tens == 0:
-        if units and words:
-            words.append("linh")
-        if units:
-            words.append(_DIGITS[units])
-        return words
-    words += ["mười"] if tens == 1 else [_DIGITS[tens], "mươi"]
-    if units == 1:
-        words.append("một" if tens == 1 else "mốt")
-    elif units == 4:
-        words.append("bốn" if tens == 1 else "tư")
-    elif units == 5:
-        words.append("lăm")
-    elif units:
-        words.append(_DIGITS[units])
-    return words
-
-
-# ---------------------------------------------------------------------------------------------
 # PDF
-
-
-def _render_pdf(template: str, context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    html = render_to_string(template, context)
-    # Inline CSS and system fonts only: refuse every URL except data: so a title or a template
-    # change can never make a signed record depend on (or leak to) the network or the disk.
-    fetcher = URLFetcher(allowed_protocols=("data",))
-    pdf = HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf()
-    assert pdf is not None
-    return bytes(pdf)
 
 
 def _context(inventory: Inventory) -> dict[str, Any]:
@@ -331,13 +249,16 @@ def _context(inventory: Inventory) -> dict[str, Any]:
         "transfer": transfer,
         "agency": inventory.agency,
         "made_on": inventory.made_on,
-        "made_on_long": long_date(inventory.made_on),
         "period": inventory.period,
-        "dossiers_in_words": in_words(inventory.dossier_count),
-        "national_name": NATIONAL_NAME,
-        "national_motto": NATIONAL_MOTTO,
+        "dossiers_in_words": number_in_words(inventory.dossier_count),
         "blank": BLANK,
     }
+
+
+def _heading(inventory: Inventory, *, dated: bool) -> Heading:
+    """The agency that hands over; the place is left for the signer to fill in."""
+    day = inventory.made_on if dated else None
+    return Heading((inventory.agency.name,), inventory.parent_name, place=BLANK, day=day)
 
 
 def inventory_pdf(transfer: Transfer, *, documents: bool = True) -> bytes:
@@ -347,9 +268,16 @@ def inventory_pdf(transfer: Transfer, *, documents: bool = True) -> bytes:
     documents take about a minute and 1 GB. ``documents=False`` leaves out the per-dossier
     document lists (part II), keeping the dossier list the form requires, at a tenth of that.
     """
-    context = _context(collect(transfer))
+    inventory = collect(transfer)
+    context = _context(inventory)
     context["with_documents"] = documents
-    return _render_pdf("ingest/outputs/inventory.html", context)
+    # The form dates the signature, not the heading.
+    context["heading"] = _heading(inventory, dated=False)
+    context["signers"] = [
+        Signer(("NGƯỜI LẬP",), hint="(Ký và ghi rõ họ và tên, chức vụ)",
+               dateline=dateline(BLANK, inventory.made_on)),
+    ]  # fmt: skip
+    return render_pdf("ingest/outputs/inventory.html", context)
 
 
 def handover_pdf(transfer: Transfer) -> bytes:
@@ -359,7 +287,12 @@ def handover_pdf(transfer: Transfer) -> bytes:
     context["legal_bases"] = LEGAL_BASES
     context["plan_basis"] = _plan_basis(inventory)
     context["evidence"] = _evidence(inventory)
-    return _render_pdf("ingest/outputs/handover.html", context)
+    context["heading"] = _heading(inventory, dated=True)
+    context["signers"] = [
+        Signer(("ĐẠI DIỆN BÊN GIAO",), hint=SIGN_HINT),
+        Signer(("ĐẠI DIỆN BÊN NHẬN",), hint=SIGN_HINT),
+    ]
+    return render_pdf("ingest/outputs/handover.html", context)
 
 
 def _plan_basis(inventory: Inventory) -> str:
@@ -404,89 +337,35 @@ def _evidence(inventory: Inventory, typed: bool = False) -> list[tuple[str, Any]
 # Excel
 
 
-# Cells are styled through named styles registered once per workbook: assigning a font, a
-# border and an alignment to each of 50,000 cells costs openpyxl seconds of style hashing.
-_FONT = "Times New Roman"
-_THIN = Side(style="thin", color="000000")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_DATE = "DD/MM/YYYY"
-_DATE_STYLES = {DatePrecision.DAY: "lt-date", DatePrecision.MONTH: "lt-month", "year": "lt-year"}
-
-
-def _named_styles() -> list[NamedStyle]:
-    def style(
-        name: str,
-        bold: bool = False,
-        italic: bool = False,
-        size: int = 12,
-        horizontal: str | None = None,
-        vertical: str = "top",
-        box: bool = True,
-        number_format: str = "General",
-        fill: str | None = None,
-    ) -> NamedStyle:
-        return NamedStyle(
-            name=name,
-            font=Font(name=_FONT, size=size, bold=bold, italic=italic),
-            alignment=Alignment(wrap_text=True, vertical=vertical, horizontal=horizontal),
-            border=_BOX if box else Border(),
-            number_format=number_format,
-            fill=PatternFill("solid", fgColor=fill) if fill else PatternFill(),
-        )  # fmt: skip
-
-    return [
-        style("lt-text"),
-        style("lt-center", horizontal="center"),
-        style("lt-date", horizontal="center", number_format=_DATE),
-        style("lt-month", horizontal="center", number_format="MM/YYYY"),
-        style("lt-year", horizontal="center", number_format="YYYY"),
-        style("lt-head", bold=True, horizontal="center", vertical="center", fill="E7E6E6"),
-        style("lt-total", bold=True, horizontal="center"),
-        style("lt-label", bold=True, box=False),
-        style("lt-value", box=False, horizontal="left"),
-        style("lt-value-date", box=False, horizontal="left", number_format=_DATE),
-        style("lt-value-moment", box=False, horizontal="left", number_format="HH:MM DD/MM/YYYY"),
-        style("lt-sign", bold=True, box=False, horizontal="center"),
-        style("lt-sign-note", italic=True, box=False, horizontal="center"),
-    ]
-
-
-def _workbook() -> Workbook:
-    workbook = Workbook()
-    for named in _named_styles():
-        workbook.add_named_style(named)
-    return workbook
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    title: str
-    width: float
-    style: str = "lt-text"
+_DATE_STYLES: dict[str, str] = {
+    DatePrecision.DAY: xlsx.DATE,
+    DatePrecision.MONTH: xlsx.MONTH,
+    DatePrecision.YEAR: xlsx.YEAR,
+}
 
 
 DOSSIER_COLUMNS = (
-    Column("STT", 6, "lt-center"),
+    Column("STT", 6, xlsx.CENTER),
     Column("Mã hồ sơ", 26),
     Column("Tiêu đề hồ sơ", 60),
-    Column("Thời gian bắt đầu", 13, "lt-date"),
-    Column("Thời gian kết thúc", 13, "lt-date"),
-    Column("Thời hạn lưu trữ", 12, "lt-center"),
-    Column("Chế độ sử dụng", 14, "lt-center"),
-    Column("Số tài liệu", 9, "lt-center"),
-    Column("Số trang", 9, "lt-center"),
+    Column("Thời gian bắt đầu", 13, xlsx.DATE),
+    Column("Thời gian kết thúc", 13, xlsx.DATE),
+    Column("Thời hạn lưu trữ", 12, xlsx.CENTER),
+    Column("Chế độ sử dụng", 14, xlsx.CENTER),
+    Column("Số tài liệu", 9, xlsx.CENTER),
+    Column("Số trang", 9, xlsx.CENTER),
     Column("Ghi chú", 28),
 )
 DOCUMENT_COLUMNS = (
-    Column("STT", 6, "lt-center"),
+    Column("STT", 6, xlsx.CENTER),
     Column("Mã hồ sơ", 26),
     Column("Mã lưu trữ", 30),
     Column("Số, ký hiệu", 18),
-    Column("Ngày tháng", 12, "lt-date"),
+    Column("Ngày tháng", 12, xlsx.DATE),
     Column("Tên loại", 14),
     Column("Trích yếu", 60),
     Column("Tác giả", 28),
-    Column("Số trang", 9, "lt-center"),
+    Column("Số trang", 9, xlsx.CENTER),
 )
 # Unfiled documents (edXML) have no dossier; the identifier is what names them.
 UNFILED_COLUMNS = (
@@ -494,78 +373,7 @@ UNFILED_COLUMNS = (
 )  # fmt: skip
 
 
-class _Sheet:
-    """A worksheet laid out like the printed form: title rows, a boxed table, then totals."""
-
-    def __init__(self, ws: Worksheet, columns: Sequence[Column]) -> None:
-        self.ws, self.columns, self.row = ws, columns, 0
-        for index, column in enumerate(columns, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = column.width
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-    def title(self, text: str, size: int = 14, bold: bool = True, italic: bool = False) -> None:
-        """A line across the whole table width, centred (merged cells)."""
-        self.row += 1
-        cell = self.ws.cell(self.row, 1, text)
-        cell.font = Font(name=_FONT, size=size, bold=bold, italic=italic)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        self.ws.merge_cells(
-            start_row=self.row, start_column=1, end_row=self.row, end_column=len(self.columns)
-        )
-
-    def fact(self, label: str, value: Any, date: bool = False, moment: bool = False) -> None:
-        """'Label: value' with the value in its own cell, so dates and counts stay typed."""
-        self.row += 1
-        self.ws.cell(self.row, 1, label).style = "lt-label"
-        self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=2)
-        style = "lt-value-moment" if moment else "lt-value-date" if date else "lt-value"
-        self.ws.cell(self.row, 3, value).style = style
-
-    def line(self, text: str, italic: bool = False) -> None:
-        """A paragraph of the form across the whole width, left-aligned like the printed one."""
-        self.title(text, size=12, bold=False, italic=italic)
-        self.ws.cell(self.row, 1).alignment = Alignment(horizontal="left", wrap_text=True)
-
-    def skip(self) -> None:
-        self.row += 1
-
-    def header(self) -> None:
-        """The bold column titles; frozen, filterable, and repeated on every printed page."""
-        self.row += 1
-        for index, column in enumerate(self.columns, start=1):
-            self.ws.cell(self.row, index, column.title).style = "lt-head"
-        self.ws.freeze_panes = self.ws.cell(self.row + 1, 1)
-        self.ws.print_title_rows = f"{self.row}:{self.row}"
-        last = get_column_letter(len(self.columns))
-        self.ws.auto_filter.ref = f"A{self.row}:{last}{self.row}"
-
-    def rows(self, values: Iterable[Sequence[Any]], styles: Sequence[str | None] = ()) -> None:
-        """Boxed data rows; ``styles`` overrides a column's style (a month-precise date)."""
-        cell = self.ws.cell
-        for row in values:
-            self.row += 1
-            for index, (column, value) in enumerate(zip(self.columns, row, strict=True), 1):
-                style = (styles[index - 1] if styles else None) or column.style
-                cell(self.row, index, value).style = style
-
-    def total(self, label: str, values: dict[int, int]) -> None:
-        """A bold 'Cộng' row: the label in the second column, the sums under their columns."""
-        self.row += 1
-        for index in range(1, len(self.columns) + 1):
-            self.ws.cell(self.row, index, values.get(index)).style = "lt-total"
-        self.ws.cell(self.row, 2, label).alignment = Alignment(horizontal="left")
-
-
-def _workbook_bytes(workbook: Workbook) -> bytes:
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def _inventory_heading(sheet: _Sheet, inventory: Inventory, title: str) -> None:
+def _inventory_heading(sheet: FormSheet, inventory: Inventory, title: str) -> None:
     sheet.title(title)
     sheet.title(inventory.agency.name, size=13)
     sheet.title(f"Năm {inventory.years}", size=12)
@@ -590,11 +398,11 @@ def _document_values(rows: Iterable[DocumentRow], filed: bool = True) -> Iterabl
 def inventory_xlsx(transfer: Transfer) -> bytes:
     """The inventory as a workbook: the dossiers, their documents, and the unfiled documents."""
     inventory = collect(transfer)
-    workbook = _workbook()
+    workbook = xlsx.new_workbook()
     ws = workbook.active
     assert ws is not None
     ws.title = "Mục lục hồ sơ"
-    sheet = _Sheet(ws, DOSSIER_COLUMNS)
+    sheet = FormSheet(ws, DOSSIER_COLUMNS)
     _inventory_heading(sheet, inventory, "MỤC LỤC HỒ SƠ, TÀI LIỆU NỘP LƯU")
     sheet.header()
     for d in inventory.dossiers:
@@ -612,9 +420,11 @@ def inventory_xlsx(transfer: Transfer) -> bytes:
     sheet.fact("Tổng số hồ sơ", inventory.dossier_count)
     sheet.fact("Tổng số tài liệu", inventory.document_count)
     sheet.fact("Tổng số trang", inventory.page_count)
-    sheet.fact("Viết bằng chữ", f"{in_words(inventory.dossier_count)} hồ sơ (đơn vị bảo quản).")
+    sheet.fact(
+        "Viết bằng chữ", f"{number_in_words(inventory.dossier_count)} hồ sơ (đơn vị bảo quản)."
+    )
 
-    sheet = _Sheet(workbook.create_sheet("Tài liệu trong hồ sơ"), DOCUMENT_COLUMNS)
+    sheet = FormSheet(workbook.create_sheet("Tài liệu trong hồ sơ"), DOCUMENT_COLUMNS)
     _inventory_heading(sheet, inventory, "MỤC LỤC VĂN BẢN, TÀI LIỆU TRONG HỒ SƠ")
     sheet.header()
     filed = [document for d in inventory.dossiers for document in d.documents]
@@ -622,29 +432,29 @@ def inventory_xlsx(transfer: Transfer) -> bytes:
     sheet.total("Cộng", {len(DOCUMENT_COLUMNS): sum(d.page_count for d in filed)})
 
     if inventory.unfiled:
-        sheet = _Sheet(workbook.create_sheet("Tài liệu chưa lập hồ sơ"), UNFILED_COLUMNS)
+        sheet = FormSheet(workbook.create_sheet("Tài liệu chưa lập hồ sơ"), UNFILED_COLUMNS)
         _inventory_heading(sheet, inventory, "TÀI LIỆU CHƯA LẬP HỒ SƠ")
         sheet.header()
         sheet.rows(_document_values(inventory.unfiled, filed=False))
         sheet.total("Cộng", {len(UNFILED_COLUMNS): inventory.unfiled_page_count})
-    return _workbook_bytes(workbook)
+    return xlsx.workbook_bytes(workbook)
 
 
 def handover_xlsx(transfer: Transfer) -> bytes:
     """The handover record as a one-sheet workbook: the same facts, counts and dates typed."""
     inventory = collect(transfer)
-    workbook = _workbook()
+    workbook = xlsx.new_workbook()
     ws = workbook.active
     assert ws is not None
     ws.title = "Biên bản giao nhận"
-    sheet = _Sheet(ws, (Column("", 18), Column("", 22), Column("", 70)))
+    sheet = FormSheet(ws, (Column("", 18), Column("", 22), Column("", 70)))
     ws.page_setup.orientation = "portrait"
     if inventory.parent_name:
         sheet.title(inventory.parent_name.upper(), size=12, bold=False)
     sheet.title(inventory.agency.name.upper(), size=12)
     sheet.title(NATIONAL_NAME, size=12)
     sheet.title(NATIONAL_MOTTO, size=13)
-    sheet.title(f"{BLANK}, {long_date(inventory.made_on)}", size=12, bold=False, italic=True)
+    sheet.title(dateline(BLANK, inventory.made_on), size=12, bold=False, italic=True)
     sheet.skip()
     sheet.title("BIÊN BẢN")
     sheet.title("Giao nhận hồ sơ, tài liệu", size=13)
@@ -672,15 +482,15 @@ def handover_xlsx(transfer: Transfer) -> bytes:
     for label, value in _evidence(inventory, typed=True):
         sheet.fact(label, value, moment=isinstance(value, datetime.datetime))
     sheet.skip()
-    sheet.row += 1
-    ws.merge_cells(start_row=sheet.row, start_column=1, end_row=sheet.row, end_column=2)
-    ws.cell(sheet.row, 1, "ĐẠI DIỆN BÊN GIAO").style = "lt-sign"
-    ws.cell(sheet.row, 3, "ĐẠI DIỆN BÊN NHẬN").style = "lt-sign"
-    sheet.row += 1
-    ws.merge_cells(start_row=sheet.row, start_column=1, end_row=sheet.row, end_column=2)
-    ws.cell(sheet.row, 1, "(Ký và ghi rõ họ và tên)").style = "lt-sign-note"
-    ws.cell(sheet.row, 3, "(Ký và ghi rõ họ và tên)").style = "lt-sign-note"
-    return _workbook_bytes(workbook)
+    for left, right, style in (
+        ("ĐẠI DIỆN BÊN GIAO", "ĐẠI DIỆN BÊN NHẬN", xlsx.SIGN),
+        (SIGN_HINT, SIGN_HINT, xlsx.SIGN_NOTE),
+    ):
+        sheet.row += 1
+        ws.merge_cells(start_row=sheet.row, start_column=1, end_row=sheet.row, end_column=2)
+        sheet.put(1, left, style)
+        sheet.put(3, right, style)
+    return xlsx.workbook_bytes(workbook)
 
 
 def _block_name(inventory: Inventory) -> str:

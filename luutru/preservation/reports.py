@@ -5,9 +5,9 @@
 * Biên bản sao lưu — one backup.
 * Biên bản xử lý sự cố và phục hồi — one incident, its cause and what was done.
 
-Rendered by WeasyPrint from templates under ``templates/preservation/forms/`` with the same
-print style and the same refusal of every URL as the ingest records (``ingest/outputs.py``).
-They are legal forms, so always in Vietnamese.
+Rendered by ``luutru.lib.printing`` from templates under ``templates/preservation/forms/``
+with the same print style, official heading and signatures as the ingest records
+(``ingest/outputs.py``). They are legal forms, so always in Vietnamese.
 """
 
 from __future__ import annotations
@@ -17,39 +17,33 @@ from typing import Any
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from luutru.lib import printing
+from luutru.lib.printing import Heading, Signer
 from luutru.organizations.models import Archive
 from luutru.preservation.models import BackupRecord, FixityRun, Incident, PremisEvent
 from luutru.records.models import DocumentFile
 
 VIEW = "preservation.view_preservation"
-NATIONAL = {"national_name": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-            "national_motto": "Độc lập - Tự do - Hạnh phúc", "blank": "…………………"}  # fmt: skip
+BLANK = "…………………"  # the place, for the signer to write in
+SIGNERS = (
+    Signer(("NGƯỜI THỰC HIỆN",), hint="(Ký, ghi rõ họ tên)"),
+    Signer(("THỦ TRƯỞNG ĐƠN VỊ",), hint="(Ký, ghi rõ họ tên, đóng dấu)"),
+)
 
 
-def render_pdf(template: str, context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    with translation.override("vi"):
-        html = render_to_string(template, {**NATIONAL, **_heading(), **context})
-    fetcher = URLFetcher(allowed_protocols=("data",))  # nothing from the network or the disk
-    pdf = HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf()
-    assert pdf is not None
-    return bytes(pdf)
-
-
-def _heading() -> dict[str, Any]:
+def _form_pdf(template: str, context: dict[str, Any]) -> bytes:
+    """A record of the archive (the first ``Archive``), dated today, with its two signatures."""
     archive = Archive.objects.select_related("agency__parent").order_by("pk").first()
+    organisation = archive.agency.name if archive else "Lưu trữ số"
+    parent = archive.agency.parent.name if archive and archive.agency.parent else ""
     now = timezone.localtime()
-    return {
-        "organisation": archive.agency.name if archive else "Lưu trữ số",
-        "parent_name": archive.agency.parent.name if archive and archive.agency.parent else "",
-        "made_on": f"ngày {now.day:02d} tháng {now.month:02d} năm {now.year}",
-        "now": now,
-    }
+    heading = Heading((organisation,), parent, place=BLANK, day=now.date())
+    return printing.render_pdf(template, {
+        "heading": heading, "signers": SIGNERS, "organisation": organisation, "now": now,
+        **context,
+    })  # fmt: skip
 
 
 def size_text(value: int | None) -> str:
@@ -63,20 +57,20 @@ def size_text(value: int | None) -> str:
 
 def check_record_pdf(run: FixityRun) -> bytes:
     incidents = list(run.incidents.select_related("stored_file").order_by("opened_at", "pk"))
-    return render_pdf("preservation/forms/check_record.html", {
+    return _form_pdf("preservation/forms/check_record.html", {
         "run": run, "incidents": incidents, "bytes": size_text(run.bytes_checked),
     })  # fmt: skip
 
 
 def backup_log_pdf() -> bytes:
     rows = list(BackupRecord.objects.order_by("started_at", "pk"))
-    return render_pdf("preservation/forms/backup_log.html", {
+    return _form_pdf("preservation/forms/backup_log.html", {
         "rows": [(row, size_text(row.bytes)) for row in rows],
     })  # fmt: skip
 
 
 def backup_record_pdf(row: BackupRecord) -> bytes:
-    return render_pdf("preservation/forms/backup_record.html",
+    return _form_pdf("preservation/forms/backup_record.html",
                       {"row": row, "bytes": size_text(row.bytes)})  # fmt: skip
 
 
@@ -91,7 +85,7 @@ def incident_record_pdf(incident: Incident) -> bytes:
             for f in DocumentFile.objects.filter(stored_id=incident.stored_file_id)
             .select_related("document")
         })  # fmt: skip
-    return render_pdf("preservation/forms/incident_record.html",
+    return _form_pdf("preservation/forms/incident_record.html",
                       {"incident": incident, "events": events, "documents": documents})  # fmt: skip
 
 

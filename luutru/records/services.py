@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
+from luutru.lib.vietnamese import short_date
 from luutru.organizations.models import AgencyQuerySet
 from luutru.organizations.services import agencies_in_scope
 from luutru.records import codes
@@ -111,11 +112,7 @@ def date_display(value: datetime.date | None, precision: str = DatePrecision.DAY
     """A date as written in Vietnamese records: 05/03/2024, 03/2024 or 2024."""
     if value is None:
         return EMPTY
-    if precision == DatePrecision.YEAR:
-        return f"{value.year}"
-    if precision == DatePrecision.MONTH:
-        return f"{value.month:02d}/{value.year}"
-    return f"{value.day:02d}/{value.month:02d}/{value.year}"
+    return short_date(value, precision)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from django.test import TestCase, override_settings
 
 from luutru.audit.models import AuditEvent
 from luutru.audit.services import verify_chain
-from luutru.demo.collection import DOSSIER_CODES, PACKAGES, seed_collection, write_package
+from luutru.demo.collection import dossier_codes, packages, seed_collection, write_package
 from luutru.demo.province import seed
 from luutru.ingest.models import Transfer, TransferState
 from luutru.records.models import Document, DocumentFile, Dossier
@@ -80,7 +80,7 @@ class DemoCollectionTests(IsolatedStorageTestCase):
         cls.loaded = seed_collection()
 
     def test_two_transfers_were_accepted_one_per_agency(self) -> None:
-        self.assertEqual(self.loaded, len(PACKAGES))
+        self.assertEqual(self.loaded, len(packages()))
         transfers = {t.agency.code: t for t in Transfer.objects.select_related("agency")}
         self.assertEqual(set(transfers), {FINANCE, OFFICE})
         for transfer in transfers.values():
@@ -104,8 +104,10 @@ class DemoCollectionTests(IsolatedStorageTestCase):
         self.assertEqual(seed_use(), 0)
 
     def test_the_dossiers_belong_to_their_agencies_and_fonds(self) -> None:
-        dossiers = Dossier.objects.select_related("agency", "fonds").filter(code__in=DOSSIER_CODES)
-        self.assertEqual(dossiers.count(), len(DOSSIER_CODES))
+        dossiers = Dossier.objects.select_related("agency", "fonds").filter(
+            code__in=dossier_codes()
+        )
+        self.assertEqual(dossiers.count(), len(dossier_codes()))
         for dossier in dossiers:
             with self.subTest(dossier.code):
                 self.assertTrue(dossier.code.startswith(dossier.agency.code + "."))
@@ -128,7 +130,7 @@ class DemoCollectionTests(IsolatedStorageTestCase):
         self.assertEqual(regimes, {"01", "02"})  # the invitation is public, the minutes not
 
     def test_every_document_has_one_stored_pdf_with_the_declared_pages(self) -> None:
-        documents = Document.objects.filter(dossier__code__in=DOSSIER_CODES)
+        documents = Document.objects.filter(dossier__code__in=dossier_codes())
         self.assertEqual(documents.count(), 17)
         page_counts = []
         for document in documents:
@@ -188,12 +190,12 @@ class DemoCollectionTests(IsolatedStorageTestCase):
         report = verify_chain()
         self.assertTrue(report.ok, report.problem)
         accepted = AuditEvent.objects.filter(action="ingest.transfer_accept")
-        self.assertEqual(accepted.count(), len(PACKAGES))
+        self.assertEqual(accepted.count(), len(packages()))
 
     def test_the_packages_use_both_spreadsheet_forms(self) -> None:
         root = self.tmp / "goi"
-        finance = write_package(PACKAGES[0], root)
-        office = write_package(PACKAGES[1], root)
+        finance = write_package(packages()[0], root)
+        office = write_package(packages()[1], root)
         self.assertTrue((finance / "ho_so.xlsx").is_file())
         self.assertTrue((finance / "tai_lieu.xlsx").is_file())
         raw = (office / "tai_lieu.csv").read_bytes()
@@ -205,7 +207,7 @@ class DemoCommandCollectionTests(IsolatedStorageTestCase):
     def test_the_demo_command_loads_the_transfers_once(self) -> None:
         out = StringIO()
         call_command("demo", "--no-serve", stdout=out)
-        self.assertIn(f"Đã tiếp nhận {len(PACKAGES)} lần nộp lưu mẫu", out.getvalue())
+        self.assertIn(f"Đã tiếp nhận {len(packages())} lần nộp lưu mẫu", out.getvalue())
         before = row_counts()
         out = StringIO()
         call_command("demo", "--no-serve", stdout=out)

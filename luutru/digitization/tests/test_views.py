@@ -16,8 +16,9 @@ from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from luutru.digitization import actions, samples, services
+from luutru.digitization import actions, samples
 from luutru.digitization.models import BatchState, ScanBatch, ScanPage
+from luutru.digitization.pages import PageJob, recognise
 from luutru.records.models import Document, Dossier
 from luutru.records.tests.factory import make_document, make_dossier
 from luutru.search import services as search
@@ -278,10 +279,10 @@ class StalledBatchTests(ThreePageBatch):
 
     def test_recognition_reports_while_a_long_page_is_read(self) -> None:
         beats: list[float] = []
-        with patch.object(services, "BEAT_SECONDS", 0.05):
+        with patch("luutru.digitization.pages.BEAT_SECONDS", 0.05):
             page = ScanPage.objects.filter(item__batch=self.batch).first()
             assert page is not None
-            job = services.PageJob(page.pk, page.original.sha256, page.kind, page.frame)
-            [result] = services.recognise([job], beat=lambda: beats.append(1.0))
+            job = PageJob(page.pk, page.original.sha256, page.kind, page.frame)
+            [result] = recognise([job], beat=lambda: beats.append(1.0))
         self.assertTrue(result.ok)
         self.assertGreater(len(beats), 1)
