@@ -16,7 +16,6 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,8 +36,8 @@ from luutru.access.models import (
     UseLog,
 )
 from luutru.accounts.actions import create_user, make_reader
-from luutru.accounts.models import Reader, User
-from luutru.audit.actions import record
+from luutru.accounts.models import Reader, User, signed_in_user
+from luutru.audit.actions import Actor, record
 from luutru.records.models import Document, Dossier
 
 MAX_ITEMS = 50
@@ -79,14 +78,14 @@ def register_reader(
 
 
 @transaction.atomic
-def approve_reader(reader: Reader, *, actor: Any) -> Reader:
+def approve_reader(reader: Reader, *, actor: Actor) -> Reader:
     if not services.can_handle(actor):
         raise ValidationError("Bạn không có quyền duyệt tài khoản độc giả.")
     reader = Reader.objects.select_for_update().get(pk=reader.pk)
     if reader.approved_at is not None:
         return reader
     reader.approved_at = timezone.now()
-    reader.approved_by = actor
+    reader.approved_by = signed_in_user(actor)
     reader.save(update_fields=["approved_at", "approved_by"])
     record(
         "access.reader_approve",
@@ -161,14 +160,14 @@ def _locked(request: AccessRequest) -> AccessRequest:
 
 
 @transaction.atomic
-def start_review(request: AccessRequest, *, actor: Any) -> AccessRequest:
+def start_review(request: AccessRequest, *, actor: Actor) -> AccessRequest:
     if not services.can_handle(actor):
         raise ValidationError("Bạn không có quyền xử lý phiếu yêu cầu khai thác.")
     request = _locked(request)
     if request.status != Status.SUBMITTED:
         return request
     request.status = Status.REVIEW
-    request.reviewer = actor
+    request.reviewer = signed_in_user(actor)
     request.save(update_fields=["status", "reviewer"])
     record(
         "access.request_review",
@@ -180,7 +179,7 @@ def start_review(request: AccessRequest, *, actor: Any) -> AccessRequest:
 
 
 @transaction.atomic
-def approve_request(request: AccessRequest, *, actor: Any) -> AccessRequest:
+def approve_request(request: AccessRequest, *, actor: Actor) -> AccessRequest:
     """Approve: the grants for the granted period (from now, ``request.days`` days)."""
     request = _locked(request)
     if request.status not in OPEN_STATUSES:
@@ -199,11 +198,11 @@ def approve_request(request: AccessRequest, *, actor: Any) -> AccessRequest:
             uses=list(uses),
             valid_from=now,
             valid_until=until,
-            granted_by=actor,
+            granted_by=signed_in_user(actor),
             request=request,
         )
     request.status = Status.APPROVED
-    request.decided_by = actor
+    request.decided_by = signed_in_user(actor)
     request.decided_at = now
     request.save(update_fields=["status", "decided_by", "decided_at"])
     record(
@@ -220,7 +219,7 @@ def approve_request(request: AccessRequest, *, actor: Any) -> AccessRequest:
 
 
 @transaction.atomic
-def reject_request(request: AccessRequest, *, actor: Any, reason: str) -> AccessRequest:
+def reject_request(request: AccessRequest, *, actor: Actor, reason: str) -> AccessRequest:
     if not services.can_handle(actor):
         raise ValidationError("Bạn không có quyền xử lý phiếu yêu cầu khai thác.")
     reason = reason.strip()
@@ -230,7 +229,7 @@ def reject_request(request: AccessRequest, *, actor: Any, reason: str) -> Access
     if request.status not in OPEN_STATUSES:
         raise ValidationError("Phiếu này đã được quyết định.")
     request.status = Status.REJECTED
-    request.decided_by = actor
+    request.decided_by = signed_in_user(actor)
     request.decided_at = timezone.now()
     request.reason = reason[:1000]
     request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
@@ -256,7 +255,7 @@ def delivery_path(delivery: Delivery) -> Path:
     return Path(settings.ACCESS_DELIVERY_DIR) / f"{delivery.token}.bin"
 
 
-def deliver(request: AccessRequest, *, actor: Any) -> AccessRequest:
+def deliver(request: AccessRequest, *, actor: Actor) -> AccessRequest:
     """Make what the approved request's form gives, then mark it delivered. Safe to run twice.
 
     Copies are made outside the transaction (files first, rows after): a crash leaves at worst
@@ -334,7 +333,7 @@ def _sha256(data: bytes) -> str:
 
 
 @transaction.atomic
-def close_request(request: AccessRequest, *, actor: Any) -> AccessRequest:
+def close_request(request: AccessRequest, *, actor: Actor) -> AccessRequest:
     request = _locked(request)
     if request.status in (Status.CLOSED, Status.REJECTED):
         return request
@@ -393,7 +392,7 @@ def purge_expired(now: datetime.datetime | None = None) -> int:
 
 
 def log_use(
-    user: Any,
+    user: Actor,
     action: str,
     *,
     document: Document | None = None,
@@ -403,7 +402,7 @@ def log_use(
 ) -> None:
     record_agency = document.agency_id if document else dossier.agency_id if dossier else None
     UseLog.objects.create(
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=signed_in_user(user),
         action=action,
         document=document,
         dossier=dossier,

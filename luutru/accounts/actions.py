@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.http import HttpRequest
 
 from luutru.accounts.models import Reader, User
-from luutru.audit.actions import record
+from luutru.audit.actions import Actor, record
 
 
 @transaction.atomic
@@ -19,7 +17,7 @@ def create_user(
     full_name: str = "",
     email: str = "",
     position: str = "",
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: Actor,
 ) -> User:
     user = User(username=username, full_name=full_name, email=email, position=position)
     if password:
@@ -45,7 +43,7 @@ def make_reader(
     id_number: str = "",
     organization: str = "",
     address: str = "",
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: Actor,
 ) -> Reader:
     reader = Reader.objects.create(
         user=user, id_number=id_number, organization=organization, address=address
@@ -61,9 +59,7 @@ def make_reader(
 
 
 @transaction.atomic
-def record_password_change(
-    user: User, *, actor: AbstractBaseUser | AnonymousUser | None, request: HttpRequest | None
-) -> None:
+def record_password_change(user: User, *, actor: Actor, request: HttpRequest | None) -> None:
     """Audit a password change or reset done by Django's own forms (the hash is never logged)."""
     record(
         "accounts.password_change",
@@ -75,7 +71,7 @@ def record_password_change(
 
 
 @transaction.atomic
-def set_active(user: User, *, active: bool, actor: AbstractBaseUser | AnonymousUser | None) -> User:
+def set_active(user: User, *, active: bool, actor: Actor) -> User:
     """Khóa / mở khóa a user. Users are never deleted: the audit trail names them."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active == active:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from luutru.audit.actions import Actor
 
 
 class Role(models.TextChoices):
@@ -45,6 +50,12 @@ class User(AbstractUser):
     @property
     def is_reader(self) -> bool:
         return hasattr(self, "reader")
+
+
+def signed_in_user(actor: Actor) -> User | None:
+    """The user behind an audit actor, for a "done by" column: ``None`` for the system and for
+    an anonymous visitor (``AUTH_USER_MODEL`` is ``User``, so any signed-in actor is one)."""
+    return actor if isinstance(actor, User) else None
 
 
 class Reader(models.Model):

@@ -7,8 +7,10 @@ the change rolls back, so does its event, and the chain never names what did not
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
@@ -16,15 +18,17 @@ from django.utils import timezone
 from luutru.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 
 if TYPE_CHECKING:
-    from django.contrib.auth.base_user import AbstractBaseUser
-    from django.contrib.auth.models import AnonymousUser
     from django.http import HttpRequest
+
+Actor: TypeAlias = AbstractBaseUser | AnonymousUser | None
+"""Who made a change: a signed-in user, the anonymous visitor of a request (``request.user``
+before sign-in), or ``None`` for the system itself (tasks, signals, management commands)."""
 
 
 def record(
     action: str,
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: Actor,
     message: str,
     target: models.Model | None = None,
     data: dict[str, Any] | None = None,

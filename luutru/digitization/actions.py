@@ -22,7 +22,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from luutru.audit.actions import record
+from luutru.accounts.models import signed_in_user
+from luutru.audit.actions import Actor, record
 from luutru.digitization import ocr, quality, sources
 from luutru.digitization.models import (
     EDITABLE_STATES,
@@ -161,7 +162,7 @@ def create_batch(
     dossier: Dossier,
     items: Sequence[ItemSpec],
     *,
-    actor: Any,
+    actor: Actor,
     paper_code: str = "",
     name: str = "",
     source: str = "web",
@@ -177,7 +178,7 @@ def create_batch(
         batch = ScanBatch.objects.create(
             dossier=dossier,
             agency=dossier.agency,
-            operator=actor if actor is not None and actor.is_authenticated else None,
+            operator=signed_in_user(actor),
             name=nfc(name.strip())[:255] or f"Số hóa hồ sơ {dossier.code}",
             source=source,
             paper_code=nfc(paper_code.strip())[:100],
@@ -236,7 +237,7 @@ def _requeue(batch: ScanBatch) -> None:
     batch.save(update_fields=["page_total", "page_done", "state"])
 
 
-def add_pages(item: ScanItem, files: Sequence[Upload], *, actor: Any) -> list[ScanPage]:
+def add_pages(item: ScanItem, files: Sequence[Upload], *, actor: Actor) -> list[ScanPage]:
     """Append scanned pages to a document of a batch (checked first, as ``create_batch``)."""
     already = ScanPage.objects.filter(item__batch_id=item.batch_id).count()
     plan = _check([ItemSpec(files=list(files))], already=already)
@@ -256,7 +257,7 @@ def add_pages(item: ScanItem, files: Sequence[Upload], *, actor: Any) -> list[Sc
     return pages
 
 
-def replace_page(page: ScanPage, upload: Upload, *, actor: Any) -> ScanPage:
+def replace_page(page: ScanPage, upload: Upload, *, actor: Actor) -> ScanPage:
     """Put a new scan in place of a page (one image); it is checked and recognised again."""
     plan = _check([ItemSpec(files=[upload])], already=0)
     checked = plan.items[0][1][0]
@@ -293,7 +294,7 @@ def replace_page(page: ScanPage, upload: Upload, *, actor: Any) -> ScanPage:
 
 
 @transaction.atomic
-def remove_page(page: ScanPage, *, actor: Any) -> None:
+def remove_page(page: ScanPage, *, actor: Actor) -> None:
     """Take a page out of the batch (its original stays in storage)."""
     batch = _editable(page.item.batch)
     item = page.item
@@ -314,7 +315,7 @@ def remove_page(page: ScanPage, *, actor: Any) -> None:
 
 
 @transaction.atomic
-def move_page(page: ScanPage, to: int, *, actor: Any) -> None:
+def move_page(page: ScanPage, to: int, *, actor: Actor) -> None:
     """Move a page to position ``to`` (1-based) within its document."""
     batch = _editable(page.item.batch)
     pages = list(page.item.pages.order_by("position"))
@@ -442,7 +443,7 @@ def dossier_flags(batch: ScanBatch) -> list[quality.Flag]:
     return [quality.Flag(flag.code, flag.level, f"Hồ sơ {batch.dossier.code}: {flag.message}")]
 
 
-def accept_batch(batch: ScanBatch, *, actor: Any) -> list[Document]:
+def accept_batch(batch: ScanBatch, *, actor: Actor) -> list[Document]:
     """Turn a reviewed batch into documents of its dossier, each with its two-layer PDF/A.
 
     Refused (``ValidationError``) while a page is unrecognised or has an error. The PDF/As are
@@ -598,7 +599,7 @@ def _mark_dossier(dossier: Dossier, paper_code: str) -> None:
 
 
 @transaction.atomic
-def resume_batch(batch: ScanBatch, *, actor: Any) -> ScanBatch:
+def resume_batch(batch: ScanBatch, *, actor: Actor) -> ScanBatch:
     """Queue recognition again after a failure or a lost worker; done pages are kept."""
     batch = ScanBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state not in {BatchState.FAILED, BatchState.RUNNING, BatchState.QUEUED}:
@@ -634,7 +635,7 @@ def resume_stalled() -> list[ScanBatch]:
 
 
 @transaction.atomic
-def reject_batch(batch: ScanBatch, *, actor: Any, reason: str = "") -> ScanBatch:
+def reject_batch(batch: ScanBatch, *, actor: Actor, reason: str = "") -> ScanBatch:
     """Give up a batch: no document is made; its scans stay in storage as they were."""
     batch = ScanBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state in {BatchState.ACCEPTED, BatchState.REJECTED}:

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from luutru.audit.actions import record
+from luutru.accounts.models import signed_in_user
+from luutru.audit.actions import Actor, record
 from luutru.ingest.models import Transfer
 from luutru.ingest.pipeline import run_transfer
 from luutru.ingest.tasks import ingest_transfer
@@ -21,12 +22,12 @@ CHUNK = 1024 * 1024
 
 @transaction.atomic
 def receive_package(
-    path: Path, *, agency: Agency, actor: Any, dry_run: bool = False, name: str = ""
+    path: Path, *, agency: Agency, actor: Actor, dry_run: bool = False, name: str = ""
 ) -> Transfer:
     """Register a package (a folder or a .zip on this server) as a transfer from an agency."""
     transfer = Transfer.objects.create(
         agency=agency,
-        submitted_by=actor if actor is not None and actor.is_authenticated else None,
+        submitted_by=signed_in_user(actor),
         package_name=name or path.name,
         package_path=str(path.resolve()),
         dry_run=dry_run,
@@ -45,7 +46,7 @@ def receive_package(
 
 
 def submit_package(
-    upload: UploadedFile, *, agency: Agency, actor: Any, dry_run: bool = False
+    upload: UploadedFile, *, agency: Agency, actor: Actor, dry_run: bool = False
 ) -> Transfer:
     """A package uploaded through the web: saved, registered, and queued for the worker.
 

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from luutru.accounts.models import Role
-from luutru.audit.actions import record
+from luutru.audit.actions import Actor, record
 from luutru.preservation.models import (
     Aip,
     EventType,
@@ -208,7 +208,7 @@ def record_replica_unavailable(run: FixityRun, detail: str) -> Incident:
 
 
 @transaction.atomic
-def resolve_incident(incident: Incident, *, resolution: str, actor: Any) -> Incident:
+def resolve_incident(incident: Incident, *, resolution: str, actor: Actor) -> Incident:
     """A person closes an incident, saying what was done (biên bản xử lý sự cố)."""
     incident.resolution, incident.resolved_at = resolution, timezone.now()
     incident.save(update_fields=["resolution", "resolved_at"])

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from luutru.audit.actions import record
+from luutru.audit.actions import Actor, record
 from luutru.lib.vietnamese import nfc
 from luutru.organizations.models import Agency
 from luutru.records import codes
@@ -26,7 +26,7 @@ def create_file_plan(
     *,
     agency: Agency,
     year: int,
-    actor: Any,
+    actor: Actor,
     title: str = "",
     approved_at: datetime.date | None = None,
     note: str = "",
@@ -65,7 +65,7 @@ def add_plan_entry(
     notation: str,
     title: str,
     retention: str,
-    actor: Any,
+    actor: Actor,
     responsible: str = "",
     closed_on: datetime.date | None = None,
     note: str = "",
@@ -94,7 +94,7 @@ def add_plan_entry(
 
 
 @transaction.atomic
-def update_plan_entry(entry: FilePlanEntry, *, actor: Any, **values: Any) -> FilePlanEntry:
+def update_plan_entry(entry: FilePlanEntry, *, actor: Actor, **values: Any) -> FilePlanEntry:
     """Change a planned file; ``closed_on`` starts its one-year clock for transfer."""
     unknown = set(values) - set(ENTRY_FIELDS)
     if unknown:
