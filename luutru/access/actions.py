@@ -27,6 +27,7 @@ from luutru.access.models import (
     FORM_USES,
     OPEN_STATUSES,
     AccessRequest,
+    AuditAction,
     Delivery,
     DeliveryForm,
     Grant,
@@ -88,7 +89,7 @@ def approve_reader(reader: Reader, *, actor: Actor) -> Reader:
     reader.approved_by = signed_in_user(actor)
     reader.save(update_fields=["approved_at", "approved_by"])
     record(
-        "access.reader_approve",
+        AuditAction.READER_APPROVE,
         actor=actor,
         target=reader.user,
         message=f"Duyệt tài khoản độc giả “{reader.user.username}”.",
@@ -146,7 +147,7 @@ def submit_request(
             regime=services.regime_of(found) if found is not None else "",
         )
     record(
-        "access.request_submit",
+        AuditAction.REQUEST_SUBMIT,
         actor=reader,
         target=request,
         message=f"Độc giả gửi phiếu yêu cầu số {request.number} ({len(wanted)} mục).",
@@ -170,7 +171,7 @@ def start_review(request: AccessRequest, *, actor: Actor) -> AccessRequest:
     request.reviewer = signed_in_user(actor)
     request.save(update_fields=["status", "reviewer"])
     record(
-        "access.request_review",
+        AuditAction.REQUEST_REVIEW,
         actor=actor,
         target=request,
         message=f"Tiếp nhận, xem xét phiếu yêu cầu số {request.number}.",
@@ -206,7 +207,7 @@ def approve_request(request: AccessRequest, *, actor: Actor) -> AccessRequest:
     request.decided_at = now
     request.save(update_fields=["status", "decided_by", "decided_at"])
     record(
-        "access.request_approve",
+        AuditAction.REQUEST_APPROVE,
         actor=actor,
         target=request,
         message=(
@@ -234,7 +235,7 @@ def reject_request(request: AccessRequest, *, actor: Actor, reason: str) -> Acce
     request.reason = reason[:1000]
     request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
     record(
-        "access.request_reject",
+        AuditAction.REQUEST_REJECT,
         actor=actor,
         target=request,
         message=f"Từ chối phiếu yêu cầu số {request.number}: {reason}",
@@ -317,7 +318,7 @@ def deliver(request: AccessRequest, *, actor: Actor) -> AccessRequest:
         request.delivered_at = timezone.now()
         request.save(update_fields=["status", "delivered_at"])
         record(
-            "access.request_deliver",
+            AuditAction.REQUEST_DELIVER,
             actor=actor,
             target=request,
             message=(
@@ -342,7 +343,7 @@ def close_request(request: AccessRequest, *, actor: Actor) -> AccessRequest:
     request.save(update_fields=["status", "closed_at"])
     Grant.objects.filter(request=request, revoked_at__isnull=True).update(revoked_at=timezone.now())
     record(
-        "access.request_close",
+        AuditAction.REQUEST_CLOSE,
         actor=actor,
         target=request,
         message=f"Kết thúc phiếu yêu cầu số {request.number}.",
@@ -364,7 +365,7 @@ def purge_expired(now: datetime.datetime | None = None) -> int:
             if updated:
                 purged += 1
                 record(
-                    "access.delivery_purge",
+                    AuditAction.DELIVERY_PURGE,
                     actor=None,
                     target=delivery.request,
                     message=(

@@ -6,6 +6,7 @@ only approved, unexpired, unrevoked grants; nothing else widens a reader's acces
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -297,3 +298,17 @@ class UseLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class AuditAction(StrEnum):
+    """The ``AuditEvent.action`` of this app's events. The values are stored in the audit trail
+    and searched by name: never change one, add a member instead."""
+
+    READER_APPROVE = "access.reader_approve"
+    REQUEST_SUBMIT = "access.request_submit"
+    REQUEST_REVIEW = "access.request_review"
+    REQUEST_APPROVE = "access.request_approve"
+    REQUEST_REJECT = "access.request_reject"
+    REQUEST_DELIVER = "access.request_deliver"
+    REQUEST_CLOSE = "access.request_close"
+    DELIVERY_PURGE = "access.delivery_purge"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.http import HttpRequest
 
-from luutru.accounts.models import Reader, User
+from luutru.accounts.models import AuditAction, Reader, User
 from luutru.audit.actions import Actor, record
 
 
@@ -27,7 +27,7 @@ def create_user(
     user.full_clean()
     user.save()
     record(
-        "accounts.user_create",
+        AuditAction.USER_CREATE,
         actor=actor,
         target=user,
         message=f"Tạo tài khoản “{username}” ({full_name}).",
@@ -49,7 +49,7 @@ def make_reader(
         user=user, id_number=id_number, organization=organization, address=address
     )
     record(
-        "accounts.reader_create",
+        AuditAction.READER_CREATE,
         actor=actor,
         target=user,
         message=f"Đăng ký độc giả cho tài khoản “{user.username}”.",
@@ -62,7 +62,7 @@ def make_reader(
 def record_password_change(user: User, *, actor: Actor, request: HttpRequest | None) -> None:
     """Audit a password change or reset done by Django's own forms (the hash is never logged)."""
     record(
-        "accounts.password_change",
+        AuditAction.PASSWORD_CHANGE,
         actor=actor,
         target=user,
         message=f"Đổi mật khẩu của tài khoản “{user.username}”.",
@@ -79,7 +79,7 @@ def set_active(user: User, *, active: bool, actor: Actor) -> User:
     user.is_active = active
     user.save(update_fields=["is_active"])
     record(
-        "accounts.user_activate" if active else "accounts.user_deactivate",
+        AuditAction.USER_ACTIVATE if active else AuditAction.USER_DEACTIVATE,
         actor=actor,
         target=user,
         message=(

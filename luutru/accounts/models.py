@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
@@ -80,3 +81,17 @@ class Reader(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class AuditAction(StrEnum):
+    """The ``AuditEvent.action`` of this app's events. The values are stored in the audit trail
+    and searched by name: never change one, add a member instead."""
+
+    USER_CREATE = "accounts.user_create"
+    READER_CREATE = "accounts.reader_create"
+    PASSWORD_CHANGE = "accounts.password_change"  # noqa: S105 (an event name)
+    USER_ACTIVATE = "accounts.user_activate"
+    USER_DEACTIVATE = "accounts.user_deactivate"
+    LOGIN = "accounts.login"
+    LOGOUT = "accounts.logout"
+    LOGIN_FAILED = "accounts.login_failed"

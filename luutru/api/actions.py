@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from luutru.accounts.models import User
-from luutru.api.models import ApiToken, digest, new_token
+from luutru.api.models import ApiToken, AuditAction, digest, new_token
 from luutru.audit.actions import Actor, record
 
 
@@ -16,7 +16,7 @@ def issue_token(user: User, name: str, *, actor: Actor) -> tuple[ApiToken, str]:
     token = new_token()
     row = ApiToken.objects.create(user=user, name=name, key_hash=digest(token), hint=token[:10])
     record(
-        "api.token_issued",
+        AuditAction.TOKEN_ISSUED,
         actor=actor,
         message=f"Cấp mã truy cập API “{name}” cho tài khoản {user.username}.",
         target=row,
@@ -31,7 +31,7 @@ def revoke_token(row: ApiToken, *, actor: Actor) -> ApiToken:
         row.revoked_at = timezone.now()
         row.save(update_fields=["revoked_at"])
         record(
-            "api.token_revoked",
+            AuditAction.TOKEN_REVOKED,
             actor=actor,
             message=f"Thu hồi mã truy cập API “{row.name}”.",
             target=row,

@@ -27,6 +27,7 @@ from luutru.audit.actions import Actor, record
 from luutru.digitization import ocr, quality, sources
 from luutru.digitization.models import (
     EDITABLE_STATES,
+    AuditAction,
     BatchState,
     FileText,
     PageState,
@@ -197,7 +198,7 @@ def create_batch(
         batch.page_total = total
         batch.save(update_fields=["page_total"])
         record(
-            "digitization.batch_create",
+            AuditAction.BATCH_CREATE,
             actor=actor,
             target=batch,
             message=f"Tạo lô số hóa “{batch.name}” cho hồ sơ {dossier.code}: {total} trang.",
@@ -248,7 +249,7 @@ def add_pages(item: ScanItem, files: Sequence[Upload], *, actor: Actor) -> list[
         pages = _add_pages(item, plan.items[0][1], last)
         _requeue(batch)
         record(
-            "digitization.pages_add",
+            AuditAction.PAGES_ADD,
             actor=actor,
             target=batch,
             message=f"Thêm {len(pages)} trang vào lô “{batch.name}”.",
@@ -284,7 +285,7 @@ def replace_page(page: ScanPage, upload: Upload, *, actor: Actor) -> ScanPage:
         page.save()
         _requeue(batch)
         record(
-            "digitization.page_replace",
+            AuditAction.PAGE_REPLACE,
             actor=actor,
             target=batch,
             message=f"Thay trang {page.position} của lô “{batch.name}” bằng “{page.source_name}”.",
@@ -306,7 +307,7 @@ def remove_page(page: ScanPage, *, actor: Actor) -> None:
             rest.save(update_fields=["position"])
     _requeue(batch)
     record(
-        "digitization.page_remove",
+        AuditAction.PAGE_REMOVE,
         actor=actor,
         target=batch,
         message=f"Bỏ trang {position} (“{name}”) khỏi lô “{batch.name}”.",
@@ -330,7 +331,7 @@ def move_page(page: ScanPage, to: int, *, actor: Actor) -> None:
             p.save(update_fields=["position"])
     if before != to:
         record(
-            "digitization.page_move",
+            AuditAction.PAGE_MOVE,
             actor=actor,
             target=batch,
             message=f"Chuyển trang {before} thành trang {to} trong lô “{batch.name}”.",
@@ -496,7 +497,7 @@ def accept_batch(batch: ScanBatch, *, actor: Actor) -> list[Document]:
         locked.state, locked.decided_at = BatchState.ACCEPTED, timezone.now()
         locked.save(update_fields=["state", "decided_at"])
         record(
-            "digitization.batch_accept",
+            AuditAction.BATCH_ACCEPT,
             actor=actor,
             target=locked,
             message=f"Chấp nhận lô số hóa “{batch.name}”: {len(documents)} tài liệu, "
@@ -612,7 +613,7 @@ def resume_batch(batch: ScanBatch, *, actor: Actor) -> ScanBatch:
     batch.state, batch.errors = BatchState.QUEUED, []
     batch.save(update_fields=["state", "errors"])
     record(
-        "digitization.batch_resume",
+        AuditAction.BATCH_RESUME,
         actor=actor,
         target=batch,
         message=f"Tiếp tục nhận dạng lô “{batch.name}” từ trang chưa xong.",
@@ -643,7 +644,7 @@ def reject_batch(batch: ScanBatch, *, actor: Actor, reason: str = "") -> ScanBat
     batch.state, batch.decided_at = BatchState.REJECTED, timezone.now()
     batch.save(update_fields=["state", "decided_at"])
     record(
-        "digitization.batch_reject",
+        AuditAction.BATCH_REJECT,
         actor=actor,
         target=batch,
         message=f"Hủy lô số hóa “{batch.name}”" + (f": {nfc(reason)}" if reason else "."),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import models
@@ -209,3 +210,17 @@ class FileText(models.Model):
 
     def __str__(self) -> str:
         return f"Văn bản nhận dạng của tệp {self.file_id}"
+
+
+class AuditAction(StrEnum):
+    """The ``AuditEvent.action`` of this app's events. The values are stored in the audit trail
+    and searched by name: never change one, add a member instead."""
+
+    BATCH_CREATE = "digitization.batch_create"
+    PAGES_ADD = "digitization.pages_add"
+    PAGE_REPLACE = "digitization.page_replace"
+    PAGE_REMOVE = "digitization.page_remove"
+    PAGE_MOVE = "digitization.page_move"
+    BATCH_ACCEPT = "digitization.batch_accept"
+    BATCH_RESUME = "digitization.batch_resume"
+    BATCH_REJECT = "digitization.batch_reject"

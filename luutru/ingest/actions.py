@@ -12,7 +12,7 @@ from django.db import transaction
 
 from luutru.accounts.models import signed_in_user
 from luutru.audit.actions import Actor, record
-from luutru.ingest.models import Transfer
+from luutru.ingest.models import AuditAction, Transfer
 from luutru.ingest.pipeline import run_transfer
 from luutru.ingest.tasks import ingest_transfer
 from luutru.organizations.models import Agency
@@ -33,7 +33,7 @@ def receive_package(
         dry_run=dry_run,
     )
     record(
-        "ingest.transfer_receive",
+        AuditAction.TRANSFER_RECEIVE,
         actor=actor,
         target=transfer,
         message=(

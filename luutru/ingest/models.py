@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import models
@@ -73,3 +74,12 @@ class Transfer(models.Model):
     @property
     def accepted(self) -> bool:
         return self.state in {TransferState.ACCEPTED, TransferState.CHECKED}
+
+
+class AuditAction(StrEnum):
+    """The ``AuditEvent.action`` of this app's events. The values are stored in the audit trail
+    and searched by name: never change one, add a member instead."""
+
+    TRANSFER_RECEIVE = "ingest.transfer_receive"
+    TRANSFER_ACCEPT = "ingest.transfer_accept"
+    TRANSFER_REJECT = "ingest.transfer_reject"

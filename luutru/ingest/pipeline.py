@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from luutru.audit.actions import record
-from luutru.ingest.models import Transfer, TransferState
+from luutru.ingest.models import AuditAction, Transfer, TransferState
 from luutru.ingest.readers import bagit_bag, edxml, spreadsheet, tt05_sip
 from luutru.ingest.readers.base import (
     DocumentRecord,
@@ -648,7 +648,7 @@ def create_records(run: Run) -> None:
     transfer.finished_at = timezone.now()
     transfer.save()
     record(
-        "ingest.transfer_accept",
+        AuditAction.TRANSFER_ACCEPT,
         actor=transfer.submitted_by,
         target=transfer,
         message=(
@@ -764,7 +764,7 @@ def _finish(run: Run, state: str) -> Transfer:
         transfer.save()
         if state == TransferState.REJECTED:
             record(
-                "ingest.transfer_reject",
+                AuditAction.TRANSFER_REJECT,
                 actor=transfer.submitted_by,
                 target=transfer,
                 message=f"Từ chối gói “{transfer.package_name}”: {len(run.errors)} lỗi.",

@@ -19,6 +19,7 @@ from luutru.audit.actions import Actor, record
 from luutru.organizations.models import (
     Agency,
     Archive,
+    AuditAction,
     EndReason,
     Fonds,
     Membership,
@@ -42,7 +43,7 @@ def create_agency(*, actor: Actor, **values: Any) -> Agency:
     agency.full_clean()
     agency.save()
     record(
-        "organizations.agency_create",
+        AuditAction.AGENCY_CREATE,
         actor=actor,
         target=agency,
         message=f"Thêm cơ quan “{agency.name}” ({agency.code}).",
@@ -66,7 +67,7 @@ def update_agency(agency: Agency, *, actor: Actor, **values: Any) -> Agency:
     agency.save()
     changes = _diff(before, _snapshot(agency, AGENCY_FIELDS))
     record(
-        "organizations.agency_update",
+        AuditAction.AGENCY_UPDATE,
         actor=actor,
         target=agency,
         message=f"Sửa thông tin cơ quan “{agency.name}” ({agency.code}).",
@@ -136,7 +137,7 @@ def end_agency(
         _close(fonds, end_year=on.year)
         closed.append(fonds.code)
     record(
-        "organizations.agency_end",
+        AuditAction.AGENCY_END,
         actor=actor,
         target=agency,
         message=(
@@ -160,7 +161,7 @@ def create_archive(*, agency: Agency, name: str, kind: str, actor: Actor) -> Arc
     archive.full_clean()
     archive.save()
     record(
-        "organizations.archive_create",
+        AuditAction.ARCHIVE_CREATE,
         actor=actor,
         target=archive,
         message=f"Thêm {archive.get_kind_display().lower()} “{name}” do {agency.name} quản lý.",
@@ -178,7 +179,7 @@ def create_fonds(*, actor: Actor, **values: Any) -> Fonds:
     fonds.full_clean()
     fonds.save()
     record(
-        "organizations.fonds_create",
+        AuditAction.FONDS_CREATE,
         actor=actor,
         target=fonds,
         message=f"Thêm phông “{fonds.name}” ({fonds.code}).",
@@ -198,7 +199,7 @@ def update_fonds(fonds: Fonds, *, actor: Actor, **values: Any) -> Fonds:
     fonds.full_clean()
     fonds.save()
     record(
-        "organizations.fonds_update",
+        AuditAction.FONDS_UPDATE,
         actor=actor,
         target=fonds,
         message=f"Sửa thông tin phông “{fonds.name}” ({fonds.code}).",
@@ -215,7 +216,7 @@ def close_fonds(fonds: Fonds, *, end_year: int | None, actor: Actor) -> Fonds:
         raise ValidationError({"is_open": f"Phông “{fonds.name}” đã đóng."})
     _close(fonds, end_year=end_year)
     record(
-        "organizations.fonds_close",
+        AuditAction.FONDS_CLOSE,
         actor=actor,
         target=fonds,
         message=f"Đóng phông “{fonds.name}” ({fonds.code}).",
@@ -231,7 +232,7 @@ def assign_role(user: User, *, agency: Agency, role: str, actor: Actor) -> Membe
     membership, created = Membership.objects.get_or_create(user=user, agency=agency, role=role)
     if created:
         record(
-            "organizations.role_assign",
+            AuditAction.ROLE_ASSIGN,
             actor=actor,
             target=user,
             message=(
@@ -248,7 +249,7 @@ def revoke_role(membership: Membership, *, actor: Actor) -> None:
     user, agency, role = membership.user, membership.agency, membership.get_role_display()
     membership.delete()
     record(
-        "organizations.role_revoke",
+        AuditAction.ROLE_REVOKE,
         actor=actor,
         target=user,
         message=f"Thu hồi vai trò {role} tại “{agency.name}” của “{user.username}”.",

@@ -16,6 +16,7 @@ from luutru.accounts.models import Role
 from luutru.audit.actions import Actor, record
 from luutru.preservation.models import (
     Aip,
+    AuditAction,
     EventType,
     FixityRun,
     Incident,
@@ -111,7 +112,7 @@ def create_aips(document_ids: Iterable[int]) -> list[Aip]:
             ))  # fmt: skip
     PremisEvent.objects.bulk_create(events, batch_size=1000)
     record(
-        "preservation.aip_create",
+        AuditAction.AIP_CREATE,
         actor=None,
         message=f"Lập {len(aips)} gói lưu trữ (AIP) cho hồ sơ mới tiếp nhận.",
         data={"dossiers": new},
@@ -185,7 +186,7 @@ def record_fixity_problem(result: FixityResult, run: FixityRun | None) -> Incide
         data={"sha256": result.sha256, "primary": result.primary, "replica": result.replica,
               "repaired": result.repaired, "documents": documents},
     )  # fmt: skip
-    record(f"preservation.{kind}", actor=None, target=incident, message=message,
+    record(AuditAction(f"preservation.{kind}"), actor=None, target=incident, message=message,
            data=incident.data)  # fmt: skip
     notify_administrators(incident)
     return incident
@@ -201,7 +202,7 @@ def record_replica_unavailable(run: FixityRun, detail: str) -> Incident:
             "Đợt kiểm tra sẽ tiếp tục khi kho dự phòng truy cập được."
         ),
     )  # fmt: skip
-    record("preservation.replica_unavailable", actor=None, target=incident,
+    record(AuditAction.REPLICA_UNAVAILABLE, actor=None, target=incident,
            message=incident.message)  # fmt: skip
     notify_administrators(incident)
     return incident
@@ -212,7 +213,7 @@ def resolve_incident(incident: Incident, *, resolution: str, actor: Actor) -> In
     """A person closes an incident, saying what was done (biên bản xử lý sự cố)."""
     incident.resolution, incident.resolved_at = resolution, timezone.now()
     incident.save(update_fields=["resolution", "resolved_at"])
-    record("preservation.incident_resolve", actor=actor, target=incident,
+    record(AuditAction.INCIDENT_RESOLVE, actor=actor, target=incident,
            message=f"Đóng sự cố: {resolution}")  # fmt: skip
     return incident
 
@@ -239,7 +240,7 @@ def record_migration(
         ),
     )  # fmt: skip
     record(
-        "preservation.migrate", actor=None, target=original.document,
+        AuditAction.MIGRATE, actor=None, target=original.document,
         message=f"Chuyển đổi “{original.name}” sang PDF/A-{pdfa}; bản gốc được giữ nguyên.",
         data={"original": original.stored.sha256, "derivative": stored.sha256, "tool": tool},
     )  # fmt: skip
@@ -254,7 +255,7 @@ def record_migration_failure(original: DocumentFile, *, tool: str, reason: str) 
         detail="Chuyển đổi PDF sang PDF/A-2b để bảo quản lâu dài.", outcome=Outcome.FAILURE,
         outcome_detail=f"Không giữ bản chuyển đổi: {reason}.",
     )  # fmt: skip
-    record("preservation.migrate_failed", actor=None, target=original.document,
+    record(AuditAction.MIGRATE_FAILED, actor=None, target=original.document,
            message=f"Không chuyển đổi được “{original.name}” sang PDF/A: {reason}.")  # fmt: skip
     return event
 

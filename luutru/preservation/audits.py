@@ -28,7 +28,14 @@ from django.utils import timezone
 
 from luutru.audit.actions import record
 from luutru.preservation import actions
-from luutru.preservation.models import FixityRun, Incident, IncidentKind, RunKind, RunState
+from luutru.preservation.models import (
+    AuditAction,
+    FixityRun,
+    Incident,
+    IncidentKind,
+    RunKind,
+    RunState,
+)
 from luutru.storage import fixity
 from luutru.storage.models import FixityStatus, StoredFile
 from luutru.storage.services import backend, replica
@@ -210,7 +217,7 @@ def _finish(run: FixityRun, report: AuditReport) -> None:
         resolved_at=now, resolution="Kho dự phòng truy cập được trở lại; đợt kiểm tra đã xong."
     )
     record(
-        "preservation.fixity_run",
+        AuditAction.FIXITY_RUN,
         actor=run.actor,
         target=run,
         message=(

@@ -43,7 +43,7 @@ from django.utils import timezone
 
 from luutru.audit.actions import record
 from luutru.preservation.actions import notify_administrators
-from luutru.preservation.models import BackupRecord, Incident, IncidentKind
+from luutru.preservation.models import AuditAction, BackupRecord, Incident, IncidentKind
 from luutru.storage.actions import put_file, sync_storage
 from luutru.storage.backends import CHUNK
 from luutru.storage.services import backend, replica
@@ -245,7 +245,7 @@ def _record_success(result: BackupResult, actor_name: str) -> None:
             message=(f"Thiếu {len(result.missing)} tệp không còn bản tốt." if result.missing
                      else "Đầy đủ cơ sở dữ liệu và tệp tin."),
         )  # fmt: skip
-        record("preservation.backup", actor=None, target=row,
+        record(AuditAction.BACKUP, actor=None, target=row,
                message=f"Sao lưu vào {result.path}: {result.files} tệp, {result.bytes} byte.",
                data=result.as_dict())  # fmt: skip
 
@@ -264,7 +264,7 @@ def _record_failure(result: BackupResult, exc: BaseException, actor_name: str) -
             "trước đó không bị ảnh hưởng; không có bản sao lưu dở dang nào được giữ lại.",
             data={"path": str(result.path), "backup": row.pk},
         )  # fmt: skip
-        record("preservation.backup_failed", actor=None, target=incident,
+        record(AuditAction.BACKUP_FAILED, actor=None, target=incident,
                message=incident.message)  # fmt: skip
         notify_administrators(incident)
 
@@ -366,7 +366,7 @@ def restore(
             resolution="Đã khôi phục cơ sở dữ liệu và tệp tin; các tệp được kiểm tra mã SHA-256.",
             data={"path": str(path), "restore": row.pk},
         )  # fmt: skip
-        record("preservation.restore", actor=None, target=row,
+        record(AuditAction.RESTORE, actor=None, target=row,
                message=f"Khôi phục từ {path}: {result.files} tệp.")  # fmt: skip
     return result
 

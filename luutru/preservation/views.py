@@ -28,6 +28,7 @@ from luutru.preservation.aip import write_aip, zip_folder
 from luutru.preservation.audits import cycle_status
 from luutru.preservation.models import (
     Aip,
+    AuditAction,
     BackupRecord,
     FixityRun,
     Incident,
@@ -130,7 +131,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def start_audit(request: HttpRequest) -> HttpResponse:
     fixity_audit.enqueue()
-    record("preservation.fixity_request", actor=request.user, request=request,
+    record(AuditAction.FIXITY_REQUEST, actor=request.user, request=request,
            message="Yêu cầu chạy kiểm tra toàn vẹn ngay.")  # fmt: skip
     messages.success(request, "Đã xếp lịch kiểm tra toàn vẹn; tiến trình nền sẽ chạy ngay.")
     return redirect("preservation:dashboard")
@@ -172,7 +173,7 @@ def aip_download(request: HttpRequest, code: str) -> FileResponse:
     folder = write_aip(dossier, work).path
     archive = zip_folder(folder, work / f"{folder.name}.zip")
     shutil.rmtree(folder)
-    record("preservation.aip_export", actor=request.user, target=dossier, request=request,
+    record(AuditAction.AIP_EXPORT, actor=request.user, target=dossier, request=request,
            message=f"Tải gói lưu trữ (AIP) của hồ sơ {dossier.code}.")  # fmt: skip
     response = FileResponse(archive.open("rb"), as_attachment=True, filename=archive.name)
     # The temporary folder goes once the response has been sent.

@@ -7,6 +7,8 @@ store the code ("01"); labels come from the ``Code`` table, loaded by a migratio
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -263,3 +265,12 @@ class DocumentFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AuditAction(StrEnum):
+    """The ``AuditEvent.action`` of this app's events. The values are stored in the audit trail
+    and searched by name: never change one, add a member instead."""
+
+    FILE_PLAN_CREATE = "records.file_plan_create"
+    PLAN_ENTRY_ADD = "records.plan_entry_add"
+    PLAN_ENTRY_CHANGE = "records.plan_entry_change"
