@@ -46,7 +46,7 @@ def receive_package(
 
 
 def submit_package(
-    upload: UploadedFile, *, agency: Agency, actor: Actor, dry_run: bool = False
+    upload: UploadedFile[bytes], *, agency: Agency, actor: Actor, dry_run: bool = False
 ) -> Transfer:
     """A package uploaded through the web: saved, registered, and queued for the worker.
 
@@ -66,7 +66,7 @@ def submit_package(
     return transfer
 
 
-def save_upload(upload: UploadedFile) -> Path:
+def save_upload(upload: UploadedFile[bytes]) -> Path:
     """Copy an uploaded package to ``INGEST_UPLOAD_DIR/<uuid>.zip``, a chunk at a time.
 
     Written under a ``.part`` name and renamed when complete, so a half-written upload is never

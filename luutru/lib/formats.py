@@ -108,7 +108,7 @@ def _load_fido() -> Any:
     """Import FIDO lazily: it pulls in ``requests`` and parses 2 MB of XML."""
     from fido.fido import Fido
 
-    class _CompiledFido(Fido):
+    class _CompiledFido(Fido):  # type: ignore[misc]  # FIDO ships no types: its classes are Any
         """FIDO with its signature regexes compiled once and its XML looked up once.
 
         FIDO's own ``match_formats`` re-reads each format's XML elements and looks each regex
