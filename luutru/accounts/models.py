@@ -71,9 +71,13 @@ class Reader(models.Model):
     registered_at = models.DateTimeField(_("thời điểm đăng ký"), null=True, blank=True)
     approved_at = models.DateTimeField(_("thời điểm duyệt tài khoản"), null=True, blank=True)
     approved_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("người duyệt"),
-    )  # fmt: skip
+    )
 
     class Meta:
         verbose_name = _("độc giả")

@@ -358,10 +358,11 @@ def process_batch(batch_id: Any) -> ScanBatch:
         "original", "item"
     )
     jobs = [
-        PageJob(key=p.pk, sha256=p.original.sha256, kind=p.kind, frame=p.frame,
-                doc_type=p.item.doc_type)
+        PageJob(
+            key=p.pk, sha256=p.original.sha256, kind=p.kind, frame=p.frame, doc_type=p.item.doc_type
+        )
         for p in pending
-    ]  # fmt: skip
+    ]
     try:
         for result in recognise(jobs, beat=lambda: batches.update(heartbeat_at=timezone.now())):
             _save_result(result)
@@ -372,9 +373,14 @@ def process_batch(batch_id: Any) -> ScanBatch:
         log.exception("digitization of batch %s failed", batch.pk)
         batches.update(
             state=BatchState.FAILED,
-            errors=[{"code": "internal_error", "message": "Lỗi hệ thống khi nhận dạng; "
-                     "có thể chạy lại để tiếp tục từ trang chưa xong."}],
-        )  # fmt: skip
+            errors=[
+                {
+                    "code": "internal_error",
+                    "message": "Lỗi hệ thống khi nhận dạng; "
+                    "có thể chạy lại để tiếp tục từ trang chưa xong.",
+                }
+            ],
+        )
         raise
     batch.refresh_from_db()
     if batch.state == BatchState.RUNNING and batch.page_done >= batch.page_total:

@@ -32,21 +32,30 @@ class Transfer(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     agency = models.ForeignKey(
-        Agency, verbose_name=_("cơ quan nộp lưu"), on_delete=models.PROTECT,
+        Agency,
+        verbose_name=_("cơ quan nộp lưu"),
+        on_delete=models.PROTECT,
         related_name="transfers",
-    )  # fmt: skip
+    )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người nộp"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nộp"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     package_name = models.CharField(_("tên gói"), max_length=255)
     package_path = models.CharField(_("đường dẫn gói"), max_length=1000)
     form = models.CharField(_("dạng gói"), max_length=32, blank=True)
     dry_run = models.BooleanField(_("chỉ kiểm tra"), default=False)
     state = models.CharField(
-        _("trạng thái"), max_length=16, choices=TransferState.choices,
-        default=TransferState.RECEIVED, db_index=True,
-    )  # fmt: skip
+        _("trạng thái"),
+        max_length=16,
+        choices=TransferState.choices,
+        default=TransferState.RECEIVED,
+        db_index=True,
+    )
     step = models.CharField(_("bước"), max_length=32, blank=True)
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
     errors = models.JSONField(_("lỗi"), default=list, blank=True)

@@ -140,9 +140,12 @@ class FixityRun(models.Model):
     lost = models.PositiveIntegerField(default=0)
     bytes_checked = models.PositiveBigIntegerField(default=0)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
 
     class Meta:
         verbose_name = _("đợt kiểm tra toàn vẹn")
