@@ -36,20 +36,24 @@ def run() -> list[Figure]:
     pdf = _pdf()
     at = datetime.datetime.now(tz=datetime.UTC)
     page = timings(
-        lambda: copies.reading_page(pdf, 3, agency="Trung tâm Lưu trữ lịch sử tỉnh",
-                                    reader="Đặng Thị Đọc", at=at),
+        lambda: copies.reading_page(
+            pdf, 3, agency="Trung tâm Lưu trữ lịch sử tỉnh", reader="Đặng Thị Đọc", at=at
+        ),
         repeat=20,
-    )  # fmt: skip
+    )
     plain = timings(lambda: copies.plain_copy(pdf), repeat=5)
     with tempfile.TemporaryDirectory() as scratch:
         files = signing.write_demo_certificate(Path(scratch), "Trung tâm Lưu trữ lịch sử tỉnh")
         certified = timings(
             lambda: copies.certified_copy(
-                pdf, signer_name="Trung tâm", key_file=files.key, cert_file=files.cert,
+                pdf,
+                signer_name="Trung tâm",
+                key_file=files.key,
+                cert_file=files.cert,
                 chain_files=files.chain,
             ),
             repeat=5,
-        )  # fmt: skip
+        )
     deadline = timings(lambda: workdays.add_working_days(datetime.date(2026, 2, 13), 6), repeat=200)
     return [
         Figure(

@@ -70,8 +70,10 @@ def _bare(image: Path, dpi: int, out: Path) -> tuple[float, str]:
     start = time.perf_counter()
     subprocess.run(  # noqa: S603
         ["/usr/bin/tesseract", str(image), str(out), "-l", "vie", "--dpi", str(dpi)],
-        env=ENV, check=True, capture_output=True,
-    )  # fmt: skip
+        env=ENV,
+        check=True,
+        capture_output=True,
+    )
     seconds = time.perf_counter() - start
     CPU["bare"].append(_cpu() - cpu)
     return seconds, out.with_suffix(".txt").read_text(encoding="utf-8")
@@ -84,10 +86,19 @@ def _bare_batch(images: list[Path], workers: int, folder: Path) -> float:
     def one(numbered: tuple[int, Path]) -> None:
         n, image = numbered
         subprocess.run(  # noqa: S603
-            ["/usr/bin/tesseract", str(image), str(folder / f"s{workers}-{n}"), "-l", "vie",
-             "--dpi", "300"],
-            env=ENV, check=True, capture_output=True,
-        )  # fmt: skip
+            [
+                "/usr/bin/tesseract",
+                str(image),
+                str(folder / f"s{workers}-{n}"),
+                "-l",
+                "vie",
+                "--dpi",
+                "300",
+            ],
+            env=ENV,
+            check=True,
+            capture_output=True,
+        )
 
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -143,10 +154,22 @@ def _pipeline(image: Path, dpi: int, out: Path) -> tuple[float, str]:
 def _ocrmypdf(image: Path, dpi: int, out: Path) -> float:
     start = time.perf_counter()
     subprocess.run(  # noqa: S603
-        [str(Path(sys.executable).parent / "ocrmypdf"), "-l", "vie", "--jobs", "1",
-         "--image-dpi", str(dpi), "--quiet", str(image), str(out)],
-        env=ENV, check=True, capture_output=True,
-    )  # fmt: skip
+        [
+            str(Path(sys.executable).parent / "ocrmypdf"),
+            "-l",
+            "vie",
+            "--jobs",
+            "1",
+            "--image-dpi",
+            str(dpi),
+            "--quiet",
+            str(image),
+            str(out),
+        ],
+        env=ENV,
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - start
 
 

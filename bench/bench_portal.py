@@ -37,29 +37,43 @@ def _collection() -> tuple[Any, Any]:
     with transaction.atomic():
         dossiers = Dossier.objects.bulk_create(
             Dossier(
-                code=f"000.00.03.H62.2023.{n:05d}", agency=agency, year=2023,
-                title=f"Hồ sơ về quản lý ngân sách số {n}", retention="01", access_regime="01",
-                languages="01", start_date=datetime.date(2023, 1, 1),
-                end_date=datetime.date(2023, 12, 31), total_docs=PER_DOSSIER, page_count=20,
+                code=f"000.00.03.H62.2023.{n:05d}",
+                agency=agency,
+                year=2023,
+                title=f"Hồ sơ về quản lý ngân sách số {n}",
+                retention="01",
+                access_regime="01",
+                languages="01",
+                start_date=datetime.date(2023, 1, 1),
+                end_date=datetime.date(2023, 12, 31),
+                total_docs=PER_DOSSIER,
+                page_count=20,
             )
             for n in range(DOCUMENTS // PER_DOSSIER)
-        )  # fmt: skip
+        )
         Document.objects.bulk_create(
             (
                 Document(
-                    dossier=dossiers[n // PER_DOSSIER], agency=agency,
+                    dossier=dossiers[n // PER_DOSSIER],
+                    agency=agency,
                     ordinal=n % PER_DOSSIER + 1,
                     archival_code=f"{dossiers[n // PER_DOSSIER].code}.{n % PER_DOSSIER + 1:07d}",
-                    retention="01", doc_type="02", number=str(n), notation="QĐ-STC",
+                    retention="01",
+                    doc_type="02",
+                    number=str(n),
+                    notation="QĐ-STC",
                     issued_date=datetime.date(2023, 1 + n % 12, 1 + n % 28),
                     issuer="Sở Tài chính tỉnh Sơn Nam",
-                    summary=f"Về việc phân bổ dự toán ngân sách đợt {n}", languages="01",
-                    page_count=2, access_regime="01", keywords="ngân sách",
+                    summary=f"Về việc phân bổ dự toán ngân sách đợt {n}",
+                    languages="01",
+                    page_count=2,
+                    access_regime="01",
+                    keywords="ngân sách",
                 )
                 for n in range(DOCUMENTS)
             ),
             batch_size=2000,
-        )  # fmt: skip
+        )
     return dossiers[len(dossiers) // 2], Document.objects.order_by("pk").first()
 
 

@@ -185,20 +185,39 @@ def generate(count: int, seed: int = SEED) -> Iterator[Any]:
         )
         if pk % 10 == 0:
             yield IndexEntry(
-                key=f"dossier:{pk}", kind="dossier", pk=pk, code=code,
-                title=f"Hồ sơ {subject} tại {rng.choice(PLACES)} năm {year}", notation="",
-                body=body, agency=agency + 1, fonds=agency + 1, year=year, doc_type="",
-                retention=rng.choice(RETENTIONS), access_regime=rng.choice(REGIMES), date=day,
-            )  # fmt: skip
+                key=f"dossier:{pk}",
+                kind="dossier",
+                pk=pk,
+                code=code,
+                title=f"Hồ sơ {subject} tại {rng.choice(PLACES)} năm {year}",
+                notation="",
+                body=body,
+                agency=agency + 1,
+                fonds=agency + 1,
+                year=year,
+                doc_type="",
+                retention=rng.choice(RETENTIONS),
+                access_regime=rng.choice(REGIMES),
+                date=day,
+            )
             continue
         symbol = f"{type_abbr}-{abbr}" if type_abbr else abbr
         yield IndexEntry(
-            key=f"document:{pk}", kind="document", pk=pk,
-            code=f"{code}.{rng.randint(1, 60):07d}", title=title,
-            notation=f"{rng.randint(1, 3000)}/{symbol}", body=body, agency=agency + 1,
-            fonds=agency + 1 if rng.random() < 0.9 else None, year=year, doc_type=type_code,
-            retention=rng.choice(RETENTIONS), access_regime=rng.choice(REGIMES), date=day,
-        )  # fmt: skip
+            key=f"document:{pk}",
+            kind="document",
+            pk=pk,
+            code=f"{code}.{rng.randint(1, 60):07d}",
+            title=title,
+            notation=f"{rng.randint(1, 3000)}/{symbol}",
+            body=body,
+            agency=agency + 1,
+            fonds=agency + 1 if rng.random() < 0.9 else None,
+            year=year,
+            doc_type=type_code,
+            retention=rng.choice(RETENTIONS),
+            access_regime=rng.choice(REGIMES),
+            date=day,
+        )
 
 
 def mixed_queries(count: int, seed: int = SEED + 1) -> list[tuple[str, str]]:

@@ -75,9 +75,11 @@ class BaseTestCase(TestCase):
         cls.agency_a = make_agency("000.00.03.H62", "Sở Tài chính", cls.province)
         cls.agency_b = make_agency("000.00.04.H62", "Sở Xây dựng", cls.province)
         cls.archive_agency = make_agency(
-            "000.02.01.H62", "Trung tâm Lưu trữ lịch sử tỉnh", cls.province,
+            "000.02.01.H62",
+            "Trung tâm Lưu trữ lịch sử tỉnh",
+            cls.province,
             kind=AgencyKind.PUBLIC_SERVICE,
-        )  # fmt: skip
+        )
         cls.archive = actions.create_archive(
             agency=cls.archive_agency,
             name="Lưu trữ lịch sử tỉnh",

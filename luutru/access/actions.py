@@ -16,7 +16,6 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,6 +27,7 @@ from luutru.access.models import (
     FORM_USES,
     OPEN_STATUSES,
     AccessRequest,
+    AuditAction,
     Delivery,
     DeliveryForm,
     Grant,
@@ -37,8 +37,8 @@ from luutru.access.models import (
     UseLog,
 )
 from luutru.accounts.actions import create_user, make_reader
-from luutru.accounts.models import Reader, User
-from luutru.audit.actions import record
+from luutru.accounts.models import Reader, User, signed_in_user
+from luutru.audit.actions import Actor, record
 from luutru.records.models import Document, Dossier
 
 MAX_ITEMS = 50
@@ -79,17 +79,17 @@ def register_reader(
 
 
 @transaction.atomic
-def approve_reader(reader: Reader, *, actor: Any) -> Reader:
+def approve_reader(reader: Reader, *, actor: Actor) -> Reader:
     if not services.can_handle(actor):
         raise ValidationError("Bạn không có quyền duyệt tài khoản độc giả.")
     reader = Reader.objects.select_for_update().get(pk=reader.pk)
     if reader.approved_at is not None:
         return reader
     reader.approved_at = timezone.now()
-    reader.approved_by = actor
+    reader.approved_by = signed_in_user(actor)
     reader.save(update_fields=["approved_at", "approved_by"])
     record(
-        "access.reader_approve",
+        AuditAction.READER_APPROVE,
         actor=actor,
         target=reader.user,
         message=f"Duyệt tài khoản độc giả “{reader.user.username}”.",
@@ -147,7 +147,7 @@ def submit_request(
             regime=services.regime_of(found) if found is not None else "",
         )
     record(
-        "access.request_submit",
+        AuditAction.REQUEST_SUBMIT,
         actor=reader,
         target=request,
         message=f"Độc giả gửi phiếu yêu cầu số {request.number} ({len(wanted)} mục).",
@@ -161,17 +161,17 @@ def _locked(request: AccessRequest) -> AccessRequest:
 
 
 @transaction.atomic
-def start_review(request: AccessRequest, *, actor: Any) -> AccessRequest:
+def start_review(request: AccessRequest, *, actor: Actor) -> AccessRequest:
     if not services.can_handle(actor):
         raise ValidationError("Bạn không có quyền xử lý phiếu yêu cầu khai thác.")
     request = _locked(request)
     if request.status != Status.SUBMITTED:
         return request
     request.status = Status.REVIEW
-    request.reviewer = actor
+    request.reviewer = signed_in_user(actor)
     request.save(update_fields=["status", "reviewer"])
     record(
-        "access.request_review",
+        AuditAction.REQUEST_REVIEW,
         actor=actor,
         target=request,
         message=f"Tiếp nhận, xem xét phiếu yêu cầu số {request.number}.",
@@ -180,7 +180,7 @@ def start_review(request: AccessRequest, *, actor: Any) -> AccessRequest:
 
 
 @transaction.atomic
-def approve_request(request: AccessRequest, *, actor: Any) -> AccessRequest:
+def approve_request(request: AccessRequest, *, actor: Actor) -> AccessRequest:
     """Approve: the grants for the granted period (from now, ``request.days`` days)."""
     request = _locked(request)
     if request.status not in OPEN_STATUSES:
@@ -199,15 +199,15 @@ def approve_request(request: AccessRequest, *, actor: Any) -> AccessRequest:
             uses=list(uses),
             valid_from=now,
             valid_until=until,
-            granted_by=actor,
+            granted_by=signed_in_user(actor),
             request=request,
         )
     request.status = Status.APPROVED
-    request.decided_by = actor
+    request.decided_by = signed_in_user(actor)
     request.decided_at = now
     request.save(update_fields=["status", "decided_by", "decided_at"])
     record(
-        "access.request_approve",
+        AuditAction.REQUEST_APPROVE,
         actor=actor,
         target=request,
         message=(
@@ -220,7 +220,7 @@ def approve_request(request: AccessRequest, *, actor: Any) -> AccessRequest:
 
 
 @transaction.atomic
-def reject_request(request: AccessRequest, *, actor: Any, reason: str) -> AccessRequest:
+def reject_request(request: AccessRequest, *, actor: Actor, reason: str) -> AccessRequest:
     if not services.can_handle(actor):
         raise ValidationError("Bạn không có quyền xử lý phiếu yêu cầu khai thác.")
     reason = reason.strip()
@@ -230,12 +230,12 @@ def reject_request(request: AccessRequest, *, actor: Any, reason: str) -> Access
     if request.status not in OPEN_STATUSES:
         raise ValidationError("Phiếu này đã được quyết định.")
     request.status = Status.REJECTED
-    request.decided_by = actor
+    request.decided_by = signed_in_user(actor)
     request.decided_at = timezone.now()
     request.reason = reason[:1000]
     request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
     record(
-        "access.request_reject",
+        AuditAction.REQUEST_REJECT,
         actor=actor,
         target=request,
         message=f"Từ chối phiếu yêu cầu số {request.number}: {reason}",
@@ -256,7 +256,7 @@ def delivery_path(delivery: Delivery) -> Path:
     return Path(settings.ACCESS_DELIVERY_DIR) / f"{delivery.token}.bin"
 
 
-def deliver(request: AccessRequest, *, actor: Any) -> AccessRequest:
+def deliver(request: AccessRequest, *, actor: Actor) -> AccessRequest:
     """Make what the approved request's form gives, then mark it delivered. Safe to run twice.
 
     Copies are made outside the transaction (files first, rows after): a crash leaves at worst
@@ -318,7 +318,7 @@ def deliver(request: AccessRequest, *, actor: Any) -> AccessRequest:
         request.delivered_at = timezone.now()
         request.save(update_fields=["status", "delivered_at"])
         record(
-            "access.request_deliver",
+            AuditAction.REQUEST_DELIVER,
             actor=actor,
             target=request,
             message=(
@@ -334,7 +334,7 @@ def _sha256(data: bytes) -> str:
 
 
 @transaction.atomic
-def close_request(request: AccessRequest, *, actor: Any) -> AccessRequest:
+def close_request(request: AccessRequest, *, actor: Actor) -> AccessRequest:
     request = _locked(request)
     if request.status in (Status.CLOSED, Status.REJECTED):
         return request
@@ -343,7 +343,7 @@ def close_request(request: AccessRequest, *, actor: Any) -> AccessRequest:
     request.save(update_fields=["status", "closed_at"])
     Grant.objects.filter(request=request, revoked_at__isnull=True).update(revoked_at=timezone.now())
     record(
-        "access.request_close",
+        AuditAction.REQUEST_CLOSE,
         actor=actor,
         target=request,
         message=f"Kết thúc phiếu yêu cầu số {request.number}.",
@@ -365,7 +365,7 @@ def purge_expired(now: datetime.datetime | None = None) -> int:
             if updated:
                 purged += 1
                 record(
-                    "access.delivery_purge",
+                    AuditAction.DELIVERY_PURGE,
                     actor=None,
                     target=delivery.request,
                     message=(
@@ -393,7 +393,7 @@ def purge_expired(now: datetime.datetime | None = None) -> int:
 
 
 def log_use(
-    user: Any,
+    user: Actor,
     action: str,
     *,
     document: Document | None = None,
@@ -403,7 +403,7 @@ def log_use(
 ) -> None:
     record_agency = document.agency_id if document else dossier.agency_id if dossier else None
     UseLog.objects.create(
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=signed_in_user(user),
         action=action,
         document=document,
         dossier=dossier,

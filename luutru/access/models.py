@@ -6,6 +6,7 @@ only approved, unexpired, unrevoked grants; nothing else widens a reader's acces
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -50,9 +51,12 @@ class Grant(models.Model):
     valid_until = models.DateTimeField(_("hiệu lực đến"))
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     request = models.ForeignKey(
         "AccessRequest", on_delete=models.SET_NULL, null=True, blank=True, related_name="grants"
@@ -144,33 +148,46 @@ class AccessRequest(models.Model):
     """
 
     reader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_requests",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="access_requests",
         verbose_name=_("độc giả"),
-    )  # fmt: skip
+    )
     purpose = models.CharField(_("mục đích"), max_length=16, choices=Purpose.choices)
     fee_category = models.CharField(
-        _("đối tượng thu phí"), max_length=16, choices=FeeCategory.choices,
+        _("đối tượng thu phí"),
+        max_length=16,
+        choices=FeeCategory.choices,
         default=FeeCategory.STANDARD,
-    )  # fmt: skip
+    )
     research_topic = models.CharField(_("đề tài, vấn đề nghiên cứu"), max_length=500)
     form = models.CharField(_("hình thức khai thác"), max_length=16, choices=DeliveryForm.choices)
     days = models.PositiveSmallIntegerField(
-        _("thời hạn khai thác (ngày)"), default=15,
+        _("thời hạn khai thác (ngày)"),
+        default=15,
         help_text=_("Tối đa 15 ngày kể từ khi được duyệt (TT 05/2025 Điều 37, 40)."),
-    )  # fmt: skip
+    )
     status = models.CharField(
         _("trạng thái"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
     )
     submitted_at = models.DateTimeField(_("thời điểm gửi"))
     due_on = models.DateField(_("hạn trả lời"))
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("người xem xét"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người xem xét"),
+    )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("người quyết định"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người quyết định"),
+    )
     decided_at = models.DateTimeField(_("thời điểm quyết định"), null=True, blank=True)
     reason = models.CharField(_("lý do từ chối"), max_length=1000, blank=True)
     delivered_at = models.DateTimeField(_("thời điểm cung cấp"), null=True, blank=True)
@@ -274,9 +291,12 @@ class UseLog(models.Model):
 
     at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
     action = models.CharField(_("thao tác"), max_length=16, choices=LogAction.choices)
     document = models.ForeignKey(
         Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -297,3 +317,17 @@ class UseLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class AuditAction(StrEnum):
+    """The ``AuditEvent.action`` of this app's events. The values are stored in the audit trail
+    and searched by name: never change one, add a member instead."""
+
+    READER_APPROVE = "access.reader_approve"
+    REQUEST_SUBMIT = "access.request_submit"
+    REQUEST_REVIEW = "access.request_review"
+    REQUEST_APPROVE = "access.request_approve"
+    REQUEST_REJECT = "access.request_reject"
+    REQUEST_DELIVER = "access.request_deliver"
+    REQUEST_CLOSE = "access.request_close"
+    DELIVERY_PURGE = "access.delivery_purge"

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.http import HttpRequest
 
-from luutru.accounts.models import Reader, User
-from luutru.audit.actions import record
+from luutru.accounts.models import AuditAction, Reader, User
+from luutru.audit.actions import Actor, record
 
 
 @transaction.atomic
@@ -19,7 +17,7 @@ def create_user(
     full_name: str = "",
     email: str = "",
     position: str = "",
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: Actor,
 ) -> User:
     user = User(username=username, full_name=full_name, email=email, position=position)
     if password:
@@ -29,7 +27,7 @@ def create_user(
     user.full_clean()
     user.save()
     record(
-        "accounts.user_create",
+        AuditAction.USER_CREATE,
         actor=actor,
         target=user,
         message=f"Tạo tài khoản “{username}” ({full_name}).",
@@ -45,13 +43,13 @@ def make_reader(
     id_number: str = "",
     organization: str = "",
     address: str = "",
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: Actor,
 ) -> Reader:
     reader = Reader.objects.create(
         user=user, id_number=id_number, organization=organization, address=address
     )
     record(
-        "accounts.reader_create",
+        AuditAction.READER_CREATE,
         actor=actor,
         target=user,
         message=f"Đăng ký độc giả cho tài khoản “{user.username}”.",
@@ -61,12 +59,10 @@ def make_reader(
 
 
 @transaction.atomic
-def record_password_change(
-    user: User, *, actor: AbstractBaseUser | AnonymousUser | None, request: HttpRequest | None
-) -> None:
+def record_password_change(user: User, *, actor: Actor, request: HttpRequest | None) -> None:
     """Audit a password change or reset done by Django's own forms (the hash is never logged)."""
     record(
-        "accounts.password_change",
+        AuditAction.PASSWORD_CHANGE,
         actor=actor,
         target=user,
         message=f"Đổi mật khẩu của tài khoản “{user.username}”.",
@@ -75,7 +71,7 @@ def record_password_change(
 
 
 @transaction.atomic
-def set_active(user: User, *, active: bool, actor: AbstractBaseUser | AnonymousUser | None) -> User:
+def set_active(user: User, *, active: bool, actor: Actor) -> User:
     """Khóa / mở khóa a user. Users are never deleted: the audit trail names them."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active == active:
@@ -83,7 +79,7 @@ def set_active(user: User, *, active: bool, actor: AbstractBaseUser | AnonymousU
     user.is_active = active
     user.save(update_fields=["is_active"])
     record(
-        "accounts.user_activate" if active else "accounts.user_deactivate",
+        AuditAction.USER_ACTIVATE if active else AuditAction.USER_DEACTIVATE,
         actor=actor,
         target=user,
         message=(

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from luutru.audit.actions import Actor
 
 
 class Role(models.TextChoices):
@@ -47,6 +53,12 @@ class User(AbstractUser):
         return hasattr(self, "reader")
 
 
+def signed_in_user(actor: Actor) -> User | None:
+    """The user behind an audit actor, for a "done by" column: ``None`` for the system and for
+    an anonymous visitor (``AUTH_USER_MODEL`` is ``User``, so any signed-in actor is one)."""
+    return actor if isinstance(actor, User) else None
+
+
 class Reader(models.Model):
     """Độc giả: a member of the public or an official who reads archives through the system."""
 
@@ -59,9 +71,13 @@ class Reader(models.Model):
     registered_at = models.DateTimeField(_("thời điểm đăng ký"), null=True, blank=True)
     approved_at = models.DateTimeField(_("thời điểm duyệt tài khoản"), null=True, blank=True)
     approved_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("người duyệt"),
-    )  # fmt: skip
+    )
 
     class Meta:
         verbose_name = _("độc giả")
@@ -69,3 +85,17 @@ class Reader(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class AuditAction(StrEnum):
+    """The ``AuditEvent.action`` of this app's events. The values are stored in the audit trail
+    and searched by name: never change one, add a member instead."""
+
+    USER_CREATE = "accounts.user_create"
+    READER_CREATE = "accounts.reader_create"
+    PASSWORD_CHANGE = "accounts.password_change"  # noqa: S105 (an event name)
+    USER_ACTIVATE = "accounts.user_activate"
+    USER_DEACTIVATE = "accounts.user_deactivate"
+    LOGIN = "accounts.login"
+    LOGOUT = "accounts.logout"
+    LOGIN_FAILED = "accounts.login_failed"

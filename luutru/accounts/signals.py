@@ -7,20 +7,21 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from luutru.accounts.models import AuditAction
 from luutru.audit.actions import record
 
 
 @receiver(user_logged_in)
 def audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     record(
-        "accounts.login", actor=user, target=user, message="Đăng nhập thành công.", request=request
+        AuditAction.LOGIN, actor=user, target=user, message="Đăng nhập thành công.", request=request
     )
 
 
 @receiver(user_logged_out)
 def audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        record("accounts.logout", actor=user, target=user, message="Đăng xuất.", request=request)
+        record(AuditAction.LOGOUT, actor=user, target=user, message="Đăng xuất.", request=request)
 
 
 @receiver(user_login_failed)
@@ -29,7 +30,7 @@ def audit_login_failed(
 ) -> None:
     username = str(credentials.get("username", ""))[:150]
     record(
-        "accounts.login_failed",
+        AuditAction.LOGIN_FAILED,
         actor=None,
         message=f"Đăng nhập thất bại với tên đăng nhập “{username}”.",
         data={"username": username},

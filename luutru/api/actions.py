@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 
-from luutru.api.models import ApiToken, digest, new_token
-from luutru.audit.actions import record
+from luutru.accounts.models import User
+from luutru.api.models import ApiToken, AuditAction, digest, new_token
+from luutru.audit.actions import Actor, record
 
 
 @transaction.atomic
-def issue_token(user: Any, name: str, *, actor: Any) -> tuple[ApiToken, str]:
+def issue_token(user: User, name: str, *, actor: Actor) -> tuple[ApiToken, str]:
     """A new token for ``user``; returns the row and the token, which is never shown again."""
     token = new_token()
     row = ApiToken.objects.create(user=user, name=name, key_hash=digest(token), hint=token[:10])
     record(
-        "api.token_issued",
+        AuditAction.TOKEN_ISSUED,
         actor=actor,
         message=f"Cấp mã truy cập API “{name}” cho tài khoản {user.username}.",
         target=row,
@@ -27,12 +26,12 @@ def issue_token(user: Any, name: str, *, actor: Any) -> tuple[ApiToken, str]:
 
 
 @transaction.atomic
-def revoke_token(row: ApiToken, *, actor: Any) -> ApiToken:
+def revoke_token(row: ApiToken, *, actor: Actor) -> ApiToken:
     if row.revoked_at is None:
         row.revoked_at = timezone.now()
         row.save(update_fields=["revoked_at"])
         record(
-            "api.token_revoked",
+            AuditAction.TOKEN_REVOKED,
             actor=actor,
             message=f"Thu hồi mã truy cập API “{row.name}”.",
             target=row,

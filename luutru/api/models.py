@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import models
@@ -57,3 +58,11 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.hint}…)"
+
+
+class AuditAction(StrEnum):
+    """The ``AuditEvent.action`` of this app's events. The values are stored in the audit trail
+    and searched by name: never change one, add a member instead."""
+
+    TOKEN_ISSUED = "api.token_issued"  # noqa: S105 (an event name)
+    TOKEN_REVOKED = "api.token_revoked"  # noqa: S105 (an event name)

@@ -7,8 +7,11 @@ the change rolls back, so does its event, and the chain never names what did not
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeAlias
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
@@ -16,21 +19,27 @@ from django.utils import timezone
 from luutru.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 
 if TYPE_CHECKING:
-    from django.contrib.auth.base_user import AbstractBaseUser
-    from django.contrib.auth.models import AnonymousUser
     from django.http import HttpRequest
+
+Actor: TypeAlias = AbstractBaseUser | AnonymousUser | None
+"""Who made a change: a signed-in user, the anonymous visitor of a request (``request.user``
+before sign-in), or ``None`` for the system itself (tasks, signals, management commands)."""
 
 
 def record(
-    action: str,
+    action: StrEnum,
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: Actor,
     message: str,
     target: models.Model | None = None,
     data: dict[str, Any] | None = None,
     request: HttpRequest | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain. Cost: one locked read and two writes."""
+    """Append one event to the chain. Cost: one locked read and two writes.
+
+    ``action`` is a member of the calling app's ``AuditAction`` (in its ``models.py``), whose
+    value is what the trail stores and what the administrators filter by.
+    """
     # Normalise through JSON now so the digest is computed over exactly what is stored.
     clean_data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder, ensure_ascii=False))
     # No savepoint: an event that cannot be written must roll back the change it describes,
@@ -42,7 +51,7 @@ def record(
             created_at=timezone.now(),
             actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
             actor_name=actor.get_username() if actor is not None else "",
-            action=action,
+            action=str(action),
             object_type=target._meta.label_lower if target is not None else "",
             object_id=str(target.pk) if target is not None else "",
             object_repr=str(target)[:300] if target is not None else "",

@@ -54,8 +54,12 @@ def seed_digitization() -> int:
             issued_date=datetime.date(2015, 1, 12),
         )
         batch = actions.create_batch(
-            dossier, [item], actor=operator, paper_code=PAPER_CODE, source="demo",
+            dossier,
+            [item],
+            actor=operator,
+            paper_code=PAPER_CODE,
+            source="demo",
             name="Số hóa hồ sơ ngân sách 2015",
-        )  # fmt: skip
+        )
     actions.process_batch(batch.pk)
     return len(actions.accept_batch(batch, actor=operator))

@@ -22,10 +22,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from luutru.audit.actions import record
+from luutru.accounts.models import signed_in_user
+from luutru.audit.actions import Actor, record
 from luutru.digitization import ocr, quality, sources
 from luutru.digitization.models import (
     EDITABLE_STATES,
+    AuditAction,
     BatchState,
     FileText,
     PageState,
@@ -155,7 +157,7 @@ def create_batch(
     dossier: Dossier,
     items: Sequence[ItemSpec],
     *,
-    actor: Any,
+    actor: Actor,
     paper_code: str = "",
     name: str = "",
     source: str = "web",
@@ -171,7 +173,7 @@ def create_batch(
         batch = ScanBatch.objects.create(
             dossier=dossier,
             agency=dossier.agency,
-            operator=actor if actor is not None and actor.is_authenticated else None,
+            operator=signed_in_user(actor),
             name=nfc(name.strip())[:255] or f"Số hóa hồ sơ {dossier.code}",
             source=source,
             paper_code=nfc(paper_code.strip())[:100],
@@ -190,7 +192,7 @@ def create_batch(
         batch.page_total = total
         batch.save(update_fields=["page_total"])
         record(
-            "digitization.batch_create",
+            AuditAction.BATCH_CREATE,
             actor=actor,
             target=batch,
             message=f"Tạo lô số hóa “{batch.name}” cho hồ sơ {dossier.code}: {total} trang.",
@@ -230,7 +232,7 @@ def _requeue(batch: ScanBatch) -> None:
     batch.save(update_fields=["page_total", "page_done", "state"])
 
 
-def add_pages(item: ScanItem, files: Sequence[Upload], *, actor: Any) -> list[ScanPage]:
+def add_pages(item: ScanItem, files: Sequence[Upload], *, actor: Actor) -> list[ScanPage]:
     """Append scanned pages to a document of a batch (checked first, as ``create_batch``)."""
     already = ScanPage.objects.filter(item__batch_id=item.batch_id).count()
     plan = _check([ItemSpec(files=list(files))], already=already)
@@ -241,7 +243,7 @@ def add_pages(item: ScanItem, files: Sequence[Upload], *, actor: Any) -> list[Sc
         pages = _add_pages(item, plan.items[0][1], last)
         _requeue(batch)
         record(
-            "digitization.pages_add",
+            AuditAction.PAGES_ADD,
             actor=actor,
             target=batch,
             message=f"Thêm {len(pages)} trang vào lô “{batch.name}”.",
@@ -250,7 +252,7 @@ def add_pages(item: ScanItem, files: Sequence[Upload], *, actor: Any) -> list[Sc
     return pages
 
 
-def replace_page(page: ScanPage, upload: Upload, *, actor: Any) -> ScanPage:
+def replace_page(page: ScanPage, upload: Upload, *, actor: Actor) -> ScanPage:
     """Put a new scan in place of a page (one image); it is checked and recognised again."""
     plan = _check([ItemSpec(files=[upload])], already=0)
     checked = plan.items[0][1][0]
@@ -277,7 +279,7 @@ def replace_page(page: ScanPage, upload: Upload, *, actor: Any) -> ScanPage:
         page.save()
         _requeue(batch)
         record(
-            "digitization.page_replace",
+            AuditAction.PAGE_REPLACE,
             actor=actor,
             target=batch,
             message=f"Thay trang {page.position} của lô “{batch.name}” bằng “{page.source_name}”.",
@@ -287,7 +289,7 @@ def replace_page(page: ScanPage, upload: Upload, *, actor: Any) -> ScanPage:
 
 
 @transaction.atomic
-def remove_page(page: ScanPage, *, actor: Any) -> None:
+def remove_page(page: ScanPage, *, actor: Actor) -> None:
     """Take a page out of the batch (its original stays in storage)."""
     batch = _editable(page.item.batch)
     item = page.item
@@ -299,7 +301,7 @@ def remove_page(page: ScanPage, *, actor: Any) -> None:
             rest.save(update_fields=["position"])
     _requeue(batch)
     record(
-        "digitization.page_remove",
+        AuditAction.PAGE_REMOVE,
         actor=actor,
         target=batch,
         message=f"Bỏ trang {position} (“{name}”) khỏi lô “{batch.name}”.",
@@ -308,7 +310,7 @@ def remove_page(page: ScanPage, *, actor: Any) -> None:
 
 
 @transaction.atomic
-def move_page(page: ScanPage, to: int, *, actor: Any) -> None:
+def move_page(page: ScanPage, to: int, *, actor: Actor) -> None:
     """Move a page to position ``to`` (1-based) within its document."""
     batch = _editable(page.item.batch)
     pages = list(page.item.pages.order_by("position"))
@@ -323,7 +325,7 @@ def move_page(page: ScanPage, to: int, *, actor: Any) -> None:
             p.save(update_fields=["position"])
     if before != to:
         record(
-            "digitization.page_move",
+            AuditAction.PAGE_MOVE,
             actor=actor,
             target=batch,
             message=f"Chuyển trang {before} thành trang {to} trong lô “{batch.name}”.",
@@ -350,10 +352,11 @@ def process_batch(batch_id: Any) -> ScanBatch:
         "original", "item"
     )
     jobs = [
-        PageJob(key=p.pk, sha256=p.original.sha256, kind=p.kind, frame=p.frame,
-                doc_type=p.item.doc_type)
+        PageJob(
+            key=p.pk, sha256=p.original.sha256, kind=p.kind, frame=p.frame, doc_type=p.item.doc_type
+        )
         for p in pending
-    ]  # fmt: skip
+    ]
     try:
         for result in recognise(jobs, beat=lambda: batches.update(heartbeat_at=timezone.now())):
             _save_result(result)
@@ -364,9 +367,14 @@ def process_batch(batch_id: Any) -> ScanBatch:
         log.exception("digitization of batch %s failed", batch.pk)
         batches.update(
             state=BatchState.FAILED,
-            errors=[{"code": "internal_error", "message": "Lỗi hệ thống khi nhận dạng; "
-                     "có thể chạy lại để tiếp tục từ trang chưa xong."}],
-        )  # fmt: skip
+            errors=[
+                {
+                    "code": "internal_error",
+                    "message": "Lỗi hệ thống khi nhận dạng; "
+                    "có thể chạy lại để tiếp tục từ trang chưa xong.",
+                }
+            ],
+        )
         raise
     batch.refresh_from_db()
     if batch.state == BatchState.RUNNING and batch.page_done >= batch.page_total:
@@ -436,7 +444,7 @@ def dossier_flags(batch: ScanBatch) -> list[quality.Flag]:
     return [quality.Flag(flag.code, flag.level, f"Hồ sơ {batch.dossier.code}: {flag.message}")]
 
 
-def accept_batch(batch: ScanBatch, *, actor: Any) -> list[Document]:
+def accept_batch(batch: ScanBatch, *, actor: Actor) -> list[Document]:
     """Turn a reviewed batch into documents of its dossier, each with its two-layer PDF/A.
 
     Refused (``ValidationError``) while a page is unrecognised or has an error. The PDF/As are
@@ -489,7 +497,7 @@ def accept_batch(batch: ScanBatch, *, actor: Any) -> list[Document]:
         locked.state, locked.decided_at = BatchState.ACCEPTED, timezone.now()
         locked.save(update_fields=["state", "decided_at"])
         record(
-            "digitization.batch_accept",
+            AuditAction.BATCH_ACCEPT,
             actor=actor,
             target=locked,
             message=f"Chấp nhận lô số hóa “{batch.name}”: {len(documents)} tài liệu, "
@@ -592,7 +600,7 @@ def _mark_dossier(dossier: Dossier, paper_code: str) -> None:
 
 
 @transaction.atomic
-def resume_batch(batch: ScanBatch, *, actor: Any) -> ScanBatch:
+def resume_batch(batch: ScanBatch, *, actor: Actor) -> ScanBatch:
     """Queue recognition again after a failure or a lost worker; done pages are kept."""
     batch = ScanBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state not in {BatchState.FAILED, BatchState.RUNNING, BatchState.QUEUED}:
@@ -605,7 +613,7 @@ def resume_batch(batch: ScanBatch, *, actor: Any) -> ScanBatch:
     batch.state, batch.errors = BatchState.QUEUED, []
     batch.save(update_fields=["state", "errors"])
     record(
-        "digitization.batch_resume",
+        AuditAction.BATCH_RESUME,
         actor=actor,
         target=batch,
         message=f"Tiếp tục nhận dạng lô “{batch.name}” từ trang chưa xong.",
@@ -628,7 +636,7 @@ def resume_stalled() -> list[ScanBatch]:
 
 
 @transaction.atomic
-def reject_batch(batch: ScanBatch, *, actor: Any, reason: str = "") -> ScanBatch:
+def reject_batch(batch: ScanBatch, *, actor: Actor, reason: str = "") -> ScanBatch:
     """Give up a batch: no document is made; its scans stay in storage as they were."""
     batch = ScanBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state in {BatchState.ACCEPTED, BatchState.REJECTED}:
@@ -636,7 +644,7 @@ def reject_batch(batch: ScanBatch, *, actor: Any, reason: str = "") -> ScanBatch
     batch.state, batch.decided_at = BatchState.REJECTED, timezone.now()
     batch.save(update_fields=["state", "decided_at"])
     record(
-        "digitization.batch_reject",
+        AuditAction.BATCH_REJECT,
         actor=actor,
         target=batch,
         message=f"Hủy lô số hóa “{batch.name}”" + (f": {nfc(reason)}" if reason else "."),

@@ -28,9 +28,10 @@ from luutru.records.models import DocumentFile, FileRole
 from luutru.records.signals import records_ingested
 
 log = logging.getLogger(__name__)
-PDF = Q(stored__mime="application/pdf") | Q(stored__puid__in=["fmt/14", "fmt/15", "fmt/16",
-            "fmt/17", "fmt/18", "fmt/19", "fmt/20", "fmt/276", "fmt/95", "fmt/354", "fmt/476",
-            "fmt/477", "fmt/478", "fmt/479", "fmt/480", "fmt/481", "fmt/1451"])  # fmt: skip
+PDF_PUIDS = ["fmt/14", "fmt/15", "fmt/16", "fmt/17", "fmt/18", "fmt/19", "fmt/20", "fmt/276",
+             "fmt/95", "fmt/354", "fmt/476", "fmt/477", "fmt/478", "fmt/479", "fmt/480",
+             "fmt/481", "fmt/1451"]  # fmt: skip
+PDF = Q(stored__mime="application/pdf") | Q(stored__puid__in=PDF_PUIDS)
 TIFF = Q(stored__mime="image/tiff") | Q(stored__puid__in=["fmt/353", "fmt/152", "x-fmt/387"])
 
 
@@ -86,8 +87,10 @@ def _derive(original: DocumentFile) -> bool:
         if info.pages > settings.DIGITIZATION_MAX_PAGES:
             log.warning("file %s has %s pages: not OCR'd", original.pk, info.pages)
             return False
-        jobs = [PageJob(key=i, sha256=original.stored.sha256, kind=info.kind, frame=i)
-                for i in range(info.pages)]  # fmt: skip
+        jobs = [
+            PageJob(key=i, sha256=original.stored.sha256, kind=info.kind, frame=i)
+            for i in range(info.pages)
+        ]
         results = sorted(recognise(jobs), key=lambda r: r.key)
         if not all(r.ok for r in results):
             reasons = "; ".join(f["message"] for r in results if not r.ok for f in r.flags)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import models
@@ -66,16 +67,23 @@ class ScanBatch(models.Model):
         Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="scan_batches"
     )
     operator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người số hóa"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người số hóa"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     name = models.CharField(_("tên lô"), max_length=255)
     source = models.CharField(_("nguồn"), max_length=16, default="web")  # web | folder
     paper_code = models.CharField(_("mã hồ sơ gốc giấy"), max_length=100, blank=True)
     state = models.CharField(
-        _("trạng thái"), max_length=16, choices=BatchState.choices, default=BatchState.QUEUED,
+        _("trạng thái"),
+        max_length=16,
+        choices=BatchState.choices,
+        default=BatchState.QUEUED,
         db_index=True,
-    )  # fmt: skip
+    )
     page_total = models.PositiveIntegerField(_("số trang"), default=0)
     page_done = models.PositiveIntegerField(_("số trang đã nhận dạng"), default=0)
     errors = models.JSONField(_("lỗi"), default=list, blank=True)
@@ -195,9 +203,13 @@ class FileText(models.Model):
 
     file = models.OneToOneField(DocumentFile, on_delete=models.CASCADE, related_name="ocr_text")
     source = models.ForeignKey(
-        DocumentFile, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        DocumentFile,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text=_("Tệp gốc (ảnh hoặc PDF ảnh) mà bản có lớp chữ này được tạo từ đó."),
-    )  # fmt: skip
+    )
     text = models.TextField(blank=True)
     confidence = models.FloatField(null=True, blank=True)
     pages = models.PositiveIntegerField(default=0)
@@ -209,3 +221,17 @@ class FileText(models.Model):
 
     def __str__(self) -> str:
         return f"Văn bản nhận dạng của tệp {self.file_id}"
+
+
+class AuditAction(StrEnum):
+    """The ``AuditEvent.action`` of this app's events. The values are stored in the audit trail
+    and searched by name: never change one, add a member instead."""
+
+    BATCH_CREATE = "digitization.batch_create"
+    PAGES_ADD = "digitization.pages_add"
+    PAGE_REPLACE = "digitization.page_replace"
+    PAGE_REMOVE = "digitization.page_remove"
+    PAGE_MOVE = "digitization.page_move"
+    BATCH_ACCEPT = "digitization.batch_accept"
+    BATCH_RESUME = "digitization.batch_resume"
+    BATCH_REJECT = "digitization.batch_reject"

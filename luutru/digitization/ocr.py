@@ -30,9 +30,14 @@ from pikepdf import Name
 from PIL import Image
 
 __all__ = [
-    "OcrError", "PageImage", "PageOcr", "Recognition", "assemble_pdfa", "encode_for_pdf",
+    "OcrError",
+    "PageImage",
+    "PageOcr",
+    "Recognition",
+    "assemble_pdfa",
+    "encode_for_pdf",
     "ocr_page",
-]  # fmt: skip
+]
 
 TESSERACT_ENV = {"OMP_THREAD_LIMIT": "1"}
 
@@ -148,9 +153,18 @@ class Recognition:
         self._scratch = tempfile.TemporaryDirectory(prefix="luutru-ocr-")
         self.base = Path(self._scratch.name) / "page"
         command = [
-            settings.TESSERACT_BINARY, str(page.path), str(self.base), "-l",
-            settings.OCR_LANGUAGE, "--dpi", str(page.dpi), "-c", "textonly_pdf=1", "pdf", "tsv",
-        ]  # fmt: skip
+            settings.TESSERACT_BINARY,
+            str(page.path),
+            str(self.base),
+            "-l",
+            settings.OCR_LANGUAGE,
+            "--dpi",
+            str(page.dpi),
+            "-c",
+            "textonly_pdf=1",
+            "pdf",
+            "tsv",
+        ]
         try:
             self.process = subprocess.Popen(  # noqa: S603 (our own arguments, no shell)
                 command,

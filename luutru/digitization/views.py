@@ -155,8 +155,9 @@ def _refused(request: HttpRequest, batch: ScanBatch, exc: ValidationError) -> Ht
 def page_action(request: HttpRequest, pk: uuid.UUID, page: int, action: str) -> HttpResponse:
     """Move, replace or remove one page of a batch."""
     batch = _editable_batch(request, pk)
-    scan = get_object_or_404(ScanPage.objects.select_related("item__batch"), pk=page,
-                             item__batch=batch)  # fmt: skip
+    scan = get_object_or_404(
+        ScanPage.objects.select_related("item__batch"), pk=page, item__batch=batch
+    )
     try:
         if action == "move":
             form = MoveForm(request.POST)
@@ -234,8 +235,7 @@ def page_thumbnail(request: HttpRequest, pk: uuid.UUID, page: int) -> FileRespon
 def item_pdf(request: HttpRequest, pk: uuid.UUID, position: int) -> FileResponse:
     """The accepted PDF/A of one document of the batch."""
     batch = get_batch_for_user(request.user, pk)
-    item = get_object_or_404(ScanItem.objects.select_related("pdf"), batch=batch,
-                             position=position)  # fmt: skip
+    item = get_object_or_404(ScanItem.objects.select_related("pdf"), batch=batch, position=position)
     if item.pdf is None:
         raise Http404("Tài liệu chưa có tệp PDF/A.")
     return FileResponse(

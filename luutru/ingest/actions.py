@@ -10,8 +10,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from luutru.audit.actions import record
-from luutru.ingest.models import Transfer
+from luutru.accounts.models import signed_in_user
+from luutru.audit.actions import Actor, record
+from luutru.ingest.models import AuditAction, Transfer
 from luutru.ingest.pipeline import run_transfer
 from luutru.ingest.tasks import ingest_transfer
 from luutru.organizations.models import Agency
@@ -21,18 +22,18 @@ CHUNK = 1024 * 1024
 
 @transaction.atomic
 def receive_package(
-    path: Path, *, agency: Agency, actor: Any, dry_run: bool = False, name: str = ""
+    path: Path, *, agency: Agency, actor: Actor, dry_run: bool = False, name: str = ""
 ) -> Transfer:
     """Register a package (a folder or a .zip on this server) as a transfer from an agency."""
     transfer = Transfer.objects.create(
         agency=agency,
-        submitted_by=actor if actor is not None and actor.is_authenticated else None,
+        submitted_by=signed_in_user(actor),
         package_name=name or path.name,
         package_path=str(path.resolve()),
         dry_run=dry_run,
     )
     record(
-        "ingest.transfer_receive",
+        AuditAction.TRANSFER_RECEIVE,
         actor=actor,
         target=transfer,
         message=(
@@ -45,7 +46,7 @@ def receive_package(
 
 
 def submit_package(
-    upload: UploadedFile, *, agency: Agency, actor: Any, dry_run: bool = False
+    upload: UploadedFile[bytes], *, agency: Agency, actor: Actor, dry_run: bool = False
 ) -> Transfer:
     """A package uploaded through the web: saved, registered, and queued for the worker.
 
@@ -65,7 +66,7 @@ def submit_package(
     return transfer
 
 
-def save_upload(upload: UploadedFile) -> Path:
+def save_upload(upload: UploadedFile[bytes]) -> Path:
     """Copy an uploaded package to ``INGEST_UPLOAD_DIR/<uuid>.zip``, a chunk at a time.
 
     Written under a ``.part`` name and renamed when complete, so a half-written upload is never

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import models
@@ -31,21 +32,30 @@ class Transfer(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     agency = models.ForeignKey(
-        Agency, verbose_name=_("cơ quan nộp lưu"), on_delete=models.PROTECT,
+        Agency,
+        verbose_name=_("cơ quan nộp lưu"),
+        on_delete=models.PROTECT,
         related_name="transfers",
-    )  # fmt: skip
+    )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người nộp"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nộp"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     package_name = models.CharField(_("tên gói"), max_length=255)
     package_path = models.CharField(_("đường dẫn gói"), max_length=1000)
     form = models.CharField(_("dạng gói"), max_length=32, blank=True)
     dry_run = models.BooleanField(_("chỉ kiểm tra"), default=False)
     state = models.CharField(
-        _("trạng thái"), max_length=16, choices=TransferState.choices,
-        default=TransferState.RECEIVED, db_index=True,
-    )  # fmt: skip
+        _("trạng thái"),
+        max_length=16,
+        choices=TransferState.choices,
+        default=TransferState.RECEIVED,
+        db_index=True,
+    )
     step = models.CharField(_("bước"), max_length=32, blank=True)
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
     errors = models.JSONField(_("lỗi"), default=list, blank=True)
@@ -73,3 +83,12 @@ class Transfer(models.Model):
     @property
     def accepted(self) -> bool:
         return self.state in {TransferState.ACCEPTED, TransferState.CHECKED}
+
+
+class AuditAction(StrEnum):
+    """The ``AuditEvent.action`` of this app's events. The values are stored in the audit trail
+    and searched by name: never change one, add a member instead."""
+
+    TRANSFER_RECEIVE = "ingest.transfer_receive"
+    TRANSFER_ACCEPT = "ingest.transfer_accept"
+    TRANSFER_REJECT = "ingest.transfer_reject"

@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from luutru.audit.actions import record
-from luutru.ingest.models import Transfer, TransferState
+from luutru.ingest.models import AuditAction, Transfer, TransferState
 from luutru.ingest.readers import bagit_bag, edxml, spreadsheet, tt05_sip
 from luutru.ingest.readers.base import (
     DocumentRecord,
@@ -263,9 +263,10 @@ def validate(run: Run) -> None:
                 "missing_field",
                 "Tài liệu không có tệp tin nào.",
                 document.source,
-                field=document.source.label("path") if "path" in document.source.labels
+                field=document.source.label("path")
+                if "path" in document.source.labels
                 else "Tệp tin",
-            )  # fmt: skip
+            )
     for (code, ordinal), count in ordinals.items():
         if count > 1:
             run.error("duplicate", f"Số thứ tự {ordinal} lặp lại {count} lần trong hồ sơ {code}.")
@@ -294,9 +295,11 @@ def _check_document_codes(
     if not file_code:
         if not form.startswith("edxml"):
             run.error(
-                "missing_field", "Tài liệu không gắn với hồ sơ nào.", source,
+                "missing_field",
+                "Tài liệu không gắn với hồ sơ nào.",
+                source,
                 field=source.label("fileCode"),
-            )  # fmt: skip
+            )
         return
     if parent is None:
         run.error(
@@ -331,9 +334,11 @@ def _check_document_codes(
         fields["archival_code"] = f"{file_code}.{ordinal:07d}"
     else:
         run.error(
-            "missing_field", "Thiếu số thứ tự của tài liệu trong hồ sơ.", source,
+            "missing_field",
+            "Thiếu số thứ tự của tài liệu trong hồ sơ.",
+            source,
             field=source.label("docOrdinal"),
-        )  # fmt: skip
+        )
 
 
 def _check_document_uniqueness(run: Run) -> None:
@@ -348,17 +353,21 @@ def _check_document_uniqueness(run: Run) -> None:
                 continue
             if value in seen:
                 run.error(
-                    "duplicate", f"{label} “{value}” xuất hiện hai lần trong gói.",
-                    document.source, field=document.source.label(element),
-                )  # fmt: skip
+                    "duplicate",
+                    f"{label} “{value}” xuất hiện hai lần trong gói.",
+                    document.source,
+                    field=document.source.label(element),
+                )
             seen[value] = document
         taken = Document.objects.filter(**{f"{field_name}__in": list(seen)})
         for value in sorted(taken.values_list(field_name, flat=True)):
             document = seen[value]
             run.error(
-                "duplicate", f"{label} “{value}” đã có trong kho lưu trữ.",
-                document.source, field=document.source.label(element),
-            )  # fmt: skip
+                "duplicate",
+                f"{label} “{value}” đã có trong kho lưu trữ.",
+                document.source,
+                field=document.source.label(element),
+            )
 
 
 def _raise_dossier_retention(run: Run) -> None:
@@ -412,31 +421,38 @@ def _check_files_listed(run: Run) -> None:
                 continue
             if PurePosixPath(path).is_absolute() or ".." in PurePosixPath(path).parts:
                 run.error(
-                    "unsafe_archive", f"Đường dẫn “{ref.path}” trỏ ra ngoài gói.", where,
+                    "unsafe_archive",
+                    f"Đường dẫn “{ref.path}” trỏ ra ngoài gói.",
+                    where,
                     field=ref.path_field,
-                )  # fmt: skip
+                )
                 continue
             on_disk = ref.on_disk(run.root)
             if path not in payload and not on_disk.is_file():
                 actual = by_folded_case.get(path.casefold())
                 if actual is None:
                     run.error(
-                        "missing_file", f"Không có tệp “{ref.path}” trong gói.", where,
+                        "missing_file",
+                        f"Không có tệp “{ref.path}” trong gói.",
+                        where,
                         field=ref.path_field,
-                    )  # fmt: skip
+                    )
                     continue
                 # Lists typed on Windows often differ from the folders only in case.
                 run.warn(
-                    "path_case", f"Tệp “{ref.path}” có tên thật là “{actual}” (khác chữ hoa, "
-                    "chữ thường).", where, field=ref.path_field,
-                )  # fmt: skip
+                    "path_case",
+                    f"Tệp “{ref.path}” có tên thật là “{actual}” (khác chữ hoa, chữ thường).",
+                    where,
+                    field=ref.path_field,
+                )
                 path, on_disk = actual, run.root / actual
                 ref.path = actual
             referenced.add(path)
             run.facts.setdefault(path, FileFacts(ref=ref, path=on_disk))
     for path in sorted(payload - referenced):
-        run.error("unlisted_file", f"Tệp “{path}” có trong gói nhưng không tài liệu nào nêu.",
-                  file=path)  # fmt: skip
+        run.error(
+            "unlisted_file", f"Tệp “{path}” có trong gói nhưng không tài liệu nào nêu.", file=path
+        )
 
 
 def checksums(run: Run) -> None:
@@ -495,15 +511,27 @@ def inspect_pdfs(run: Run) -> None:
         report, ref = facts.pdf, facts.ref
         assert report is not None
         if report.damaged:
-            run.error("damaged_file", f"Tệp PDF “{ref.path}” bị hỏng, không đọc được.",
-                      ref.source, field=ref.path_field)  # fmt: skip
+            run.error(
+                "damaged_file",
+                f"Tệp PDF “{ref.path}” bị hỏng, không đọc được.",
+                ref.source,
+                field=ref.path_field,
+            )
         elif report.encrypted:
-            run.error("encrypted", f"Tệp PDF “{ref.path}” được mã hóa hoặc đặt mật khẩu.",
-                      ref.source, field=ref.path_field)  # fmt: skip
+            run.error(
+                "encrypted",
+                f"Tệp PDF “{ref.path}” được mã hóa hoặc đặt mật khẩu.",
+                ref.source,
+                field=ref.path_field,
+            )
         elif report.javascript or report.launch_actions:
             kind = "JavaScript" if report.javascript else "lệnh chạy chương trình (Launch)"
-            run.error("active_content", f"Tệp PDF “{ref.path}” chứa {kind}.",
-                      ref.source, field=ref.path_field)  # fmt: skip
+            run.error(
+                "active_content",
+                f"Tệp PDF “{ref.path}” chứa {kind}.",
+                ref.source,
+                field=ref.path_field,
+            )
     _compare_page_counts(run)
 
 
@@ -536,17 +564,28 @@ def verify_signatures(run: Run) -> None:
     """Digital signatures are verified and kept as evidence; a broken one rejects the package."""
     roots = trust_roots()
     # A PDF without form fields has no signature to verify (a signature is a form field's value).
-    candidates = [f for f in run.facts.values() if f.pdf is not None and not f.pdf.damaged
-                  and not f.pdf.encrypted and f.pdf.has_form]  # fmt: skip
+    candidates = [
+        f
+        for f in run.facts.values()
+        if f.pdf is not None and not f.pdf.damaged and not f.pdf.encrypted and f.pdf.has_form
+    ]
     for facts in _parallel(lambda f: _verify(f, roots), candidates):
         for report in facts.signatures:
             ref = facts.ref
             if not report.intact or not report.valid:
-                run.error("bad_signature", f"Chữ ký số trong “{ref.path}”: {report.summary}",
-                          ref.source, field=ref.path_field)  # fmt: skip
+                run.error(
+                    "bad_signature",
+                    f"Chữ ký số trong “{ref.path}”: {report.summary}",
+                    ref.source,
+                    field=ref.path_field,
+                )
             elif not report.trusted:
-                run.warn("untrusted_signature", f"Chữ ký số trong “{ref.path}”: {report.summary}",
-                         ref.source, field=ref.path_field)  # fmt: skip
+                run.warn(
+                    "untrusted_signature",
+                    f"Chữ ký số trong “{ref.path}”: {report.summary}",
+                    ref.source,
+                    field=ref.path_field,
+                )
 
 
 def _verify(facts: FileFacts, roots: list[Path]) -> FileFacts:
@@ -648,7 +687,7 @@ def create_records(run: Run) -> None:
     transfer.finished_at = timezone.now()
     transfer.save()
     record(
-        "ingest.transfer_accept",
+        AuditAction.TRANSFER_ACCEPT,
         actor=transfer.submitted_by,
         target=transfer,
         message=(
@@ -670,9 +709,10 @@ def _link_to_file_plans(agency: Any, dossiers: Iterable[Dossier]) -> None:
     years = {d.year for d in dossiers if d.year}
     entries = {
         (e.plan.year, e.notation): e
-        for e in FilePlanEntry.objects.filter(plan__agency=agency, plan__year__in=years)
-        .select_related("plan")
-    }  # fmt: skip
+        for e in FilePlanEntry.objects.filter(
+            plan__agency=agency, plan__year__in=years
+        ).select_related("plan")
+    }
     for dossier in dossiers:
         dossier.plan_entry = entries.get((dossier.year or 0, dossier.notation))
 
@@ -764,7 +804,7 @@ def _finish(run: Run, state: str) -> Transfer:
         transfer.save()
         if state == TransferState.REJECTED:
             record(
-                "ingest.transfer_reject",
+                AuditAction.TRANSFER_REJECT,
                 actor=transfer.submitted_by,
                 target=transfer,
                 message=f"Từ chối gói “{transfer.package_name}”: {len(run.errors)} lỗi.",

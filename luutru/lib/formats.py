@@ -108,7 +108,7 @@ def _load_fido() -> Any:
     """Import FIDO lazily: it pulls in ``requests`` and parses 2 MB of XML."""
     from fido.fido import Fido
 
-    class _CompiledFido(Fido):
+    class _CompiledFido(Fido):  # type: ignore[misc]  # FIDO ships no types: its classes are Any
         """FIDO with its signature regexes compiled once and its XML looked up once.
 
         FIDO's own ``match_formats`` re-reads each format's XML elements and looks each regex
@@ -139,10 +139,13 @@ def _load_fido() -> Any:
             # in the same order, so the matches and their priorities are unchanged.
             firsts = [_first_bytes(sigs) for _fmt, _puid, sigs in table]
             self._by_first_byte = [
-                [entry for entry, first in zip(table, firsts, strict=True)
-                 if first is None or byte in first]
+                [
+                    entry
+                    for entry, first in zip(table, firsts, strict=True)
+                    if first is None or byte in first
+                ]
                 for byte in range(256)
-            ]  # fmt: skip
+            ]
 
         def match_formats(self, bofbuffer: bytes, eofbuffer: bytes) -> list[tuple[Any, str]]:
             self.current_count += 1

@@ -75,7 +75,7 @@ def render_page(
             scale = (width / w_pt) if width else dpi / POINTS_PER_INCH
             scale = min(scale, MAX_SIDE / max(w_pt, h_pt, 1))
             bitmap = page.render(scale=scale)
-            image = bitmap.to_pil().convert("RGB")
+            image: Image.Image = bitmap.to_pil().convert("RGB")
             page.close()
             return image
         finally:

@@ -14,11 +14,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import model_to_dict
 
-from luutru.accounts.models import Role
-from luutru.audit.actions import record
+from luutru.accounts.models import Role, User
+from luutru.audit.actions import Actor, record
 from luutru.organizations.models import (
     Agency,
     Archive,
+    AuditAction,
     EndReason,
     Fonds,
     Membership,
@@ -34,7 +35,7 @@ FONDS_FIELDS = (
 
 
 @transaction.atomic
-def create_agency(*, actor: Any, **values: Any) -> Agency:
+def create_agency(*, actor: Actor, **values: Any) -> Agency:
     """Register an agency. Its parent, if any, must be in operation."""
     agency = Agency(**{k: v for k, v in values.items() if k in AGENCY_FIELDS})
     agency.code = normalize_code(agency.code)
@@ -42,7 +43,7 @@ def create_agency(*, actor: Any, **values: Any) -> Agency:
     agency.full_clean()
     agency.save()
     record(
-        "organizations.agency_create",
+        AuditAction.AGENCY_CREATE,
         actor=actor,
         target=agency,
         message=f"Thêm cơ quan “{agency.name}” ({agency.code}).",
@@ -52,7 +53,7 @@ def create_agency(*, actor: Any, **values: Any) -> Agency:
 
 
 @transaction.atomic
-def update_agency(agency: Agency, *, actor: Any, **values: Any) -> Agency:
+def update_agency(agency: Agency, *, actor: Actor, **values: Any) -> Agency:
     """Change an agency's details; a new parent must not create a cycle in the tree."""
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
     before = _snapshot(agency, AGENCY_FIELDS)
@@ -66,7 +67,7 @@ def update_agency(agency: Agency, *, actor: Any, **values: Any) -> Agency:
     agency.save()
     changes = _diff(before, _snapshot(agency, AGENCY_FIELDS))
     record(
-        "organizations.agency_update",
+        AuditAction.AGENCY_UPDATE,
         actor=actor,
         target=agency,
         message=f"Sửa thông tin cơ quan “{agency.name}” ({agency.code}).",
@@ -83,7 +84,7 @@ def end_agency(
     reason: str,
     successors: Iterable[Agency] = (),
     legal_basis: str = "",
-    actor: Any,
+    actor: Actor,
 ) -> Agency:
     """Close an agency (giải thể, hợp nhất, chia tách) and hand it to its successors.
 
@@ -136,7 +137,7 @@ def end_agency(
         _close(fonds, end_year=on.year)
         closed.append(fonds.code)
     record(
-        "organizations.agency_end",
+        AuditAction.AGENCY_END,
         actor=actor,
         target=agency,
         message=(
@@ -155,12 +156,12 @@ def end_agency(
 
 
 @transaction.atomic
-def create_archive(*, agency: Agency, name: str, kind: str, actor: Any) -> Archive:
+def create_archive(*, agency: Agency, name: str, kind: str, actor: Actor) -> Archive:
     archive = Archive(agency=agency, name=name, kind=kind)
     archive.full_clean()
     archive.save()
     record(
-        "organizations.archive_create",
+        AuditAction.ARCHIVE_CREATE,
         actor=actor,
         target=archive,
         message=f"Thêm {archive.get_kind_display().lower()} “{name}” do {agency.name} quản lý.",
@@ -170,7 +171,7 @@ def create_archive(*, agency: Agency, name: str, kind: str, actor: Any) -> Archi
 
 
 @transaction.atomic
-def create_fonds(*, actor: Any, **values: Any) -> Fonds:
+def create_fonds(*, actor: Actor, **values: Any) -> Fonds:
     fonds = Fonds(**{k: v for k, v in values.items() if k in FONDS_FIELDS})
     fonds.code = normalize_code(fonds.code)
     if fonds.agency_id and not fonds.agency.is_active() and fonds.agency.valid_until:
@@ -178,7 +179,7 @@ def create_fonds(*, actor: Any, **values: Any) -> Fonds:
     fonds.full_clean()
     fonds.save()
     record(
-        "organizations.fonds_create",
+        AuditAction.FONDS_CREATE,
         actor=actor,
         target=fonds,
         message=f"Thêm phông “{fonds.name}” ({fonds.code}).",
@@ -188,7 +189,7 @@ def create_fonds(*, actor: Any, **values: Any) -> Fonds:
 
 
 @transaction.atomic
-def update_fonds(fonds: Fonds, *, actor: Any, **values: Any) -> Fonds:
+def update_fonds(fonds: Fonds, *, actor: Actor, **values: Any) -> Fonds:
     fonds = Fonds.objects.select_for_update().get(pk=fonds.pk)
     before = _snapshot(fonds, FONDS_FIELDS)
     for name, value in values.items():
@@ -198,7 +199,7 @@ def update_fonds(fonds: Fonds, *, actor: Any, **values: Any) -> Fonds:
     fonds.full_clean()
     fonds.save()
     record(
-        "organizations.fonds_update",
+        AuditAction.FONDS_UPDATE,
         actor=actor,
         target=fonds,
         message=f"Sửa thông tin phông “{fonds.name}” ({fonds.code}).",
@@ -208,14 +209,14 @@ def update_fonds(fonds: Fonds, *, actor: Any, **values: Any) -> Fonds:
 
 
 @transaction.atomic
-def close_fonds(fonds: Fonds, *, end_year: int | None, actor: Any) -> Fonds:
+def close_fonds(fonds: Fonds, *, end_year: int | None, actor: Actor) -> Fonds:
     """Đóng phông: no more records are expected for it."""
     fonds = Fonds.objects.select_for_update().get(pk=fonds.pk)
     if not fonds.is_open:
         raise ValidationError({"is_open": f"Phông “{fonds.name}” đã đóng."})
     _close(fonds, end_year=end_year)
     record(
-        "organizations.fonds_close",
+        AuditAction.FONDS_CLOSE,
         actor=actor,
         target=fonds,
         message=f"Đóng phông “{fonds.name}” ({fonds.code}).",
@@ -225,13 +226,13 @@ def close_fonds(fonds: Fonds, *, end_year: int | None, actor: Any) -> Fonds:
 
 
 @transaction.atomic
-def assign_role(user: Any, *, agency: Agency, role: str, actor: Any) -> Membership:
+def assign_role(user: User, *, agency: Agency, role: str, actor: Actor) -> Membership:
     if role not in Role.values or role == Role.READER:
         raise ValidationError({"role": "Vai trò này không gắn với cơ quan."})
     membership, created = Membership.objects.get_or_create(user=user, agency=agency, role=role)
     if created:
         record(
-            "organizations.role_assign",
+            AuditAction.ROLE_ASSIGN,
             actor=actor,
             target=user,
             message=(
@@ -244,11 +245,11 @@ def assign_role(user: Any, *, agency: Agency, role: str, actor: Any) -> Membersh
 
 
 @transaction.atomic
-def revoke_role(membership: Membership, *, actor: Any) -> None:
+def revoke_role(membership: Membership, *, actor: Actor) -> None:
     user, agency, role = membership.user, membership.agency, membership.get_role_display()
     membership.delete()
     record(
-        "organizations.role_revoke",
+        AuditAction.ROLE_REVOKE,
         actor=actor,
         target=user,
         message=f"Thu hồi vai trò {role} tại “{agency.name}” của “{user.username}”.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import models
@@ -238,3 +239,18 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.agency.code}"
+
+
+class AuditAction(StrEnum):
+    """The ``AuditEvent.action`` of this app's events. The values are stored in the audit trail
+    and searched by name: never change one, add a member instead."""
+
+    AGENCY_CREATE = "organizations.agency_create"
+    AGENCY_UPDATE = "organizations.agency_update"
+    AGENCY_END = "organizations.agency_end"
+    ARCHIVE_CREATE = "organizations.archive_create"
+    FONDS_CREATE = "organizations.fonds_create"
+    FONDS_UPDATE = "organizations.fonds_update"
+    FONDS_CLOSE = "organizations.fonds_close"
+    ROLE_ASSIGN = "organizations.role_assign"
+    ROLE_REVOKE = "organizations.role_revoke"

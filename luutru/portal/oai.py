@@ -168,12 +168,16 @@ def identify(request: HttpRequest, root: etree._Element, args: dict[str, str]) -
         ("repositoryName", settings.SITE_NAME),
         ("baseURL", request.build_absolute_uri(reverse("portal:oai"))),
         ("protocolVersion", "2.0"),
-        ("adminEmail", settings.DEFAULT_FROM_EMAIL if "." in settings.DEFAULT_FROM_EMAIL
-         else "luutru@example.vn"),
+        (
+            "adminEmail",
+            settings.DEFAULT_FROM_EMAIL
+            if "." in settings.DEFAULT_FROM_EMAIL
+            else "luutru@example.vn",
+        ),
         ("earliestDatestamp", utc(earliest)),
         ("deletedRecord", "persistent"),
         ("granularity", "YYYY-MM-DDThh:mm:ssZ"),
-    ):  # fmt: skip
+    ):
         etree.SubElement(node, q(OAI, name)).text = value
 
 

@@ -121,8 +121,11 @@ def sync_register() -> int:
     public_ids = set(public_documents().values_list("pk", flat=True))
     written += note_documents(public_ids - live_ids)
     gone = live_ids - public_ids
-    written += OaiRecord.objects.filter(Q(document_id__in=gone) | Q(document_id__isnull=True))\
-        .filter(deleted=False).update(deleted=True, datestamp=now)  # fmt: skip
+    written += (
+        OaiRecord.objects.filter(Q(document_id__in=gone) | Q(document_id__isnull=True))
+        .filter(deleted=False)
+        .update(deleted=True, datestamp=now)
+    )
     return written
 
 

@@ -13,9 +13,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from luutru.accounts.models import Role
-from luutru.audit.actions import record
+from luutru.audit.actions import Actor, record
 from luutru.preservation.models import (
     Aip,
+    AuditAction,
     EventType,
     FixityRun,
     Incident,
@@ -60,9 +61,10 @@ def create_aips(document_ids: Iterable[int]) -> list[Aip]:
     have an AIP are left alone. Cost: three queries and two bulk inserts per call.
     """
     dossier_ids = set(
-        Document.objects.filter(pk__in=list(document_ids), dossier__isnull=False)
-        .values_list("dossier_id", flat=True)
-    )  # fmt: skip
+        Document.objects.filter(pk__in=list(document_ids), dossier__isnull=False).values_list(
+            "dossier_id", flat=True
+        )
+    )
     have = set(Aip.objects.filter(dossier_id__in=dossier_ids).values_list("dossier_id", flat=True))
     new = sorted(dossier_ids - have)
     if not new:
@@ -71,19 +73,34 @@ def create_aips(document_ids: Iterable[int]) -> list[Aip]:
     aips = Aip.objects.bulk_create([Aip(dossier_id=pk, created_at=now) for pk in new])
     events: list[PremisEvent] = []
     for pk in new:
-        events.append(PremisEvent(
-            event_type=EventType.INGESTION, date_time=now, dossier_id=pk, agent=AGENT,
-            detail="Tiếp nhận hồ sơ vào kho lưu trữ số sau khi gói nộp lưu được kiểm tra.",
-        ))  # fmt: skip
-        events.append(PremisEvent(
-            event_type=EventType.VALIDATION, date_time=now, dossier_id=pk, agent=AGENT,
-            detail="Kiểm tra siêu dữ liệu theo TT 05/2025, mã SHA-256, định dạng, tệp PDF.",
-            outcome_detail="Gói nộp lưu hợp lệ.",
-        ))  # fmt: skip
-        events.append(PremisEvent(
-            event_type=EventType.PACKAGE_CREATION, date_time=now, dossier_id=pk, agent=AGENT,
-            detail="Lập gói lưu trữ AIP_hoso (TT 05/2025 Phụ lục I).",
-        ))  # fmt: skip
+        events.append(
+            PremisEvent(
+                event_type=EventType.INGESTION,
+                date_time=now,
+                dossier_id=pk,
+                agent=AGENT,
+                detail="Tiếp nhận hồ sơ vào kho lưu trữ số sau khi gói nộp lưu được kiểm tra.",
+            )
+        )
+        events.append(
+            PremisEvent(
+                event_type=EventType.VALIDATION,
+                date_time=now,
+                dossier_id=pk,
+                agent=AGENT,
+                detail="Kiểm tra siêu dữ liệu theo TT 05/2025, mã SHA-256, định dạng, tệp PDF.",
+                outcome_detail="Gói nộp lưu hợp lệ.",
+            )
+        )
+        events.append(
+            PremisEvent(
+                event_type=EventType.PACKAGE_CREATION,
+                date_time=now,
+                dossier_id=pk,
+                agent=AGENT,
+                detail="Lập gói lưu trữ AIP_hoso (TT 05/2025 Phụ lục I).",
+            )
+        )
     files = (
         DocumentFile.objects.filter(document__dossier_id__in=new)
         .select_related("stored")
@@ -95,23 +112,35 @@ def create_aips(document_ids: Iterable[int]) -> list[Aip]:
         if stored.pk in seen:
             continue
         seen.add(stored.pk)
-        events.append(PremisEvent(
-            event_type=EventType.FORMAT_IDENTIFICATION, date_time=now, stored_file=stored,
-            agent="FIDO (PRONOM)", detail="Nhận dạng định dạng theo PRONOM.",
-            outcome=Outcome.SUCCESS if stored.puid else Outcome.WARNING,
-            outcome_detail=f"{stored.puid or 'không nhận dạng được'} {stored.format_name}".strip(),
-        ))  # fmt: skip
+        events.append(
+            PremisEvent(
+                event_type=EventType.FORMAT_IDENTIFICATION,
+                date_time=now,
+                stored_file=stored,
+                agent="FIDO (PRONOM)",
+                detail="Nhận dạng định dạng theo PRONOM.",
+                outcome=Outcome.SUCCESS if stored.puid else Outcome.WARNING,
+                outcome_detail=(
+                    f"{stored.puid or 'không nhận dạng được'} {stored.format_name}".strip()
+                ),
+            )
+        )
         if file.signatures:
             good = all(s.get("intact") and s.get("valid") for s in file.signatures)
-            events.append(PremisEvent(
-                event_type=EventType.SIGNATURE_VALIDATION, date_time=now, stored_file=stored,
-                agent="pyHanko", detail="Xác thực chữ ký số trong tệp PDF.",
-                outcome=Outcome.SUCCESS if good else Outcome.FAILURE,
-                outcome_detail="; ".join(str(s.get("summary", "")) for s in file.signatures),
-            ))  # fmt: skip
+            events.append(
+                PremisEvent(
+                    event_type=EventType.SIGNATURE_VALIDATION,
+                    date_time=now,
+                    stored_file=stored,
+                    agent="pyHanko",
+                    detail="Xác thực chữ ký số trong tệp PDF.",
+                    outcome=Outcome.SUCCESS if good else Outcome.FAILURE,
+                    outcome_detail="; ".join(str(s.get("summary", "")) for s in file.signatures),
+                )
+            )
     PremisEvent.objects.bulk_create(events, batch_size=1000)
     record(
-        "preservation.aip_create",
+        AuditAction.AIP_CREATE,
         actor=None,
         message=f"Lập {len(aips)} gói lưu trữ (AIP) cho hồ sơ mới tiếp nhận.",
         data={"dossiers": new},
@@ -148,17 +177,25 @@ def record_fixity_problem(result: FixityResult, run: FixityRun | None) -> Incide
     documents = documents_holding([result.sha256]).get(result.sha256, [])
     held = f" (tài liệu {', '.join(documents)})" if documents else ""
     PremisEvent.objects.create(
-        event_type=EventType.FIXITY_CHECK, date_time=now, stored_file=stored, agent=AGENT,
+        event_type=EventType.FIXITY_CHECK,
+        date_time=now,
+        stored_file=stored,
+        agent=AGENT,
         detail="Tính lại SHA-256 của bản trong kho chính và bản trong kho dự phòng.",
-        outcome=Outcome.FAILURE, outcome_detail=found,
-    )  # fmt: skip
+        outcome=Outcome.FAILURE,
+        outcome_detail=found,
+    )
     if result.repaired:
         names = ", ".join(COPY_NAMES[c] for c in result.repaired)
         PremisEvent.objects.create(
-            event_type=EventType.REPLICATION, date_time=now, stored_file=stored, agent=AGENT,
+            event_type=EventType.REPLICATION,
+            date_time=now,
+            stored_file=stored,
+            agent=AGENT,
             detail=f"Ghi lại bản ở {names} từ bản còn tốt, kiểm tra lại SHA-256 sau khi ghi.",
-            outcome=Outcome.SUCCESS, outcome_detail="Hai bản đã khớp mã SHA-256.",
-        )  # fmt: skip
+            outcome=Outcome.SUCCESS,
+            outcome_detail="Hai bản đã khớp mã SHA-256.",
+        )
         kind, status = IncidentKind.COPY_REPAIRED, FixityStatus.REPAIRED
         message = f"Tệp {result.sha256}{held}: {found}. Đã ghi lại bản ở {names}."
         resolution, resolved_at = f"Tự động ghi lại bản ở {names} từ bản còn tốt.", now
@@ -180,13 +217,28 @@ def record_fixity_problem(result: FixityResult, run: FixityRun | None) -> Incide
     if known is not None and resolved_at is None:
         return known  # still lost, already reported: one open incident per file
     incident = Incident.objects.create(
-        kind=kind, message=message, stored_file=stored, run=run, resolution=resolution,
-        resolved_at=resolved_at, cause=found,
-        data={"sha256": result.sha256, "primary": result.primary, "replica": result.replica,
-              "repaired": result.repaired, "documents": documents},
-    )  # fmt: skip
-    record(f"preservation.{kind}", actor=None, target=incident, message=message,
-           data=incident.data)  # fmt: skip
+        kind=kind,
+        message=message,
+        stored_file=stored,
+        run=run,
+        resolution=resolution,
+        resolved_at=resolved_at,
+        cause=found,
+        data={
+            "sha256": result.sha256,
+            "primary": result.primary,
+            "replica": result.replica,
+            "repaired": result.repaired,
+            "documents": documents,
+        },
+    )
+    record(
+        AuditAction(f"preservation.{kind}"),
+        actor=None,
+        target=incident,
+        message=message,
+        data=incident.data,
+    )
     notify_administrators(incident)
     return incident
 
@@ -195,54 +247,74 @@ def record_fixity_problem(result: FixityResult, run: FixityRun | None) -> Incide
 def record_replica_unavailable(run: FixityRun, detail: str) -> Incident:
     """The replica went away during an audit: the run stops and will resume."""
     incident = Incident.objects.create(
-        kind=IncidentKind.REPLICA_UNAVAILABLE, run=run, cause=detail,
+        kind=IncidentKind.REPLICA_UNAVAILABLE,
+        run=run,
+        cause=detail,
         message=(
             f"Đợt kiểm tra toàn vẹn dừng ở tệp thứ {run.checked}/{run.total}: {detail}. "
             "Đợt kiểm tra sẽ tiếp tục khi kho dự phòng truy cập được."
         ),
-    )  # fmt: skip
-    record("preservation.replica_unavailable", actor=None, target=incident,
-           message=incident.message)  # fmt: skip
+    )
+    record(AuditAction.REPLICA_UNAVAILABLE, actor=None, target=incident, message=incident.message)
     notify_administrators(incident)
     return incident
 
 
 @transaction.atomic
-def resolve_incident(incident: Incident, *, resolution: str, actor: Any) -> Incident:
+def resolve_incident(incident: Incident, *, resolution: str, actor: Actor) -> Incident:
     """A person closes an incident, saying what was done (biên bản xử lý sự cố)."""
     incident.resolution, incident.resolved_at = resolution, timezone.now()
     incident.save(update_fields=["resolution", "resolved_at"])
-    record("preservation.incident_resolve", actor=actor, target=incident,
-           message=f"Đóng sự cố: {resolution}")  # fmt: skip
+    record(
+        AuditAction.INCIDENT_RESOLVE,
+        actor=actor,
+        target=incident,
+        message=f"Đóng sự cố: {resolution}",
+    )
     return incident
 
 
 @transaction.atomic
 def record_migration(
-    original: DocumentFile, stored: StoredFile, *, tool: str, pdfa: str,
-    pages: int | None, has_text: bool | None,
-) -> DocumentFile:  # fmt: skip
+    original: DocumentFile,
+    stored: StoredFile,
+    *,
+    tool: str,
+    pdfa: str,
+    pages: int | None,
+    has_text: bool | None,
+) -> DocumentFile:
     """A checked PDF/A copy joins the document beside its original (kept as it was)."""
     name = original.name.rsplit(".", 1)[0] + ".pdfa.pdf"
     derivative = DocumentFile.objects.create(
-        document=original.document, stored=stored, role=FileRole.DERIVATIVE, name=name[:255],
-        page_count=pages, pdfa=pdfa, has_text=has_text,
-    )  # fmt: skip
+        document=original.document,
+        stored=stored,
+        role=FileRole.DERIVATIVE,
+        name=name[:255],
+        page_count=pages,
+        pdfa=pdfa,
+        has_text=has_text,
+    )
     signed = " Chữ ký số nằm ở bản gốc, được giữ nguyên." if original.signatures else ""
     PremisEvent.objects.create(
-        event_type=EventType.MIGRATION, stored_file=original.stored, result_file=stored,
-        agent=tool, detail="Chuyển đổi PDF sang PDF/A-2b để bảo quản lâu dài; giữ bản gốc.",
+        event_type=EventType.MIGRATION,
+        stored_file=original.stored,
+        result_file=stored,
+        agent=tool,
+        detail="Chuyển đổi PDF sang PDF/A-2b để bảo quản lâu dài; giữ bản gốc.",
         outcome=Outcome.SUCCESS,
         outcome_detail=(
             f"Bản PDF/A-{pdfa} ({stored.sha256}): cùng số trang và cùng nội dung chữ từng trang "
             f"với bản gốc; khai báo PDF/A trong siêu dữ liệu (chưa kiểm định bằng veraPDF).{signed}"
         ),
-    )  # fmt: skip
+    )
     record(
-        "preservation.migrate", actor=None, target=original.document,
+        AuditAction.MIGRATE,
+        actor=None,
+        target=original.document,
         message=f"Chuyển đổi “{original.name}” sang PDF/A-{pdfa}; bản gốc được giữ nguyên.",
         data={"original": original.stored.sha256, "derivative": stored.sha256, "tool": tool},
-    )  # fmt: skip
+    )
     return derivative
 
 
@@ -250,12 +322,19 @@ def record_migration(
 def record_migration_failure(original: DocumentFile, *, tool: str, reason: str) -> PremisEvent:
     """A conversion whose result was not kept: the reason is recorded, nothing else changes."""
     event = PremisEvent.objects.create(
-        event_type=EventType.MIGRATION, stored_file=original.stored, agent=tool,
-        detail="Chuyển đổi PDF sang PDF/A-2b để bảo quản lâu dài.", outcome=Outcome.FAILURE,
+        event_type=EventType.MIGRATION,
+        stored_file=original.stored,
+        agent=tool,
+        detail="Chuyển đổi PDF sang PDF/A-2b để bảo quản lâu dài.",
+        outcome=Outcome.FAILURE,
         outcome_detail=f"Không giữ bản chuyển đổi: {reason}.",
-    )  # fmt: skip
-    record("preservation.migrate_failed", actor=None, target=original.document,
-           message=f"Không chuyển đổi được “{original.name}” sang PDF/A: {reason}.")  # fmt: skip
+    )
+    record(
+        AuditAction.MIGRATE_FAILED,
+        actor=None,
+        target=original.document,
+        message=f"Không chuyển đổi được “{original.name}” sang PDF/A: {reason}.",
+    )
     return event
 
 
@@ -275,7 +354,9 @@ def notify_administrators(incident: Incident) -> None:
             send_mail(
                 f"[Lưu trữ số] Sự cố bảo quản: {incident.get_kind_display()}",
                 f"{incident.message}\n\nXem và xử lý tại /quan-tri/bao-quan/su-co/{incident.pk}/",
-                None, recipients, fail_silently=True,
-            )  # fmt: skip
+                None,
+                recipients,
+                fail_silently=True,
+            )
 
     transaction.on_commit(send)

@@ -20,6 +20,7 @@ Every file copied out of storage is hashed on the way and must match its recorde
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import shutil
 import uuid
@@ -43,9 +44,12 @@ from luutru.storage.services import open_stored
 SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
 SCHEMA_FILES = ("mets.xsd", "xlink.xsd", "DILCISExtensionMETS.xsd", "premis-v3-0.xsd")
 SOFTWARE = mets.Agent(
-    name="Lưu trữ số (luutru)", type="OTHER", other_type="SOFTWARE", note="1.0",
+    name="Lưu trữ số (luutru)",
+    type="OTHER",
+    other_type="SOFTWARE",
+    note="1.0",
     note_type="SOFTWARE VERSION",
-)  # fmt: skip
+)
 REPRESENTATIONS = {
     FileRole.ORIGINAL: "rep1",
     FileRole.PROCESS_TRAIL: "rep1",
@@ -88,9 +92,11 @@ def write_aip(dossier: Dossier, target: Path) -> AipResult:
     now = timezone.now()
     # Only the software may be ROLE="CREATOR" (CSIP12-16); the records' agency owns the package.
     organisation = mets.Agent(
-        name=dossier.agency.name, role="IPOWNER", note=dossier.agency.code,
+        name=dossier.agency.name,
+        role="IPOWNER",
+        note=dossier.agency.code,
         note_type="IDENTIFICATIONCODE",
-    )  # fmt: skip
+    )
     agents = [SOFTWARE, organisation]
     files = _pack_files(dossier, root)
     events = list(
@@ -102,23 +108,49 @@ def write_aip(dossier: Dossier, target: Path) -> AipResult:
         representations.append(
             _write_representation(root, aip, dossier, rep, rep_files, files, events, agents, now)
         )
-    descriptive_entry = _write(root, "metadata/descriptive/EAD.xml",
-                               descriptive.dossier_record(dossier), "dmd-ead", now)  # fmt: skip
+    descriptive_entry = _write(
+        root, "metadata/descriptive/EAD.xml", descriptive.dossier_record(dossier), "dmd-ead", now
+    )
     premis_entry = _write(
-        root, "metadata/preservation/PREMIS.xml",
-        _package_premis(aip, dossier, files, events), "premis-root", now,
-    )  # fmt: skip
-    documentation = [_write(root, "documentation/goi-luu-tru.txt", _profile_note(aip, dossier),
-                            "file-doc-1", now, mime="text/plain")]  # fmt: skip
+        root,
+        "metadata/preservation/PREMIS.xml",
+        _package_premis(aip, dossier, files, events),
+        "premis-root",
+        now,
+    )
+    documentation = [
+        _write(
+            root,
+            "documentation/goi-luu-tru.txt",
+            _profile_note(aip, dossier),
+            "file-doc-1",
+            now,
+            mime="text/plain",
+        )
+    ]
     schemas = []
     for number, name in enumerate(SCHEMA_FILES, start=1):
-        schemas.append(_write(root, f"schemas/{name}", (SCHEMAS_DIR / name).read_bytes(),
-                              f"file-schema-{number}", now, mime="text/xml"))  # fmt: skip
+        schemas.append(
+            _write(
+                root,
+                f"schemas/{name}",
+                (SCHEMAS_DIR / name).read_bytes(),
+                f"file-schema-{number}",
+                now,
+                mime="text/xml",
+            )
+        )
     parts = mets.PackageParts(
-        objid=aip.objid, label=dossier.title, created=now, agents=agents,
-        descriptive=[descriptive_entry], preservation=[premis_entry], schemas=schemas,
-        documentation=documentation, representations=representations,
-    )  # fmt: skip
+        objid=aip.objid,
+        label=dossier.title,
+        created=now,
+        agents=agents,
+        descriptive=[descriptive_entry],
+        preservation=[premis_entry],
+        schemas=schemas,
+        documentation=documentation,
+        representations=representations,
+    )
     (root / "METS.xml").write_bytes(mets.package_mets(parts))
     return AipResult(path=root, objid=aip.objid, files=files)
 
@@ -182,17 +214,27 @@ def _copy_verified(stored: StoredFile, target: Path) -> None:
 
 
 def _write(
-    root: Path, relative: str, data: bytes, entry_id: str, created: object, *,
-    mime: str = "text/xml", base: str = "",
-) -> mets.FileEntry:  # fmt: skip
+    root: Path,
+    relative: str,
+    data: bytes,
+    entry_id: str,
+    created: datetime.datetime,
+    *,
+    mime: str = "text/xml",
+    base: str = "",
+) -> mets.FileEntry:
     path = root / relative
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     href = relative[len(base) :] if base and relative.startswith(base) else relative
     return mets.FileEntry(
-        id=entry_id, href=href, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-        mime=mime, created=created,  # type: ignore[arg-type]
-    )  # fmt: skip
+        id=entry_id,
+        href=href,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        mime=mime,
+        created=created,
+    )
 
 
 def _agent_records(events: Iterable[PremisEvent]) -> list[premis.AgentRecord]:
@@ -205,10 +247,15 @@ def _agent_records(events: Iterable[PremisEvent]) -> list[premis.AgentRecord]:
 
 def _event_record(item: PremisEvent, object_ids: list[str]) -> premis.EventRecord:
     return premis.EventRecord(
-        identifier=str(item.identifier), type=item.event_type, date_time=item.date_time,
-        detail=item.detail, outcome=item.outcome, outcome_detail=item.outcome_detail,
-        agent_id=item.agent, object_ids=object_ids,
-    )  # fmt: skip
+        identifier=str(item.identifier),
+        type=item.event_type,
+        date_time=item.date_time,
+        detail=item.detail,
+        outcome=item.outcome,
+        outcome_detail=item.outcome_detail,
+        agent_id=item.agent,
+        object_ids=object_ids,
+    )
 
 
 def _last_fixity(stored: StoredFile, identifier: str) -> premis.EventRecord | None:
@@ -218,18 +265,27 @@ def _last_fixity(stored: StoredFile, identifier: str) -> premis.EventRecord | No
         return None
     return premis.EventRecord(
         identifier=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{stored.sha256}:{stored.checked_at}")),
-        type="fixity check", date_time=stored.checked_at,
+        type="fixity check",
+        date_time=stored.checked_at,
         detail="Tính lại SHA-256 của bản trong kho chính và bản trong kho dự phòng.",
-        outcome="success", outcome_detail="Hai bản khớp mã SHA-256 đã ghi.",
-        agent_id=SOFTWARE.name, object_ids=[identifier],
-    )  # fmt: skip
+        outcome="success",
+        outcome_detail="Hai bản khớp mã SHA-256 đã ghi.",
+        agent_id=SOFTWARE.name,
+        object_ids=[identifier],
+    )
 
 
 def _write_representation(
-    root: Path, aip: Aip, dossier: Dossier, rep: str, files: list[PackedFile],
-    all_files: list[PackedFile], events: list[PremisEvent], agents: list[mets.Agent],
-    now: object,
-) -> mets.Representation:  # fmt: skip
+    root: Path,
+    aip: Aip,
+    dossier: Dossier,
+    rep: str,
+    files: list[PackedFile],
+    all_files: list[PackedFile],
+    events: list[PremisEvent],
+    agents: list[mets.Agent],
+    now: datetime.datetime,
+) -> mets.Representation:
     base = f"representations/{rep}/"
     by_sha: dict[str, list[str]] = defaultdict(list)
     for item in files:
@@ -253,40 +309,72 @@ def _write_representation(
         if last is not None:
             records.append(last)
         linked = [r.identifier for r in records if item.identifier in r.object_ids]
-        objects.append(premis.file_object(premis.FileObject(
-            identifier=item.identifier, size=item.stored.size, sha256=item.stored.sha256,
-            format_name=item.stored.format_name or item.stored.mime, puid=item.stored.puid,
-            original_name=item.row.name, derived_from=source_of.get(item.stored.sha256, ""),
-            event_ids=linked,
-        )))  # fmt: skip
+        objects.append(
+            premis.file_object(
+                premis.FileObject(
+                    identifier=item.identifier,
+                    size=item.stored.size,
+                    sha256=item.stored.sha256,
+                    format_name=item.stored.format_name or item.stored.mime,
+                    puid=item.stored.puid,
+                    original_name=item.row.name,
+                    derived_from=source_of.get(item.stored.sha256, ""),
+                    event_ids=linked,
+                )
+            )
+        )
     premis_bytes = premis.document(
-        objects, [premis.event(r) for r in records],
-        [premis.agent(a) for a in _agent_records(events)], schemas="../../../../schemas",
-    )  # fmt: skip
-    preservation = _write(root, f"{base}metadata/preservation/PREMIS_{rep}.xml", premis_bytes,
-                          f"premis-{rep}", now, base=base)  # fmt: skip
+        objects,
+        [premis.event(r) for r in records],
+        [premis.agent(a) for a in _agent_records(events)],
+        schemas="../../../../schemas",
+    )
+    preservation = _write(
+        root,
+        f"{base}metadata/preservation/PREMIS_{rep}.xml",
+        premis_bytes,
+        f"premis-{rep}",
+        now,
+        base=base,
+    )
     descriptive_entries = []
     if rep == "rep1":
-        documents = sorted({f.row.document.pk: f.row.document for f in files}.values(),
-                           key=lambda d: (d.ordinal or 0, d.pk))  # fmt: skip
+        documents = sorted(
+            {f.row.document.pk: f.row.document for f in files}.values(),
+            key=lambda d: (d.ordinal or 0, d.pk),
+        )
         for number, document in enumerate(documents, start=1):
             name = document.archival_code or f"tai-lieu-{document.pk}"
-            descriptive_entries.append(_write(
-                root, f"{base}metadata/descriptive/EAD_doc_{name}.xml",
-                descriptive.document_record(document), f"doc-{number}", now, base=base,
-            ))  # fmt: skip
+            descriptive_entries.append(
+                _write(
+                    root,
+                    f"{base}metadata/descriptive/EAD_doc_{name}.xml",
+                    descriptive.document_record(document),
+                    f"doc-{number}",
+                    now,
+                    base=base,
+                )
+            )
     data = [
         mets.FileEntry(
-            id=f"file-{rep}-{number}", href=f"data/{item.name}", size=item.stored.size,
-            sha256=item.stored.sha256, mime=item.stored.mime or "application/octet-stream",
+            id=f"file-{rep}-{number}",
+            href=f"data/{item.name}",
+            size=item.stored.size,
+            sha256=item.stored.sha256,
+            mime=item.stored.mime or "application/octet-stream",
             created=item.stored.created_at,
         )
         for number, item in enumerate(files, start=1)
-    ]  # fmt: skip
+    ]
     body = mets.representation_mets(
-        f"{aip.objid}-{rep}", dossier.title, now, agents,  # type: ignore[arg-type]
-        descriptive_entries, [preservation], data,
-    )  # fmt: skip
+        f"{aip.objid}-{rep}",
+        dossier.title,
+        now,
+        agents,
+        descriptive_entries,
+        [preservation],
+        data,
+    )
     entry = _write(root, f"{base}METS.xml", body, f"file-{rep}-mets", now)
     return mets.Representation(name=rep, mets=entry)
 
@@ -305,9 +393,11 @@ def _package_premis(
     reps = sorted({f.rep for f in files})
     objects = [premis.entity_object(aip.objid, dossier.title)]
     for rep in reps:
-        objects.append(premis.representation_object(
-            f"representations/{rep}", [f.identifier for f in files if f.rep == rep]
-        ))  # fmt: skip
+        objects.append(
+            premis.representation_object(
+                f"representations/{rep}", [f.identifier for f in files if f.rep == rep]
+            )
+        )
     records = [_event_record(e, [aip.objid]) for e in own]
     return premis.document(
         objects,
@@ -334,8 +424,11 @@ def write_bag(dossier: Dossier, target: Path) -> Path:
     result.path.rename(bag_dir)
     bagit.make_bag(
         str(bag_dir),
-        {"Source-Organization": dossier.agency.name, "External-Identifier": result.objid,
-         "External-Description": dossier.title},
+        {
+            "Source-Organization": dossier.agency.name,
+            "External-Identifier": result.objid,
+            "External-Description": dossier.title,
+        },
         checksums=["sha256"],
-    )  # fmt: skip
+    )
     return bag_dir

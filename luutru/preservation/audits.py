@@ -28,7 +28,14 @@ from django.utils import timezone
 
 from luutru.audit.actions import record
 from luutru.preservation import actions
-from luutru.preservation.models import FixityRun, Incident, IncidentKind, RunKind, RunState
+from luutru.preservation.models import (
+    AuditAction,
+    FixityRun,
+    Incident,
+    IncidentKind,
+    RunKind,
+    RunState,
+)
 from luutru.storage import fixity
 from luutru.storage.models import FixityStatus, StoredFile
 from luutru.storage.services import backend, replica
@@ -97,9 +104,10 @@ def start_run(kind: str, *, actor: Any = None) -> FixityRun:
             ).count(),
         )
         run.file_ids = sorted(
-            StoredFile.objects.order_by(F("checked_at").asc(nulls_first=True), "pk")
-            .values_list("pk", flat=True)[:share]
-        )  # fmt: skip
+            StoredFile.objects.order_by(F("checked_at").asc(nulls_first=True), "pk").values_list(
+                "pk", flat=True
+            )[:share]
+        )
         run.total = len(run.file_ids)
     run.save()
     if kind == RunKind.ALL:
@@ -144,9 +152,11 @@ def _batches(run: FixityRun) -> Iterator[list[StoredFile]]:
 
 
 def _record_batch(
-    run: FixityRun, report: AuditReport, batch: list[StoredFile],
+    run: FixityRun,
+    report: AuditReport,
+    batch: list[StoredFile],
     results: list[fixity.FixityResult],
-) -> bool:  # fmt: skip
+) -> bool:
     """Write a batch's findings; True when it met an unreachable replica (stop there)."""
     now = timezone.now()
     ok_ids: list[int] = []
@@ -163,8 +173,12 @@ def _record_batch(
             ok_ids.append(stored.pk)
             continue
         incident = actions.record_fixity_problem(result, run)
-        item = {"sha256": result.sha256, "documents": incident.data.get("documents", []),
-                "primary": result.primary, "replica": result.replica}  # fmt: skip
+        item = {
+            "sha256": result.sha256,
+            "documents": incident.data.get("documents", []),
+            "primary": result.primary,
+            "replica": result.replica,
+        }
         if result.repaired:
             item["repaired"] = result.repaired
             report.repaired.append(item)
@@ -210,7 +224,7 @@ def _finish(run: FixityRun, report: AuditReport) -> None:
         resolved_at=now, resolution="Kho dự phòng truy cập được trở lại; đợt kiểm tra đã xong."
     )
     record(
-        "preservation.fixity_run",
+        AuditAction.FIXITY_RUN,
         actor=run.actor,
         target=run,
         message=(

@@ -43,7 +43,7 @@ from django.utils import timezone
 
 from luutru.audit.actions import record
 from luutru.preservation.actions import notify_administrators
-from luutru.preservation.models import BackupRecord, Incident, IncidentKind
+from luutru.preservation.models import AuditAction, BackupRecord, Incident, IncidentKind
 from luutru.storage.actions import put_file, sync_storage
 from luutru.storage.backends import CHUNK
 from luutru.storage.services import backend, replica
@@ -69,11 +69,14 @@ class BackupResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "path": str(self.path), "database": self.database, "files": self.files,
-            "bytes": self.bytes, "missing": self.missing,
+            "path": str(self.path),
+            "database": self.database,
+            "files": self.files,
+            "bytes": self.bytes,
+            "missing": self.missing,
             "started_at": self.started_at.isoformat(),
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
-        }  # fmt: skip
+        }
 
 
 def engine() -> str:
@@ -145,8 +148,11 @@ def _snapshot_database(folder: Path) -> tuple[str, list[str]]:
         return target.name, digests
     target = folder / "database.dump"
     env, args = _pg_env_args()
-    _run([pg_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(target), *args],
-         env, "pg_dump")  # fmt: skip
+    _run(
+        [pg_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(target), *args],
+        env,
+        "pg_dump",
+    )
     # Read after the dump: a superset of the rows it holds (rows are never deleted).
     with connection.cursor() as cursor:
         cursor.execute("SELECT sha256 FROM storage_storedfile")
@@ -209,8 +215,11 @@ def backup(
                 if on_progress is not None and (done % 200 == 0 or done == total):
                     on_progress(done, total)
         result.finished_at = timezone.now()
-        database = {"engine": result.database, "file": db_file,
-                    "sha256": _sha256_file(work / db_file)}  # fmt: skip
+        database = {
+            "engine": result.database,
+            "file": db_file,
+            "sha256": _sha256_file(work / db_file),
+        }
         manifest = {
             "format": FORMAT,
             "database": database,
@@ -238,34 +247,54 @@ def backup(
 def _record_success(result: BackupResult, actor_name: str) -> None:
     with transaction.atomic():
         row = BackupRecord.objects.create(
-            kind="backup", path=str(result.path), started_at=result.started_at,
-            finished_at=result.finished_at or timezone.now(), succeeded=not result.missing,
-            database=result.database, files=result.files, bytes=result.bytes,
-            manifest_sha256=result.manifest_sha256, actor_name=actor_name,
-            message=(f"Thiếu {len(result.missing)} tệp không còn bản tốt." if result.missing
-                     else "Đầy đủ cơ sở dữ liệu và tệp tin."),
-        )  # fmt: skip
-        record("preservation.backup", actor=None, target=row,
-               message=f"Sao lưu vào {result.path}: {result.files} tệp, {result.bytes} byte.",
-               data=result.as_dict())  # fmt: skip
+            kind="backup",
+            path=str(result.path),
+            started_at=result.started_at,
+            finished_at=result.finished_at or timezone.now(),
+            succeeded=not result.missing,
+            database=result.database,
+            files=result.files,
+            bytes=result.bytes,
+            manifest_sha256=result.manifest_sha256,
+            actor_name=actor_name,
+            message=(
+                f"Thiếu {len(result.missing)} tệp không còn bản tốt."
+                if result.missing
+                else "Đầy đủ cơ sở dữ liệu và tệp tin."
+            ),
+        )
+        record(
+            AuditAction.BACKUP,
+            actor=None,
+            target=row,
+            message=f"Sao lưu vào {result.path}: {result.files} tệp, {result.bytes} byte.",
+            data=result.as_dict(),
+        )
 
 
 def _record_failure(result: BackupResult, exc: BaseException, actor_name: str) -> None:
     reason = str(exc) or type(exc).__name__
     with contextlib.suppress(Exception), transaction.atomic():
         row = BackupRecord.objects.create(
-            kind="backup", path=str(result.path), started_at=result.started_at,
-            finished_at=timezone.now(), succeeded=False, database=result.database,
-            files=result.files, bytes=result.bytes, message=reason, actor_name=actor_name,
-        )  # fmt: skip
+            kind="backup",
+            path=str(result.path),
+            started_at=result.started_at,
+            finished_at=timezone.now(),
+            succeeded=False,
+            database=result.database,
+            files=result.files,
+            bytes=result.bytes,
+            message=reason,
+            actor_name=actor_name,
+        )
         incident = Incident.objects.create(
-            kind=IncidentKind.BACKUP_FAILED, cause=reason,
+            kind=IncidentKind.BACKUP_FAILED,
+            cause=reason,
             message=f"Sao lưu vào {result.path} không hoàn thành: {reason}. Bản sao lưu "
             "trước đó không bị ảnh hưởng; không có bản sao lưu dở dang nào được giữ lại.",
             data={"path": str(result.path), "backup": row.pk},
-        )  # fmt: skip
-        record("preservation.backup_failed", actor=None, target=incident,
-               message=incident.message)  # fmt: skip
+        )
+        record(AuditAction.BACKUP_FAILED, actor=None, target=incident, message=incident.message)
         notify_administrators(incident)
 
 
@@ -355,19 +384,29 @@ def restore(
     call_command("migrate", interactive=False, verbosity=0)
     with transaction.atomic():
         row = BackupRecord.objects.create(
-            kind="restore", path=str(path), started_at=started, finished_at=timezone.now(),
-            database=kind, files=result.files, bytes=result.bytes,
+            kind="restore",
+            path=str(path),
+            started_at=started,
+            finished_at=timezone.now(),
+            database=kind,
+            files=result.files,
+            bytes=result.bytes,
             manifest_sha256=hashlib.sha256((path / "manifest.json").read_bytes()).hexdigest(),
             message=f"Khôi phục từ bản sao lưu lập lúc {manifest['finished_at']}.",
-        )  # fmt: skip
+        )
         Incident.objects.create(
-            kind=IncidentKind.RESTORED, resolved_at=timezone.now(),
+            kind=IncidentKind.RESTORED,
+            resolved_at=timezone.now(),
             message=f"Khôi phục hệ thống từ bản sao lưu {path}: {result.files} tệp.",
             resolution="Đã khôi phục cơ sở dữ liệu và tệp tin; các tệp được kiểm tra mã SHA-256.",
             data={"path": str(path), "restore": row.pk},
-        )  # fmt: skip
-        record("preservation.restore", actor=None, target=row,
-               message=f"Khôi phục từ {path}: {result.files} tệp.")  # fmt: skip
+        )
+        record(
+            AuditAction.RESTORE,
+            actor=None,
+            target=row,
+            message=f"Khôi phục từ {path}: {result.files} tệp.",
+        )
     return result
 
 
@@ -389,5 +428,17 @@ def _restore_database(kind: str, database: Path) -> None:
         return
     connections.close_all()
     env, args = _pg_env_args()
-    _run([pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
-          "--single-transaction", *args, str(database)], env, "pg_restore")  # fmt: skip
+    _run(
+        [
+            pg_tool("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            *args,
+            str(database),
+        ],
+        env,
+        "pg_restore",
+    )

@@ -25,51 +25,55 @@ def _record(pairs: list[tuple[str, object]]) -> bytes:
 
 def dossier_record(dossier: Dossier) -> bytes:
     """EAD.xml: the 18 file-level elements (the AIP names ``fileCode`` ``arcFileCode``)."""
-    return _record([
-        ("arcFileCode", dossier.code),
-        ("title", dossier.title),
-        ("maintenance", dossier.retention),
-        ("mode", dossier.access_regime),
-        ("language", dossier.languages),
-        ("startDate", date_display(dossier.start_date, dossier.start_precision)),
-        ("endDate", date_display(dossier.end_date, dossier.end_precision)),
-        ("keyword", dossier.keywords),
-        ("totalDoc", dossier.total_docs),
-        ("numberOfPaper", dossier.sheet_count),
-        ("numberOfPage", dossier.page_count),
-        ("format", dossier.physical_condition),
-        ("inforSign", dossier.info_mark),
-        ("confidenceLevel", dossier.reliability),
-        ("paperFileCode", dossier.paper_code),
-        ("riskRecovery", dossier.backup_regime),
-        ("riskRecoveryStatus", dossier.backup_status if dossier.backup_regime else ""),
-        ("description", dossier.description),
-    ])  # fmt: skip
+    return _record(
+        [
+            ("arcFileCode", dossier.code),
+            ("title", dossier.title),
+            ("maintenance", dossier.retention),
+            ("mode", dossier.access_regime),
+            ("language", dossier.languages),
+            ("startDate", date_display(dossier.start_date, dossier.start_precision)),
+            ("endDate", date_display(dossier.end_date, dossier.end_precision)),
+            ("keyword", dossier.keywords),
+            ("totalDoc", dossier.total_docs),
+            ("numberOfPaper", dossier.sheet_count),
+            ("numberOfPage", dossier.page_count),
+            ("format", dossier.physical_condition),
+            ("inforSign", dossier.info_mark),
+            ("confidenceLevel", dossier.reliability),
+            ("paperFileCode", dossier.paper_code),
+            ("riskRecovery", dossier.backup_regime),
+            ("riskRecoveryStatus", dossier.backup_status if dossier.backup_regime else ""),
+            ("description", dossier.description),
+        ]
+    )
 
 
 def document_record(document: Document) -> bytes:
     """EAD_doc_<mã lưu trữ>.xml: the document-level elements in their AIP form."""
-    return _record([
-        ("docId", document.identifier),
-        ("arcDocCode", document.archival_code),
-        ("docOrdinal", document.ordinal),
-        ("maintenance", document.retention),
-        ("typeName", document.doc_type),
-        ("codeNumber", document.number),
-        ("codeNotation", document.notation),
-        ("issuedDate", date_display(document.issued_date)),
-        ("organName", document.issuer),
-        ("subject", document.summary),
-        ("language", document.languages),
-        ("numberOfPage", document.page_count),
-        ("inforSign", document.info_mark),
-        ("keyword", document.keywords),
-        ("mode", document.access_regime),
-        ("confidenceLevel", document.reliability),
-        ("autograph", document.autograph),
-        ("format", document.physical_condition),
-        ("riskRecovery", document.backup_regime),
-        ("riskRecoveryStatus", document.backup_status if document.backup_regime else ""),
-        ("process", document.process),
-        ("description", document.description),
-    ])  # fmt: skip
+    return _record(
+        [
+            ("docId", document.identifier),
+            ("arcDocCode", document.archival_code),
+            ("docOrdinal", document.ordinal),
+            ("maintenance", document.retention),
+            ("typeName", document.doc_type),
+            ("codeNumber", document.number),
+            ("codeNotation", document.notation),
+            ("issuedDate", date_display(document.issued_date)),
+            ("organName", document.issuer),
+            ("subject", document.summary),
+            ("language", document.languages),
+            ("numberOfPage", document.page_count),
+            ("inforSign", document.info_mark),
+            ("keyword", document.keywords),
+            ("mode", document.access_regime),
+            ("confidenceLevel", document.reliability),
+            ("autograph", document.autograph),
+            ("format", document.physical_condition),
+            ("riskRecovery", document.backup_regime),
+            ("riskRecoveryStatus", document.backup_status if document.backup_regime else ""),
+            ("process", document.process),
+            ("description", document.description),
+        ]
+    )

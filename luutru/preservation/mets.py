@@ -140,9 +140,11 @@ def _md_ref(parent: etree._Element, entry: FileEntry, mdtype: str) -> None:
 
 
 def _metadata_sections(
-    root: etree._Element, descriptive: Sequence[FileEntry], preservation: Sequence[FileEntry],
+    root: etree._Element,
+    descriptive: Sequence[FileEntry],
+    preservation: Sequence[FileEntry],
     created: datetime.datetime,
-) -> tuple[list[str], list[str]]:  # fmt: skip
+) -> tuple[list[str], list[str]]:
     dmd_ids, amd_ids = [], []
     for entry in descriptive:
         section = etree.SubElement(root, _m("dmdSec"))
@@ -244,8 +246,12 @@ def package_mets(parts: PackageParts) -> bytes:
     if parts.representations:
         # A "Representations" division pointing to the file group (CSIP103, CSIP104), with one
         # division per representation holding its METS pointer (CSIP105 to CSIP112).
-        reps = _div(top, "div-representations", "Representations",
-                    [r.mets.id for r in parts.representations])  # fmt: skip
+        reps = _div(
+            top,
+            "div-representations",
+            "Representations",
+            [r.mets.id for r in parts.representations],
+        )
         for representation in parts.representations:
             div = _div(reps, f"div-{representation.name}", representation.mets.href)
             pointer = etree.SubElement(div, _m("mptr"))
@@ -257,10 +263,14 @@ def package_mets(parts: PackageParts) -> bytes:
 
 
 def representation_mets(
-    objid: str, label: str, created: datetime.datetime, agents: Sequence[Agent],
-    descriptive: Sequence[FileEntry], preservation: Sequence[FileEntry],
+    objid: str,
+    label: str,
+    created: datetime.datetime,
+    agents: Sequence[Agent],
+    descriptive: Sequence[FileEntry],
+    preservation: Sequence[FileEntry],
     data: Sequence[FileEntry],
-) -> bytes:  # fmt: skip
+) -> bytes:
     """A representation's METS.xml: its documents' records, its PREMIS and its data files."""
     root = _root(objid, label, created, agents)
     dmd_ids, amd_ids = _metadata_sections(root, descriptive, preservation, created)

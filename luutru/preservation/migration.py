@@ -66,9 +66,11 @@ def ghostscript() -> str:
 
 
 def _icc_profile() -> Path:
-    for pattern in ("/usr/share/ghostscript/*/iccprofiles/default_rgb.icc",
-                    "/usr/share/color/icc/ghostscript/default_rgb.icc",
-                    "/usr/share/color/icc/sRGB.icc"):  # fmt: skip
+    for pattern in (
+        "/usr/share/ghostscript/*/iccprofiles/default_rgb.icc",
+        "/usr/share/color/icc/ghostscript/default_rgb.icc",
+        "/usr/share/color/icc/sRGB.icc",
+    ):
         found = sorted(Path("/").glob(pattern.lstrip("/")))
         if found:
             return found[-1]
@@ -102,10 +104,20 @@ def convert(source: Path, target: Path) -> str:
     icc = _icc_profile()
     definition = _pdfa_definition(target.parent, icc)
     command = [
-        gs, "-q", "-dBATCH", "-dNOPAUSE", "-dSAFER", f"--permit-file-read={icc}",
-        "-dPDFA=2", "-dPDFACompatibilityPolicy=1", "-sColorConversionStrategy=RGB",
-        "-sDEVICE=pdfwrite", f"-sOutputFile={target}", str(definition), str(source),
-    ]  # fmt: skip
+        gs,
+        "-q",
+        "-dBATCH",
+        "-dNOPAUSE",
+        "-dSAFER",
+        f"--permit-file-read={icc}",
+        "-dPDFA=2",
+        "-dPDFACompatibilityPolicy=1",
+        "-sColorConversionStrategy=RGB",
+        "-sDEVICE=pdfwrite",
+        f"-sOutputFile={target}",
+        str(definition),
+        str(source),
+    ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)  # noqa: S603
     if done.returncode != 0 or not target.is_file():
         raise RuntimeError(f"Ghostscript báo lỗi: {(done.stderr or done.stdout).strip()[-300:]}")
@@ -163,14 +175,25 @@ def migrate_file(file: DocumentFile) -> MigrationOutcome:
         sha256, size = put_file(target)
         info = formats.identify(target)
         report = pdf.inspect_pdf(target)
-        stored = register_many([{
-            "sha256": sha256, "size": size, "mime": (info.mime or PDF_MIME)[:100],
-            "puid": (info.puid or "")[:30], "format_name": (info.name or "")[:200],
-        }])[sha256]  # fmt: skip
+        stored = register_many(
+            [
+                {
+                    "sha256": sha256,
+                    "size": size,
+                    "mime": (info.mime or PDF_MIME)[:100],
+                    "puid": (info.puid or "")[:30],
+                    "format_name": (info.name or "")[:200],
+                }
+            ]
+        )[sha256]
         derivative = actions.record_migration(
-            file, stored, tool=tool, pdfa=report.pdfa or "", pages=report.pages,
+            file,
+            stored,
+            tool=tool,
+            pdfa=report.pdfa or "",
+            pages=report.pages,
             has_text=report.has_text,
-        )  # fmt: skip
+        )
         return MigrationOutcome(file, True, f"PDF/A-{report.pdfa}", derivative)
 
 

@@ -9,6 +9,7 @@ dossier and its files, written by the actions that did it.
 from __future__ import annotations
 
 import uuid
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import models
@@ -139,9 +140,12 @@ class FixityRun(models.Model):
     lost = models.PositiveIntegerField(default=0)
     bytes_checked = models.PositiveBigIntegerField(default=0)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
 
     class Meta:
         verbose_name = _("đợt kiểm tra toàn vẹn")
@@ -220,3 +224,23 @@ class BackupRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.started_at:%d/%m/%Y %H:%M} {self.path}"
+
+
+class AuditAction(StrEnum):
+    """The ``AuditEvent.action`` of this app's events. The values are stored in the audit trail
+    and searched by name: never change one, add a member instead."""
+
+    AIP_CREATE = "preservation.aip_create"
+    COPY_REPAIRED = "preservation.copy_repaired"
+    FILE_LOST = "preservation.file_lost"
+    REPAIR_FAILED = "preservation.repair_failed"
+    REPLICA_UNAVAILABLE = "preservation.replica_unavailable"
+    INCIDENT_RESOLVE = "preservation.incident_resolve"
+    MIGRATE = "preservation.migrate"
+    MIGRATE_FAILED = "preservation.migrate_failed"
+    FIXITY_RUN = "preservation.fixity_run"
+    FIXITY_REQUEST = "preservation.fixity_request"
+    AIP_EXPORT = "preservation.aip_export"
+    BACKUP = "preservation.backup"
+    BACKUP_FAILED = "preservation.backup_failed"
+    RESTORE = "preservation.restore"

@@ -29,6 +29,7 @@ from luutru.preservation.aip import write_aip, zip_folder
 from luutru.preservation.audits import cycle_status
 from luutru.preservation.models import (
     Aip,
+    AuditAction,
     BackupRecord,
     FixityRun,
     Incident,
@@ -64,15 +65,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         StoredFile.objects.values("puid", "format_name")
         .annotate(files=Count("pk"), bytes=Sum("size"))
         .order_by("-files", "puid")[:30]
-    )  # fmt: skip
+    )
     totals = StoredFile.objects.aggregate(files=Count("pk"), bytes=Sum("size"))
     primary, second = backend(), replica()
     storages = [
-        {"name": "Kho chính", "root": primary.root, "available": primary.available(),
-         **_disk(primary.root)},
-        {"name": "Kho dự phòng", "root": second.root, "available": second.available(),
-         **_disk(second.root)},
-    ]  # fmt: skip
+        {
+            "name": "Kho chính",
+            "root": primary.root,
+            "available": primary.available(),
+            **_disk(primary.root),
+        },
+        {
+            "name": "Kho dự phòng",
+            "root": second.root,
+            "available": second.available(),
+            **_disk(second.root),
+        },
+    ]
     context = {
         "holdings": holdings,
         "totals": totals,
@@ -121,9 +130,10 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Đã ghi nhận việc xử lý sự cố.")
             return redirect("preservation:incident-detail", pk=incident.pk)
     return render(
-        request, "preservation/incident_detail.html",
+        request,
+        "preservation/incident_detail.html",
         {"incident": incident, "form": form, "can_resolve": request.user.has_perm(RESOLVE)},
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -131,8 +141,12 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def start_audit(request: HttpRequest) -> HttpResponse:
     fixity_audit.enqueue()
-    record("preservation.fixity_request", actor=request.user, request=request,
-           message="Yêu cầu chạy kiểm tra toàn vẹn ngay.")  # fmt: skip
+    record(
+        AuditAction.FIXITY_REQUEST,
+        actor=request.user,
+        request=request,
+        message="Yêu cầu chạy kiểm tra toàn vẹn ngay.",
+    )
     messages.success(request, "Đã xếp lịch kiểm tra toàn vẹn; tiến trình nền sẽ chạy ngay.")
     return redirect("preservation:dashboard")
 
@@ -161,9 +175,10 @@ def aip_detail(request: HttpRequest, code: str) -> HttpResponse:
         .order_by("document__ordinal", "pk")
     )
     return render(
-        request, "preservation/aip_detail.html",
+        request,
+        "preservation/aip_detail.html",
         {"dossier": dossier, "aip": aip, "events": events, "files": files},
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -177,8 +192,13 @@ def aip_download(request: HttpRequest, code: str) -> FileResponse:
     folder = write_aip(dossier, work).path
     archive = zip_folder(folder, work / f"{folder.name}.zip")
     shutil.rmtree(folder)
-    record("preservation.aip_export", actor=request.user, target=dossier, request=request,
-           message=f"Tải gói lưu trữ (AIP) của hồ sơ {dossier.code}.")  # fmt: skip
+    record(
+        AuditAction.AIP_EXPORT,
+        actor=request.user,
+        target=dossier,
+        request=request,
+        message=f"Tải gói lưu trữ (AIP) của hồ sơ {dossier.code}.",
+    )
     response = FileResponse(archive.open("rb"), as_attachment=True, filename=archive.name)
     # The temporary folder goes once the response has been sent.
     response._resource_closers.append(lambda: shutil.rmtree(work, ignore_errors=True))  # type: ignore[attr-defined]

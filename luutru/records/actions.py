@@ -12,11 +12,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from luutru.audit.actions import record
+from luutru.audit.actions import Actor, record
 from luutru.lib.vietnamese import nfc
 from luutru.organizations.models import Agency
 from luutru.records import codes
-from luutru.records.models import FilePlan, FilePlanEntry
+from luutru.records.models import AuditAction, FilePlan, FilePlanEntry
 
 ENTRY_FIELDS = ("notation", "title", "retention", "responsible", "closed_on", "note")
 
@@ -26,7 +26,7 @@ def create_file_plan(
     *,
     agency: Agency,
     year: int,
-    actor: Any,
+    actor: Actor,
     title: str = "",
     approved_at: datetime.date | None = None,
     note: str = "",
@@ -49,7 +49,7 @@ def create_file_plan(
     except IntegrityError:
         raise duplicate from None
     record(
-        "records.file_plan_create",
+        AuditAction.FILE_PLAN_CREATE,
         actor=actor,
         target=plan,
         message=f"Lập danh mục hồ sơ năm {year} của {agency.name}.",
@@ -65,7 +65,7 @@ def add_plan_entry(
     notation: str,
     title: str,
     retention: str,
-    actor: Any,
+    actor: Actor,
     responsible: str = "",
     closed_on: datetime.date | None = None,
     note: str = "",
@@ -83,7 +83,7 @@ def add_plan_entry(
     )
     _save(entry)
     record(
-        "records.plan_entry_add",
+        AuditAction.PLAN_ENTRY_ADD,
         actor=actor,
         target=entry,
         message=f"Thêm hồ sơ “{entry.notation}” vào danh mục hồ sơ năm {plan.year} "
@@ -94,7 +94,7 @@ def add_plan_entry(
 
 
 @transaction.atomic
-def update_plan_entry(entry: FilePlanEntry, *, actor: Any, **values: Any) -> FilePlanEntry:
+def update_plan_entry(entry: FilePlanEntry, *, actor: Actor, **values: Any) -> FilePlanEntry:
     """Change a planned file; ``closed_on`` starts its one-year clock for transfer."""
     unknown = set(values) - set(ENTRY_FIELDS)
     if unknown:
@@ -109,7 +109,7 @@ def update_plan_entry(entry: FilePlanEntry, *, actor: Any, **values: Any) -> Fil
         return entry
     _save(entry, update_fields=changed)
     record(
-        "records.plan_entry_change",
+        AuditAction.PLAN_ENTRY_CHANGE,
         actor=actor,
         target=entry,
         message=f"Sửa hồ sơ dự kiến “{entry.notation}” của danh mục hồ sơ năm {entry.plan.year}.",

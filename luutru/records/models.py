@@ -7,6 +7,8 @@ store the code ("01"); labels come from the ``Code`` table, loaded by a migratio
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -127,13 +129,19 @@ class Dossier(models.Model):
 
     code = models.CharField(_("mã hồ sơ"), max_length=100, unique=True)
     agency = models.ForeignKey(
-        Agency, verbose_name=_("cơ quan lập hồ sơ"), on_delete=models.PROTECT,
+        Agency,
+        verbose_name=_("cơ quan lập hồ sơ"),
+        on_delete=models.PROTECT,
         related_name="dossiers",
-    )  # fmt: skip
+    )
     fonds = models.ForeignKey(
-        Fonds, verbose_name=_("phông"), on_delete=models.PROTECT, related_name="dossiers",
-        null=True, blank=True,
-    )  # fmt: skip
+        Fonds,
+        verbose_name=_("phông"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        null=True,
+        blank=True,
+    )
     plan_entry = models.ForeignKey(
         FilePlanEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="dossiers"
     )
@@ -246,16 +254,15 @@ class Document(models.Model):
         ordering = ["dossier_id", "ordinal", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["archival_code"], condition=~Q(archival_code=""),
+                fields=["archival_code"],
+                condition=~Q(archival_code=""),
                 name="archival_code_unique",
             ),
             models.UniqueConstraint(
                 fields=["identifier"], condition=~Q(identifier=""), name="identifier_unique"
             ),
-            models.UniqueConstraint(
-                fields=["dossier", "ordinal"], name="ordinal_once_per_dossier"
-            ),
-        ]  # fmt: skip
+            models.UniqueConstraint(fields=["dossier", "ordinal"], name="ordinal_once_per_dossier"),
+        ]
 
     def __str__(self) -> str:
         return self.archival_code or self.identifier or self.summary[:60]
@@ -287,3 +294,12 @@ class DocumentFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AuditAction(StrEnum):
+    """The ``AuditEvent.action`` of this app's events. The values are stored in the audit trail
+    and searched by name: never change one, add a member instead."""
+
+    FILE_PLAN_CREATE = "records.file_plan_create"
+    PLAN_ENTRY_ADD = "records.plan_entry_add"
+    PLAN_ENTRY_CHANGE = "records.plan_entry_change"

@@ -116,9 +116,10 @@ def _clean_one(spec: Element, raw: str, shown: str, result: Cleaned) -> None:
         parsed = parse_date(raw)
         if parsed is None:
             result.add(
-                "bad_date", spec.name,
+                "bad_date",
+                spec.name,
                 f"“{shown}” = “{raw}” không phải ngày hợp lệ (dạng NN/TT/NNNN).",
-            )  # fmt: skip
+            )
         else:
             result.fields[target] = parsed[0]
             result.fields[f"{target}__precision"] = parsed[1]
@@ -142,9 +143,10 @@ def _clean_one(spec: Element, raw: str, shown: str, result: Cleaned) -> None:
     elif spec.kind == "identifier":
         if not re.fullmatch(r"[A-Za-z0-9.\-/_]+", raw):
             result.add(
-                "bad_code", spec.name,
+                "bad_code",
+                spec.name,
                 f"“{shown}” = “{raw}” chứa ký tự không được phép trong mã (chỉ chữ, số, . - / _).",
-            )  # fmt: skip
+            )
         else:
             result.fields[target] = raw
     else:
@@ -177,9 +179,10 @@ def _check_together(level: str, result: Cleaned, label: Callable[[str], str]) ->
             )
         if f.get("backup_regime") and not f.get("backup_status"):
             result.add(
-                "missing_field", "riskRecoveryStatus",
+                "missing_field",
+                "riskRecoveryStatus",
                 f"Có chế độ dự phòng thì phải có “{label('riskRecoveryStatus')}”.",
-            )  # fmt: skip
+            )
     today = timezone.localdate()
     for name in ("start_date", "end_date", "issued_date"):
         value = f.get(name)

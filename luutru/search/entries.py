@@ -82,10 +82,27 @@ _DOSSIER_COLUMNS = (
 def document_entry(row: tuple[Any, ...], files_text: str = "") -> IndexEntry:
     """One document's entry from a row of ``_DOCUMENT_COLUMNS``."""
     (
-        pk, agency_id, fonds_id, archival_code, identifier, summary, number, notation, issuer,
-        keywords, description, info_mark, autograph, signer, signer_position, doc_type,
-        retention, access_regime, issued_date, dossier_regime,
-    ) = row  # fmt: skip
+        pk,
+        agency_id,
+        fonds_id,
+        archival_code,
+        identifier,
+        summary,
+        number,
+        notation,
+        issuer,
+        keywords,
+        description,
+        info_mark,
+        autograph,
+        signer,
+        signer_position,
+        doc_type,
+        retention,
+        access_regime,
+        issued_date,
+        dossier_regime,
+    ) = row
     full_notation = f"{number}/{notation}" if number and notation else notation or number
     body = _nfc(
         issuer,
@@ -119,9 +136,21 @@ def document_entry(row: tuple[Any, ...], files_text: str = "") -> IndexEntry:
 def dossier_entry(row: tuple[Any, ...]) -> IndexEntry:
     """One dossier's entry from a row of ``_DOSSIER_COLUMNS``."""
     (
-        pk, agency_id, fonds_id, code, title, keywords, description, info_mark, creator,
-        paper_code, year, end_date, retention, access_regime,
-    ) = row  # fmt: skip
+        pk,
+        agency_id,
+        fonds_id,
+        code,
+        title,
+        keywords,
+        description,
+        info_mark,
+        creator,
+        paper_code,
+        year,
+        end_date,
+        retention,
+        access_regime,
+    ) = row
     return IndexEntry(
         key=f"dossier:{pk}",
         kind="dossier",

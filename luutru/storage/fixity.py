@@ -50,9 +50,10 @@ def check(
     if not repair or result.ok or result.lost or result.pending:
         return result
     good, bad, bad_name = (
-        (primary, replica, "replica") if result.primary == CopyState.OK
+        (primary, replica, "replica")
+        if result.primary == CopyState.OK
         else (replica, primary, "primary")
-    )  # fmt: skip
+    )
     try:
         with good.open(sha256) as source:
             bad.restore(sha256, source)

@@ -32,9 +32,12 @@ class StoredFile(models.Model):
         _("lần kiểm tra toàn vẹn gần nhất"), null=True, blank=True, db_index=True
     )
     fixity_status = models.CharField(
-        _("kết quả kiểm tra"), max_length=10, choices=FixityStatus.choices, blank=True,
+        _("kết quả kiểm tra"),
+        max_length=10,
+        choices=FixityStatus.choices,
+        blank=True,
         default=FixityStatus.UNCHECKED,
-    )  # fmt: skip
+    )
 
     objects = StoredFileQuerySet.as_manager()
 

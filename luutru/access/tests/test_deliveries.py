@@ -135,9 +135,13 @@ class DeliveryTests(BaseTestCase):
 
     def test_the_head_approves_on_the_staff_page_and_the_deadline_shows(self) -> None:
         request = actions.submit_request(
-            self.reader, codes=[self.restricted.archival_code], purpose=Purpose.OFFICIAL,
-            fee_category="exempt", research_topic="x", form=DeliveryForm.READING,
-        )  # fmt: skip
+            self.reader,
+            codes=[self.restricted.archival_code],
+            purpose=Purpose.OFFICIAL,
+            fee_category="exempt",
+            research_topic="x",
+            form=DeliveryForm.READING,
+        )
         self.login(self.archivist)
         page = self.client.get(reverse("access:staff-request", args=[request.pk]))
         self.assertContains(page, "cần lãnh đạo")
@@ -267,9 +271,13 @@ class DipTests(BaseTestCase):
         attach_pdf(make_document(self.agency_a, dossier, 2), small_pdf("Trang khác"), "b.pdf")
         actions.approve_reader(Reader.objects.get(user=self.reader), actor=self.archivist)
         request = actions.submit_request(
-            self.reader, codes=[dossier.code], purpose=Purpose.SPECIAL, fee_category="exempt",
-            research_topic="Đề tài DIP", form=DeliveryForm.DIP,
-        )  # fmt: skip
+            self.reader,
+            codes=[dossier.code],
+            purpose=Purpose.SPECIAL,
+            fee_category="exempt",
+            research_topic="Đề tài DIP",
+            form=DeliveryForm.DIP,
+        )
         actions.approve_request(request, actor=self.head)
         actions.deliver(request, actor=self.head)
         delivery = request.deliveries.get()

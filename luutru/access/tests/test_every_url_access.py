@@ -112,9 +112,13 @@ class EveryUrlRefusesRestrictedRecords(BaseTestCase):
         made = []
         for form in (DeliveryForm.READING, DeliveryForm.COPY):
             request = actions.submit_request(
-                cls.other, codes=[cls.document.archival_code], purpose=Purpose.OFFICIAL,
-                fee_category="standard", research_topic="x", form=form,
-            )  # fmt: skip
+                cls.other,
+                codes=[cls.document.archival_code],
+                purpose=Purpose.OFFICIAL,
+                fee_category="standard",
+                research_topic="x",
+                form=form,
+            )
             actions.approve_request(request, actor=cls.head)
             made.append(actions.deliver(request, actor=cls.head))
         cls.reading, cls.copy = made

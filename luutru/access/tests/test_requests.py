@@ -69,9 +69,13 @@ class RequestFlowTests(BaseTestCase):
         self.assertLessEqual((due - timezone.localdate()).days, 3)  # a weekend at most between
         with self.assertRaisesMessage(ValidationError, "chưa được duyệt"):
             actions.submit_request(
-                reader.user, codes=[self.public.archival_code], purpose=Purpose.PERSONAL,
-                fee_category="standard", research_topic="x", form=DeliveryForm.READING,
-            )  # fmt: skip
+                reader.user,
+                codes=[self.public.archival_code],
+                purpose=Purpose.PERSONAL,
+                fee_category="standard",
+                research_topic="x",
+                form=DeliveryForm.READING,
+            )
         with self.assertRaises(ValidationError):
             actions.approve_reader(reader, actor=self.reader)  # readers approve nobody
         actions.approve_reader(reader, actor=self.archivist)
@@ -166,9 +170,13 @@ class ReminderTests(BaseTestCase):
             self.agency_a, make_dossier(self.agency_a, 1), 1, access_regime="02"
         )
         request = actions.submit_request(
-            self.reader, codes=[document.archival_code], purpose=Purpose.PERSONAL,
-            fee_category="standard", research_topic="x", form=DeliveryForm.READING,
-        )  # fmt: skip
+            self.reader,
+            codes=[document.archival_code],
+            purpose=Purpose.PERSONAL,
+            fee_category="standard",
+            research_topic="x",
+            form=DeliveryForm.READING,
+        )
         self.assertEqual(services.send_reminders(timezone.localdate(request.submitted_at)), 0)
         late = request.due_on + datetime.timedelta(days=7)
         self.assertGreater(services.send_reminders(late), 0)

@@ -70,9 +70,12 @@ def check_generated_requests(
             for cookies in cookie_sets:
 
                 @settings(
-                    max_examples=examples, deadline=None, database=None,
-                    suppress_health_check=list(HealthCheck), derandomize=True,
-                )  # fmt: skip
+                    max_examples=examples,
+                    deadline=None,
+                    database=None,
+                    suppress_health_check=list(HealthCheck),
+                    derandomize=True,
+                )
                 @given(case=operation.as_strategy(generation_mode=mode))
                 def check(case: Any) -> None:
                     response = case.call(cookies=cookies)  # noqa: B023

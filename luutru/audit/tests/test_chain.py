@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from enum import StrEnum
 from io import StringIO
 from typing import Any
 
@@ -16,10 +17,16 @@ from luutru.organizations import actions
 from luutru.test import BaseTestCase
 
 
+class Sample(StrEnum):
+    STEP = "test.step"
+    VISIBLE = "test.visible"
+    BULK = "test.bulk"
+
+
 class AuditChainTests(BaseTestCase):
     def setUp(self) -> None:
         for n in range(3):
-            record("test.step", actor=self.admin, message=f"Bước {n} — đất đai", data={"n": n})
+            record(Sample.STEP, actor=self.admin, message=f"Bước {n} — đất đai", data={"n": n})
 
     def raw(self, sql: str, *params: Any) -> None:
         with connection.cursor() as cursor:
@@ -118,7 +125,7 @@ class AuditChainTests(BaseTestCase):
 
 class AuditBrowsingTests(BaseTestCase):
     def test_administrators_browse_and_filter_events(self) -> None:
-        record("test.visible", actor=self.admin, message="Sự kiện cần tìm: hồ sơ đất đai")
+        record(Sample.VISIBLE, actor=self.admin, message="Sự kiện cần tìm: hồ sơ đất đai")
         self.login(self.admin)
         page = self.client.get("/quan-tri/nhat-ky/")
         self.assertContains(page, "Sự kiện cần tìm")
@@ -136,7 +143,7 @@ class AuditBrowsingTests(BaseTestCase):
 
     def test_the_list_needs_few_queries_however_many_events(self) -> None:
         for n in range(60):
-            record("test.bulk", actor=self.admin, message=f"Sự kiện {n}")
+            record(Sample.BULK, actor=self.admin, message=f"Sự kiện {n}")
         self.login(self.admin)
         with self.assertNumQueries(7):
             self.client.get("/quan-tri/nhat-ky/")

@@ -24,11 +24,13 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def dossier(transactional_db: None) -> Dossier:
-    province = make_agency("000.00.00.H62", "Ủy ban nhân dân tỉnh",
-                           kind=AgencyKind.PROVINCIAL_COMMITTEE)  # fmt: skip
+    province = make_agency(
+        "000.00.00.H62", "Ủy ban nhân dân tỉnh", kind=AgencyKind.PROVINCIAL_COMMITTEE
+    )
     finance = make_agency("000.00.03.H62", "Sở Tài chính", province)
-    archive_agency = make_agency("000.02.01.H62", "Trung tâm Lưu trữ lịch sử tỉnh", province,
-                                 kind=AgencyKind.PUBLIC_SERVICE)  # fmt: skip
+    archive_agency = make_agency(
+        "000.02.01.H62", "Trung tâm Lưu trữ lịch sử tỉnh", province, kind=AgencyKind.PUBLIC_SERVICE
+    )
     archive = org.create_archive(
         agency=archive_agency, name="Lưu trữ lịch sử tỉnh", kind=ArchiveKind.HISTORICAL, actor=None
     )

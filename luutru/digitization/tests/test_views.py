@@ -46,9 +46,14 @@ class UploadAndAcceptTests(BaseTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             response = self.client.post(
                 LIST,
-                {"dossier": self.dossier.code, "scans": [upload], "summary": "Báo cáo lưu trữ 2023",
-                 "doc_type": "14", "paper_code": "H62.K1.G2.H3.15"},
-            )  # fmt: skip
+                {
+                    "dossier": self.dossier.code,
+                    "scans": [upload],
+                    "summary": "Báo cáo lưu trữ 2023",
+                    "doc_type": "14",
+                    "paper_code": "H62.K1.G2.H3.15",
+                },
+            )
         batch = ScanBatch.objects.get()
         self.assertRedirects(response, f"{LIST}{batch.pk}/")
         task = DBTaskResult.objects.get()
@@ -98,9 +103,13 @@ class UploadAndAcceptTests(BaseTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             self.client.post(
                 LIST,
-                {"dossier": self.dossier.code, "document": described.archival_code,
-                 "doc_type": "32", "scans": [SimpleUploadedFile("a.png", png(height=1.2))]},
-            )  # fmt: skip
+                {
+                    "dossier": self.dossier.code,
+                    "document": described.archival_code,
+                    "doc_type": "32",
+                    "scans": [SimpleUploadedFile("a.png", png(height=1.2))],
+                },
+            )
         batch = ScanBatch.objects.get()
         actions.process_batch(batch.pk)
         page = self.client.get(f"{LIST}{batch.pk}/")
@@ -117,11 +126,16 @@ class UploadAndAcceptTests(BaseTestCase):
         self.login(self.archivist)
         response = self.client.post(
             LIST,
-            {"dossier": self.dossier.code, "doc_type": "32",
-             "scans": [SimpleUploadedFile("rong.jpg", b"", "image/jpeg"),
-                       SimpleUploadedFile("thu.docx", b"PK\x03\x04 van ban", "application/zip"),
-                       SimpleUploadedFile("tot.png", png(), "image/png")]},
-        )  # fmt: skip
+            {
+                "dossier": self.dossier.code,
+                "doc_type": "32",
+                "scans": [
+                    SimpleUploadedFile("rong.jpg", b"", "image/jpeg"),
+                    SimpleUploadedFile("thu.docx", b"PK\x03\x04 van ban", "application/zip"),
+                    SimpleUploadedFile("tot.png", png(), "image/png"),
+                ],
+            },
+        )
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Tệp “rong.jpg” rỗng")
         self.assertContains(response, "Tệp “thu.docx” không phải ảnh quét")
@@ -142,9 +156,12 @@ class UploadAndAcceptTests(BaseTestCase):
         self.login(self.archivist)
         response = self.client.post(
             LIST,
-            {"dossier": foreign.code, "doc_type": "32",
-             "scans": [SimpleUploadedFile("a.png", png(), "image/png")]},
-        )  # fmt: skip
+            {
+                "dossier": foreign.code,
+                "doc_type": "32",
+                "scans": [SimpleUploadedFile("a.png", png(), "image/png")],
+            },
+        )
         self.assertContains(response, f"Không có hồ sơ mã “{foreign.code}” trong phạm vi")
         self.assertFalse(ScanBatch.objects.exists())
 

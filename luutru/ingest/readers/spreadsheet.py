@@ -118,9 +118,17 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls, and also what a password-protect
 # What a broken upload raises inside openpyxl or csv. Caught only around reading one table,
 # so that a damaged file gives a report naming it rather than a traceback.
 _UNREADABLE = (
-    zipfile.BadZipFile, zlib.error, EOFError, InvalidFileException, KeyError, OSError,
-    ValueError, TypeError, SyntaxError, csv.Error,
-)  # fmt: skip
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    InvalidFileException,
+    KeyError,
+    OSError,
+    ValueError,
+    TypeError,
+    SyntaxError,
+    csv.Error,
+)
 
 
 def _column_index(elements: Iterable[str]) -> dict[str, str]:

@@ -62,8 +62,10 @@ def test_a_changed_byte_is_a_checksum_mismatch_naming_file_and_manifest(tmp_path
     flip_a_byte(root / PDF)
     (problem,) = verify_bag(root)  # one per file, though both manifests disagree
     assert (problem.code, problem.file, problem.field) == (
-        "checksum_mismatch", PDF, "manifest-sha256.txt",
-    )  # fmt: skip
+        "checksum_mismatch",
+        PDF,
+        "manifest-sha256.txt",
+    )
     assert problem.message == (f"Tệp {PDF} có mã SHA-256 không khớp với manifest-sha256.txt.")
 
 

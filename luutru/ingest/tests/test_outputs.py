@@ -64,8 +64,10 @@ def pdf_text(data: bytes) -> str:
     if pdftotext:
         result = subprocess.run(  # noqa: S603 - a fixed local tool reading our own bytes
             [pdftotext, "-raw", "-enc", "UTF-8", "-", "-"],
-            input=data, capture_output=True, check=True,
-        )  # fmt: skip
+            input=data,
+            capture_output=True,
+            check=True,
+        )
         return result.stdout.decode("utf-8")
     raise unittest.SkipTest("pdftotext (poppler-utils) is not installed")
 
@@ -79,10 +81,17 @@ class OutputsTestCase(BaseTestCase):
         agency = cls.agency_a
         first = make_dossier(agency, cls.fonds_a, "000.00.03.H62.2024.01", TITLES[0])
         second = make_dossier(
-            agency, cls.fonds_a, "000.00.03.H62.2024.02", TITLES[1],
-            retention="05", access_regime="02", total_docs=3, page_count=12,
-            start_date=datetime.date(2023, 11, 1), start_precision=DatePrecision.MONTH,
-        )  # fmt: skip
+            agency,
+            cls.fonds_a,
+            "000.00.03.H62.2024.02",
+            TITLES[1],
+            retention="05",
+            access_regime="02",
+            total_docs=3,
+            page_count=12,
+            start_date=datetime.date(2023, 11, 1),
+            start_precision=DatePrecision.MONTH,
+        )
         documents = [
             make_document(agency, first, 1, archival_code="H62.003.2024.01.001"),
             make_document(agency, first, 2, archival_code="H62.003.2024.01.002", page_count=4),
@@ -90,10 +99,15 @@ class OutputsTestCase(BaseTestCase):
             make_document(agency, second, 2, archival_code="H62.003.2024.02.002"),
             make_document(agency, second, 3, archival_code="H62.003.2024.02.003"),
             make_document(
-                agency, None, None, identifier="000.00.03.H62-240315-0001", doc_type="22",
-                summary="Về việc đôn đốc nộp lưu hồ sơ điện tử", page_count=2,
+                agency,
+                None,
+                None,
+                identifier="000.00.03.H62-240315-0001",
+                doc_type="22",
+                summary="Về việc đôn đốc nộp lưu hồ sơ điện tử",
+                page_count=2,
             ),
-        ]  # fmt: skip
+        ]
         cls.transfer = Transfer.objects.create(
             agency=agency,
             submitted_by=cls.clerk_a,
@@ -182,10 +196,18 @@ class InventoryTests(OutputsTestCase):
         self.assertIn(tuple(c.title for c in outputs.UNFILED_COLUMNS), unfiled)
         issued = datetime.datetime(2024, 3, 20)  # noqa: DTZ001 - Excel dates carry no zone
         self.assertIn(
-            (1, "000.00.03.H62-240315-0001", "100/QĐ-STC", issued, "Công văn",
-             "Về việc đôn đốc nộp lưu hồ sơ điện tử", "Sở Tài chính", 2),
+            (
+                1,
+                "000.00.03.H62-240315-0001",
+                "100/QĐ-STC",
+                issued,
+                "Công văn",
+                "Về việc đôn đốc nộp lưu hồ sơ điện tử",
+                "Sở Tài chính",
+                2,
+            ),
             unfiled,
-        )  # fmt: skip
+        )
 
     def test_an_agency_without_a_historical_archive_hands_over_to_its_own_archive(self) -> None:
         transfer = Transfer.objects.create(

@@ -55,9 +55,12 @@ class PipelineTestCase(TestCase):
 
     def snapshot(self) -> tuple[int, int, int, int, int]:
         return (
-            Dossier.objects.count(), Document.objects.count(), DocumentFile.objects.count(),
-            StoredFile.objects.count(), len(self.stored_blobs()),
-        )  # fmt: skip
+            Dossier.objects.count(),
+            Document.objects.count(),
+            DocumentFile.objects.count(),
+            StoredFile.objects.count(),
+            len(self.stored_blobs()),
+        )
 
 
 class AcceptanceTests(PipelineTestCase):

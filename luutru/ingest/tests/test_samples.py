@@ -45,9 +45,14 @@ def ingest(package: str, *extra: str, samples: Path = SAMPLES) -> dict[str, Any]
     out = StringIO()
     try:
         call_command(
-            "ingest", str(samples / package), "--agency", spec["agency"]["code"], "--json",
-            *extra, stdout=out,
-        )  # fmt: skip
+            "ingest",
+            str(samples / package),
+            "--agency",
+            spec["agency"]["code"],
+            "--json",
+            *extra,
+            stdout=out,
+        )
     except SystemExit as exit_:
         assert exit_.code == 1
     return json.loads(out.getvalue())
@@ -78,10 +83,13 @@ class SampleTests(TestCase):
                 where = spec["where"]
                 fields = where["field"] if isinstance(where["field"], list) else [where["field"]]
                 matching = [
-                    e for e in result["errors"]
-                    if e["code"] in spec["codes"] and e["file"] == where["file"]
-                    and e.get("row") == where["row"] and e.get("field") in fields
-                ]  # fmt: skip
+                    e
+                    for e in result["errors"]
+                    if e["code"] in spec["codes"]
+                    and e["file"] == where["file"]
+                    and e.get("row") == where["row"]
+                    and e.get("field") in fields
+                ]
                 self.assertTrue(matching, json.dumps(result["errors"], ensure_ascii=False))
                 self.assertTrue(all(e["message"] for e in result["errors"]))
 

@@ -226,8 +226,11 @@ def test_headers_match_whatever_their_spelling(tmp_path: Path, header: list[str]
     assert (contents.problems, contents.warnings) == ([], [])
     (dossier,) = contents.dossiers
     assert dossier.values == {
-        "fileCode": CODE, "title": TITLE, "maintenance": "01", "startDate": "15/05/2023",
-    }  # fmt: skip
+        "fileCode": CODE,
+        "title": TITLE,
+        "maintenance": "01",
+        "startDate": "15/05/2023",
+    }
     # labels keep the header as the agency wrote it (NFC, trimmed), for messages
     assert dossier.source.label("title") == nfc(header[1])
 
@@ -262,8 +265,11 @@ def test_two_columns_for_one_field_are_an_error(tmp_path: Path) -> None:
     contents = read(small_package(tmp_path / "goi", [*HO_SO_HEADER[:3], "title"]))
     (problem,) = contents.problems
     assert (problem.code, problem.file, problem.row, problem.field) == (
-        "duplicate", "ho_so.xlsx", 1, "title",
-    )  # fmt: skip
+        "duplicate",
+        "ho_so.xlsx",
+        1,
+        "title",
+    )
 
 
 def test_every_tt05_element_has_a_vietnamese_column_name() -> None:
@@ -285,10 +291,15 @@ def test_long_and_legacy_vietnamese_names_reach_their_elements(tmp_path: Path) -
     assert contents.warnings == []
     document = contents.documents[0]
     assert document.values == {
-        "fileCode": CODE, "docOrdinal": "1", "docCode": f"{CODE}.0000001", "typeName": "22",
-        "issuedDate": "02/01/2023", "organName": "UBND", "codeNotation": "UBND-VP",
+        "fileCode": CODE,
+        "docOrdinal": "1",
+        "docCode": f"{CODE}.0000001",
+        "typeName": "22",
+        "issuedDate": "02/01/2023",
+        "organName": "UBND",
+        "codeNotation": "UBND-VP",
         "process": "0",
-    }  # fmt: skip
+    }
     (ref,) = document.files
     assert (ref.path_field, ref.checksum_field, ref.sha256) == ("Đường dẫn", "checksum", "ab")
 
@@ -526,8 +537,11 @@ def test_a_document_list_without_a_file_column_is_reported_once(tmp_path: Path) 
     contents = read(root)
     (problem,) = contents.problems
     assert (problem.code, problem.file, problem.row, problem.field) == (
-        "missing_field", "tai_lieu.xlsx", 1, "Tệp tin",
-    )  # fmt: skip
+        "missing_field",
+        "tai_lieu.xlsx",
+        1,
+        "Tệp tin",
+    )
     assert [d.files for d in contents.documents] == [[], []]
 
 
@@ -567,5 +581,7 @@ def test_payload_leaves_out_links_and_lists_nested_files(tmp_path: Path) -> None
     (root / "link.pdf").symlink_to(root / "tai_lieu" / "01.pdf")
     shutil.copy(root / "ho_so.xlsx", root / "tai_lieu" / "ho_so.xlsx")  # not at the root
     assert read(root).payload == [
-        "tai_lieu/01.pdf", "tai_lieu/a/b/c.tif", "tai_lieu/ho_so.xlsx",
-    ]  # fmt: skip
+        "tai_lieu/01.pdf",
+        "tai_lieu/a/b/c.tif",
+        "tai_lieu/ho_so.xlsx",
+    ]

@@ -83,18 +83,38 @@ class TransferTestCase(BaseTestCase, IsolatedFiles):
             package_name="so-tai-chinh-2023.zip",
             progress=100,
             errors=[
-                {"file": "tai_lieu.xlsx", "row": 4, "field": "Tệp tin", "code": "missing_file",
-                 "message": "Không có tệp “tai_lieu/HS01/04.pdf” trong gói."},
-                {"file": "ho_so.xlsx", "row": 3, "field": "Tiêu đề hồ sơ",
-                 "code": "missing_field", "message": "Thiếu Tiêu đề hồ sơ."},
-                {"file": "ho_so.xlsx", "row": 2, "field": "Thời hạn lưu trữ", "code": "bad_code",
-                 "message": "“Mãi mãi” không có trong danh mục Thời hạn lưu trữ."},
+                {
+                    "file": "tai_lieu.xlsx",
+                    "row": 4,
+                    "field": "Tệp tin",
+                    "code": "missing_file",
+                    "message": "Không có tệp “tai_lieu/HS01/04.pdf” trong gói.",
+                },
+                {
+                    "file": "ho_so.xlsx",
+                    "row": 3,
+                    "field": "Tiêu đề hồ sơ",
+                    "code": "missing_field",
+                    "message": "Thiếu Tiêu đề hồ sơ.",
+                },
+                {
+                    "file": "ho_so.xlsx",
+                    "row": 2,
+                    "field": "Thời hạn lưu trữ",
+                    "code": "bad_code",
+                    "message": "“Mãi mãi” không có trong danh mục Thời hạn lưu trữ.",
+                },
             ],
             warnings=[
-                {"file": "ho_so.xlsx", "row": 2, "field": "Tổng số tài liệu trong hồ sơ",
-                 "code": "count_mismatch", "message": "Hồ sơ khai 3 tài liệu nhưng gói có 2."},
+                {
+                    "file": "ho_so.xlsx",
+                    "row": 2,
+                    "field": "Tổng số tài liệu trong hồ sơ",
+                    "code": "count_mismatch",
+                    "message": "Hồ sơ khai 3 tài liệu nhưng gói có 2.",
+                },
             ],
-        )  # fmt: skip
+        )
         cls.accepted = make_transfer(
             cls.agency_a,
             TransferState.ACCEPTED,
@@ -254,9 +274,13 @@ class DetailTests(TransferTestCase):
 
     def test_a_dry_run_says_the_package_is_valid_and_nothing_was_kept(self) -> None:
         checked = make_transfer(
-            self.agency_a, TransferState.CHECKED, dry_run=True, dossier_count=2,
-            document_count=5, file_count=5,
-        )  # fmt: skip
+            self.agency_a,
+            TransferState.CHECKED,
+            dry_run=True,
+            dossier_count=2,
+            document_count=5,
+            file_count=5,
+        )
         self.login(self.clerk_a)
         page = self.client.get(self.detail(checked))
         self.assertContains(page, "Gói hợp lệ: 2 hồ sơ, 5 tài liệu, 5 tệp.")

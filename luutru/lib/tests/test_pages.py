@@ -14,7 +14,8 @@ from luutru.lib.pages import MAX_SIDE, PageError, encode, page_count, page_size,
 @pytest.fixture(scope="module")
 def two_pages() -> bytes:
     html = "<p>Trang một</p><p style='page-break-before: always'>Trang hai</p>"
-    return HTML(string=html).write_pdf()
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf
 
 
 def test_counts_and_measures_pages(two_pages: bytes) -> None:

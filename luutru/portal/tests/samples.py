@@ -54,9 +54,14 @@ class Collection:
 def make_collection(agency_a: Agency, agency_b: Agency, fonds: Fonds) -> Collection:
     dossier = make_dossier(agency_a, 1, title="Hồ sơ giao đất xây dựng trường học", fonds=fonds)
     land = make_document(
-        agency_a, dossier, 1, summary="Quyết định giao đất cho Trường tiểu học Đông Hòa",
-        keywords="giao đất; trường học", number="12", notation="QĐ-UBND",
-    )  # fmt: skip
+        agency_a,
+        dossier,
+        1,
+        summary="Quyết định giao đất cho Trường tiểu học Đông Hòa",
+        keywords="giao đất; trường học",
+        number="12",
+        notation="QĐ-UBND",
+    )
     attach_pdf(land, 3)
     budget = make_document(agency_a, dossier, 2, summary="Về việc phân bổ ngân sách năm 2023")
     secret = make_document(
@@ -68,7 +73,9 @@ def make_collection(agency_a: Agency, agency_b: Agency, fonds: Fonds) -> Collect
     hidden = make_document(agency_a, restricted, 1, summary="Kết luận thanh tra giao đất")
     attach_pdf(hidden, 1)
     other = make_document(
-        agency_b, None, identifier="000.00.04.H62.2023.0000077",
+        agency_b,
+        None,
+        identifier="000.00.04.H62.2023.0000077",
         summary="Thông báo giao đất khu tái định cư",
-    )  # fmt: skip
+    )
     return Collection(dossier, land, budget, secret, restricted, hidden, other)

@@ -122,8 +122,10 @@ class OaiTests(BaseTestCase):
         )
         self.assertEqual(land.metadata["title"], [self.records.land.summary])
         self.assertIn("giao đất", land.metadata["subject"])
-        self.assertIn(f"http://testserver/tai-lieu/{self.records.land.archival_code}/",
-                      land.metadata["identifier"])  # fmt: skip
+        self.assertIn(
+            f"http://testserver/tai-lieu/{self.records.land.archival_code}/",
+            land.metadata["identifier"],
+        )
         self.assertIn(f"agency:{self.agency_a.code}", land.header.setSpecs)
         self.assertIn(f"fonds:{self.fonds_a.code}", land.header.setSpecs)
 
@@ -152,9 +154,14 @@ class OaiTests(BaseTestCase):
         specs = [e.text for e in root.iterfind(".//o:setSpec", NS)]
         self.assertEqual(
             specs,
-            ["agency", f"agency:{self.agency_a.code}", f"agency:{self.agency_b.code}",
-             "fonds", f"fonds:{self.fonds_a.code}"],
-        )  # fmt: skip
+            [
+                "agency",
+                f"agency:{self.agency_a.code}",
+                f"agency:{self.agency_b.code}",
+                "fonds",
+                f"fonds:{self.fonds_a.code}",
+            ],
+        )
         root = self.get(
             verb="ListIdentifiers", metadataPrefix="oai_dc", set=f"agency:{self.agency_b.code}"
         )
@@ -174,8 +181,11 @@ class OaiTests(BaseTestCase):
         before = OaiRecord.objects.get(code=land.archival_code).datestamp
         land.access_regime = "02"
         land.save()
-        root = self.get(verb="GetRecord", identifier=self.identifier(land.archival_code),
-                        metadataPrefix="oai_dc")  # fmt: skip
+        root = self.get(
+            verb="GetRecord",
+            identifier=self.identifier(land.archival_code),
+            metadataPrefix="oai_dc",
+        )
         header = root.find(".//o:header", NS)
         assert header is not None
         self.assertEqual(header.get("status"), "deleted")
@@ -185,14 +195,19 @@ class OaiTests(BaseTestCase):
         # Harvested since the change: the withdrawal is in the incremental list.
         since = oai.utc(record.datestamp)
         root = self.get(verb="ListIdentifiers", metadataPrefix="oai_dc", **{"from": since})
-        statuses = {e.findtext("o:identifier", namespaces=NS): e.get("status")
-                    for e in root.iterfind(".//o:header", NS)}  # fmt: skip
+        statuses = {
+            e.findtext("o:identifier", namespaces=NS): e.get("status")
+            for e in root.iterfind(".//o:header", NS)
+        }
         self.assertEqual(statuses[self.identifier(land.archival_code)], "deleted")
         # A removed document too.
         budget = self.records.budget
         budget.delete()
-        root = self.get(verb="GetRecord", identifier=self.identifier(budget.archival_code),
-                        metadataPrefix="oai_dc")  # fmt: skip
+        root = self.get(
+            verb="GetRecord",
+            identifier=self.identifier(budget.archival_code),
+            metadataPrefix="oai_dc",
+        )
         self.assertEqual(root.find(".//o:header", NS).get("status"), "deleted")
         # The register rebuilds from the collection (luutru oai_sync).
         OaiRecord.objects.all().delete()

@@ -53,8 +53,12 @@ def eark_validate(path: Path) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "tools" / "eark")}
     done = subprocess.run(  # noqa: S603 (our own interpreter and a path we made)
         [str(EARK_PYTHON), "-m", "eark_validator.cli.app", str(path)],
-        capture_output=True, text=True, env=env, timeout=120, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     line = next(x for x in done.stdout.splitlines() if x.startswith("{"))
     return json.loads(line)
 
@@ -95,12 +99,14 @@ class AipTests(BaseTestCase):
             # Every file and metadata record the METS lists exists with that SHA-256.
             for element in document.iter(f"{{{mets.METS_NS}}}file", f"{{{mets.METS_NS}}}mdRef"):
                 href = element.get(f"{{{mets.XLINK_NS}}}href") or element.find(
-                    "mets:FLocat", NS).get(f"{{{mets.XLINK_NS}}}href")  # fmt: skip
+                    "mets:FLocat", NS
+                ).get(f"{{{mets.XLINK_NS}}}href")
                 target = path.parent / href
                 self.assertEqual(
                     hashlib.sha256(target.read_bytes()).hexdigest().upper(),
-                    element.get("CHECKSUM"), target,
-                )  # fmt: skip
+                    element.get("CHECKSUM"),
+                    target,
+                )
                 self.assertEqual(element.get("CHECKSUMTYPE"), "SHA-256")
         package = etree.parse(str(metses[0]))
         self.assertEqual(package.getroot().get("OBJID"), result.objid)
@@ -109,8 +115,10 @@ class AipTests(BaseTestCase):
         self.assertTrue(header.get("CREATEDATE", "").endswith("+07:00"))
         self.assertIsNotNone(package.find("mets:structMap[@LABEL='CSIP']", NS))
         rep1 = root / "representations" / "rep1"
-        for path in (root / "metadata/preservation/PREMIS.xml",
-                     rep1 / "metadata/preservation/PREMIS_rep1.xml"):  # fmt: skip
+        for path in (
+            root / "metadata/preservation/PREMIS.xml",
+            rep1 / "metadata/preservation/PREMIS_rep1.xml",
+        ):
             document = etree.parse(str(path))
             self.assertTrue(premis_xsd.validate(document), (path, premis_xsd.error_log))
         rep_premis = etree.parse(
@@ -132,20 +140,29 @@ class AipTests(BaseTestCase):
         problems = {
             m["rule_id"]
             for section in (report["structure"], report["metadata"]["schematron_results"])
-            for m in section["messages"] if m["severity"] in {"Error", "Warn"}
-        }  # fmt: skip
+            for m in section["messages"]
+            if m["severity"] in {"Error", "Warn"}
+        }
         self.assertEqual(problems, EXPECTED_DEPARTURES)
 
     def test_the_cli_writes_a_zip_and_a_bag_that_bagit_validates(self) -> None:
         out = Path(self.enterContext(_tempdir()))
         stdout = io.StringIO()
-        call_command("export", self.dossier.code, "--format", "aip",
-                     "--out", str(out / "aip.zip"), stdout=stdout)  # fmt: skip
+        call_command(
+            "export",
+            self.dossier.code,
+            "--format",
+            "aip",
+            "--out",
+            str(out / "aip.zip"),
+            stdout=stdout,
+        )
         with zipfile.ZipFile(out / "aip.zip") as archive:
             names = archive.namelist()
         self.assertTrue(any(n.endswith("/METS.xml") and n.count("/") == 1 for n in names))
-        call_command("export", self.dossier.code, "--format", "bagit", "--out", str(out),
-                     stdout=stdout)  # fmt: skip
+        call_command(
+            "export", self.dossier.code, "--format", "bagit", "--out", str(out), stdout=stdout
+        )
         bag_path = Path(stdout.getvalue().splitlines()[-1])
         bag = bagit.Bag(str(bag_path))
         bag.validate()

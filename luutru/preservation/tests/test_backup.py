@@ -113,9 +113,14 @@ def digests():
 
 def run(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(  # noqa: S603 (our own interpreter and commands)
-        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
         check=False,
-    )  # fmt: skip
+    )
     if check and done.returncode != 0:
         raise AssertionError(f"{args[:3]} → {done.returncode}\n{done.stdout}\n{done.stderr}")
     return done

@@ -34,8 +34,13 @@ class MigrationTests(StorageTestCase):
         self.dossier = make_dossier(self.agency_a)
         self.document = make_document(self.agency_a, self.dossier)
         self.original_bytes = text_pdf("Quyết định giao đất số 12/QĐ-UBND")
-        stored = store_bytes(self.original_bytes, "qd.pdf", mime="application/pdf",
-                             puid="fmt/17", format_name="Acrobat PDF 1.3")  # fmt: skip
+        stored = store_bytes(
+            self.original_bytes,
+            "qd.pdf",
+            mime="application/pdf",
+            puid="fmt/17",
+            format_name="Acrobat PDF 1.3",
+        )
         self.original = attach(self.document, stored, "quyet-dinh-12.pdf", pdfa="", page_count=1)
 
     def pdfa(self) -> dict[str, object]:
@@ -53,8 +58,10 @@ class MigrationTests(StorageTestCase):
         self.assertEqual(derivative.name, "quyet-dinh-12.pdfa.pdf")
         self.assertEqual(primary_path(self.original.stored).read_bytes(), self.original_bytes)
         event = PremisEvent.objects.get(event_type=EventType.MIGRATION)
-        self.assertEqual((event.outcome, event.stored_file, event.result_file),
-                         (Outcome.SUCCESS, self.original.stored, derivative.stored))  # fmt: skip
+        self.assertEqual(
+            (event.outcome, event.stored_file, event.result_file),
+            (Outcome.SUCCESS, self.original.stored, derivative.stored),
+        )
         self.assertIn("cùng nội dung chữ", event.outcome_detail)
         self.assertFalse(candidates(self.dossier).exists(), "a migrated file is not done twice")
         self.assertEqual(self.pdfa()["files"], [])
@@ -73,14 +80,16 @@ class MigrationTests(StorageTestCase):
             self.assertTrue(premis_schema().validate(document), premis_schema().error_log)
             source = document.findtext(
                 ".//premis:relationship[premis:relationshipType='derivation']"
-                "/premis:relatedObjectIdentifier/premis:relatedObjectIdentifierValue", namespaces=NS
-            )  # fmt: skip
+                "/premis:relatedObjectIdentifier/premis:relatedObjectIdentifierValue",
+                namespaces=NS,
+            )
             self.assertEqual(source, f"representations/rep1/data/{self.document.archival_code}.pdf")
             self.assertEqual(document.findtext(".//premis:eventType", namespaces=NS), "migration")
 
     def test_a_pdf_that_cannot_be_converted_is_recorded_and_nothing_is_kept(self) -> None:
-        broken = store_bytes(b"%PDF-1.4\n" + b"\x00garbage" * 200, "hong.pdf",
-                             mime="application/pdf")  # fmt: skip
+        broken = store_bytes(
+            b"%PDF-1.4\n" + b"\x00garbage" * 200, "hong.pdf", mime="application/pdf"
+        )
         attach(self.document, broken, "hong.pdf", pdfa="")
         outcome = self.pdfa()
         by_name = {f["file"]: f for f in outcome["files"]}  # type: ignore[attr-defined]

@@ -42,9 +42,13 @@ class PreservationPageTests(StorageTestCase):
         super().setUp()
         self.dossier = make_dossier(self.agency_a, title="Hồ sơ giao đất xã Tân Phú Thạnh")
         self.document = make_document(self.agency_a, self.dossier)
-        self.stored = store_bytes(text_pdf("Quyết định giao đất"), "qd.pdf",
-                                  mime="application/pdf", puid="fmt/17",
-                                  format_name="Acrobat PDF 1.3")  # fmt: skip
+        self.stored = store_bytes(
+            text_pdf("Quyết định giao đất"),
+            "qd.pdf",
+            mime="application/pdf",
+            puid="fmt/17",
+            format_name="Acrobat PDF 1.3",
+        )
         attach(self.document, self.stored, "quyet-dinh.pdf")
         flip_byte(replica_path(self.stored))
         self.audit = run_audit(RunKind.ALL).run  # finds and repairs the replica
@@ -52,8 +56,11 @@ class PreservationPageTests(StorageTestCase):
     def test_staff_without_the_preservation_role_and_readers_are_refused(self) -> None:
         for user in (self.clerk_a, self.council, self.reader):
             self.login(user)
-            for url in ("/quan-tri/bao-quan/", f"/quan-tri/bao-quan/ho-so/{self.dossier.code}/",
-                        f"/quan-tri/bao-quan/bien-ban/kiem-tra/{self.audit.pk}.pdf"):  # fmt: skip
+            for url in (
+                "/quan-tri/bao-quan/",
+                f"/quan-tri/bao-quan/ho-so/{self.dossier.code}/",
+                f"/quan-tri/bao-quan/bien-ban/kiem-tra/{self.audit.pk}.pdf",
+            ):
                 self.assertEqual(self.client.get(url).status_code, 403, (user, url))
 
     def test_the_dashboard_shows_holdings_cycle_incidents_and_replica_health(self) -> None:
@@ -112,9 +119,14 @@ class PreservationPageTests(StorageTestCase):
     def test_the_appendix_vii_records_are_pdfs_of_what_happened(self) -> None:
         now = timezone.now()
         backup = BackupRecord.objects.create(
-            path="/mnt/sao-luu/2026-11-20", started_at=now - timedelta(minutes=3), finished_at=now,
-            database="sqlite", files=1234, bytes=5 * 1024**3, manifest_sha256="ab" * 32,
-        )  # fmt: skip
+            path="/mnt/sao-luu/2026-11-20",
+            started_at=now - timedelta(minutes=3),
+            finished_at=now,
+            database="sqlite",
+            files=1234,
+            bytes=5 * 1024**3,
+            manifest_sha256="ab" * 32,
+        )
         repaired = Incident.objects.get(kind=IncidentKind.COPY_REPAIRED)
         self.login(self.archivist)
         base = "/quan-tri/bao-quan/bien-ban"

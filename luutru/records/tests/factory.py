@@ -61,9 +61,12 @@ def make_document(
 def make_file(document: Document, name: str = "quyet-dinh.pdf", **extra: Any) -> DocumentFile:
     digest = hashlib.sha256(f"{document.pk}/{name}".encode()).hexdigest()
     stored = StoredFile.objects.create(
-        sha256=digest, size=48213, mime="application/pdf", puid="fmt/354",
+        sha256=digest,
+        size=48213,
+        mime="application/pdf",
+        puid="fmt/354",
         format_name="Acrobat PDF/A - Portable Document Format",
-    )  # fmt: skip
+    )
     values: dict[str, Any] = {"page_count": 2, "pdfa": "1b", "has_text": True}
     values.update(extra)
     return DocumentFile.objects.create(document=document, stored=stored, name=name, **values)

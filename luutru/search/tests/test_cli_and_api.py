@@ -75,9 +75,13 @@ def make_search_records(case: type[BaseTestCase]) -> SearchRecords:
     )
     restricted = make_dossier(a, 2, title="Hồ sơ thanh tra việc giao đất", access_regime="02")
     public_doc = make_document(
-        a, dossier, 1, summary="Về việc giao đất cho hộ gia đình tại xã Tân Phú",
-        number="123", notation="QĐ-UBND",
-    )  # fmt: skip
+        a,
+        dossier,
+        1,
+        summary="Về việc giao đất cho hộ gia đình tại xã Tân Phú",
+        number="123",
+        notation="QĐ-UBND",
+    )
     conditional = make_document(
         a, dossier, 2, summary="Về việc giao đất xây dựng khu công nghiệp", access_regime="02"
     )
@@ -85,13 +89,23 @@ def make_search_records(case: type[BaseTestCase]) -> SearchRecords:
         a, dossier, 3, summary="Về việc giao đất cho đơn vị quốc phòng", access_regime="03"
     )
     other_public = make_document(
-        b, None, 1, identifier="000.00.04.H62.2023.VB.0001", issuer="Sở Xây dựng",
-        summary="Về việc giao đất làm đường giao thông liên xã", doc_type="07",
-    )  # fmt: skip
+        b,
+        None,
+        1,
+        identifier="000.00.04.H62.2023.VB.0001",
+        issuer="Sở Xây dựng",
+        summary="Về việc giao đất làm đường giao thông liên xã",
+        doc_type="07",
+    )
     other_secret = make_document(
-        b, None, 2, identifier="000.00.04.H62.2023.VB.0002", issuer="Sở Xây dựng",
-        summary="Về việc giao đất khu tái định cư", access_regime="03",
-    )  # fmt: skip
+        b,
+        None,
+        2,
+        identifier="000.00.04.H62.2023.VB.0002",
+        issuer="Sở Xây dựng",
+        summary="Về việc giao đất khu tái định cư",
+        access_regime="03",
+    )
     return SearchRecords(
         dossier, restricted, public_doc, conditional, secret, other_public, other_secret
     )
@@ -205,10 +219,13 @@ class ApiShapeTests(SearchTestCase):
     def test_snippets_are_escaped_html_with_marks(self) -> None:
         self.index(
             make_document(
-                self.agency_a, None, 7, identifier="H62.XSS.1",
+                self.agency_a,
+                None,
+                7,
+                identifier="H62.XSS.1",
                 summary='<script>alert("x")</script> hồ sơ đê điều',
             )
-        )  # fmt: skip
+        )
         [result] = self.api(q="đê điều")["results"]
         self.assertNotIn("<script>", result["snippet"])
         self.assertIn("<mark>", result["snippet"])
@@ -247,12 +264,15 @@ class ApiShapeTests(SearchTestCase):
         self.index(
             *(
                 make_document(
-                    self.agency_a, None, n, identifier=f"H62.KP.{n}",
+                    self.agency_a,
+                    None,
+                    n,
+                    identifier=f"H62.KP.{n}",
                     summary=f"Về việc phân bổ kinh phí sự nghiệp đợt {n}",
                 )
                 for n in range(1, 26)
             )
-        )  # fmt: skip
+        )
         first, second = self.api(q="kinh phí"), self.api(q="kinh phí", page=2)
         self.assertEqual((first["count"], len(first["results"])), (25, 20))
         self.assertEqual((second["count"], len(second["results"])), (25, 5))

@@ -71,9 +71,15 @@ class ReindexTests(BaseTestCase):
             self.agency_a, self.dossier, 2, access_regime="02", summary="Về việc giao đất"
         )
         self.unfiled = make_document(
-            self.agency_b, None, 3, identifier="H62.04.2023.000003", notation="TB-SXD",
-            number="77", summary="Thông báo về đất xây dựng", issued_date=datetime.date(2022, 5, 1),
-        )  # fmt: skip
+            self.agency_b,
+            None,
+            3,
+            identifier="H62.04.2023.000003",
+            notation="TB-SXD",
+            number="77",
+            summary="Thông báo về đất xây dựng",
+            issued_date=datetime.date(2022, 5, 1),
+        )
         make_file(self.public)
 
     def test_reindex_rebuilds_the_index_from_the_database(self) -> None:
@@ -95,8 +101,9 @@ class ReindexTests(BaseTestCase):
 
     def test_entries_carry_what_is_searched(self) -> None:
         entry = next(entries.document_entries([self.unfiled.pk]))
-        self.assertEqual((entry.code, entry.notation, entry.fonds), ("H62.04.2023.000003",
-                         "77/TB-SXD", None))  # fmt: skip
+        self.assertEqual(
+            (entry.code, entry.notation, entry.fonds), ("H62.04.2023.000003", "77/TB-SXD", None)
+        )
         self.assertEqual((entry.year, entry.date), (2022, datetime.date(2022, 5, 1)))
         filed = next(entries.document_entries([self.public.pk]))
         self.assertEqual((filed.fonds, filed.code), (self.fonds_a.pk, self.public.archival_code))

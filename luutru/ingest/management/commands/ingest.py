@@ -70,8 +70,11 @@ class Command(BaseCommand):
             for item in items:
                 where = ", ".join(
                     str(p)
-                    for p in (item.get("file"), item.get("row") and f"dòng {item['row']}",
-                              item.get("field"))
+                    for p in (
+                        item.get("file"),
+                        item.get("row") and f"dòng {item['row']}",
+                        item.get("field"),
+                    )
                     if p
-                )  # fmt: skip
+                )
                 self.stdout.write(f"  {kind} [{item['code']}] {where}: {item['message']}")

@@ -27,9 +27,10 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="kiểm tra toàn bộ kho")
         parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
         parser.add_argument(
-            "--schedule", action="store_true",
+            "--schedule",
+            action="store_true",
             help="chỉ xếp lịch kiểm tra định kỳ cho tiến trình nền (db_worker)",
-        )  # fmt: skip
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["schedule"]:

@@ -27,11 +27,15 @@ class Command(BaseCommand):
                 raise CommandError(f"Không có hồ sơ mã {options['dossier']}.")
         outcomes = migrate_dossier(dossier)
         rows = [
-            {"document": o.file.document.archival_code or str(o.file.document_id),
-             "file": o.file.name, "converted": o.ok, "message": o.message,
-             "sha256": o.derivative.stored.sha256 if o.derivative else None}
+            {
+                "document": o.file.document.archival_code or str(o.file.document_id),
+                "file": o.file.name,
+                "converted": o.ok,
+                "message": o.message,
+                "sha256": o.derivative.stored.sha256 if o.derivative else None,
+            }
             for o in outcomes
-        ]  # fmt: skip
+        ]
         if options["json"]:
             self.stdout.write(json.dumps({"files": rows}, ensure_ascii=False, indent=1))
         else:
