@@ -79,7 +79,9 @@ def page(live_server: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
             locale="vi-VN",  # Accept-Language: the app negotiates the language from it
             viewport={"width": 1280, "height": 900},
         )
-        context.set_default_timeout(5_000)
+        # Some clicks do real work before the next page (a certified copy is rendered and
+        # signed): 5 s was not enough on two loaded cores. A wait only costs time when it fails.
+        context.set_default_timeout(20_000)
         try:
             yield context.pages[0] if context.pages else context.new_page()
         finally:

@@ -62,7 +62,7 @@ def browser_context(
             locale="vi-VN",
             viewport={"width": 390, "height": 844},  # a phone
         )
-        context.set_default_timeout(8_000)
+        context.set_default_timeout(20_000)  # as organizations' fixture: loaded cores
         try:
             yield context
         finally:

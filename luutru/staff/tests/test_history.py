@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from luutru.accounts.models import User
 from luutru.audit.actions import record
+from luutru.organizations.models import AuditAction
 from luutru.records.tests.factory import make_document, make_dossier
 from luutru.search import services
 from luutru.test import BaseTestCase
@@ -38,7 +39,7 @@ class HistoryRestoreTests(BaseTestCase):
         super().setUpTestData()
         make_dossier(cls.agency_a, 1, title="Hồ sơ xây dựng trụ sở")
         make_document(cls.agency_a, None, 1, summary="Về việc cấp kinh phí")
-        record("test.step", actor=cls.admin, message="Phông mới")
+        record(AuditAction.FONDS_CREATE, actor=cls.admin, message="Phông mới")
 
     def setUp(self) -> None:
         super().setUp()
