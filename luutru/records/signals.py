@@ -7,3 +7,9 @@ records_ingested = Signal()
 
 # Sent when a staff page shows a record: kwargs user, document or dossier. The use log listens.
 record_viewed = Signal()
+
+# Sent inside the transaction of an action that changed what the public may see of records
+# (publication, withdrawal, access regime, a fonds' publication policy): kwargs document_ids,
+# dossier_ids. The portal's OAI-PMH register follows in the same transaction; the search index
+# is queued on commit.
+records_changed = Signal()
