@@ -10,9 +10,10 @@ anything else (measured). So a search here never reads a common word's posting l
   thanks to a cache. Vectors are sets of lexemes, without positions. ``vec`` (GIN): the
   folded words of title, notation and body; chunks with inner punctuation whole
   (``123/qd-ubnd``, ``qd-ubnd``); the code whole (found whole or by prefix, never by its
-  parts); and filter lexemes (``~a01`` access regime, ``~g12`` agency, …), so that access and
-  facet filters are part of the one tsquery. ``evec`` (no index): the words as written with
-  their diacritics, and the title's and notation's words under ``^``, for ranking.
+  parts); and filter lexemes (``~a01`` access regime, ``~g12`` agency, ``~vopen`` what the
+  public may find, …), so that access and facet filters are part of the one tsquery.
+  ``evec`` (no index): the words as written with their diacritics, and the title's and
+  notation's words under ``^``, for ranking.
 - **A sample decides.** ``search_searchsample`` holds one entry in ``SAMPLE_RATIO`` (by a hash
   of the key) with both vectors and its own GIN index: it stays in memory. One statement on it
   gives the sample's matches, their split into ranking tiers, their facets and the first keys
@@ -51,7 +52,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 
-from luutru.search.base import FACETS, Hit, IndexEntry, Kind, SearchQuery, SearchResults
+from luutru.search.base import (
+    FACETS,
+    PUBLIC_VISIBILITY,
+    Hit,
+    IndexEntry,
+    Kind,
+    SearchQuery,
+    SearchResults,
+)
 from luutru.search.text import (
     MAX_QUERY_CHARS,
     SNIPPET_SCAN,
@@ -92,6 +101,7 @@ _FACET_PREFIX = {
 }
 _INT_FACETS = frozenset({"agency", "fonds", "year"})
 ALL = "~all"
+VISIBLE = "~v"  # + base.OPEN / base.LISTED: what the public may find
 HEAD = "^"
 
 _SEPARATORS = re.compile(r"[./-]")
@@ -273,6 +283,7 @@ def _filter_lexemes(entry: IndexEntry) -> list[str]:
         ("~t", entry.doc_type),
         ("~r", entry.retention),
         ("~a", entry.access_regime),
+        (VISIBLE, entry.visibility),
     ):
         shown = value.strip()
         if shown:
@@ -391,7 +402,7 @@ def _filter_query(query: SearchQuery) -> list[str] | None:
     """
     parts: list[str] = []
     if query.public_only:
-        parts.append(_quote("~a01"))
+        parts.append("(" + " | ".join(_quote(VISIBLE + v) for v in PUBLIC_VISIBILITY) + ")")
     if query.agency_ids is not None:
         ids = sorted(query.agency_ids)
         if not ids:
