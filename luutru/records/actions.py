@@ -378,6 +378,7 @@ def _publish(
     allow_download: bool | None,
     *,
     check_permission: bool,
+    notify: bool = True,
 ) -> PublicationOutcome:
     outcome = PublicationOutcome()
     locked = _locked(records)
@@ -431,7 +432,8 @@ def _publish(
                   "documents": followed},
         )  # fmt: skip
         outcome.done.append(item)
-    _changed(document_ids, dossier_ids)
+    if notify:
+        _changed(document_ids, dossier_ids)
     return outcome
 
 
@@ -509,7 +511,11 @@ def publish_on_acceptance(records: Iterable[Record], actor: Any) -> PublicationO
     its held Công khai dossiers are published with their documents, and documents given on
     their own in a published dossier too. The fonds' policy is the archive's decision made in
     advance, so the actor's own permission is not asked; the decisions name the actor.
-    Records the policy does not cover are left as they are (not refused)."""
+    Records the policy does not cover are left as they are (not refused).
+
+    Call it once the records are held: it also tells the doors about every record given (and
+    the documents of every dossier given), published or not, since acceptance alone changes
+    what the public may find (a fonds that lists conditional records lists them now)."""
     given = list(records)
     dossiers = Dossier.objects.select_related("fonds").in_bulk(
         [r.pk for r in given if isinstance(r, Dossier)]
@@ -529,15 +535,21 @@ def publish_on_acceptance(records: Iterable[Record], actor: Any) -> PublicationO
         if dossier is not None and (dossier.pk in dossiers or dossier.published_at is None):
             continue  # it follows its dossier, or waits for it
         chosen.append(item)
-    if not chosen:
-        return PublicationOutcome()
-    return _publish(
-        chosen,
-        actor,
-        "Công bố khi tiếp nhận vào kho, theo chính sách công bố của phông.",
-        None,
-        check_permission=False,
+    outcome = PublicationOutcome()
+    if chosen:
+        outcome = _publish(
+            chosen,
+            actor,
+            "Công bố khi tiếp nhận vào kho, theo chính sách công bố của phông.",
+            None,
+            check_permission=False,
+            notify=False,
+        )
+    in_dossiers = Document.objects.filter(dossier_id__in=list(dossiers)).values_list(
+        "pk", flat=True
     )
+    _changed([*documents, *in_dossiers], dossiers)
+    return outcome
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from lxml import etree
 from luutru.portal import oai
 from luutru.portal.tests.samples import attach_pdf
 from luutru.records import actions
-from luutru.records.models import Document, Dossier
+from luutru.records.models import Custody, Document, Dossier
 from luutru.records.tests.factory import make_document, make_dossier
 from luutru.search import services
 from luutru.test import BaseTestCase, WorkerTestCase, make_agency
@@ -234,6 +234,35 @@ class CatalogueListingTests(DoorsTestCase):
         self.assertEqual(self.client.get(f"/ho-so/{self.secret.code}/").status_code, 404)
         self.assertEqual(services.search(None, "an ninh").count, 0)
         self.assertEqual(self.oai_status(code), "absent")  # descriptions only: not harvested
+
+    def test_acceptance_tells_every_door_what_the_fonds_policy_now_shows(self) -> None:
+        self.decide(
+            actions.set_publication_policy, self.fonds_a, self.head,
+            list_conditional=True, publish_on_acceptance=True,
+        )  # fmt: skip
+        received = {"custody": Custody.RECEIVED, "fonds": self.fonds_a}
+        listed = make_dossier(
+            self.agency_a, 7, title="Hồ sơ kiểm kê tài sản", access_regime="02", **received
+        )
+        opened = make_dossier(self.agency_a, 8, title="Hồ sơ quy hoạch phố cổ", **received)
+        document = make_document(
+            self.agency_a, opened, 1, summary="Quyết định quy hoạch phố cổ",
+            custody=Custody.RECEIVED,
+        )  # fmt: skip
+        services.index_documents([document.pk])  # as the ingest does
+        services.index_dossiers([listed.pk])
+        self.assertEqual(services.search(None, "kiểm kê").count, 0)
+        self.assertEqual(services.search(None, "phố cổ").count, 0)
+        # The transfer is accepted: its records are held, then the fonds' policy applies.
+        Dossier.objects.filter(pk__in=[listed.pk, opened.pk]).update(custody=Custody.HELD)
+        Document.objects.filter(pk=document.pk).update(custody=Custody.HELD)
+        outcome = self.decide(actions.publish_on_acceptance, [listed, opened], self.archivist)
+        self.assertEqual(outcome.codes, [opened.code])
+        self.assertEqual({h.code for h in services.search(None, "kiểm kê").hits}, {listed.code})
+        found = {h.code for h in services.search(None, "phố cổ").hits}
+        self.assertEqual(found, {opened.code, document.archival_code})
+        self.assertEqual(self.oai_status(document.archival_code), "live")
+        self.assertEqual(self.client.get(f"/ho-so/{listed.code}/").status_code, 200)
 
     def test_turning_the_listing_off_hides_them_again(self) -> None:
         self.decide(actions.set_publication_policy, self.fonds_a, self.head, list_conditional=True)
