@@ -270,6 +270,16 @@ class PublishCommandTests(PublicationTestCase):
         body, code = self.run_command(self.unfiled.identifier)
         self.assertEqual((body, code), ({"published": [self.unfiled.identifier], "refused": []}, 0))
 
+    def test_luutru_publish_says_what_it_did_in_vietnamese(self) -> None:
+        out, err = StringIO(), StringIO()
+        with self.assertRaises(SystemExit):
+            call_command(
+                "publish", self.unfiled.identifier, self.secret_doc.archival_code,
+                stdout=out, stderr=err,
+            )  # fmt: skip
+        self.assertIn(f"Đã công bố: {self.unfiled.identifier}", out.getvalue())
+        self.assertIn(f"Không thực hiện với {self.secret_doc.archival_code}", err.getvalue())
+
     def test_luutru_publish_withdraw_needs_a_reason(self) -> None:
         self.run_command(self.dossier.code)
         body, code = self.run_command("--withdraw", self.dossier.code, "--reason", "Rà soát")
