@@ -156,6 +156,13 @@ RETENTIONS = ["01", "01", "02", "04", "04", "05", "06"]
 REGIMES = ["01"] * 6 + ["02"] * 3 + ["03"]
 
 
+def _published(entry: Any) -> Any:
+    """Every public (01) entry published, so the public's searches find what they used to."""
+    from dataclasses import replace
+
+    return replace(entry, visibility="open" if entry.access_regime == "01" else "")
+
+
 def generate(count: int, seed: int = SEED) -> Iterator[Any]:
     """``count`` IndexEntry rows, documents and (one in ten) dossiers, always the same."""
     from luutru.search.base import IndexEntry
@@ -184,39 +191,43 @@ def generate(count: int, seed: int = SEED) -> Iterator[Any]:
             f"{rng.choice(SUBJECTS)}; {rng.choice(PLACES)}; từ khóa: {subject}."
         )
         if pk % 10 == 0:
-            yield IndexEntry(
-                key=f"dossier:{pk}",
-                kind="dossier",
+            yield _published(
+                IndexEntry(
+                    key=f"dossier:{pk}",
+                    kind="dossier",
+                    pk=pk,
+                    code=code,
+                    title=f"Hồ sơ {subject} tại {rng.choice(PLACES)} năm {year}",
+                    notation="",
+                    body=body,
+                    agency=agency + 1,
+                    fonds=agency + 1,
+                    year=year,
+                    doc_type="",
+                    retention=rng.choice(RETENTIONS),
+                    access_regime=rng.choice(REGIMES),
+                    date=day,
+                )
+            )
+            continue
+        symbol = f"{type_abbr}-{abbr}" if type_abbr else abbr
+        yield _published(
+            IndexEntry(
+                key=f"document:{pk}",
+                kind="document",
                 pk=pk,
-                code=code,
-                title=f"Hồ sơ {subject} tại {rng.choice(PLACES)} năm {year}",
-                notation="",
+                code=f"{code}.{rng.randint(1, 60):07d}",
+                title=title,
+                notation=f"{rng.randint(1, 3000)}/{symbol}",
                 body=body,
                 agency=agency + 1,
-                fonds=agency + 1,
+                fonds=agency + 1 if rng.random() < 0.9 else None,
                 year=year,
-                doc_type="",
+                doc_type=type_code,
                 retention=rng.choice(RETENTIONS),
                 access_regime=rng.choice(REGIMES),
                 date=day,
             )
-            continue
-        symbol = f"{type_abbr}-{abbr}" if type_abbr else abbr
-        yield IndexEntry(
-            key=f"document:{pk}",
-            kind="document",
-            pk=pk,
-            code=f"{code}.{rng.randint(1, 60):07d}",
-            title=title,
-            notation=f"{rng.randint(1, 3000)}/{symbol}",
-            body=body,
-            agency=agency + 1,
-            fonds=agency + 1 if rng.random() < 0.9 else None,
-            year=year,
-            doc_type=type_code,
-            retention=rng.choice(RETENTIONS),
-            access_regime=rng.choice(REGIMES),
-            date=day,
         )
 
 

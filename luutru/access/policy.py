@@ -5,7 +5,14 @@ downloads, thumbnails, IIIF, OAI-PMH, exports. The rules (TT 05/2025 Điều 32-
 
 - A record's regime is the stricter of its own and its dossier's (01 Công khai < 02 Sử dụng có
   điều kiện < 03 Mật).
-- Anyone, signed in or not, may list, read, download and copy public (01) records.
+- The public (anyone, signed in or not) may read and copy a record only when it is held (accepted
+  into the holdings), Công khai and published (công bố, ``records.actions.publish_records``); a
+  filed document also needs its dossier held, Công khai and published
+  (``records.models.open_documents_q``). Download of the original is for those whose
+  ``public_download`` allows it; otherwise the public reads its pages only.
+- The public may also list the description of a held Sử dụng có điều kiện record where its fonds
+  lists them (``Fonds.list_conditional``, ``listed_documents_q``): title, dates, code, access
+  conditions, never the content. Mật records are never listed.
 - Staff (any role but reader) may do everything with records of the agencies in their scope
   (``agencies_in_scope``); administrators and province-wide roles with every record.
 - A reader may use a restricted record only as an approved grant in force says (``Grant``):
@@ -32,7 +39,15 @@ from django.utils.translation import gettext_lazy as _
 
 from luutru.access.models import Grant, Use
 from luutru.organizations.services import Scope, record_scope
-from luutru.records.models import Custody, Document, Dossier
+from luutru.records.models import (
+    Custody,
+    Document,
+    Dossier,
+    listed_documents_q,
+    listed_dossiers_q,
+    open_documents_q,
+    open_dossiers_q,
+)
 from luutru.records.rules import effective_regime
 
 PUBLIC = "01"
@@ -52,6 +67,7 @@ __all__ = [
     "get_document_or_404",
     "get_dossier_or_404",
     "grant_expiry",
+    "is_listed",
     "is_public",
     "log_view",
     "scope",
@@ -63,8 +79,19 @@ def scope(user: Any) -> Scope:
     return record_scope(user)
 
 
-def _public_documents_q() -> Q:
-    return Q(access_regime=PUBLIC) & (Q(dossier__isnull=True) | Q(dossier__access_regime=PUBLIC))
+def _public_documents_q(use: Use) -> Q:
+    """What the public may ``use`` of the documents (see the module docstring)."""
+    if use == Use.LIST:
+        return open_documents_q() | listed_documents_q()
+    if use == Use.DOWNLOAD:
+        return open_documents_q() & Q(public_download=True)
+    return open_documents_q()
+
+
+def _public_dossiers_q(use: Use) -> Q:
+    if use == Use.LIST:
+        return open_dossiers_q() | listed_dossiers_q()
+    return open_dossiers_q()
 
 
 def _grant_q(user: Any, use: Use, *, prefix: str) -> Q:
@@ -90,7 +117,7 @@ def documents(user: Any, use: Use = Use.LIST) -> QuerySet[Document]:
     qs = Document.objects.all()
     if caller.is_staff:
         return qs if caller.agency_ids is None else qs.filter(agency_id__in=caller.agency_ids)
-    allowed = _public_documents_q()
+    allowed = _public_documents_q(use)
     if user is not None and user.is_authenticated and user.is_active:
         granted = _grant_q(user, use, prefix="")
         if use == Use.LIST:
@@ -106,7 +133,7 @@ def dossiers(user: Any, use: Use = Use.LIST) -> QuerySet[Dossier]:
     qs = Dossier.objects.all()
     if caller.is_staff:
         return qs if caller.agency_ids is None else qs.filter(agency_id__in=caller.agency_ids)
-    allowed = Q(access_regime=PUBLIC)
+    allowed = _public_dossiers_q(use)
     if user is not None and user.is_authenticated and user.is_active:
         granted = _grant_q(user, use, prefix="dossier")
         if use == Use.LIST:
@@ -123,8 +150,14 @@ def can(user: Any, use: Use, record: Document | Dossier) -> bool:
 
 
 def is_public(record: Document | Dossier) -> bool:
-    """Whether anyone may see the record (what the portal, OAI-PMH and IIIF publish)."""
+    """Whether anyone may read the record (what the portal, OAI-PMH and IIIF publish)."""
     return can(None, Use.READ, record)
+
+
+def is_listed(record: Document | Dossier) -> bool:
+    """Whether the public catalogue lists the record's description (public, or a conditional
+    record of a fonds that lists them)."""
+    return can(None, Use.LIST, record)
 
 
 NOT_FOUND = _("Không tìm thấy tài liệu, hoặc bạn chưa được phép khai thác tài liệu này.")

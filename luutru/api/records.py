@@ -3,13 +3,18 @@
 Records come with their TT 05/2025 metadata as top-level keys under the element names
 (``fileCode``, ``title``, ``maintenance``…; regulations.md 1.1), codes as codes ("01"), dates
 as ISO 8601, so agency systems can map them without parsing labels. The access policy decides
-as everywhere: a record the caller may not read is a 404 exactly like an unknown code.
+as everywhere: for anonymous callers, a record is there once it is published (công bố); a
+record the caller may not read is a 404 exactly like an unknown code. The one exception is a
+conditional record whose fonds lists it in the public catalogue: its description only (code,
+title, dates, access regime; the other elements null) with ``catalogueOnly`` true and the
+address of the request form.
 """
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.http import Http404, HttpRequest
@@ -71,12 +76,26 @@ def element_fields(level: str) -> dict[str, Any]:
     }
 
 
+CATALOGUE_ONLY: Any = (
+    bool,
+    Field(
+        False,
+        description="Chỉ có phần giới thiệu (hồ sơ, tài liệu sử dụng có điều kiện mà phông cho "
+        "giới thiệu trong mục lục công khai); khai thác theo phiếu yêu cầu tại requestUrl.",
+    ),
+)
+REQUEST_URL: Any = (
+    str | None,
+    Field(None, description="Trang gửi yêu cầu khai thác, khi người gọi chưa được đọc."),
+)
 DossierOut = create_model(
     "DossierOut",
     __base__=Schema,
     agency=(str, Field(description="Mã định danh cơ quan lập hồ sơ.")),
     fonds=(str | None, Field(description="Mã phông.")),
     url=(str, Field(description="Trang của hồ sơ trên cổng tra cứu.")),
+    catalogueOnly=CATALOGUE_ONLY,
+    requestUrl=REQUEST_URL,
     documents=(
         list[DocumentSummaryOut],
         Field(description="Tài liệu trong hồ sơ mà người gọi được xem (tối đa 1000)."),
@@ -90,6 +109,16 @@ DocumentOut = create_model(
     agency=(str, Field(description="Mã định danh cơ quan nộp.")),
     url=(str, Field(description="Trang của tài liệu trên cổng tra cứu.")),
     manifest=(str | None, Field(description="IIIF manifest, khi tài liệu có bản số công khai.")),
+    download=(
+        str | None,
+        Field(
+            None,
+            description="Tải bản gốc (PDF), khi tài liệu được công bố cho tải; null khi chỉ "
+            "được đọc từng trang.",
+        ),
+    ),
+    catalogueOnly=CATALOGUE_ONLY,
+    requestUrl=REQUEST_URL,
     **element_fields("document"),
 )
 
@@ -109,6 +138,22 @@ def _document_code(document: Document) -> str:
     return document.archival_code or document.identifier
 
 
+# What a catalogue-only record shows (see the module docstring).
+DESCRIPTION = {
+    "dossier": {"fileCode", "title", "startDate", "endDate", "mode"},
+    "document": {"docId", "docCode", "codeNumber", "codeNotation", "issuedDate", "organName",
+                 "subject", "mode"},
+}  # fmt: skip
+
+
+def _described(values: dict[str, Any], level: str) -> dict[str, Any]:
+    return {k: (v if k in DESCRIPTION[level] else None) for k, v in values.items()}
+
+
+def _request_url(request: HttpRequest, code: str) -> str:
+    return request.build_absolute_uri(f"{reverse('access-request-new')}?{urlencode({'ma': code})}")
+
+
 @router.get(
     "/dossiers/{code}",
     response={200: DossierOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
@@ -117,18 +162,24 @@ def _document_code(document: Document) -> str:
 )
 def dossier(request: HttpRequest, code: str = CodeParam) -> dict[str, Any]:
     """Hồ sơ theo mã, với siêu dữ liệu theo tên phần tử TT 05/2025 và danh sách tài liệu."""
-    found = policy.get_dossier_or_404(request.user, Use.READ, code=code)
+    try:
+        found, readable = policy.get_dossier_or_404(request.user, Use.READ, code=code), True
+    except Http404:
+        found, readable = policy.get_dossier_or_404(request.user, Use.LIST, code=code), False
     documents = (
         policy.documents(request.user, Use.LIST)
         .filter(dossier=found)
         .filter(~Q(archival_code="") | ~Q(identifier=""))
         .order_by("ordinal", "pk")[:1000]
     )
+    values = tt05(found, "dossier")
     return {
-        **tt05(found, "dossier"),
+        **(values if readable else _described(values, "dossier")),
         "agency": found.agency.code,
         "fonds": found.fonds.code if found.fonds else None,
         "url": _absolute(request, "portal:dossier", found.code),
+        "catalogueOnly": not readable,
+        "requestUrl": None if readable else _request_url(request, found.code),
         "documents": [
             {
                 "code": _document_code(d),
@@ -149,24 +200,36 @@ def dossier(request: HttpRequest, code: str = CodeParam) -> dict[str, Any]:
 )
 def document(request: HttpRequest, code: str = CodeParam) -> dict[str, Any]:
     """Tài liệu theo mã lưu trữ (hoặc mã định danh), với siêu dữ liệu TT 05/2025."""
-    found = (
-        policy.documents(request.user, Use.READ)
+    readable = True
+    found = _find_document(request.user, code, Use.READ)
+    if found is None:
+        readable, found = False, _find_document(request.user, code, Use.LIST)
+    if found is None:
+        raise Http404(str(policy.NOT_FOUND))
+    public_code = _document_code(found)
+    has_pages = policy.is_public(found) and found.files.exists()
+    downloadable = has_pages and policy.can(None, Use.DOWNLOAD, found)
+    values = tt05(found, "document")
+    return {
+        **(values if readable else _described(values, "document")),
+        "fileCode": found.dossier.code if found.dossier else None,
+        "agency": found.agency.code,
+        "url": _absolute(request, "portal:document", public_code),
+        "manifest": _absolute(request, "portal:iiif-manifest", public_code) if has_pages else None,
+        "download": _absolute(request, "portal:download", public_code) if downloadable else None,
+        "catalogueOnly": not readable,
+        "requestUrl": None if readable else _request_url(request, public_code),
+    }
+
+
+def _find_document(user: Any, code: str, use: Use) -> Document | None:
+    return (
+        policy.documents(user, use)
         .filter(Q(archival_code=code) | Q(identifier=code))
         .select_related("dossier", "agency")
         .order_by("pk")
         .first()
     )
-    if found is None:
-        raise Http404(str(policy.NOT_FOUND))
-    public_code = _document_code(found)
-    has_pages = policy.is_public(found) and found.files.exists()
-    return {
-        **tt05(found, "document"),
-        "fileCode": found.dossier.code if found.dossier else None,
-        "agency": found.agency.code,
-        "url": _absolute(request, "portal:document", public_code),
-        "manifest": _absolute(request, "portal:iiif-manifest", public_code) if has_pages else None,
-    }
 
 
 @router.get(

@@ -201,6 +201,23 @@ class Fonds(models.Model):
     languages = models.CharField(_("ngôn ngữ"), max_length=100, blank=True, default="Tiếng Việt")
     backup_regime = models.BooleanField(_("có lập tài liệu lưu trữ dự phòng"), default=False)
     note = models.TextField(_("ghi chú"), blank=True)
+    # Publication policy (công bố), changed only through records.actions.set_publication_policy,
+    # which brings the portal, OAI-PMH and the search index along.
+    publish_on_acceptance = models.BooleanField(
+        _("công bố tài liệu Công khai khi tiếp nhận"), default=False,
+        help_text=_("Hồ sơ, tài liệu Công khai được công bố ngay khi lưu trữ tiếp nhận vào kho."),
+    )  # fmt: skip
+    list_conditional = models.BooleanField(
+        _("giới thiệu tài liệu sử dụng có điều kiện trong mục lục công khai"), default=False,
+        help_text=_(
+            "Công chúng thấy tiêu đề, thời gian, mã và điều kiện khai thác (không thấy nội dung) "
+            "của hồ sơ, tài liệu Sử dụng có điều kiện; tài liệu Mật không bao giờ được giới thiệu."
+        ),
+    )  # fmt: skip
+    public_download = models.BooleanField(
+        _("mặc định cho công chúng tải bản gốc khi công bố"), default=True,
+        help_text=_("Bỏ chọn: tài liệu công bố chỉ được đọc từng trang trên cổng tra cứu."),
+    )  # fmt: skip
 
     objects = FondsQuerySet.as_manager()
 

@@ -10,9 +10,10 @@ class PortalConfig(AppConfig):
 
         from luutru.portal import publication
         from luutru.records.models import Document, Dossier
-        from luutru.records.signals import records_ingested
+        from luutru.records.signals import records_changed, records_ingested
 
         post_save.connect(publication.on_document_saved, sender=Document)
         pre_delete.connect(publication.on_document_deleted, sender=Document)
         post_save.connect(publication.on_dossier_saved, sender=Dossier)
         records_ingested.connect(publication.on_records_ingested)
+        records_changed.connect(publication.on_records_changed)

@@ -2,9 +2,11 @@
 OAI-PMH register (``OaiRecord``) kept in step with the collection.
 
 Every read here goes through the access policy (``access.policy``): a document is published
-when ``documents(None, Use.READ)`` holds it, i.e. its own regime and its dossier's are both
-Công khai. A document with neither an archival code nor an identifier has no public address
-and is left out.
+when ``documents(None, Use.READ)`` holds it, i.e. it is held, Công khai (its own regime and its
+dossier's) and published with its dossier (``records.actions.publish_records``). A withdrawal
+(``records_changed``) turns its register row into a tombstone in the same transaction, which
+OAI-PMH reports as ``deleted``. A document with neither an archival code nor an identifier has
+no public address and is left out.
 """
 
 from __future__ import annotations
@@ -153,4 +155,9 @@ def on_dossier_saved(sender: Any, instance: Any, created: bool = False, **kwargs
 
 
 def on_records_ingested(sender: Any, document_ids: Iterable[int] = (), **kwargs: Any) -> None:
+    _later(list(document_ids))
+
+
+def on_records_changed(sender: Any, document_ids: Iterable[int] = (), **kwargs: Any) -> None:
+    """Publication, withdrawal, a regime change: sent inside the action's transaction."""
     _later(list(document_ids))

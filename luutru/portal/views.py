@@ -2,8 +2,12 @@
 
 Every view asks the access policy with the visitor as they are (anonymous, reader with grants,
 staff): lists use ``documents(user, LIST)`` / ``dossiers(user, LIST)``, record pages
-``READ``, the PDF ``DOWNLOAD``. A record the visitor may not see answers exactly like a code
-that does not exist: the same Vietnamese 404 page, which offers to request access.
+``READ`` (or, for a record the visitor may only list — a conditional record its fonds lists in
+the public catalogue — its description: title, dates, code, access conditions and the
+"Gửi yêu cầu khai thác" link), the page viewer and IIIF the public's ``READ``, the PDF the
+public's ``DOWNLOAD`` (a published document whose ``public_download`` is off is read page by
+page, never downloaded). A record the visitor may not see answers exactly like a code that does
+not exist: the same Vietnamese 404 page, which offers to request access.
 """
 
 from __future__ import annotations
@@ -75,6 +79,26 @@ def find_document(user: Any, code: str, use: Use = Use.READ) -> Document:
     if found is None:
         raise Http404(policy.NOT_FOUND)
     return found
+
+
+def readable_or_listed(find: Callable[[Use], Any]) -> tuple[Any, bool]:
+    """The record the visitor may read, else the one they may only list (its description);
+    whether they may read it. The 404 of ``find`` when they may do neither."""
+    try:
+        return find(Use.READ), True
+    except Http404:
+        return find(Use.LIST), False
+
+
+def description_rows(record: Document | Dossier) -> list[Any]:
+    """What the catalogue shows of a record the visitor may only list: code, title, dates and
+    access regime, under their TT 05 names."""
+    if isinstance(record, Dossier):
+        wanted = {"fileCode", "title", "startDate", "endDate", "mode"}
+        return [row for row in element_rows(record, "dossier") if row.element in wanted]
+    wanted = {"docId", "docCode", "codeNumber", "codeNotation", "issuedDate", "organName",
+              "subject", "mode"}  # fmt: skip
+    return [row for row in element_rows(record, "document") if row.element in wanted]
 
 
 @require_safe
@@ -154,7 +178,9 @@ def fonds_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 @record_page
 def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = policy.get_dossier_or_404(request.user, Use.READ, code=code)
+    dossier, readable = readable_or_listed(
+        lambda use: policy.get_dossier_or_404(request.user, use, code=code)
+    )
     documents = (
         policy.documents(request.user, Use.LIST)
         .filter(dossier=dossier)
@@ -167,10 +193,12 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         "portal/dossier_detail.html",
         {
             "dossier": dossier,
-            "rows": element_rows(dossier, "dossier"),
+            "rows": element_rows(dossier, "dossier") if readable else description_rows(dossier),
+            "readable": readable,
             "period": f"{date_display(dossier.start_date, dossier.start_precision)} \u2013 "
             f"{date_display(dossier.end_date, dossier.end_precision)}",
             "page": page,
+            "request_url": publication.readers_url("access-request-new", dossier.code),
         },
     )
 
@@ -178,7 +206,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 @record_page
 def document_detail(request: HttpRequest, code: str) -> HttpResponse:
-    document = find_document(request.user, code)
+    document, readable = readable_or_listed(lambda use: find_document(request.user, code, use))
     public = policy.is_public(document)
     pdf = pdf_of(document) if public else None
     return render(
@@ -187,22 +215,25 @@ def document_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "document": document,
             "code": publication.public_code(document),
-            "rows": element_rows(document, "document"),
+            "rows": element_rows(document, "document") if readable else description_rows(document),
+            "readable": readable,
             "pdf": pdf,
             "public": public,
+            "downloadable": pdf is not None and policy.can(None, Use.DOWNLOAD, document),
             "request_url": publication.readers_url("access:request-new", code),
         },
     )
 
 
-def public_document(code: str) -> tuple[Document, DocumentFile]:
-    """A public document and its PDF, for the viewer and the download.
+def public_document(code: str, use: Use = Use.READ) -> tuple[Document, DocumentFile]:
+    """A public document and its PDF, for the viewer and IIIF (the public's ``READ``) and the
+    download (the public's ``DOWNLOAD``: only where ``public_download`` allows it).
 
     Restricted documents are read and copied through the readers' flow (reading copies with
     the agency's mark, copies marked BẢN SAO), never as the original from the portal, whatever
     the visitor's grants: so the portal serves pages and files of public documents only.
     """
-    document = find_document(None, code, Use.DOWNLOAD)
+    document = find_document(None, code, use)
     pdf = pdf_of(document)
     if pdf is None:
         raise Http404(policy.NOT_FOUND)
@@ -223,8 +254,8 @@ def viewer(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_safe
 def download(request: HttpRequest, code: str) -> HttpResponseBase:
-    """The PDF of a public document."""
-    document, pdf = public_document(code)
+    """The PDF of a published document whose original the public may download."""
+    document, pdf = public_document(code, Use.DOWNLOAD)
     name = f"{publication.public_code(document)}.pdf"
     return FileResponse(
         open_stored(pdf.stored.sha256),

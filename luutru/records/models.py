@@ -3,14 +3,21 @@
 Field names are English (docs/glossary.md); each field's verbose name is the Vietnamese
 element name and its max_length the TT 05/2025 length (data/tt05_elements.csv). Coded fields
 store the code ("01"); labels come from the ``Code`` table, loaded by a migration.
+
+Publication (công bố) is recorded here too: when and by whom a record was published, whether
+the public may download its original, every decision (``PublicationDecision``) and every change
+of access regime (``RegimeChange``). What the public may see follows from them by the rules of
+``open_documents_q`` and its siblings, which the access policy and the search index both use.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luutru.organizations.models import Agency, Fonds
@@ -123,6 +130,14 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
         """Dossiers in the holdings (accepted), not waiting in a received transfer."""
         return self.filter(custody=Custody.HELD)
 
+    def open_to_public(self) -> DossierQuerySet:
+        """Dossiers anyone may read: held, Công khai and published (``open_dossiers_q``)."""
+        return self.filter(open_dossiers_q())
+
+    def listed_in_catalogue(self) -> DossierQuerySet:
+        """Conditional dossiers whose description the public catalogue lists."""
+        return self.filter(listed_dossiers_q())
+
 
 class Dossier(models.Model):
     """Hồ sơ: TT 05/2025 file-level data (18 elements) plus the NĐ 30/TT 02 parts of its code."""
@@ -176,6 +191,18 @@ class Dossier(models.Model):
         _("tình trạng tiếp nhận"), max_length=10, choices=Custody.choices,
         default=Custody.HELD, db_index=True,
     )  # fmt: skip
+    published_at = models.DateTimeField(
+        _("thời điểm công bố"), null=True, blank=True, db_index=True,
+        help_text=_("Để trống khi chưa công bố hoặc đã thu hồi công bố."),
+    )  # fmt: skip
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người quyết định công bố"),
+        on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )  # fmt: skip
+    public_download = models.BooleanField(
+        _("công chúng được tải bản gốc"), default=True,
+        help_text=_("Khi đã công bố: tải tệp gốc, hay chỉ đọc từng trang trên cổng tra cứu."),
+    )  # fmt: skip
     created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
 
     objects = DossierQuerySet.as_manager()
@@ -189,9 +216,17 @@ class Dossier(models.Model):
                 condition=Q(end_date__gte=models.F("start_date")), name="dossier_dates_in_order"
             )
         ]
+        permissions = [
+            ("publish_record", _("Công bố, thu hồi công bố hồ sơ, tài liệu")),
+            ("change_access_regime", _("Quyết định thay đổi chế độ sử dụng")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.title}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
 
 class DocumentQuerySet(models.QuerySet["Document"]):
@@ -204,6 +239,14 @@ class DocumentQuerySet(models.QuerySet["Document"]):
     def held(self) -> DocumentQuerySet:
         """Documents in the holdings (accepted), not waiting in a received transfer."""
         return self.filter(custody=Custody.HELD)
+
+    def open_to_public(self) -> DocumentQuerySet:
+        """Documents anyone may read (``open_documents_q``)."""
+        return self.filter(open_documents_q())
+
+    def listed_in_catalogue(self) -> DocumentQuerySet:
+        """Conditional documents whose description the public catalogue lists."""
+        return self.filter(listed_documents_q())
 
 
 class Document(models.Model):
@@ -244,6 +287,18 @@ class Document(models.Model):
         _("tình trạng tiếp nhận"), max_length=10, choices=Custody.choices,
         default=Custody.HELD, db_index=True,
     )  # fmt: skip
+    published_at = models.DateTimeField(
+        _("thời điểm công bố"), null=True, blank=True, db_index=True,
+        help_text=_("Để trống khi chưa công bố hoặc đã thu hồi công bố."),
+    )  # fmt: skip
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người quyết định công bố"),
+        on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )  # fmt: skip
+    public_download = models.BooleanField(
+        _("công chúng được tải bản gốc"), default=True,
+        help_text=_("Khi đã công bố: tải tệp gốc, hay chỉ đọc từng trang trên cổng tra cứu."),
+    )  # fmt: skip
     created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
 
     objects = DocumentQuerySet.as_manager()
@@ -266,6 +321,15 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.archival_code or self.identifier or self.summary[:60]
+
+    @property
+    def code(self) -> str:
+        """The code people use for the document: its archival code, else its identifier."""
+        return self.archival_code or self.identifier
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
 
 class FileRole(models.TextChoices):
@@ -303,3 +367,166 @@ class AuditAction(StrEnum):
     FILE_PLAN_CREATE = "records.file_plan_create"
     PLAN_ENTRY_ADD = "records.plan_entry_add"
     PLAN_ENTRY_CHANGE = "records.plan_entry_change"
+    PUBLISH = "records.publish"
+    WITHDRAW = "records.withdraw"
+    ACCESS_REGIME_CHANGE = "records.access_regime_change"
+    PUBLICATION_POLICY = "records.publication_policy"
+
+
+# ---------------------------------------------------------------------------------------------
+# Publication (công bố): what the public may see, and the decisions that made it so
+#
+# The rules, one place for the access policy and the search index (which sits beside access and
+# must not import it):
+# - A dossier is open to the public when it is held (accepted into the holdings), Công khai (01)
+#   and published.
+# - A document is open when it is held, Công khai itself, published, and — when it is filed in a
+#   dossier — that dossier is open too. Publishing a dossier publishes its documents with it;
+#   withdrawing it hides them all without touching their own publication, so publishing the
+#   dossier again brings back exactly those that were public (actions.publish_records).
+# - The description of a Sử dụng có điều kiện (02) record is listed in the public catalogue
+#   when its fonds says so (``Fonds.list_conditional``); its content never is. A document's
+#   regime there is the stricter of its own and its dossier's; Mật (03) is never listed.
+
+OPEN_REGIME = "01"
+CONDITIONAL_REGIME = "02"
+SECRET_REGIME = "03"  # noqa: S105 - the regime code "Mật", not a password
+
+
+def open_dossiers_q(prefix: str = "") -> Q:
+    """Dossiers the public may read; ``prefix`` ("dossier__") to ask it from documents."""
+    return Q(
+        **{
+            f"{prefix}custody": Custody.HELD,
+            f"{prefix}access_regime": OPEN_REGIME,
+            f"{prefix}published_at__isnull": False,
+        }
+    )
+
+
+def listed_dossiers_q() -> Q:
+    """Conditional dossiers whose description the public catalogue lists (by their fonds)."""
+    return Q(custody=Custody.HELD, access_regime=CONDITIONAL_REGIME, fonds__list_conditional=True)
+
+
+def open_documents_q() -> Q:
+    """Documents the public may read: published, and in an open dossier when filed in one."""
+    own = Q(custody=Custody.HELD, access_regime=OPEN_REGIME, published_at__isnull=False)
+    return own & (Q(dossier__isnull=True) | open_dossiers_q("dossier__"))
+
+
+def listed_documents_q() -> Q:
+    """Documents whose description the public catalogue lists: held, in a held dossier of a fonds
+    that lists conditional records, and Sử dụng có điều kiện by the stricter regime."""
+    return (
+        Q(custody=Custody.HELD, dossier__custody=Custody.HELD)
+        & Q(dossier__fonds__list_conditional=True)
+        & ~Q(access_regime=SECRET_REGIME)
+        & ~Q(dossier__access_regime=SECRET_REGIME)
+        & (Q(access_regime=CONDITIONAL_REGIME) | Q(dossier__access_regime=CONDITIONAL_REGIME))
+    )
+
+
+class PublicationAction(models.TextChoices):
+    PUBLISH = "publish", _("Công bố")
+    WITHDRAW = "withdraw", _("Thu hồi công bố")
+
+
+class PublicationDecisionQuerySet(models.QuerySet["PublicationDecision"]):
+    def of(self, record: Dossier | Document) -> PublicationDecisionQuerySet:
+        """The decisions taken on this record itself, newest first."""
+        if isinstance(record, Dossier):
+            return self.filter(dossier=record).order_by("-decided_at", "-pk")
+        return self.filter(document=record).order_by("-decided_at", "-pk")
+
+
+class PublicationDecision(models.Model):
+    """One decision to publish a record (công bố) or to withdraw it, kept for good.
+
+    Exactly one of ``dossier`` and ``document`` is set when it is taken; the record's ``code``
+    is kept so that the history outlives a record destroyed later. A dossier's decision covers
+    its documents (see ``open_documents_q``); a document's own decisions are its exceptions.
+    """
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="publication_decisions",
+    )  # fmt: skip
+    document = models.ForeignKey(
+        Document, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="publication_decisions",
+    )  # fmt: skip
+    code = models.CharField(_("mã hồ sơ, tài liệu"), max_length=100)
+    action = models.CharField(_("quyết định"), max_length=10, choices=PublicationAction.choices)
+    reason = models.CharField(_("lý do"), max_length=1000, blank=True)
+    public_download = models.BooleanField(
+        _("cho tải bản gốc"), null=True, blank=True,
+        help_text=_("Với quyết định công bố: công chúng được tải tệp gốc hay chỉ đọc trang."),
+    )  # fmt: skip
+    documents = models.PositiveIntegerField(
+        _("số tài liệu công bố theo"), default=0,
+        help_text=_("Với hồ sơ: số tài liệu được công bố cùng hồ sơ bởi quyết định này."),
+    )  # fmt: skip
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người quyết định"),
+        on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )  # fmt: skip
+    decided_by_name = models.CharField(_("tên người quyết định"), max_length=150, blank=True)
+    decided_at = models.DateTimeField(_("thời điểm quyết định"), default=timezone.now)
+
+    objects = PublicationDecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quyết định công bố")
+        verbose_name_plural = _("quyết định công bố")
+        ordering = ["-decided_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dossier__isnull=True) | Q(document__isnull=True),
+                name="publication_decision_one_record",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.code}"
+
+
+class RegimeChange(models.Model):
+    """A decision to change a record's access regime (chế độ sử dụng), with its legal basis:
+    opening a conditional record, restricting a public one. Kept for good, like
+    ``PublicationDecision``."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.SET_NULL, null=True, blank=True, related_name="regime_changes"
+    )
+    document = models.ForeignKey(
+        Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="regime_changes"
+    )
+    code = models.CharField(_("mã hồ sơ, tài liệu"), max_length=100)
+    old_regime = models.CharField(_("chế độ sử dụng cũ"), max_length=4)
+    new_regime = models.CharField(_("chế độ sử dụng mới"), max_length=4)
+    legal_basis = models.CharField(
+        _("căn cứ pháp lý"), max_length=500,
+        help_text=_("Văn bản, quyết định làm căn cứ (số, ngày, cơ quan ban hành)."),
+    )  # fmt: skip
+    reason = models.CharField(_("lý do"), max_length=1000)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người quyết định"),
+        on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )  # fmt: skip
+    decided_by_name = models.CharField(_("tên người quyết định"), max_length=150, blank=True)
+    decided_at = models.DateTimeField(_("thời điểm quyết định"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("quyết định thay đổi chế độ sử dụng")
+        verbose_name_plural = _("quyết định thay đổi chế độ sử dụng")
+        ordering = ["-decided_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dossier__isnull=True) | Q(document__isnull=True),
+                name="regime_change_one_record",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.old_regime} → {self.new_regime}"

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
@@ -24,7 +25,16 @@ from luutru.organizations.models import AgencyQuerySet
 from luutru.organizations.services import agencies_in_scope
 from luutru.records import codes
 from luutru.records.elements import elements
-from luutru.records.models import DatePrecision, Document, Dossier, FilePlan, FilePlanEntry
+from luutru.records.models import (
+    OPEN_REGIME,
+    DatePrecision,
+    Document,
+    Dossier,
+    FilePlan,
+    FilePlanEntry,
+    PublicationDecision,
+    RegimeChange,
+)
 
 VIEW_DOSSIER = "records.view_dossier"
 VIEW_DOCUMENT = "records.view_document"
@@ -291,3 +301,68 @@ def signature_views(evidence: Any) -> list[SignatureView]:
             )
         )
     return views
+
+
+# ---------------------------------------------------------------------------------------------
+# Publication (công bố): history and the records waiting for a decision
+
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def publication_history(record: Dossier | Document) -> list[PublicationDecision | RegimeChange]:
+    """The record's publication decisions and access-regime changes, newest first. A filed
+    document's include its dossier's publication decisions, which cover it. Three queries."""
+    decisions: list[PublicationDecision | RegimeChange]
+    if isinstance(record, Dossier):
+        decisions = list(PublicationDecision.objects.filter(dossier=record))
+        decisions += RegimeChange.objects.filter(dossier=record)
+    else:
+        cover = Q(document=record)
+        if record.dossier_id:
+            cover |= Q(dossier_id=record.dossier_id)
+        decisions = list(PublicationDecision.objects.filter(cover).select_related("dossier"))
+        decisions += RegimeChange.objects.filter(document=record)
+    return sorted(decisions, key=lambda d: (d.decided_at, d.pk), reverse=True)
+
+
+def _decided(field: str) -> Exists:
+    """A publication decision on the record since it last changed regime (or ever)."""
+    since = Coalesce(
+        Subquery(
+            RegimeChange.objects.filter(**{field: OuterRef("pk")})
+            .order_by("-decided_at")
+            .values("decided_at")[:1]
+        ),
+        Value(EPOCH),
+    )
+    decided = PublicationDecision.objects.filter(**{field: OuterRef("pk")}).filter(
+        decided_at__gte=since
+    )
+    return Exists(decided)
+
+
+def awaiting_publication(agencies: AgencyQuerySet) -> tuple[QuerySet[Dossier], QuerySet[Document]]:
+    """Records accepted into the holdings that wait for a publication decision: held, Công
+    khai, not published, and not decided on since they last changed regime. Dossiers stand for
+    their documents; documents are listed on their own when they are unfiled or their dossier
+    is already published (a document that arrived later)."""
+    dossiers = (
+        Dossier.objects.held()
+        .of_agencies(agencies)
+        .filter(access_regime=OPEN_REGIME, published_at__isnull=True)
+        .exclude(_decided("dossier"))
+        .select_related("agency", "fonds")
+        .annotate(document_count=Count("documents"))
+        .order_by("agency__code", "code")
+    )
+    documents = (
+        Document.objects.held()
+        .of_agencies(agencies)
+        .filter(access_regime=OPEN_REGIME, published_at__isnull=True)
+        .filter(Q(dossier__isnull=True) | Q(dossier__published_at__isnull=False))
+        .filter(Q(dossier__isnull=True) | Q(dossier__access_regime=OPEN_REGIME))
+        .exclude(_decided("document"))
+        .select_related("agency", "dossier")
+        .order_by("agency__code", "dossier__code", "ordinal", "pk")
+    )
+    return dossiers, documents

@@ -4,3 +4,9 @@ from django.dispatch import Signal
 
 # Sent on commit after an ingest created records: kwargs transfer_id, document_ids.
 records_ingested = Signal()
+
+# Sent inside the transaction of an action that changed what the public may see of records
+# (publication, withdrawal, access regime, a fonds' publication policy): kwargs document_ids,
+# dossier_ids. The portal's OAI-PMH register follows in the same transaction; the search index
+# is queued on commit.
+records_changed = Signal()

@@ -8,26 +8,42 @@ log through the same module.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from luutru.access import policy
 from luutru.lib.forms import run_action
 from luutru.lib.htmx import HtmxHttpRequest, render_page
+from luutru.organizations.models import Fonds
 from luutru.organizations.services import agencies_in_scope
 from luutru.records import actions
-from luutru.records.forms import FilePlanForm, PlanEntryForm
-from luutru.records.models import FilePlan
+from luutru.records.forms import (
+    AwaitingFilterForm,
+    FilePlanForm,
+    PlanEntryForm,
+    PublicationPolicyForm,
+    PublishForm,
+    RegimeChangeForm,
+    WithdrawForm,
+    download_choice,
+)
+from luutru.records.models import Document, Dossier, FilePlan
 from luutru.records.services import (
     CHANGE_FILE_PLAN,
     VIEW_DOCUMENT,
     VIEW_DOSSIER,
     VIEW_FILE_PLAN,
+    awaiting_publication,
     date_display,
     due_date,
     element_rows,
@@ -36,6 +52,7 @@ from luutru.records.services import (
     get_dossier_for_user,
     get_file_plan_for_user,
     get_plan_entry_for_user,
+    publication_history,
     retention_of,
     signature_views,
 )
@@ -63,6 +80,12 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         request.user, code, visible=policy.dossiers(request.user, policy.Use.READ)
     )
     policy.log_view(request.user, dossier)
+    return _dossier_page(request, dossier)
+
+
+def _dossier_page(
+    request: HttpRequest, dossier: Dossier, status: int = 200, **forms: Any
+) -> HttpResponse:
     documents = dossier.documents.annotate(file_count=Count("files")).order_by("ordinal", "pk")
     return render(
         request,
@@ -72,8 +95,30 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
             "rows": element_rows(dossier, "dossier"),
             "retention": retention_of(dossier.retention, dossier.end_date),
             "documents": documents,
+            **_publication_context(request, dossier, **forms),
         },
+        status=status,
     )
+
+
+def _publication_context(
+    request: HttpRequest, record: Dossier | Document, **forms: Any
+) -> dict[str, Any]:
+    """The record's publication state and history, and the forms its user may use."""
+    can_publish = actions.may_publish(request.user)
+    can_change_regime = request.user.has_perm(actions.CHANGE_ACCESS_REGIME)
+    context: dict[str, Any] = {
+        "regime": actions.regime_of(record),
+        "history": publication_history(record),
+        "can_publish": can_publish,
+        "can_change_regime": can_change_regime,
+    }
+    if can_publish:
+        context["publish_form"] = forms.get("publish_form") or PublishForm()
+        context["withdraw_form"] = forms.get("withdraw_form") or WithdrawForm()
+    if can_change_regime:
+        context["regime_form"] = forms.get("regime_form") or RegimeChangeForm()
+    return context
 
 
 @login_required
@@ -83,6 +128,12 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, pk, visible=policy.documents(request.user, policy.Use.READ)
     )
     policy.log_view(request.user, document)
+    return _document_page(request, document)
+
+
+def _document_page(
+    request: HttpRequest, document: Document, status: int = 200, **forms: Any
+) -> HttpResponse:
     files = [
         (file, signature_views(file.signatures)) for file in document.files.select_related("stored")
     ]
@@ -98,8 +149,206 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 document.dossier.end_date if document.dossier else document.issued_date,
             ),
             "files": files,
+            **_publication_context(request, document, **forms),
+        },
+        status=status,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Publication (công bố) and access-regime decisions
+
+
+def _decide_publication(request: HttpRequest, record: Dossier | Document) -> dict[str, Any]:
+    """Run the publish or withdraw form posted for one record; the bound form when invalid
+    (keyed as the page expects), else {} after telling the user what happened."""
+    if not actions.may_publish(request.user):
+        raise PermissionDenied
+    withdraw = request.POST.get("action") == "withdraw"
+    form: PublishForm | WithdrawForm = (
+        WithdrawForm(request.POST) if withdraw else PublishForm(request.POST)
+    )
+    if not form.is_valid():
+        return {"withdraw_form" if withdraw else "publish_form": form}
+    if withdraw:
+        outcome = actions.withdraw_records([record], request.user, form.cleaned_data["reason"])
+    else:
+        outcome = actions.publish_records(
+            [record],
+            request.user,
+            form.cleaned_data["reason"],
+            allow_download=download_choice(form.cleaned_data["download"]),
+        )
+    for refusal in outcome.refused:
+        messages.error(request, refusal.reason)
+    if outcome.done:
+        done = "Đã thu hồi công bố" if withdraw else "Đã công bố"
+        messages.success(request, f"{done} “{record.code}”.")
+    return {}
+
+
+@login_required
+@permission_required(VIEW_DOSSIER, raise_exception=True)
+@require_POST
+def dossier_publication(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = get_dossier_for_user(
+        request.user, code, visible=policy.dossiers(request.user, policy.Use.READ)
+    )
+    invalid = _decide_publication(request, dossier)
+    if invalid:
+        return _dossier_page(request, dossier, status=400, **invalid)
+    return redirect("records:dossier-detail", code=dossier.code)
+
+
+@login_required
+@permission_required(VIEW_DOCUMENT, raise_exception=True)
+@require_POST
+def document_publication(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_document_for_user(
+        request.user, pk, visible=policy.documents(request.user, policy.Use.READ)
+    )
+    invalid = _decide_publication(request, document)
+    if invalid:
+        return _document_page(request, document, status=400, **invalid)
+    return redirect("records:document-detail", pk=document.pk)
+
+
+def _change_regime(request: HttpRequest, record: Dossier | Document) -> RegimeChangeForm | None:
+    """Run the regime-change form; the bound form when it or the action found errors."""
+    if not request.user.has_perm(actions.CHANGE_ACCESS_REGIME):
+        raise PermissionDenied
+    form = RegimeChangeForm(request.POST)
+    if form.is_valid():
+        change = run_action(
+            form,
+            lambda: actions.change_access_regime(
+                record,
+                form.cleaned_data["new_regime"],
+                request.user,
+                form.cleaned_data["legal_basis"],
+                form.cleaned_data["reason"],
+            ),
+        )
+        if change is not None:
+            messages.success(request, f"Đã thay đổi chế độ sử dụng của “{record.code}”.")
+            return None
+    return form
+
+
+@login_required
+@permission_required(VIEW_DOSSIER, raise_exception=True)
+@require_POST
+def dossier_regime(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = get_dossier_for_user(
+        request.user, code, visible=policy.dossiers(request.user, policy.Use.READ)
+    )
+    form = _change_regime(request, dossier)
+    if form is not None:
+        return _dossier_page(request, dossier, status=400, regime_form=form)
+    return redirect("records:dossier-detail", code=dossier.code)
+
+
+@login_required
+@permission_required(VIEW_DOCUMENT, raise_exception=True)
+@require_POST
+def document_regime(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_document_for_user(
+        request.user, pk, visible=policy.documents(request.user, policy.Use.READ)
+    )
+    form = _change_regime(request, document)
+    if form is not None:
+        return _document_page(request, document, status=400, regime_form=form)
+    return redirect("records:document-detail", pk=document.pk)
+
+
+@login_required
+@permission_required(VIEW_DOSSIER, raise_exception=True)
+def publication_queue(request: HttpRequest) -> HttpResponse:
+    """Chờ công bố: accepted Công khai records no one has decided on yet, by agency and fonds;
+    those who may publish select rows and publish them in one decision."""
+    agencies = agencies_in_scope(request.user)
+    filters = AwaitingFilterForm(request.GET or None, agencies=agencies)
+    agency = fonds = None
+    dossiers, documents = awaiting_publication(agencies)
+    if filters.is_valid():
+        agency, fonds = filters.cleaned_data["agency"], filters.cleaned_data["fonds"]
+    elif filters.is_bound:  # an agency or fonds outside the user's scope: nothing to show
+        dossiers, documents = dossiers.none(), documents.none()
+    if agency is not None:
+        dossiers, documents = dossiers.filter(agency=agency), documents.filter(agency=agency)
+    if fonds is not None:
+        dossiers = dossiers.filter(fonds=fonds)
+        documents = documents.filter(dossier__fonds=fonds)
+    can_publish = actions.may_publish(request.user)
+    form = PublishForm(_posted(request))
+    if request.method == "POST":
+        if not can_publish:
+            raise PermissionDenied
+        if form.is_valid():
+            chosen: list[Dossier | Document] = [
+                *dossiers.filter(pk__in=_ids(request, "dossier")),
+                *documents.filter(pk__in=_ids(request, "document")),
+            ]
+            if not chosen:
+                messages.error(request, "Hãy chọn ít nhất một hồ sơ, tài liệu để công bố.")
+            else:
+                outcome = actions.publish_records(
+                    chosen,
+                    request.user,
+                    form.cleaned_data["reason"],
+                    allow_download=download_choice(form.cleaned_data["download"]),
+                )
+                if outcome.done:
+                    messages.success(request, f"Đã công bố {len(outcome.done)} hồ sơ, tài liệu.")
+                for refusal in outcome.refused:
+                    messages.error(request, refusal.reason)
+            return redirect(f"{reverse('records:publication-queue')}?{request.GET.urlencode()}")
+    return render(
+        request,
+        "records/publication_queue.html",
+        {
+            "filters": filters,
+            "dossiers": Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("trang")),
+            "documents": documents[:PAGE_SIZE],
+            "document_total": documents.count(),
+            "fonds": fonds,
+            "querystring": _without_page(request.GET),
+            "form": form if can_publish else None,
+            "policy_form": PublicationPolicyForm(
+                initial={name: getattr(fonds, name) for name in actions.POLICY_FIELDS}
+            )
+            if fonds is not None and can_publish
+            else None,
         },
     )
+
+
+def _without_page(params: QueryDict) -> str:
+    """The filters as a query string ready for "trang=N" to follow ("" or "a=b&")."""
+    kept = params.copy()
+    kept.pop("trang", None)
+    return f"{kept.urlencode()}&" if kept else ""
+
+
+def _ids(request: HttpRequest, name: str) -> list[int]:
+    return [int(v) for v in request.POST.getlist(name) if v.isascii() and v.isdigit()][:1000]
+
+
+@login_required
+@permission_required(VIEW_DOSSIER, raise_exception=True)
+@require_POST
+def fonds_publication_policy(request: HttpRequest, code: str) -> HttpResponse:
+    """A fonds' publication policy, from the queue page filtered by that fonds."""
+    if not actions.may_publish(request.user):
+        raise PermissionDenied
+    fonds = Fonds.objects.filter(code=code, agency__in=agencies_in_scope(request.user)).first()
+    if fonds is None:
+        raise Http404("Không tìm thấy phông lưu trữ.")
+    form = PublicationPolicyForm(request.POST)
+    if form.is_valid():
+        actions.set_publication_policy(fonds, request.user, **form.cleaned_data)
+        messages.success(request, f"Đã lưu chính sách công bố của phông “{fonds.name}”.")
+    return redirect(f"{reverse('records:publication-queue')}?fonds={fonds.code}")
 
 
 @login_required

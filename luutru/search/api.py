@@ -1,7 +1,8 @@
 """GET /api/v1/search: the search as JSON (docs/interfaces.md), plus the facets of the result.
 
-Access is the service's: anonymous callers get public (Công khai) records only, signed-in staff
-(the staff site's session) their agencies' scope. Mounted by ``luutru.api``.
+Access is the service's: anonymous callers get published public (Công khai) records only, and
+the descriptions of conditional ones whose fonds lists them in the public catalogue; signed-in
+staff (the staff site's session) their agencies' scope. Mounted by ``luutru.api``.
 """
 
 from __future__ import annotations
@@ -138,8 +139,9 @@ def record_url(hit: Hit, *, public: bool = False) -> str:
 def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, object]:
     """Tìm trong siêu dữ liệu và nội dung tệp của hồ sơ, tài liệu; phù hợp nhất trước.
 
-    Người gọi không đăng nhập chỉ thấy tài liệu Công khai; số kết quả và facets cũng chỉ tính
-    trên những gì người gọi được xem.
+    Người gọi không đăng nhập chỉ thấy hồ sơ, tài liệu Công khai đã công bố (và phần giới thiệu
+    tài liệu sử dụng có điều kiện khi phông cho phép); số kết quả và facets cũng chỉ tính trên
+    những gì người gọi được xem.
     """
     query = services.query_for(
         request.user,

@@ -2,7 +2,10 @@
 
 The database is the truth; an engine holds ``IndexEntry`` rows derived from it and answers
 ``SearchQuery``. Access is part of the query (``public_only``, ``agency_ids``), so counts and
-facets are computed over what the caller may see — never by filtering a page afterwards.
+facets are computed over what the caller may see — never by filtering a page afterwards. The
+public sees published public records and the listed descriptions of conditional ones
+(``visibility``), which the index must be told again whenever a publication decision, an access
+regime or a fonds' policy changes (``records.signals.records_changed``).
 """
 
 from __future__ import annotations
@@ -14,6 +17,12 @@ from typing import Literal, Protocol
 
 Kind = Literal["document", "dossier"]
 FACETS = ("agency", "fonds", "year", "doc_type", "retention", "access_regime")
+# What the public may find of an entry (``IndexEntry.visibility``): "open", a published public
+# record; "listed", the description of a conditional record its fonds lists in the public
+# catalogue; "" nothing. Computed by the same rules as the access policy's (records.models).
+OPEN = "open"
+LISTED = "listed"
+PUBLIC_VISIBILITY = (LISTED, OPEN)
 
 
 @dataclass(frozen=True)
@@ -32,12 +41,13 @@ class IndexEntry:
     retention: str  # code
     access_regime: str  # code: "01" Công khai, "02" có điều kiện, "03" Mật
     date: datetime.date | None  # issued date (document) or end date (dossier), for sorting
+    visibility: str = ""  # OPEN | LISTED | "": what the public may find (never more by default)
 
 
 @dataclass(frozen=True)
 class SearchQuery:
     text: str
-    public_only: bool  # anonymous callers and readers: access_regime "01" only
+    public_only: bool  # anonymous callers and readers: entries of PUBLIC_VISIBILITY only
     agency_ids: frozenset[int] | None  # staff scope; None = no agency restriction
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # facet name → values
     page: int = 1

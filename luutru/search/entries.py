@@ -14,13 +14,21 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any, TypeVar
 
-from django.db.models import F, TextField, Value
+from django.db.models import Case, CharField, F, Q, TextField, Value, When
 from django.db.models.functions import Coalesce
 
 from luutru.digitization.models import FileText
-from luutru.records.models import Document, DocumentFile, Dossier
+from luutru.records.models import (
+    Document,
+    DocumentFile,
+    Dossier,
+    listed_documents_q,
+    listed_dossiers_q,
+    open_documents_q,
+    open_dossiers_q,
+)
 from luutru.records.rules import effective_regime
-from luutru.search.base import IndexEntry
+from luutru.search.base import LISTED, OPEN, IndexEntry
 
 T = TypeVar("T")
 CHUNK = 2000
@@ -65,17 +73,27 @@ def _files_text(document_ids: list[int]) -> dict[int, str]:
     return {pk: "\n".join(parts)[:MAX_FILE_TEXT] for pk, parts in texts.items()}
 
 
+def _visibility(open_: Q, listed: Q) -> Case:
+    """What the public may find of a row, by the access policy's own rules (records.models)."""
+    return Case(
+        When(open_, then=Value(OPEN)),
+        When(listed, then=Value(LISTED)),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
 # Rows are read as tuples, not model instances: building a Document and its selected Dossier
 # for every row took most of a reindex's time. The join is the same as select_related's.
 _DOCUMENT_COLUMNS = (
     "pk", "agency_id", "dossier__fonds_id", "archival_code", "identifier", "summary", "number",
     "notation", "issuer", "keywords", "description", "info_mark", "autograph", "signer",
     "signer_position", "doc_type", "retention", "access_regime", "issued_date",
-    "dossier__access_regime",
+    "dossier__access_regime", "visibility",
 )  # fmt: skip
 _DOSSIER_COLUMNS = (
     "pk", "agency_id", "fonds_id", "code", "title", "keywords", "description", "info_mark",
-    "creator", "paper_code", "year", "end_date", "retention", "access_regime",
+    "creator", "paper_code", "year", "end_date", "retention", "access_regime", "visibility",
 )  # fmt: skip
 
 
@@ -102,6 +120,7 @@ def document_entry(row: tuple[Any, ...], files_text: str = "") -> IndexEntry:
         access_regime,
         issued_date,
         dossier_regime,
+        visibility,
     ) = row
     full_notation = f"{number}/{notation}" if number and notation else notation or number
     body = _nfc(
@@ -130,6 +149,7 @@ def document_entry(row: tuple[Any, ...], files_text: str = "") -> IndexEntry:
         retention=retention,
         access_regime=effective_regime(access_regime, dossier_regime),
         date=issued_date,
+        visibility=visibility,
     )
 
 
@@ -150,6 +170,7 @@ def dossier_entry(row: tuple[Any, ...]) -> IndexEntry:
         end_date,
         retention,
         access_regime,
+        visibility,
     ) = row
     return IndexEntry(
         key=f"dossier:{pk}",
@@ -166,12 +187,15 @@ def dossier_entry(row: tuple[Any, ...]) -> IndexEntry:
         retention=retention,
         access_regime=access_regime,
         date=end_date,
+        visibility=visibility,
     )
 
 
 def document_entries(ids: Iterable[int] | None = None) -> Iterator[IndexEntry]:
     """Entries of all documents, or of those with these ids, in primary-key order."""
-    documents = Document.objects.all()
+    documents = Document.objects.annotate(
+        visibility=_visibility(open_documents_q(), listed_documents_q())
+    )
     if ids is not None:
         documents = documents.filter(pk__in=list(ids))
     rows = documents.order_by("pk").values_list(*_DOCUMENT_COLUMNS)
@@ -183,7 +207,9 @@ def document_entries(ids: Iterable[int] | None = None) -> Iterator[IndexEntry]:
 
 def dossier_entries(ids: Iterable[int] | None = None) -> Iterator[IndexEntry]:
     """Entries of all dossiers, or of those with these ids, in primary-key order."""
-    dossiers = Dossier.objects.all()
+    dossiers = Dossier.objects.annotate(
+        visibility=_visibility(open_dossiers_q(), listed_dossiers_q())
+    )
     if ids is not None:
         dossiers = dossiers.filter(pk__in=list(ids))
     for row in dossiers.order_by("pk").values_list(*_DOSSIER_COLUMNS).iterator(chunk_size=CHUNK):

@@ -6,8 +6,11 @@ user into an access-aware ``SearchQuery`` (``query_for``) and hands it to the en
 everything the caller may see, newest first, with facets.
 
 The index follows the database: an ingest's ``records_ingested`` signal (sent on commit)
-enqueues ``index_documents_task``; ``luutru reindex`` rebuilds everything and is the cure for
-any drift (a crashed worker, a change made outside the actions).
+enqueues ``index_documents_task``; a publication decision, an access-regime change or a fonds'
+publication policy (``records_changed``) enqueues the records it touched, on commit, so the
+public's search follows within seconds (as soon as a worker runs the task). ``luutru reindex``
+rebuilds everything and is the cure for any drift (a crashed worker, a change made outside the
+actions).
 """
 
 from __future__ import annotations
@@ -147,20 +150,49 @@ def index_documents(document_ids: Iterable[int]) -> int:
     return written
 
 
-def enqueue_indexing(document_ids: Iterable[int]) -> None:
-    """Queue ``index_documents_task`` for these documents once the transaction commits."""
-    from luutru.search.tasks import index_documents_task
+def index_dossiers(dossier_ids: Iterable[int]) -> int:
+    """Bring these dossiers up to date in the index (their documents are not touched);
+    dossiers no longer in the database leave it. Idempotent; the number of entries written."""
+    ids = sorted({int(i) for i in dossier_ids})
+    engine = backend()
+    written = 0
+    for start in range(0, len(ids), CHUNK):
+        batch = ids[start : start + CHUNK]
+        entries = list(dossier_entries(batch))
+        engine.upsert(entries)
+        found = {e.pk for e in entries}
+        gone = [f"dossier:{pk}" for pk in batch if pk not in found]
+        if gone:
+            engine.delete(gone)
+        written += len(entries)
+    return written
+
+
+def enqueue_indexing(document_ids: Iterable[int], dossier_ids: Iterable[int] = ()) -> None:
+    """Queue ``index_documents_task`` for these documents (and ``index_dossiers_task`` for these
+    dossiers) once the transaction commits."""
+    from luutru.search.tasks import index_documents_task, index_dossiers_task
 
     ids = sorted({int(i) for i in document_ids})
+    dossiers = sorted({int(i) for i in dossier_ids})
 
     def enqueue() -> None:
         for start in range(0, len(ids), TASK_BATCH):
             index_documents_task.enqueue(ids[start : start + TASK_BATCH])
+        for start in range(0, len(dossiers), TASK_BATCH):
+            index_dossiers_task.enqueue(dossiers[start : start + TASK_BATCH])
 
-    if ids:
+    if ids or dossiers:
         transaction.on_commit(enqueue)
 
 
 def on_records_ingested(sender: Any, document_ids: Iterable[int] = (), **kwargs: Any) -> None:
     """``records.signals.records_ingested`` receiver (connected in ``SearchConfig.ready``)."""
     enqueue_indexing(document_ids)
+
+
+def on_records_changed(
+    sender: Any, document_ids: Iterable[int] = (), dossier_ids: Iterable[int] = (), **kwargs: Any
+) -> None:
+    """``records.signals.records_changed`` receiver (connected in ``SearchConfig.ready``)."""
+    enqueue_indexing(document_ids, dossier_ids)

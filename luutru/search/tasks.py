@@ -1,4 +1,5 @@
-"""Background indexing: an ingest's documents reach the index after its transaction commits."""
+"""Background indexing: an ingest's documents, and records whose publication changed, reach the
+index after their transaction commits."""
 
 from __future__ import annotations
 
@@ -11,3 +12,11 @@ def index_documents_task(document_ids: list[int]) -> int:
     from luutru.search.services import index_documents
 
     return index_documents(document_ids)
+
+
+@task()
+def index_dossiers_task(dossier_ids: list[int]) -> int:
+    """Index (or remove) these dossiers. Idempotent: safe to run twice."""
+    from luutru.search.services import index_dossiers
+
+    return index_dossiers(dossier_ids)

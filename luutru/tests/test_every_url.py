@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from luutru.records.tests.factory import make_document, make_dossier
+from luutru.records.tests.factory import make_document, make_dossier, publish
 from luutru.search import services
 from luutru.test import PASSWORD, BaseTestCase
 
@@ -120,6 +120,7 @@ class EveryUrlTests(BaseTestCase):
         make_document(
             self.agency_a, public, 1, summary="Quyết định giao đất mật", access_regime="03"
         )
+        publish(public)
         services.reindex()
         for route in sorted(PUBLIC_API):
             url = self.url_for(route)
@@ -135,6 +136,7 @@ class EveryUrlTests(BaseTestCase):
         document = make_document(self.agency_a, public, 1)
         restricted = make_dossier(self.agency_a, 2, access_regime="02", fonds=self.fonds_a)
         hidden = make_document(self.agency_a, restricted, 1)
+        publish(public)
 
         def url(route: str, dossier: str, doc: str) -> str:
             def sample(match: re.Match[str]) -> str:

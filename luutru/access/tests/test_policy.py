@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from luutru.access import policy
 from luutru.access.models import Grant, Use
-from luutru.records.models import Document, Dossier
-from luutru.records.tests.factory import make_document, make_dossier
+from luutru.records import actions
+from luutru.records.models import Custody, Document, Dossier
+from luutru.records.tests.factory import make_document, make_dossier, publish
 from luutru.test import BaseTestCase, make_user
 
 
@@ -37,6 +38,7 @@ class PolicyTests(BaseTestCase):
         cls.other_agency_doc = make_document(
             cls.agency_b, None, access_regime="02", archival_code="", identifier="B-1"
         )
+        publish(cls.open_dossier)
 
     def grant(self, **kwargs: object) -> Grant:
         now = timezone.now()
@@ -107,6 +109,68 @@ class PolicyTests(BaseTestCase):
 
         stranger = make_user("docgia2")
         self.assertFalse(policy.can(stranger, Use.READ, self.conditional_doc))
+
+
+class PublicationPolicyTests(BaseTestCase):
+    """The public's branch: held, Công khai and published — for a filed document, it and its
+    dossier both; downloading also needs the decision to allow it."""
+
+    dossier: ClassVar[Dossier]
+    document: ClassVar[Document]
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.dossier = make_dossier(cls.agency_a, 1, fonds=cls.fonds_a)
+        cls.document = make_document(cls.agency_a, cls.dossier, 1)
+
+    def public(self) -> set[Document | Dossier]:
+        return {*policy.documents(None, Use.READ), *policy.dossiers(None, Use.READ)}
+
+    def test_accepted_public_records_are_not_public_until_published(self) -> None:
+        self.assertEqual(self.public(), set())
+        self.assertFalse(policy.is_public(self.document))
+        self.assertEqual(set(policy.documents(self.reader, Use.LIST)), set())
+
+    def test_a_filed_document_needs_its_own_and_its_dossiers_publication(self) -> None:
+        publish(self.dossier)
+        self.assertEqual(self.public(), {self.dossier, self.document})
+        actions.withdraw_records([self.dossier], None, "Rà soát")
+        self.document.refresh_from_db()
+        self.assertIsNotNone(self.document.published_at)  # published itself, yet hidden
+        self.assertEqual(self.public(), set())
+        publish(self.dossier)
+        actions.withdraw_records([self.document], None, "Che thông tin cá nhân")
+        self.assertEqual(self.public(), {self.dossier})
+
+    def test_an_unfiled_document_needs_its_own_publication_only(self) -> None:
+        unfiled = make_document(self.agency_b, None, identifier="B-2")
+        publish(unfiled)
+        self.assertEqual(self.public(), {unfiled})
+
+    def test_published_records_leave_the_public_when_no_longer_held(self) -> None:
+        publish(self.dossier)
+        Dossier.objects.filter(pk=self.dossier.pk).update(custody=Custody.RECEIVED)
+        self.assertEqual(self.public(), set())
+
+    def test_downloading_the_original_needs_the_decision_to_allow_it(self) -> None:
+        publish(self.dossier, download=False)
+        self.assertTrue(policy.can(None, Use.READ, self.document))
+        self.assertFalse(policy.can(None, Use.DOWNLOAD, self.document))
+        publish(self.dossier, download=True)
+        self.assertTrue(policy.can(None, Use.DOWNLOAD, self.document))
+
+    def test_a_listing_fonds_shows_conditional_descriptions_but_never_secret_ones(self) -> None:
+        conditional = make_dossier(self.agency_a, 2, access_regime="02", fonds=self.fonds_a)
+        inside = make_document(self.agency_a, conditional, 1)
+        secret = make_dossier(self.agency_a, 3, access_regime="03", fonds=self.fonds_a)
+        make_document(self.agency_a, secret, 1)
+        self.assertEqual(set(policy.dossiers(None, Use.LIST)), set())
+        actions.set_publication_policy(self.fonds_a, None, list_conditional=True)
+        self.assertEqual(set(policy.dossiers(None, Use.LIST)), {conditional})
+        self.assertEqual(set(policy.documents(None, Use.LIST)), {inside})
+        self.assertTrue(policy.is_listed(inside))
+        self.assertFalse(policy.is_public(inside))  # listed, never read
 
 
 class StaffNavigationTests(BaseTestCase):

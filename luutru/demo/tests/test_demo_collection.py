@@ -27,6 +27,7 @@ from luutru.audit.models import AuditEvent
 from luutru.audit.services import verify_chain
 from luutru.demo.collection import dossier_codes, packages, seed_collection, write_package
 from luutru.demo.province import seed
+from luutru.demo.publication import publish_demo
 from luutru.ingest.models import Transfer, TransferState
 from luutru.records.models import Document, DocumentFile, Dossier
 from luutru.storage.services import open_stored
@@ -129,6 +130,23 @@ class DemoCollectionTests(IsolatedStorageTestCase):
         regimes = set(meeting.documents.values_list("access_regime", flat=True))
         self.assertEqual(regimes, {"01", "02"})  # the invitation is public, the minutes not
 
+    def test_the_demo_publishes_its_public_records_on_the_portal(self) -> None:
+        self.assertGreater(publish_demo(), 0)
+        self.assertEqual(publish_demo(), 0)  # idempotent: nothing waits for a decision now
+        office = {d.code: d for d in Dossier.objects.filter(agency__code=OFFICE)}
+        meeting, reform = office["000.00.01.H62.2024.01"], office["000.00.01.H62.2024.02"]
+        self.assertIsNotNone(reform.published_at)
+        self.assertIsNone(meeting.published_at)  # Sử dụng có điều kiện stays unpublished
+        event = AuditEvent.objects.filter(action="records.publish").first()
+        assert event is not None
+        self.assertEqual(event.actor_name, "lanhdao")
+        self.assertEqual(self.client.get(f"/ho-so/{reform.code}/").status_code, 200)
+        document = reform.documents.order_by("ordinal").first()
+        assert document is not None
+        page = self.client.get(f"/tai-lieu/{document.archival_code}/")
+        self.assertContains(page, "Đọc trực tuyến")
+        self.assertEqual(self.client.get(f"/ho-so/{meeting.code}/").status_code, 404)
+
     def test_every_document_has_one_stored_pdf_with_the_declared_pages(self) -> None:
         documents = Document.objects.filter(dossier__code__in=dossier_codes())
         self.assertEqual(documents.count(), 17)
@@ -208,6 +226,7 @@ class DemoCommandCollectionTests(IsolatedStorageTestCase):
         out = StringIO()
         call_command("demo", "--no-serve", stdout=out)
         self.assertIn(f"Đã tiếp nhận {len(packages())} lần nộp lưu mẫu", out.getvalue())
+        self.assertIn("hồ sơ, tài liệu Công khai mẫu", out.getvalue())
         before = row_counts()
         out = StringIO()
         call_command("demo", "--no-serve", stdout=out)

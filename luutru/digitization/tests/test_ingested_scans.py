@@ -17,7 +17,8 @@ from luutru.ingest.actions import ingest, receive_package
 from luutru.ingest.models import TransferState
 from luutru.ingest.tests.factory import DOSSIER, document, write_package
 from luutru.organizations.models import Agency
-from luutru.records.models import DocumentFile, FileRole
+from luutru.records.models import DocumentFile, Dossier, FileRole
+from luutru.records.tests.factory import publish
 from luutru.search import services
 from luutru.test import WorkerTestCase, make_agency, make_user
 
@@ -49,6 +50,7 @@ class IngestedScanTests(WorkerTestCase):
         )
         transfer = ingest(receive_package(package, agency=self.agency, actor=None))
         self.assertEqual(transfer.state, TransferState.ACCEPTED, transfer.errors)
+        publish(*Dossier.objects.filter(code=DOSSIER["Mã hồ sơ"]))  # the public searches below
         originals = {f.name: f for f in DocumentFile.objects.all()}
         self.assertEqual(set(originals), {"01.pdf", "02.tif"})
         self.assertIs(originals["01.pdf"].has_text, False)

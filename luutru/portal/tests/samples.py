@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw
 
 from luutru.organizations.models import Agency, Fonds
 from luutru.records.models import Document, DocumentFile, Dossier
-from luutru.records.tests.factory import make_document, make_dossier
+from luutru.records.tests.factory import make_document, make_dossier, publish
 from luutru.storage.actions import put_bytes
 from luutru.storage.models import StoredFile
 
@@ -42,13 +42,13 @@ def attach_pdf(document: Document, pages: int = 3) -> DocumentFile:
 
 @dataclass
 class Collection:
-    dossier: Dossier  # public, in fonds_a
+    dossier: Dossier  # public and published (with its public documents), in fonds_a
     land: Document  # public, with a 3-page PDF: "giao đất"
     budget: Document  # public, no file
     secret_in_public: Document  # 03 inside the public dossier
     restricted_dossier: Dossier  # 02
     hidden_by_dossier: Document  # 01 itself, inside the 02 dossier
-    other_agency: Document  # agency B, public, unfiled (addressed by its identifier)
+    other_agency: Document  # agency B, public, published, unfiled (addressed by its identifier)
 
 
 def make_collection(agency_a: Agency, agency_b: Agency, fonds: Fonds) -> Collection:
@@ -78,4 +78,5 @@ def make_collection(agency_a: Agency, agency_b: Agency, fonds: Fonds) -> Collect
         identifier="000.00.04.H62.2023.0000077",
         summary="Thông báo giao đất khu tái định cư",
     )
+    publish(dossier, other)
     return Collection(dossier, land, budget, secret, restricted, hidden, other)

@@ -21,7 +21,7 @@ from luutru.portal import oai
 from luutru.portal.models import OaiRecord
 from luutru.portal.publication import sync_register
 from luutru.portal.tests.samples import Collection, make_collection
-from luutru.records.tests.factory import make_document
+from luutru.records.tests.factory import make_document, publish
 from luutru.test import BaseTestCase
 
 DATA = Path(__file__).parent / "data"
@@ -132,6 +132,7 @@ class OaiTests(BaseTestCase):
     def test_lists_come_in_pages_with_resumption_tokens(self) -> None:
         for n in range(4, 9):
             make_document(self.agency_a, self.records.dossier, n)
+        publish(self.records.dossier)  # the new documents follow their dossier
         with mock.patch.object(oai, "PAGE_SIZE", 2), self.harvester() as scythe:
             headers = [
                 h

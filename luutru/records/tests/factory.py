@@ -82,3 +82,13 @@ def make_entry(
     values: dict[str, Any] = {"title": f"Hồ sơ số {notation}", "retention": "06"}
     values.update(extra)
     return FilePlanEntry.objects.create(plan=plan, notation=notation, closed_on=closed_on, **values)
+
+
+def publish(*records: Dossier | Document, download: bool | None = None) -> None:
+    """Publish records (công bố) through the action, as the system, for tests whose records
+    must be on the portal, the API, OAI-PMH, IIIF and in the public's search. A dossier brings
+    its documents; a refusal fails the test, since it means the set-up is wrong."""
+    from luutru.records.actions import publish_records
+
+    outcome = publish_records(records, None, "Công bố để thử nghiệm.", allow_download=download)
+    assert not outcome.refused, outcome.refused

@@ -9,6 +9,7 @@ from django.test import SimpleTestCase
 from django.utils import timezone
 
 from luutru.audit.models import AuditEvent
+from luutru.records import codes
 from luutru.records.models import FilePlan, FilePlanEntry
 from luutru.records.services import due_date, entries_due
 from luutru.records.tests.factory import make_dossier, make_entry, make_plan
@@ -251,6 +252,8 @@ class DuePageTests(BaseTestCase):
         )  # overdue by about 35 days
         make_entry(make_plan(self.agency_b, today.year - 3), "KHAC", title="Hồ sơ Sở Xây dựng")
         self.login(self.clerk_a)
+        # The code lists are cached per process; a flush by another test empties the cache.
+        codes.entries("retention")
         with self.assertNumQueries(9):
             page = self.client.get("/quan-tri/ho-so/den-han-nop-luu/")
         html = page.content.decode()

@@ -26,6 +26,8 @@ letter to its base and đ to d), so index and query cannot disagree. Fields:
 - facets as fast fields (``agency``, ``fonds``, ``year`` integers; ``doc_type``,
   ``retention``, ``access_regime`` strings), ``date`` (day number) for sorting, and ``data``:
   the stored key, code, title and body the hits and snippets are made from.
+- ``visibility``: what the public may find (``base.OPEN``, ``base.LISTED``), the one term the
+  public's searches require.
 
 Access is a required clause of the query, so counts and facets never see what the caller may
 not. Writers (the indexing task, ``luutru reindex``) take an exclusive file lock; a rebuild
@@ -52,7 +54,15 @@ from typing import Any
 import tantivy
 from django.conf import settings
 
-from luutru.search.base import FACETS, Hit, IndexEntry, Kind, SearchQuery, SearchResults
+from luutru.search.base import (
+    FACETS,
+    PUBLIC_VISIBILITY,
+    Hit,
+    IndexEntry,
+    Kind,
+    SearchQuery,
+    SearchResults,
+)
 from luutru.search.text import (
     SNIPPET_SCAN,
     Unit,
@@ -66,7 +76,7 @@ from luutru.search.text import (
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1"  # bump when the fields change: an older index is then ignored until reindex
+SCHEMA_VERSION = "2"  # bump when the fields change: an older index is then ignored until reindex
 TITLE_BOOST = 2.0
 EXACT_BONUS = 1_000.0  # per query word matched with its diacritics; BM25 per word stays < 200
 NOTATION_BONUS = 10_000.0
@@ -115,6 +125,7 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field("notation_k", tokenizer_name="raw", index_option="basic")
     sb.add_text_field("code_k", tokenizer_name="raw", index_option="basic")
     sb.add_text_field("code_p", tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("visibility", tokenizer_name="raw", index_option="basic")
     for name in ("agency", "fonds", "year"):
         sb.add_unsigned_field(name, indexed=True, fast=True)
     for name in ("doc_type", "retention", "access_regime"):
@@ -182,6 +193,8 @@ def _row(entry: IndexEntry) -> dict[str, Any]:
         "date": entry.date.toordinal() if entry.date else 0,
         "data": _pack(entry.key, entry.code, entry.title, body[:SNIPPET_SCAN]),
     }
+    if entry.visibility:
+        row["visibility"] = entry.visibility
     if entry.fonds is not None:
         row["fonds"] = entry.fonds
     if entry.year is not None:
@@ -368,7 +381,9 @@ class TantivyBackend:
         """Access and facet filters as required clauses; None when nothing can match."""
         clauses: list[tantivy.Query] = []
         if query.public_only:
-            clauses.append(tantivy.Query.term_query(SCHEMA, "access_regime", "01"))
+            clauses.append(
+                tantivy.Query.term_set_query(SCHEMA, "visibility", list(PUBLIC_VISIBILITY))
+            )
         if query.agency_ids is not None:
             ids = sorted(i for i in query.agency_ids if 0 <= i <= _U64_MAX)
             if not ids:

@@ -24,7 +24,7 @@ from luutru.api.tests.schema_checks import (
     share_the_test_connection,
 )
 from luutru.records.models import Document, Dossier
-from luutru.records.tests.factory import make_document, make_dossier
+from luutru.records.tests.factory import make_document, make_dossier, publish
 from luutru.search import services
 from luutru.search.base import FACETS
 from luutru.test import BaseTestCase
@@ -106,6 +106,7 @@ def make_search_records(case: type[BaseTestCase]) -> SearchRecords:
         summary="Về việc giao đất khu tái định cư",
         access_regime="03",
     )
+    publish(dossier, other_public)
     return SearchRecords(
         dossier, restricted, public_doc, conditional, secret, other_public, other_secret
     )
@@ -124,8 +125,9 @@ class SearchTestCase(BaseTestCase):
         services.reindex()
 
     def index(self, *documents: Document) -> None:
-        """Index documents made in one test; the index lives outside the test's transaction,
-        so they leave it again when the test ends."""
+        """Publish and index documents made in one test; the index lives outside the test's
+        transaction, so they leave it again when the test ends."""
+        publish(*documents)
         services.index_documents([d.pk for d in documents])
         self.addCleanup(services.backend().delete, [f"document:{d.pk}" for d in documents])
 

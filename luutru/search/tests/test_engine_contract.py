@@ -46,6 +46,8 @@ def entry(kind: str, pk: int, title: str, **extra: Any) -> IndexEntry:
         "date": datetime.date(2023, 1, pk % 28 + 1),
     }
     values.update(extra)
+    # Public entries are published ones unless a test says otherwise.
+    values.setdefault("visibility", "open" if values["access_regime"] == "01" else "")
     return IndexEntry(**values)
 
 
@@ -219,6 +221,25 @@ def test_anonymous_callers_never_see_restricted_records(engine: SearchBackend, t
     assert found.count == len(every)
     assert dict(found.facets["access_regime"]).keys() <= {"01"}
     assert ask(engine, text, public_only=True, filters={"access_regime": ("02", "03")}).count == 0
+
+
+def test_the_public_finds_published_records_and_listed_descriptions_only(
+    fresh: SearchBackend,
+) -> None:
+    waiting = entry("document", 21, "Quyết định giao đất chờ công bố", visibility="")  # unpublished
+    listed = entry(
+        "document", 22, "Công văn giao đất có điều kiện", access_regime="02", visibility="listed"
+    )
+    fresh.upsert([waiting, listed])
+    public = set(all_keys(fresh, "giao đất", public_only=True))
+    assert "document:21" not in public and "document:22" in public
+    assert ask(fresh, "giao đất").count == ask(fresh, "giao đất", public_only=True).count + 1
+    fresh.upsert([replace(waiting, visibility="open")])  # published
+    assert "document:21" in all_keys(fresh, "giao đất", public_only=True)
+    fresh.upsert([replace(waiting, visibility=""), replace(listed, visibility="")])  # withdrawn
+    public = set(all_keys(fresh, "giao đất", public_only=True))
+    assert not public & {"document:21", "document:22"}
+    assert {"document:21", "document:22"} <= set(all_keys(fresh, "giao đất"))
 
 
 def test_staff_see_their_agencies_only(engine: SearchBackend) -> None:

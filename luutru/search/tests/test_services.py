@@ -18,8 +18,8 @@ from luutru.ingest.actions import ingest, receive_package
 from luutru.ingest.models import TransferState
 from luutru.ingest.tests.factory import DOSSIER, document, write_package
 from luutru.organizations.models import Agency
-from luutru.records.models import Document
-from luutru.records.tests.factory import make_document, make_dossier, make_file
+from luutru.records.models import Document, Dossier
+from luutru.records.tests.factory import make_document, make_dossier, make_file, publish
 from luutru.search import entries, services
 from luutru.search.text import MAX_QUERY_CHARS
 from luutru.test import BaseTestCase, WorkerTestCase, make_agency, make_user
@@ -81,6 +81,7 @@ class ReindexTests(BaseTestCase):
             issued_date=datetime.date(2022, 5, 1),
         )
         make_file(self.public)
+        publish(self.dossier, self.unfiled)
 
     def test_reindex_rebuilds_the_index_from_the_database(self) -> None:
         self.assertEqual(services.reindex(), 4)
@@ -111,6 +112,17 @@ class ReindexTests(BaseTestCase):
         self.assertIn("đất đai", filed.body)
         (dossier,) = entries.dossier_entries([self.dossier.pk])
         self.assertEqual((dossier.kind, dossier.year, dossier.doc_type), ("dossier", 2023, ""))
+
+    def test_entries_carry_what_the_public_may_find(self) -> None:
+        restricted = next(entries.document_entries([self.restricted.pk]))
+        self.assertEqual(restricted.visibility, "")
+        self.assertEqual(next(entries.document_entries([self.public.pk])).visibility, "open")
+        self.fonds_a.list_conditional = True
+        self.fonds_a.save(update_fields=["list_conditional"])
+        self.assertEqual(next(entries.document_entries([self.restricted.pk])).visibility, "listed")
+        Dossier.objects.filter(pk=self.dossier.pk).update(published_at=None)
+        self.assertEqual(next(entries.document_entries([self.public.pk])).visibility, "")
+        self.assertEqual(next(entries.dossier_entries([self.dossier.pk])).visibility, "")
 
     def test_reading_entries_takes_a_few_queries_whatever_the_number_of_records(self) -> None:
         for n in range(4, 30):
@@ -165,6 +177,7 @@ class IngestIndexingTests(WorkerTestCase):
         package = write_package(self.tmp / "goi", documents=[first_row, document(2)])
         transfer = ingest(receive_package(package, agency=self.agency, actor=None))
         self.assertEqual(transfer.state, TransferState.ACCEPTED, transfer.errors)
+        publish(*Dossier.objects.filter(code=DOSSIER["Mã hồ sơ"]))
         self.assertEqual(services.search(None, "thu hoi dat").count, 0)  # not yet indexed
 
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)

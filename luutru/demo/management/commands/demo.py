@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from luutru.demo.collection import DemoCollectionError, seed_collection
 from luutru.demo.digitization import seed_digitization
 from luutru.demo.province import DEMO_PASSWORD, USERS, seed
+from luutru.demo.publication import publish_demo
 from luutru.demo.use import seed_use
 from luutru.portal.publication import sync_register
 
@@ -43,6 +44,11 @@ class Command(BaseCommand):
             self.stdout.write("Các lần nộp lưu mẫu đã có trong kho; không nạp lại.")
         if seed_digitization():
             self.stdout.write(self.style.SUCCESS("Đã số hóa một hồ sơ giấy mẫu (OCR tiếng Việt)."))
+        published = publish_demo()
+        if published:
+            self.stdout.write(
+                self.style.SUCCESS(f"Đã công bố {published} hồ sơ, tài liệu Công khai mẫu.")
+            )
         used = seed_use()
         if used:
             self.stdout.write(

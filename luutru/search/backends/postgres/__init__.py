@@ -10,9 +10,10 @@ anything else (measured). So a search here never reads a common word's posting l
   thanks to a cache. Vectors are sets of lexemes, without positions. ``vec`` (GIN): the
   folded words of title, notation and body; chunks with inner punctuation whole
   (``123/qd-ubnd``, ``qd-ubnd``); the code whole (found whole or by prefix, never by its
-  parts); and filter lexemes (``~a01`` access regime, ``~g12`` agency, …), so that access and
-  facet filters are part of the one tsquery. ``evec`` (no index): the words as written with
-  their diacritics, and the title's and notation's words under ``^``, for ranking.
+  parts); and filter lexemes (``~a01`` access regime, ``~g12`` agency, ``~vopen`` what the
+  public may find, …), so that access and facet filters are part of the one tsquery.
+  ``evec`` (no index): the words as written with their diacritics, and the title's and
+  notation's words under ``^``, for ranking.
 - **A sample decides.** ``search_searchsample`` holds one entry in ``SAMPLE_RATIO`` (by a hash
   of the key) with both vectors and its own GIN index: it stays in memory. One statement on it
   gives the sample's matches, their split into ranking tiers, their facets and the first keys

@@ -30,6 +30,7 @@ FACET_PREFIX = {
 }
 _INT_FACETS = frozenset({"agency", "fonds", "year"})
 ALL = "~all"
+VISIBLE = "~v"  # + base.OPEN / base.LISTED: what the public may find
 HEAD = "^"
 
 SEPARATORS = re.compile(r"[./-]")
@@ -200,6 +201,7 @@ def _filter_lexemes(entry: IndexEntry) -> list[str]:
         ("~t", entry.doc_type),
         ("~r", entry.retention),
         ("~a", entry.access_regime),
+        (VISIBLE, entry.visibility),
     ):
         shown = value.strip()
         if shown:

@@ -17,11 +17,12 @@ from luutru.search.backends.postgres.analysis import (
     FACET_PREFIX,
     HEAD,
     SEPARATORS,
+    VISIBLE,
     facet_value,
     quote,
     wholes,
 )
-from luutru.search.base import SearchQuery
+from luutru.search.base import PUBLIC_VISIBILITY, SearchQuery
 from luutru.search.text import Unit, fold_fast, parse
 
 
@@ -125,7 +126,7 @@ def _filter_query(query: SearchQuery) -> list[str] | None:
     """
     parts: list[str] = []
     if query.public_only:
-        parts.append(quote("~a01"))
+        parts.append("(" + " | ".join(quote(VISIBLE + v) for v in PUBLIC_VISIBILITY) + ")")
     if query.agency_ids is not None:
         ids = sorted(query.agency_ids)
         if not ids:
