@@ -151,7 +151,7 @@ def _described(values: dict[str, Any], level: str) -> dict[str, Any]:
 
 
 def _request_url(request: HttpRequest, code: str) -> str:
-    return request.build_absolute_uri(f"{reverse('access-request-new')}?{urlencode({'ma': code})}")
+    return request.build_absolute_uri(f"{reverse('access:request-new')}?{urlencode({'ma': code})}")
 
 
 @router.get(

@@ -198,7 +198,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
             "period": f"{date_display(dossier.start_date, dossier.start_precision)} \u2013 "
             f"{date_display(dossier.end_date, dossier.end_precision)}",
             "page": page,
-            "request_url": publication.readers_url("access-request-new", dossier.code),
+            "request_url": publication.readers_url("access:request-new", dossier.code),
         },
     )
 
