@@ -4,8 +4,10 @@ Trainees should find dossiers whose documents open as real Vietnamese administra
 documents, not blank pages. So the seed writes two transfer packages the way agencies do —
 Sở Tài chính as an Excel spreadsheet package, Văn phòng UBND tỉnh as CSV (UTF-8 with BOM) —
 with born-digital PDF/A files rendered by WeasyPrint in the NĐ 30/2020 layout, and hands them
-to the real pipeline (``receive_package`` + ``ingest``). What the archive shows is therefore
-exactly what an ingest produces: records, stored files, page counts and audit events.
+to the real pipeline (``receive_package`` + ``ingest``), and the demo archivist accepts each
+transfer into the holdings (``accept_transfer``), as the archive does after checking it. What the
+archive shows is therefore exactly what an ingest produces: records, stored files, page counts,
+handover records and audit events.
 
 Every name, number and person below is invented. Seeding is idempotent: a package whose
 dossier codes already exist is skipped.
@@ -25,14 +27,16 @@ from typing import Any
 
 from luutru.accounts.models import User
 from luutru.demo.province import PROVINCE
-from luutru.ingest.actions import ingest, receive_package
+from luutru.ingest.actions import accept_transfer, ingest, receive_package
 from luutru.ingest.models import TransferState
 from luutru.lib.vietnamese import fold
 from luutru.organizations.models import Agency
 from luutru.records.models import Dossier
 
 PLACE = "Sơn Nam"  # the dateline's place name: the province, for provincial agencies
-RECEIVER = "luutruvien"  # the demo archivist, who receives the packages
+RECEIVER = "luutruvien"  # the demo archivist, who accepts the packages into the holdings
+CLERK = "vanthu"  # the demo clerk of Sở Tài chính, who hands over that agency's package
+HEAD = "lanhdao"  # the archive's head, who accepts what the archivist handed over herself
 PDF_VARIANT = "pdf/a-2b"  # what an archive asks agencies for
 DOCUMENT_TYPES = {
     "02": "Quyết định",
@@ -977,6 +981,8 @@ def seed_collection() -> int:
     if not pending:
         return 0
     receiver = User.objects.filter(username=RECEIVER).first()
+    clerk = User.objects.filter(username=CLERK).first()
+    head = User.objects.filter(username=HEAD).first()
     ingested = 0
     with tempfile.TemporaryDirectory(prefix="luutru-demo-") as tmp:
         for spec in pending:
@@ -986,8 +992,15 @@ def seed_collection() -> int:
                     f"Chưa có cơ quan {spec.agency_code}: hãy nạp tỉnh mẫu trước (seed)."
                 )
             folder = write_package(spec, Path(tmp))
-            transfer = receive_package(folder, agency=agency, actor=receiver)
+            # The agency's own clerk hands it over where the demo has one; otherwise the
+            # archivist uploads it for the agency, and the head decides (nobody accepts a
+            # transfer they submitted).
+            own_clerk = clerk is not None and clerk.memberships.filter(agency=agency).exists()
+            submitter = clerk if own_clerk else receiver
+            transfer = receive_package(folder, agency=agency, actor=submitter)
             transfer = ingest(transfer)
+            if transfer.state == TransferState.RECEIVED:
+                transfer = accept_transfer(transfer, head if submitter == receiver else receiver)
             if transfer.state != TransferState.ACCEPTED:
                 raise DemoCollectionError(
                     f"Gói mẫu “{spec.folder}” bị từ chối ({transfer.state}): {transfer.errors}"
