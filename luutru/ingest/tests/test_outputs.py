@@ -272,8 +272,8 @@ class HandoverNamesTests(OutputsTestCase):
     def test_the_pdf_names_the_clerk_and_the_archivist(self) -> None:
         text = " ".join(pdf_text(outputs.handover_pdf(self.accepted_by_the_archivist())).split())
         for expected in (
-            "BÊN GIAO: Sở Tài chính Ông (bà): Người dùng vanthu_a",
-            "BÊN NHẬN: Lưu trữ lịch sử tỉnh Ông (bà): Người dùng luutruvien Chức vụ công tác: "
+            "BÊN GIAO: Sở Tài chính Ông (bà): Người dùng vanthu_a;",
+            "BÊN NHẬN: Lưu trữ lịch sử tỉnh Ông (bà): Người dùng luutruvien; Chức vụ công tác: "
             "Lưu trữ viên chính",
             "ngày 09 tháng 3 năm 2026",
             "Tiếp nhận vào kho lúc: 10:00 09/03/2026",
