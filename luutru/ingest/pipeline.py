@@ -431,7 +431,7 @@ def _check_already_transferred(run: Run) -> None:
         )
         .exclude(pk=run.transfer.pk)
         .distinct()
-        .order_by("-created_at")[:10]
+        .order_by("-created_at")[:2]
     )  # fmt: skip
     codes = sorted(found)
     first = codes[0]
@@ -440,7 +440,7 @@ def _check_already_transferred(run: Run) -> None:
     if earlier:
         message += _earlier_transfer(earlier[0])
         if len(earlier) > 1:
-            message += f" (và {len(earlier) - 1} lần nộp lưu khác)"
+            message += " (và các lần nộp lưu trước đó)"
         message += "."
     else:
         message += "đã có trong kho lưu trữ."

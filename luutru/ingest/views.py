@@ -216,9 +216,10 @@ def transfer_output(request: HttpRequest, pk: uuid.UUID, output: str) -> HttpRes
     """
     transfer = get_transfer_for_user(request.user, pk)
     spec = OUTPUTS[output]
-    allowed = WITH_RECORDS if spec.builder.startswith("inventory") else {TransferState.ACCEPTED}
-    if transfer.state not in allowed:
-        raise Http404("Chỉ lần nộp lưu đã được tiếp nhận mới có biên bản giao nhận.")
+    if spec.builder.startswith("inventory") and transfer.state not in WITH_RECORDS:
+        raise Http404("Lần nộp lưu không có hồ sơ, tài liệu nào nên không có mục lục.")
+    if spec.builder.startswith("handover") and transfer.state != TransferState.ACCEPTED:
+        raise Http404("Chỉ lần nộp lưu đã được tiếp nhận vào kho mới có biên bản giao nhận.")
     # Imported here: the builders (WeasyPrint, openpyxl) are heavy and only these views use them.
     outputs = importlib.import_module("luutru.ingest.outputs")
     if spec.builder == "inventory_pdf" and transfer.document_count > PDF_DOCUMENT_LIMIT:
