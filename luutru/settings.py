@@ -204,6 +204,11 @@ INGEST_MAX_FILES = env_int("INGEST_MAX_FILES", 500_000, minimum=1)
 INGEST_MAX_RATIO = float(env_int("INGEST_MAX_RATIO", 200, minimum=2))
 INGEST_WORKERS = env_int("INGEST_WORKERS", min(4, os.cpu_count() or 1), minimum=1)
 TRUST_ROOTS_DIR = Path(env_str("TRUST_ROOTS_DIR", str(DATA_DIR / "trust")))
+# Days the archive has to check and accept (or return) a received transfer, counted from the day
+# the package was handed over. TT 05/2025 Chương IV gives the archive 60 days to confirm a
+# transfer (known through third-party digests only, regulations.md §5.1): change it here if the
+# official text or a provincial rule says otherwise.
+TRANSFER_REVIEW_DAYS = env_int("TRANSFER_REVIEW_DAYS", 60, minimum=1)
 
 # Digitization (số hóa): Tesseract with the Vietnamese model, one page per worker thread (each
 # Tesseract capped to one thread), page checks of TT 05/2025 Điều 8. DIGITIZATION_LOW_DEPTH says

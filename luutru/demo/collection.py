@@ -4,9 +4,11 @@ Trainees should find dossiers whose documents open as real Vietnamese administra
 documents, not blank pages. So the seed writes two transfer packages the way agencies do —
 Sở Tài chính as an Excel spreadsheet package, Văn phòng UBND tỉnh as CSV (UTF-8 with BOM) —
 with born-digital PDF/A files rendered from ``templates/demo/document.html`` in the NĐ 30/2020
-layout (``luutru.lib.printing``), and hands them to the real pipeline (``receive_package`` +
-``ingest``). What the archive shows is therefore exactly what an ingest produces: records,
-stored files, page counts and audit events.
+layout (``luutru.lib.printing``), hands them to the real pipeline (``receive_package`` +
+``ingest``), and the demo archivist accepts each transfer into the holdings
+(``accept_transfer``), as the archive does after checking it. What the archive shows is
+therefore exactly what an ingest produces: records, stored files, page counts, handover records
+and audit events.
 
 What the documents say — agencies, signers, dossiers, every paragraph — is data, in
 ``data/collection.toml`` and ``data/dossiers/<code>.toml``; every name, number and person in it
@@ -27,7 +29,7 @@ from typing import Any
 
 from luutru.accounts.models import User
 from luutru.demo.province import PROVINCE
-from luutru.ingest.actions import ingest, receive_package
+from luutru.ingest.actions import accept_transfer, ingest, receive_package
 from luutru.ingest.models import TransferState
 from luutru.lib.printing import Heading, Signer, render
 from luutru.lib.spreadsheets import Column, table_xlsx
@@ -38,7 +40,9 @@ from luutru.records.models import Dossier
 DATA = Path(__file__).parent / "data"
 TABLE = "[bảng]"  # a body paragraph that places the document's next table
 SIGNED = "(Đã ký)"  # what the signature space of a born-digital copy shows
-RECEIVER = "luutruvien"  # the demo archivist, who receives the packages
+RECEIVER = "luutruvien"  # the demo archivist, who accepts the packages into the holdings
+CLERK = "vanthu"  # the demo clerk of Sở Tài chính, who hands over that agency's package
+HEAD = "lanhdao"  # the archive's head, who accepts what the archivist handed over herself
 PDF_VARIANT = "pdf/a-2b"  # what an archive asks agencies for
 DOCUMENT_TYPES = {
     "02": "Quyết định",
@@ -401,6 +405,8 @@ def seed_collection() -> int:
     if not pending:
         return 0
     receiver = User.objects.filter(username=RECEIVER).first()
+    clerk = User.objects.filter(username=CLERK).first()
+    head = User.objects.filter(username=HEAD).first()
     ingested = 0
     with tempfile.TemporaryDirectory(prefix="luutru-demo-") as tmp:
         for spec in pending:
@@ -410,8 +416,15 @@ def seed_collection() -> int:
                     f"Chưa có cơ quan {spec.agency_code}: hãy nạp tỉnh mẫu trước (seed)."
                 )
             folder = write_package(spec, Path(tmp))
-            transfer = receive_package(folder, agency=agency, actor=receiver)
+            # The agency's own clerk hands it over where the demo has one; otherwise the
+            # archivist uploads it for the agency, and the head decides (nobody accepts a
+            # transfer they submitted).
+            own_clerk = clerk is not None and clerk.memberships.filter(agency=agency).exists()
+            submitter = clerk if own_clerk else receiver
+            transfer = receive_package(folder, agency=agency, actor=submitter)
             transfer = ingest(transfer)
+            if transfer.state == TransferState.RECEIVED:
+                transfer = accept_transfer(transfer, head if submitter == receiver else receiver)
             if transfer.state != TransferState.ACCEPTED:
                 raise DemoCollectionError(
                     f"Gói mẫu “{spec.folder}” bị từ chối ({transfer.state}): {transfer.errors}"

@@ -46,3 +46,15 @@ class TransferForm(forms.Form):
             )
         upload.seek(0)
         return upload
+
+
+class ReturnForm(forms.Form):
+    """Returning a received transfer to its agency: the reason is what the clerk will read."""
+
+    reason = forms.CharField(
+        label="Lý do trả lại",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Cơ quan nộp lưu đọc lý do này trên trang lần nộp lưu để sửa gói rồi nộp lại.",
+        error_messages={"required": "Cần ghi lý do trả lại để cơ quan nộp lưu biết phải sửa gì."},
+    )

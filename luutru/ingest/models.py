@@ -1,12 +1,15 @@
-"""Transfer (lần nộp lưu): one package, its progress through the pipeline, and its report."""
+"""Transfer (lần nộp lưu): one package, its progress through the pipeline, its report, and the
+archive's decision on it (tiếp nhận or trả lại, TT 05/2025 Điều 17-25)."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from enum import StrEnum
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luutru.organizations.models import Agency
@@ -14,17 +17,43 @@ from luutru.records.models import Document, Dossier
 
 
 class TransferState(models.TextChoices):
-    RECEIVED = "received", _("Đã nhận")
+    """Where a transfer stands (interfaces.md, "Acceptance and publication").
+
+    ``queued → running → received → accepted | returned``, or ``rejected`` (invalid),
+    ``checked`` (a dry run that passed) and ``failed`` (a crash; running again resumes).
+    """
+
+    QUEUED = "queued", _("Chờ xử lý")
     RUNNING = "running", _("Đang xử lý")
-    REJECTED = "rejected", _("Bị từ chối")
+    RECEIVED = "received", _("Chờ tiếp nhận")
     ACCEPTED = "accepted", _("Đã tiếp nhận")
+    RETURNED = "returned", _("Đã trả lại")
+    REJECTED = "rejected", _("Bị từ chối")
     CHECKED = "checked", _("Đã kiểm tra (thử)")
     FAILED = "failed", _("Lỗi hệ thống")
 
 
+# States whose package passed every check (the ``accepted`` key of ``luutru ingest --json``).
+VALID_STATES = frozenset(
+    {TransferState.RECEIVED, TransferState.ACCEPTED, TransferState.RETURNED, TransferState.CHECKED}
+)
+# States whose records are in the system: another transfer of the same records is refused.
+HOLDING_STATES = frozenset({TransferState.RECEIVED, TransferState.ACCEPTED})
+
+
 class TransferQuerySet(models.QuerySet["Transfer"]):
     def unfinished(self) -> TransferQuerySet:
-        return self.filter(state__in=[TransferState.RECEIVED, TransferState.RUNNING])
+        """Waiting for the worker or being worked on."""
+        return self.filter(state__in=[TransferState.QUEUED, TransferState.RUNNING])
+
+    def awaiting_acceptance(self) -> TransferQuerySet:
+        """Valid packages whose records wait for the archive's decision (hàng chờ tiếp nhận)."""
+        return self.filter(state=TransferState.RECEIVED)
+
+
+def review_days() -> int:
+    """Days the archive has to check and accept a received transfer (``TRANSFER_REVIEW_DAYS``)."""
+    return int(settings.TRANSFER_REVIEW_DAYS)
 
 
 class Transfer(models.Model):
@@ -53,7 +82,7 @@ class Transfer(models.Model):
         _("trạng thái"),
         max_length=16,
         choices=TransferState.choices,
-        default=TransferState.RECEIVED,
+        default=TransferState.QUEUED,
         db_index=True,
     )
     step = models.CharField(_("bước"), max_length=32, blank=True)
@@ -65,10 +94,20 @@ class Transfer(models.Model):
     file_count = models.PositiveIntegerField(_("số tệp"), default=0)
     # Digests the store step has written, so an abandoned run's blobs can be found and removed.
     stored_digests = models.JSONField(default=list, blank=True)
+    # SHA-256 over the package's file digests and record codes: the same package sent again is
+    # recognised even when it carries no code (edXML messages).
+    fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
     dossiers = models.ManyToManyField(Dossier, related_name="transfers", blank=True)
     documents = models.ManyToManyField(Document, related_name="transfers", blank=True)
     created_at = models.DateTimeField(_("thời điểm nhận"), auto_now_add=True)
     finished_at = models.DateTimeField(_("thời điểm xong"), null=True, blank=True)
+    # The archive's decision: who accepted or returned the transfer, when, and why it went back.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người tiếp nhận hoặc trả lại"), null=True,
+        blank=True, on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("thời điểm tiếp nhận hoặc trả lại"), null=True, blank=True)
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
 
     objects = TransferQuerySet.as_manager()
 
@@ -76,13 +115,27 @@ class Transfer(models.Model):
         verbose_name = _("lần nộp lưu")
         verbose_name_plural = _("các lần nộp lưu")
         ordering = ["-created_at"]
+        permissions = [("accept_transfer", _("Tiếp nhận hoặc trả lại lần nộp lưu"))]
 
     def __str__(self) -> str:
         return f"{self.package_name} ({self.get_state_display()})"
 
     @property
-    def accepted(self) -> bool:
-        return self.state in {TransferState.ACCEPTED, TransferState.CHECKED}
+    def valid(self) -> bool:
+        """The package passed every check (whatever the archive then decided)."""
+        return self.state in VALID_STATES
+
+    @property
+    def due_on(self) -> datetime.date:
+        """The last day for the archive to check and accept it: ``TRANSFER_REVIEW_DAYS`` after
+        the package was handed over (TT 05/2025 Chương IV; see the setting)."""
+        handed_over = self.created_at or timezone.now()
+        return timezone.localdate(handed_over) + datetime.timedelta(days=review_days())
+
+    @property
+    def overdue(self) -> bool:
+        """Still waiting for the archive's decision after its due date."""
+        return self.state == TransferState.RECEIVED and timezone.localdate() > self.due_on
 
 
 class AuditAction(StrEnum):
@@ -92,3 +145,5 @@ class AuditAction(StrEnum):
     TRANSFER_RECEIVE = "ingest.transfer_receive"
     TRANSFER_ACCEPT = "ingest.transfer_accept"
     TRANSFER_REJECT = "ingest.transfer_reject"
+    TRANSFER_VALID = "ingest.transfer_valid"
+    TRANSFER_RETURN = "ingest.transfer_return"

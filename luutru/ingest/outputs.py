@@ -2,13 +2,15 @@
 
 ``inventory_*`` is the Mục lục hồ sơ, tài liệu nộp lưu (NĐ 30/2020 Phụ lục V, mẫu III), with the
 documents of each file (mẫu IV, mục lục văn bản trong hồ sơ) and the unfiled edXML documents as
-later parts. ``handover_*`` is the Biên bản giao nhận hồ sơ, tài liệu (mẫu V). Both come as a
+later parts. ``handover_*`` is the Biên bản giao nhận hồ sơ, tài liệu (mẫu V), issued once the
+archive accepts the transfer, naming both sides: the submitting agency and its clerk (bên giao)
+and the receiving archive and the archivist who accepted it (bên nhận). Both come as a
 PDF to print and sign and as an Excel workbook to check and re-use. They are legal forms, so
 they are always in Vietnamese whatever the interface language.
 
-Everything is read in a fixed handful of queries (agency, dossiers, documents), never one per
-row, into plain rows; the PDF and the workbook are built from those rows. The PDF is rendered
-by ``luutru.lib.printing`` from templates under ``templates/ingest/outputs/`` (the official
+Everything is read in a fixed handful of queries (agency, people, dossiers, documents), never
+one per row, into plain rows; the PDF and the workbook are built from those rows. The PDF is
+rendered by ``luutru.lib.printing`` from templates under ``templates/ingest/outputs/`` (the official
 heading and signatures are ``templates/printing/``); the workbook is written by
 ``luutru.lib.spreadsheets``.
 """
@@ -23,6 +25,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from luutru.accounts.models import User
 from luutru.ingest.models import Transfer
 from luutru.lib import spreadsheets as xlsx
 from luutru.lib.printing import NATIONAL_MOTTO, NATIONAL_NAME, Heading, Signer, render_pdf
@@ -89,6 +92,14 @@ class DossierRow:
         return start if start == end else f"{start} {DASH} {end}"
 
 
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Who signs for one side of the handover: the name and position the account gives."""
+
+    name: str
+    position: str
+
+
 @dataclass(slots=True)
 class Inventory:
     """One transfer read once: the header facts, the rows, and the totals of both forms."""
@@ -102,6 +113,8 @@ class Inventory:
     dossiers: list[DossierRow]
     unfiled: list[DocumentRow]
     plan_years: list[int]
+    deliverer: Person | None = None  # the clerk who submitted the package (bên giao)
+    recipient: Person | None = None  # the archivist who accepted it (bên nhận)
 
     @property
     def dossier_count(self) -> int:
@@ -166,9 +179,15 @@ class Inventory:
 
 
 def collect(transfer: Transfer) -> Inventory:
-    """Read the transfer's agency, dossiers and documents: three queries whatever the size (a
-    fourth when no dossier names its fonds; the code lists are cached per process)."""
+    """Read the transfer's agency, people, dossiers and documents: four queries whatever the
+    size (one more when no dossier names its fonds; the code lists are cached per process)."""
     agency = Agency.objects.select_related("parent", "transfers_to").get(pk=transfer.agency_id)
+    people = {
+        user.pk: Person(user.get_full_name(), user.position)
+        for user in User.objects.filter(
+            pk__in=[pk for pk in (transfer.submitted_by_id, transfer.decided_by_id) if pk]
+        ).only("username", "full_name", "position")
+    }
     dossiers = list(
         transfer.dossiers.select_related("fonds", "plan_entry__plan").order_by("code")
     )  # fmt: skip
@@ -187,7 +206,8 @@ def collect(transfer: Transfer) -> Inventory:
         fallback = agency.fonds.filter(is_open=True).order_by("code").first()
         fonds = {fallback.pk: fallback} if fallback else {}
     plan_years = sorted({d.plan_entry.plan.year for d in dossiers if d.plan_entry is not None})
-    moment = transfer.finished_at or transfer.created_at or timezone.now()
+    # The handover happens when the archive accepts; before that, the day the checks ended.
+    moment = transfer.decided_at or transfer.finished_at or transfer.created_at or timezone.now()
     return Inventory(
         transfer=transfer,
         agency=agency,
@@ -198,6 +218,8 @@ def collect(transfer: Transfer) -> Inventory:
         dossiers=rows,
         unfiled=unfiled,
         plan_years=plan_years,
+        deliverer=people.get(transfer.submitted_by_id) if transfer.submitted_by_id else None,
+        recipient=people.get(transfer.decided_by_id) if transfer.decided_by_id else None,
     )
 
 
@@ -289,10 +311,14 @@ def handover_pdf(transfer: Transfer) -> bytes:
     context["evidence"] = _evidence(inventory)
     context["heading"] = _heading(inventory, dated=True)
     context["signers"] = [
-        Signer(("ĐẠI DIỆN BÊN GIAO",), hint=SIGN_HINT),
-        Signer(("ĐẠI DIỆN BÊN NHẬN",), hint=SIGN_HINT),
+        Signer(("ĐẠI DIỆN BÊN GIAO",), hint=SIGN_HINT, name=_name(inventory.deliverer)),
+        Signer(("ĐẠI DIỆN BÊN NHẬN",), hint=SIGN_HINT, name=_name(inventory.recipient)),
     ]
     return render_pdf("ingest/outputs/handover.html", context)
+
+
+def _name(person: Person | None) -> str:
+    return person.name if person is not None else ""
 
 
 def _plan_basis(inventory: Inventory) -> str:
@@ -322,9 +348,15 @@ def _evidence(inventory: Inventory, typed: bool = False) -> list[tuple[str, Any]
     if transfer.created_at:
         rows.append(("Nhận gói lúc", moment(transfer.created_at)))
     if transfer.finished_at:
-        rows.append(("Tiếp nhận xong lúc", moment(transfer.finished_at)))
-    if transfer.submitted_by is not None:
-        rows.append(("Người nộp trên hệ thống", transfer.submitted_by.get_full_name()))
+        rows.append(("Kiểm tra xong lúc", moment(transfer.finished_at)))
+    if transfer.decided_at:
+        rows.append(("Tiếp nhận vào kho lúc", moment(transfer.decided_at)))
+    if inventory.deliverer is not None:
+        rows.append(("Người nộp trên hệ thống", inventory.deliverer.name))
+    if inventory.recipient is not None:
+        rows.append(("Người tiếp nhận trên hệ thống", inventory.recipient.name))
+    elif transfer.decided_at and transfer.decided_by_id is None:
+        rows.append(("Người tiếp nhận trên hệ thống", "tiếp nhận ngay khi nhận gói"))
     rows.append(
         ("Tệp tin đã kiểm tra mã SHA-256", f"{transfer.file_count} tệp, toàn vẹn khi tiếp nhận")
     )
@@ -463,7 +495,11 @@ def handover_xlsx(transfer: Transfer) -> bytes:
         sheet.line(basis, italic=True)
     sheet.skip()
     sheet.fact("Bên giao", f"{inventory.agency.name} ({inventory.agency.code})")
+    if inventory.deliverer is not None:
+        sheet.fact("Đại diện bên giao", _signer(inventory.deliverer))
     sheet.fact("Bên nhận", inventory.receiver)
+    if inventory.recipient is not None:
+        sheet.fact("Đại diện bên nhận", _signer(inventory.recipient))
     sheet.fact("Ngày giao nhận", inventory.made_on, date=True)
     sheet.fact("Tên khối tài liệu", _block_name(inventory))
     if inventory.first_date and inventory.last_date:
@@ -490,7 +526,15 @@ def handover_xlsx(transfer: Transfer) -> bytes:
         ws.merge_cells(start_row=sheet.row, start_column=1, end_row=sheet.row, end_column=2)
         sheet.put(1, left, style)
         sheet.put(3, right, style)
+    sheet.row += 4  # room to sign, then the names under the signatures
+    ws.merge_cells(start_row=sheet.row, start_column=1, end_row=sheet.row, end_column=2)
+    for column, person in ((1, inventory.deliverer), (3, inventory.recipient)):
+        sheet.put(column, person.name if person else "", xlsx.SIGN)
     return xlsx.workbook_bytes(workbook)
+
+
+def _signer(person: Person) -> str:
+    return f"{person.name}, {person.position}" if person.position else person.name
 
 
 def _block_name(inventory: Inventory) -> str:

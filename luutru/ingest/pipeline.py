@@ -7,6 +7,10 @@ has been written but its report. ``store`` writes blobs (content-addressed, so w
 harmless) and ``create_records`` makes every row in one transaction, so records appear all at
 once or not at all. A crash anywhere leaves the transfer in the database; running it again
 (``resume``) repeats the looking steps, finds its blobs already stored and finishes.
+
+A valid package ends ``received``: its records exist but are not yet in the holdings
+(``Custody.RECEIVED``) until the archive accepts them (``actions.accept_transfer``), or at once
+when the submitting agency is accepted on receipt (``Agency.accept_on_receipt``).
 """
 
 from __future__ import annotations
@@ -27,10 +31,11 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from luutru.audit.actions import record
-from luutru.ingest.models import AuditAction, Transfer, TransferState
+from luutru.ingest.models import HOLDING_STATES, AuditAction, Transfer, TransferState
 from luutru.ingest.readers import bagit_bag, edxml, spreadsheet, tt05_sip
 from luutru.ingest.readers.base import (
     DocumentRecord,
@@ -41,10 +46,18 @@ from luutru.ingest.readers.base import (
     Reader,
     Source,
 )
+from luutru.ingest.services import code_prefixes
 from luutru.lib import archives, formats, pdf, signatures
 from luutru.lib.vietnamese import nfc
 from luutru.records import codes
-from luutru.records.models import Document, DocumentFile, Dossier, FilePlanEntry, FileRole
+from luutru.records.models import (
+    Custody,
+    Document,
+    DocumentFile,
+    Dossier,
+    FilePlanEntry,
+    FileRole,
+)
 from luutru.records.rules import (
     ARCHIVAL_ORDINAL_RE,
     FILE_CODE_RE,
@@ -52,7 +65,6 @@ from luutru.records.rules import (
     clean_values,
     longest_retention,
 )
-from luutru.records.signals import records_ingested
 from luutru.storage.actions import put_file, register_many, sync_storage
 
 log = logging.getLogger(__name__)
@@ -206,6 +218,7 @@ def validate(run: Run) -> None:
     """Check every value against TT 05/2025, then the records against each other and the archive."""
     assert run.contents is not None
     form = run.contents.form
+    prefixes = code_prefixes(run.transfer.agency)
     by_code: dict[str, tuple[DossierRecord, Cleaned]] = {}
     for dossier in run.contents.dossiers:
         cleaned = clean_values("dossier", dossier.values, dossier.source.label)
@@ -221,15 +234,13 @@ def validate(run: Run) -> None:
                     field=dossier.source.label("fileCode"),
                 )
             by_code[code] = (dossier, cleaned)
-    existing = set(Dossier.objects.filter(code__in=by_code).values_list("code", flat=True))
-    for code in sorted(existing):
-        dossier, _cleaned = by_code[code]
-        run.error(
-            "duplicate",
-            f"Hồ sơ “{code}” đã có trong kho lưu trữ.",
-            dossier.source,
-            field=dossier.source.label("fileCode"),
-        )
+            if not _owned(code, prefixes):
+                run.error(
+                    "foreign_code",
+                    _foreign_message("Mã hồ sơ", code, run.transfer.agency.code, prefixes),
+                    dossier.source,
+                    field=dossier.source.label("fileCode"),
+                )
 
     ordinals: Counter[tuple[str, int]] = Counter()
     for document in run.contents.documents:
@@ -254,6 +265,18 @@ def validate(run: Run) -> None:
             )
         _report(run, cleaned, document.source)
         _check_document_codes(run, document, cleaned, parent, form)
+        # A filed document's code must begin with its dossier's (bad_code otherwise), which was
+        # checked above; an unfiled one's must begin with the agency's. The docId (mã định danh)
+        # is the issuer's and may rightly be another agency's: it is not checked.
+        archival = cleaned.fields.get("archival_code")
+        if archival and parent is None and not _owned(archival, prefixes):
+            run.error(
+                "foreign_code",
+                _foreign_message("Mã lưu trữ tài liệu", archival, run.transfer.agency.code,
+                                 prefixes),
+                document.source,
+                field=document.source.label("docCode"),
+            )  # fmt: skip
         fields = cleaned.fields
         if parent is not None and fields.get("ordinal") is not None:
             ordinals[(parent[1].fields.get("code", ""), fields["ordinal"])] += 1
@@ -271,6 +294,7 @@ def validate(run: Run) -> None:
         if count > 1:
             run.error("duplicate", f"Số thứ tự {ordinal} lặp lại {count} lần trong hồ sơ {code}.")
     _check_document_uniqueness(run)
+    _check_already_transferred(run)
     _raise_dossier_retention(run)
     _check_totals(run)
     _check_files_listed(run)
@@ -359,15 +383,93 @@ def _check_document_uniqueness(run: Run) -> None:
                     field=document.source.label(element),
                 )
             seen[value] = document
-        taken = Document.objects.filter(**{f"{field_name}__in": list(seen)})
-        for value in sorted(taken.values_list(field_name, flat=True)):
-            document = seen[value]
-            run.error(
-                "duplicate",
-                f"{label} “{value}” đã có trong kho lưu trữ.",
-                document.source,
-                field=document.source.label(element),
-            )
+
+
+def _owned(code: str, prefixes: list[str]) -> bool:
+    """Whether a dossier or document code begins with one of the agency codes (then a dot)."""
+    return any(code.startswith(f"{prefix}.") for prefix in prefixes)
+
+
+def _foreign_message(what: str, code: str, agency_code: str, prefixes: list[str]) -> str:
+    others = [p for p in prefixes if p != agency_code]
+    allowed = f"mã định danh của cơ quan nộp lưu ({agency_code})"
+    if others:
+        allowed += f" hoặc của cơ quan tiền thân ({', '.join(others)})"
+    return (
+        f"{what} “{code}” không bắt đầu bằng {allowed}: hồ sơ, tài liệu này không thuộc cơ quan "
+        "nộp lưu. Kiểm tra lại mã, hoặc để cơ quan lập hồ sơ tự nộp."
+    )
+
+
+def _check_already_transferred(run: Run) -> None:
+    """Records of the package that the system already has — in the holdings, or waiting in
+    another received transfer — give ONE ``already_transferred`` error that says when and by
+    which transfer, however many rows they are. Records of a returned transfer were removed,
+    so a corrected package passes. Cost: three queries."""
+    wanted: dict[str, Source] = {}
+    for dossier, cleaned in run.dossiers:
+        if cleaned.fields.get("code"):
+            wanted.setdefault(cleaned.fields["code"], dossier.source)
+    archival: dict[str, Source] = {}
+    identifiers: dict[str, Source] = {}
+    for document, cleaned in run.documents:
+        if cleaned.fields.get("archival_code"):
+            archival.setdefault(cleaned.fields["archival_code"], document.source)
+        if cleaned.fields.get("identifier"):
+            identifiers.setdefault(cleaned.fields["identifier"], document.source)
+    dossiers = list(Dossier.objects.filter(code__in=list(wanted)).values_list("pk", "code"))
+    documents = list(
+        Document.objects.filter(
+            Q(archival_code__in=list(archival)) | Q(identifier__in=list(identifiers))
+        ).values_list("pk", "archival_code", "identifier")
+    )  # fmt: skip
+    if not dossiers and not documents:
+        return
+    found: dict[str, Source] = {code: wanted[code] for _pk, code in dossiers}
+    for _pk, code, identifier in documents:
+        if code in archival:
+            found.setdefault(code, archival[code])
+        if identifier in identifiers:
+            found.setdefault(identifier, identifiers[identifier])
+    earlier = list(
+        Transfer.objects.filter(
+            Q(dossiers__in=[pk for pk, _c in dossiers])
+            | Q(documents__in=[pk for pk, _a, _i in documents])
+        )
+        .exclude(pk=run.transfer.pk)
+        .distinct()
+        .order_by("-created_at")[:2]
+    )  # fmt: skip
+    codes = sorted(found)
+    first = codes[0]
+    sample = f"“{first}”" + (f" và {len(codes) - 1} mã khác" if len(codes) > 1 else "")
+    message = f"Gói có {len(codes)} hồ sơ, tài liệu đã được nộp trước đây (mã {sample}): "
+    if earlier:
+        message += _earlier_transfer(earlier[0])
+        if len(earlier) > 1:
+            message += " (và các lần nộp lưu trước đó)"
+        message += "."
+    else:
+        message += "đã có trong kho lưu trữ."
+    message += " Không nộp lại hồ sơ, tài liệu đã nộp."
+    if earlier and earlier[0].state == TransferState.RECEIVED:
+        message += " Nếu cần sửa, đề nghị lưu trữ trả lại lần nộp lưu đó rồi nộp gói đã sửa."
+    run.error("already_transferred", message, found[first], row=None)
+
+
+def _earlier_transfer(transfer: Transfer) -> str:
+    """'trong lần nộp lưu “x.zip” (id) lúc …, đã được tiếp nhận vào kho lúc …'."""
+    received = timezone.localtime(transfer.created_at)
+    text = (
+        f"trong lần nộp lưu “{transfer.package_name}” ({transfer.pk}) lúc "
+        f"{received:%H:%M ngày %d/%m/%Y}, "
+    )
+    if transfer.state != TransferState.ACCEPTED:
+        return text + "đang chờ lưu trữ tiếp nhận"
+    if transfer.decided_at is None:
+        return text + "đã được tiếp nhận vào kho"
+    decided = timezone.localtime(transfer.decided_at)
+    return text + f"đã được tiếp nhận vào kho lúc {decided:%H:%M ngày %d/%m/%Y}"
 
 
 def _raise_dossier_retention(run: Run) -> None:
@@ -456,7 +558,8 @@ def _check_files_listed(run: Run) -> None:
 
 
 def checksums(run: Run) -> None:
-    """Hash every content file once (chunked, in parallel) and compare with declared digests."""
+    """Hash every content file once (chunked, in parallel) and compare with declared digests;
+    then recognise the same package sent again, even one without codes (edXML)."""
     for facts in _parallel(_hash, run.facts.values()):
         ref = facts.ref
         if ref.sha256 and ref.sha256.lower() != facts.sha256:
@@ -467,6 +570,39 @@ def checksums(run: Run) -> None:
                 ref.source,
                 field=ref.checksum_field,
             )
+    if run.errors:
+        return
+    transfer = run.transfer
+    transfer.fingerprint = fingerprint(run)
+    transfer.save(update_fields=["fingerprint"])
+    same = (
+        Transfer.objects.filter(fingerprint=transfer.fingerprint, state__in=HOLDING_STATES)
+        .exclude(pk=transfer.pk)
+        .order_by("-created_at")
+        .first()
+    )
+    if same is not None:
+        run.error(
+            "already_transferred",
+            f"Gói này đã được nộp {_earlier_transfer(same)}: cùng các tệp tin và cùng hồ sơ, "
+            "tài liệu. Không nộp lại gói đã nộp.",
+            file="",
+        )
+
+
+def fingerprint(run: Run) -> str:
+    """SHA-256 over the package's file digests and its records' codes (edXML: the messages'
+    DocumentId), each sorted: equal for the same package however it is zipped or named."""
+    keys: set[str] = set()
+    for _record, cleaned in run.dossiers:
+        keys.add(str(cleaned.fields.get("code") or ""))
+    for document, cleaned in run.documents:
+        for name in ("archival_code", "identifier"):
+            keys.add(str(cleaned.fields.get(name) or ""))
+        keys.add(document.values.get("documentId", ""))
+    keys.discard("")
+    payload = {"files": sorted(f.sha256 for f in run.facts.values()), "records": sorted(keys)}
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def _hash(facts: FileFacts) -> FileFacts:
@@ -623,7 +759,11 @@ def _put(facts: FileFacts) -> FileFacts:
 
 @transaction.atomic
 def create_records(run: Run) -> None:
-    """Every row of the package in one transaction: visible all at once, or not at all."""
+    """Every row of the package in one transaction: visible all at once, or not at all.
+
+    The records are received, not yet held: the transfer waits for the archive's acceptance,
+    unless its agency is accepted on receipt, when it is accepted in the same transaction.
+    """
     transfer = Transfer.objects.select_for_update().get(pk=run.transfer.pk)
     agency = transfer.agency
     fonds = agency.fonds.filter(is_open=True).order_by("code").first()
@@ -641,7 +781,9 @@ def create_records(run: Run) -> None:
     )
     dossiers: dict[str, Dossier] = {}
     for _record, cleaned in run.dossiers:
-        dossier = Dossier(agency=agency, fonds=fonds, **_model_fields(cleaned, Dossier))
+        dossier = Dossier(
+            agency=agency, fonds=fonds, custody=Custody.RECEIVED, **_model_fields(cleaned, Dossier)
+        )
         match = FILE_CODE_RE.match(dossier.code)
         if match:
             dossier.year, dossier.notation = int(match["year"]), match["notation"][:20]
@@ -652,7 +794,9 @@ def create_records(run: Run) -> None:
     Dossier.objects.bulk_create(dossiers.values())
     documents: list[Document] = []
     for document_record, cleaned in run.documents:
-        document = Document(agency=agency, **_model_fields(cleaned, Document))
+        document = Document(
+            agency=agency, custody=Custody.RECEIVED, **_model_fields(cleaned, Document)
+        )
         document.dossier = dossiers.get(document_record.values.get("fileCode", "").strip())
         document.signer = document_record.values.get("signer", "")[:100]
         document.signer_position = document_record.values.get("signerPosition", "")[:100]
@@ -678,7 +822,7 @@ def create_records(run: Run) -> None:
     DocumentFile.objects.bulk_create(files)
     transfer.dossiers.add(*dossiers.values())
     transfer.documents.add(*documents)
-    transfer.state = TransferState.ACCEPTED
+    transfer.state = TransferState.RECEIVED
     transfer.dossier_count, transfer.document_count = len(dossiers), len(documents)
     transfer.file_count = len(files)
     transfer.warnings = [w.as_dict() for w in run.warnings]
@@ -687,19 +831,20 @@ def create_records(run: Run) -> None:
     transfer.finished_at = timezone.now()
     transfer.save()
     record(
-        AuditAction.TRANSFER_ACCEPT,
+        AuditAction.TRANSFER_VALID,
         actor=transfer.submitted_by,
         target=transfer,
         message=(
-            f"Tiếp nhận gói “{transfer.package_name}” của {agency.name}: {len(dossiers)} hồ sơ, "
-            f"{len(documents)} tài liệu, {len(files)} tệp."
+            f"Gói “{transfer.package_name}” của {agency.name} hợp lệ, chờ lưu trữ tiếp nhận: "
+            f"{len(dossiers)} hồ sơ, {len(documents)} tài liệu, {len(files)} tệp."
         ),
         data={"form": transfer.form, "dossiers": sorted(dossiers), "documents": len(documents)},
     )
-    ids = [d.pk for d in documents]
-    transaction.on_commit(
-        lambda: records_ingested.send(sender=Transfer, transfer_id=transfer.pk, document_ids=ids)
-    )
+    if agency.accept_on_receipt:
+        # Imported here: actions runs this pipeline, so it cannot be imported at the top.
+        from luutru.ingest.actions import accept_transfer
+
+        transfer = accept_transfer(transfer, None, automatic=True)
     run.transfer = transfer
 
 
@@ -746,12 +891,14 @@ WRITING_STEPS: list[tuple[str, str, Step]] = [
     ("create_records", "Tạo hồ sơ, tài liệu", create_records),
 ]
 STEP_LABELS = {name: label for name, label, _s in LOOKING_STEPS + WRITING_STEPS}
+# A transfer in any other state is finished: running it again leaves it alone.
+RUNNABLE_STATES = frozenset({TransferState.QUEUED, TransferState.RUNNING, TransferState.FAILED})
 
 
 def run_transfer(transfer_id: Any) -> Transfer:
     """Run (or resume) the whole pipeline for a transfer; safe to call twice."""
-    transfer = Transfer.objects.get(pk=transfer_id)
-    if transfer.state in {TransferState.ACCEPTED, TransferState.REJECTED, TransferState.CHECKED}:
+    transfer = Transfer.objects.select_related("agency").get(pk=transfer_id)
+    if transfer.state not in RUNNABLE_STATES:
         return transfer
     work = Path(settings.INGEST_WORK_DIR) / str(transfer.pk)
     shutil.rmtree(work, ignore_errors=True)

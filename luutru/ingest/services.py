@@ -13,12 +13,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from luutru.ingest.models import Transfer, TransferQuerySet
-from luutru.organizations.models import AgencyQuerySet
+from luutru.ingest.models import Transfer, TransferQuerySet, TransferState
+from luutru.organizations.models import Agency, AgencyQuerySet, Succession
 from luutru.organizations.services import agencies_in_scope
 
 VIEW_TRANSFER = "ingest.view_transfer"
 ADD_TRANSFER = "ingest.add_transfer"
+# Accept a received transfer into the holdings, or return it (archivists, heads, administrators).
+ACCEPT_TRANSFER = "ingest.accept_transfer"
 # A report of a broken export can run to many thousands of lines; the page shows this many.
 REPORT_LIMIT = 1000
 
@@ -43,6 +45,48 @@ def get_transfer_for_user(user: Any, pk: Any) -> Transfer:
     if transfer is None:
         raise Http404("Không tìm thấy lần nộp lưu.")
     return transfer
+
+
+def may_decide(user: Any, transfer: Transfer) -> bool:
+    """Whether ``user`` may accept or return this transfer, as far as the user goes: the
+    permission, and not being who submitted it (the transfer's state is the action's check).
+    The caller has already found the transfer in the user's scope."""
+    if not user.has_perm(ACCEPT_TRANSFER):
+        return False
+    return transfer.submitted_by_id is None or transfer.submitted_by_id != user.pk
+
+
+def awaiting_acceptance(user: Any, scope: AgencyQuerySet | None = None) -> TransferQuerySet:
+    """The queue (hàng chờ tiếp nhận): received transfers in the user's scope, oldest first,
+    for those who may decide on them; none for anyone else."""
+    if not user.has_perm(ACCEPT_TRANSFER):
+        return Transfer.objects.none()
+    return (
+        transfers_visible_to(user, scope)
+        .filter(state=TransferState.RECEIVED)
+        .order_by("created_at", "pk")
+    )
+
+
+def code_prefixes(agency: Agency) -> list[str]:
+    """The agency codes a transfer's dossier and document codes may begin with: the agency's
+    own and those of every agency it succeeded, directly or through a chain of mergers and
+    splits (records of a merged agency pass to its successor). One query per generation."""
+    codes = [agency.code]
+    seen, frontier = {agency.pk}, [agency.pk]
+    while frontier:
+        rows = list(
+            Succession.objects.filter(successor_id__in=frontier)
+            .exclude(predecessor_id__in=seen)
+            .values_list("predecessor_id", "predecessor__code")
+        )  # fmt: skip
+        frontier = []
+        for pk, code in rows:
+            if pk not in seen:
+                seen.add(pk)
+                frontier.append(pk)
+                codes.append(code)
+    return codes
 
 
 # ---------------------------------------------------------------------------------------------

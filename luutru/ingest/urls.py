@@ -5,7 +5,10 @@ from luutru.ingest import views
 app_name = "ingest"
 urlpatterns = [
     path("nop-luu/", views.transfer_list, name="transfer-list"),
+    path("nop-luu/cho-tiep-nhan/", views.transfer_queue, name="transfer-queue"),
     path("nop-luu/<uuid:pk>/", views.transfer_detail, name="transfer-detail"),
+    path("nop-luu/<uuid:pk>/tiep-nhan/", views.transfer_accept, name="transfer-accept"),
+    path("nop-luu/<uuid:pk>/tra-lai/", views.transfer_return, name="transfer-return"),
     path(
         "nop-luu/<uuid:pk>/muc-luc.pdf",
         views.transfer_output,

@@ -27,7 +27,9 @@ from luutru.organizations.models import (
 )
 from luutru.organizations.validators import normalize_code
 
-AGENCY_FIELDS = ("code", "name", "kind", "parent", "valid_from", "transfers_to", "note")
+AGENCY_FIELDS = (
+    "code", "name", "kind", "parent", "valid_from", "transfers_to", "accept_on_receipt", "note",
+)  # fmt: skip
 FONDS_FIELDS = (
     "code", "name", "agency", "history", "start_year", "end_year", "classification",
     "languages", "backup_regime", "note",

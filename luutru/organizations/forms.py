@@ -18,7 +18,10 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class AgencyForm(forms.ModelForm):
     class Meta:
         model = Agency
-        fields = ["code", "name", "kind", "parent", "valid_from", "transfers_to", "note"]
+        fields = [
+            "code", "name", "kind", "parent", "valid_from", "transfers_to", "accept_on_receipt",
+            "note",
+        ]  # fmt: skip
         widgets = {"valid_from": DATE_INPUT, "note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -87,6 +87,14 @@ class Agency(models.Model):
         related_name="source_agencies",
         help_text=_("Lưu trữ lịch sử nhận hồ sơ của cơ quan này (nguồn nộp lưu)."),
     )
+    accept_on_receipt = models.BooleanField(
+        _("tiếp nhận ngay khi nhận gói"),
+        default=False,
+        help_text=_(
+            "Gói hợp lệ của cơ quan này được tiếp nhận vào kho ngay, không chờ lưu trữ viên "
+            "kiểm tra và tiếp nhận."
+        ),
+    )
     note = models.TextField(_("ghi chú"), blank=True)
 
     objects = AgencyQuerySet.as_manager()

@@ -31,14 +31,18 @@ DIGITIZE = VIEW_DIGITIZATION | {"digitization.add_scanbatch"}
 VIEW_PRESERVATION = frozenset({"preservation.view_preservation"})
 # Khai thác: archivists and heads handle readers' accounts and requests (heads also approve).
 HANDLE_REQUESTS = frozenset({"access.view_accessrequest"})
+# The archive decides on a received transfer (tiếp nhận or trả lại); never its clerk, who
+# submitted it (ingest.actions refuses the submitter).
+ACCEPT_TRANSFERS = frozenset({"ingest.accept_transfer"})
+ARCHIVE_DECISIONS = HANDLE_REQUESTS | ACCEPT_TRANSFERS
 # Công bố: heads of an archive decide what the public sees (publish, withdraw, a fonds' policy)
 # and change access regimes, with the legal basis; administrators hold every permission.
 PUBLISH = frozenset({"records.publish_record", "records.change_access_regime"})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CLERK: STAFF_VIEW | WORK_COLLECTION,
-    Role.ARCHIVIST: STAFF_VIEW | WORK_COLLECTION | DIGITIZE | VIEW_PRESERVATION | HANDLE_REQUESTS,
-    Role.HEAD: STAFF_VIEW | VIEW_DIGITIZATION | VIEW_PRESERVATION | HANDLE_REQUESTS | PUBLISH,
+    Role.ARCHIVIST: STAFF_VIEW | WORK_COLLECTION | DIGITIZE | VIEW_PRESERVATION | ARCHIVE_DECISIONS,
+    Role.HEAD: STAFF_VIEW | VIEW_DIGITIZATION | VIEW_PRESERVATION | ARCHIVE_DECISIONS | PUBLISH,
     Role.COUNCIL: STAFF_VIEW,
     Role.KPI_VIEWER: STAFF_VIEW | VIEW_DIGITIZATION | {"reports.view_kpi"},
     Role.ADMIN: frozenset({ALL}),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from luutru.records.tests.factory import make_document, make_dossier, publish
@@ -24,6 +25,9 @@ PUBLIC_API = {
 }
 # JSON API records: a public code gives 200, any other 404 (test_portal_and_record_apis…).
 PUBLIC_API_RECORDS = {"api/v1/dossiers/<code>", "api/v1/documents/<code>", "api/v1/agencies/<code>"}
+# JSON API for agencies' systems (online transfer): a clerk's token, else 401 (no sign-in page to
+# send a machine to); readers' accounts get 403.
+TOKEN_API = {"api/v1/transfers", "api/v1/transfers/<id>"}
 # The public portal (portal app): pages, OAI-PMH and IIIF; record pages answer 404 for codes
 # that do not exist or are not public.
 PORTAL = {
@@ -108,7 +112,7 @@ class EveryUrlTests(BaseTestCase):
         self.assertIn("quan-tri/bao-quan/ho-so/<str:code>/", found)
 
     def test_anonymous_visitors_reach_only_public_pages(self) -> None:
-        for route in sorted(set(routes()) - PUBLIC):
+        for route in sorted(set(routes()) - PUBLIC - TOKEN_API):
             url = self.url_for(route)
             response = self.client.get(url)
             self.assertEqual(response.status_code, 302, url)
@@ -165,9 +169,19 @@ class EveryUrlTests(BaseTestCase):
 
     def test_readers_reach_no_staff_page(self) -> None:
         self.login(self.reader)
-        for route in sorted(set(routes()) - PUBLIC - ANY_USER - READER):
+        for route in sorted(set(routes()) - PUBLIC - ANY_USER - READER - TOKEN_API):
             url = self.url_for(route)
             self.assertEqual(self.client.get(url).status_code, 403, url)
+
+    def test_the_transfer_api_wants_a_token_and_refuses_readers(self) -> None:
+        self.assertLessEqual(TOKEN_API, set(routes()))
+        transfer = self.url_for("api/v1/transfers/<uuid:id>")
+        for user, status in ((None, 401), (self.reader, 403)):
+            self.login(user)
+            self.assertEqual(self.client.get(transfer).status_code, status, user)
+            package = SimpleUploadedFile("goi.zip", b"PK\x05\x06" + bytes(18))
+            response = self.client.post("/api/v1/transfers", {"package": package})
+            self.assertEqual(response.status_code, status, user)
 
 
 class LandingTests(BaseTestCase):

@@ -56,14 +56,17 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
     "username": ("other_username",),
     "uidb64": ("uidb64",),
     "rest": ("api_document", "api_dossier"),
+    # A transfer (lần nộp lưu) in the API: a UUID.
+    "id": ("uuid",),
 }
 # Routes whose parameters identify no record (checked for leaks, not for their status).
 NO_RECORD = {"tai-khoan/dat-lai-mat-khau/<uidb64>/<token>/"}
 PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 ALLOWED = {403, 404, 405}
 # The API refuses a value of the wrong shape (a dossier code where an agency code goes) with 422
-# before any lookup: that says nothing about which records exist.
-ALLOWED_API = ALLOWED | {422}
+# before any lookup, and a call without the token an endpoint needs (transfers) with 401: neither
+# says anything about which records exist.
+ALLOWED_API = ALLOWED | {401, 422}
 
 
 def routes(

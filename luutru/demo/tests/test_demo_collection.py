@@ -29,7 +29,7 @@ from luutru.demo.collection import dossier_codes, packages, seed_collection, wri
 from luutru.demo.province import seed
 from luutru.demo.publication import publish_demo
 from luutru.ingest.models import Transfer, TransferState
-from luutru.records.models import Document, DocumentFile, Dossier
+from luutru.records.models import Custody, Document, DocumentFile, Dossier
 from luutru.storage.services import open_stored
 
 FINANCE = "000.00.03.H62"
@@ -88,7 +88,10 @@ class DemoCollectionTests(IsolatedStorageTestCase):
             self.assertEqual(transfer.state, TransferState.ACCEPTED, transfer.errors)
             self.assertEqual(transfer.errors, [])
             self.assertEqual(transfer.form, "spreadsheet")
-            self.assertIsNotNone(transfer.submitted_by)  # the demo archivist received them
+            self.assertIsNotNone(transfer.submitted_by)  # handed over by a named person
+            # ... and accepted into the holdings by someone else, so the province shows them
+            self.assertIsNotNone(transfer.decided_by)
+            self.assertNotEqual(transfer.decided_by, transfer.submitted_by)
         finance, office = transfers[FINANCE], transfers[OFFICE]
         self.assertEqual((finance.dossier_count, finance.document_count), (3, 11))
         self.assertEqual((office.dossier_count, office.document_count), (2, 6))
@@ -121,6 +124,11 @@ class DemoCollectionTests(IsolatedStorageTestCase):
         finance = dossiers.filter(agency__code=FINANCE)
         self.assertEqual(finance.count(), 3)
         self.assertTrue(finance.filter(code="000.00.03.H62.2024.01").exists())
+
+    def test_the_demo_records_are_in_the_holdings_not_waiting_for_acceptance(self) -> None:
+        held = Dossier.objects.held().filter(code__in=dossier_codes())
+        self.assertEqual(held.count(), len(dossier_codes()))
+        self.assertFalse(Document.objects.exclude(custody=Custody.HELD).exists())
 
     def test_the_office_dossiers_mix_retention_and_access(self) -> None:
         office = {d.code: d for d in Dossier.objects.filter(agency__code=OFFICE)}

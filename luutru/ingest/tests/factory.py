@@ -96,3 +96,17 @@ def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
         writer = csv.DictWriter(handle, fieldnames=headers)
         writer.writeheader()
         writer.writerows(rows)
+
+
+def package_for(
+    root: Path, agency_code: str, notation: str = "01", documents: int = 2, year: int = 2024
+) -> Path:
+    """A valid package of one dossier of ``agency_code`` (mã hồ sơ ``CODE.YEAR.NOTATION``)."""
+    code = f"{agency_code}.{year}.{notation}"
+    dossier = dict(DOSSIER)
+    dossier.update({"Mã hồ sơ": code, "Tổng số tài liệu trong hồ sơ": str(documents)})
+    rows = [
+        {**document(n), "Mã hồ sơ": code, "Tệp tin": f"tai_lieu/{notation}/{n:02d}.pdf"}
+        for n in range(1, documents + 1)
+    ]
+    return write_package(root, dossiers=[dossier], documents=rows)

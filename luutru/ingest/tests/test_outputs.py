@@ -224,7 +224,7 @@ class InventoryTests(OutputsTestCase):
     def test_it_reads_the_transfer_in_a_fixed_number_of_queries(self) -> None:
         transfer = Transfer.objects.get(pk=self.transfer.pk)
         outputs.collect(transfer)  # the code lists are read once per process, then cached
-        with self.assertNumQueries(3):  # the agency, the dossiers, the documents
+        with self.assertNumQueries(4):  # the agency, the two people, the dossiers, the documents
             outputs.collect(transfer)
 
 
@@ -289,3 +289,40 @@ class HandoverTests(OutputsTestCase):
 
         self.assertEqual(facts["Gói"].value, f"{name} (gói SIP theo TT 05/2025)")
         self.assertEqual(facts["Gói"].data_type, "s")  # text, not a formula Excel would run
+
+
+class HandoverNamesTests(OutputsTestCase):
+    """Once the archive accepts, the handover names both sides: the agency and its clerk, the
+    archive and the archivist who accepted, and is dated the day of acceptance."""
+
+    def accepted_by_the_archivist(self) -> Transfer:
+        self.archivist.position = "Lưu trữ viên chính"
+        self.archivist.save(update_fields=["position"])
+        accepted_at = datetime.datetime(2026, 3, 9, 10, 0, tzinfo=HANOI)
+        Transfer.objects.filter(pk=self.transfer.pk).update(
+            decided_by=self.archivist, decided_at=accepted_at
+        )
+        return Transfer.objects.get(pk=self.transfer.pk)
+
+    def test_the_pdf_names_the_clerk_and_the_archivist(self) -> None:
+        text = " ".join(pdf_text(outputs.handover_pdf(self.accepted_by_the_archivist())).split())
+        for expected in (
+            "BÊN GIAO: Sở Tài chính Ông (bà): Người dùng vanthu_a;",
+            "BÊN NHẬN: Lưu trữ lịch sử tỉnh Ông (bà): Người dùng luutruvien; Chức vụ công tác: "
+            "Lưu trữ viên chính",
+            "ngày 09 tháng 3 năm 2026",
+            "Tiếp nhận vào kho lúc: 10:00 09/03/2026",
+            "Người tiếp nhận trên hệ thống: Người dùng luutruvien",
+        ):
+            self.assertIn(expected, text)
+
+    def test_the_workbook_names_them_too(self) -> None:
+        book = load_workbook(io.BytesIO(outputs.handover_xlsx(self.accepted_by_the_archivist())))
+        sheet = book.active
+        assert sheet is not None
+        facts = {row[0].value: row[2].value for row in sheet.iter_rows() if row[0].value}
+        self.assertEqual(facts["Đại diện bên giao"], "Người dùng vanthu_a")
+        self.assertEqual(facts["Đại diện bên nhận"], "Người dùng luutruvien, Lưu trữ viên chính")
+        self.assertEqual(facts["Ngày giao nhận"].date(), datetime.date(2026, 3, 9))
+        names = [c.value for row in sheet.iter_rows() for c in row if c.style == "lt-sign"]
+        self.assertIn("Người dùng luutruvien", names)

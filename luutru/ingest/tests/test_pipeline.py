@@ -66,7 +66,7 @@ class PipelineTestCase(TestCase):
 class AcceptanceTests(PipelineTestCase):
     def test_a_good_package_creates_its_records_and_stores_each_file_once(self) -> None:
         transfer = self.run_package(write_package(self.tmp / "goi"))
-        self.assertEqual(transfer.state, TransferState.ACCEPTED, transfer.errors)
+        self.assertEqual(transfer.state, TransferState.RECEIVED, transfer.errors)
         dossier = Dossier.objects.get(code="000.00.12.H62.2024.01")
         self.assertEqual((dossier.year, dossier.notation), (2024, "01"))
         self.assertEqual(dossier.retention, "01")
@@ -91,7 +91,7 @@ class AcceptanceTests(PipelineTestCase):
         with zipfile.ZipFile(archive, "w") as zipped:
             for path in folder.rglob("*"):
                 zipped.write(path, Path("goi") / path.relative_to(folder))
-        self.assertEqual(self.run_package(archive).state, TransferState.ACCEPTED)
+        self.assertEqual(self.run_package(archive).state, TransferState.RECEIVED)
 
 
 class RejectionTests(PipelineTestCase):
@@ -204,9 +204,9 @@ class RejectionTests(PipelineTestCase):
 
     def test_a_dossier_already_in_the_archive(self) -> None:
         self.assertEqual(
-            self.run_package(write_package(self.tmp / "a")).state, TransferState.ACCEPTED
+            self.run_package(write_package(self.tmp / "a")).state, TransferState.RECEIVED
         )
-        self.assert_rejected(write_package(self.tmp / "b"), "duplicate")
+        self.assert_rejected(write_package(self.tmp / "b"), "already_transferred")
 
 
 class CrashTests(PipelineTestCase):
@@ -228,7 +228,7 @@ class CrashTests(PipelineTestCase):
         self.assertEqual((Dossier.objects.count(), StoredFile.objects.count()), (0, 0))
 
         finished = ingest(transfer)  # what `luutru ingest --resume ID` does
-        self.assertEqual(finished.state, TransferState.ACCEPTED)
+        self.assertEqual(finished.state, TransferState.RECEIVED)
         self.assertEqual(Document.objects.count(), 2)
         self.assertEqual(StoredFile.objects.count(), 2)
         self.assertEqual(len(self.stored_blobs()), 2)
@@ -240,5 +240,5 @@ class FilePlanLinkTests(PipelineTestCase):
         entry = FilePlanEntry.objects.create(
             plan=plan, notation="01", title="Hồ sơ đất đai", retention="01"
         )
-        self.assertEqual(self.run_package(write_package(self.tmp / "p")).state, "accepted")
+        self.assertEqual(self.run_package(write_package(self.tmp / "p")).state, "received")
         self.assertEqual(Dossier.objects.get().plan_entry, entry)

@@ -69,6 +69,7 @@ class SampleTests(TestCase):
             with self.subTest(package=package):
                 result = ingest(package, samples=self.samples)
                 self.assertTrue(result["accepted"], result["errors"])
+                self.assertEqual(result["state"], "received")  # waiting for the archive
                 self.assertEqual(result["errors"], [])
                 for key in ("dossiers", "documents", "files"):
                     self.assertEqual(result[key], spec[key] or 0, key)
@@ -100,17 +101,26 @@ class IngestCommandTests(TestCase):
         result = ingest("invalid/missing_file")
         self.assertEqual(
             set(result),
-            {"accepted", "transfer", "dossiers", "documents", "files", "errors", "warnings"},
+            {
+                "accepted",
+                "state",
+                "transfer",
+                "dossiers",
+                "documents",
+                "files",
+                "errors",
+                "warnings",
+            },
         )
         for error in result["errors"]:
             self.assertLessEqual({"file", "code", "message"}, set(error))
             self.assertLessEqual(set(error), {"file", "row", "field", "code", "message"})
 
-    def test_the_same_package_twice_is_refused_as_a_duplicate(self) -> None:
+    def test_the_same_package_twice_is_refused_once_as_already_transferred(self) -> None:
         self.assertTrue(ingest("valid/sip_tt05.zip")["accepted"])
         again = ingest("valid/sip_tt05.zip")
         self.assertFalse(again["accepted"])
-        self.assertIn("duplicate", {e["code"] for e in again["errors"]})
+        self.assertEqual([e["code"] for e in again["errors"]], ["already_transferred"])
 
 
 if EXTRA_SAMPLES:

@@ -29,7 +29,7 @@ from luutru.test import SAMPLES, BaseTestCase, WorkerTestCase, make_agency, make
 LOGIN = "/tai-khoan/dang-nhap/"
 
 
-def make_transfer(agency: Agency, state: str = TransferState.RECEIVED, **extra: Any) -> Transfer:
+def make_transfer(agency: Agency, state: str = TransferState.QUEUED, **extra: Any) -> Transfer:
     values: dict[str, Any] = {
         "package_name": "goi-nop-luu.zip",
         "package_path": "/khong-co/goi-nop-luu.zip",
@@ -203,10 +203,11 @@ class ListTests(TransferTestCase):
         for n in range(30):
             make_transfer(self.agency_a if n % 2 else self.archive_agency, package_name=f"g{n}.zip")
         self.login(self.archivist)
-        # session, user, permissions x3, scope x3, count, page, and the upload form's agencies
-        with self.assertNumQueries(11):
+        # session, user, permissions x3, scope x3, count, page, the upload form's agencies, and
+        # the transfers waiting for the archivist's decision
+        with self.assertNumQueries(12):
             page = self.client.get("/quan-tri/nop-luu/")
-        self.assertContains(page, '<span class="badge state-received">Đã nhận</span>', count=25)
+        self.assertContains(page, '<span class="badge state-queued">Chờ xử lý</span>', count=25)
         self.assertContains(page, "Trang 1/2")
         older = self.client.get("/quan-tri/nop-luu/", {"trang": 2})  # newest first
         self.assertContains(older, "Trang 2/2")

@@ -1,4 +1,9 @@
-"""`luutru ingest PATH --agency CODE [--dry-run] [--json]`: validate and ingest one package."""
+"""`luutru ingest PATH --agency CODE [--dry-run] [--json]`: validate and ingest one package.
+
+A valid package ends ``received`` (waiting for the archive: ``luutru transfer accept ID``) or
+``accepted`` when its agency is accepted on receipt; the exit status is 0 for both, 1 when the
+package is rejected or the run failed.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from luutru.ingest.actions import ingest, receive_package, report
-from luutru.ingest.models import Transfer
+from luutru.ingest.models import Transfer, TransferState
 from luutru.organizations.models import Agency
 from luutru.organizations.validators import normalize_code
 
@@ -38,7 +43,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(outcome, ensure_ascii=False, indent=1))
         else:
             self._print(transfer, outcome)
-        if not transfer.accepted:
+        if not transfer.valid:
             raise SystemExit(1)
 
     def _receive(self, options: dict[str, Any]) -> Transfer:
@@ -56,14 +61,24 @@ class Command(BaseCommand):
         return receive_package(path, agency=agency, actor=None, dry_run=options["dry_run"])
 
     def _print(self, transfer: Transfer, outcome: dict[str, Any]) -> None:
-        if transfer.accepted:
-            verb = "Gói hợp lệ (kiểm tra thử)" if transfer.dry_run else "Đã tiếp nhận gói"
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"{verb}: {outcome['dossiers']} hồ sơ, {outcome['documents']} tài liệu, "
-                    f"{outcome['files']} tệp."
-                )
+        if transfer.valid:
+            counts = (
+                f"{outcome['dossiers']} hồ sơ, {outcome['documents']} tài liệu, "
+                f"{outcome['files']} tệp"
             )
+            if transfer.state == TransferState.CHECKED:
+                line = f"Gói hợp lệ (kiểm tra thử): {counts}."
+            elif transfer.state == TransferState.ACCEPTED:
+                line = (
+                    f"Đã tiếp nhận gói vào kho: {counts} (cơ quan được tiếp nhận ngay khi nhận "
+                    "gói)."
+                )
+            else:
+                line = (
+                    f"Gói hợp lệ, chờ lưu trữ tiếp nhận: {counts}. Lần nộp lưu {transfer.pk}: "
+                    f"luutru transfer accept {transfer.pk}"
+                )
+            self.stdout.write(self.style.SUCCESS(line))
         else:
             self.stdout.write(self.style.ERROR(f"Gói bị từ chối: {len(outcome['errors'])} lỗi."))
         for kind, items in (("Lỗi", outcome["errors"]), ("Cảnh báo", outcome["warnings"])):
