@@ -119,7 +119,7 @@ def create_transfer(
     if problem is not None:
         return problem
     transfer = submit_package(package, agency=target, actor=user)
-    url = request.build_absolute_uri(reverse("api-v1:transfer", args=[transfer.pk]))
+    url = request.build_absolute_uri(reverse("api:v1:transfer", args=[transfer.pk]))
     return Status(202, {"id": str(transfer.pk), "state": transfer.state, "url": url})
 
 

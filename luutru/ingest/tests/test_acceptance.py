@@ -16,7 +16,7 @@ from luutru.ingest import actions
 from luutru.ingest.actions import accept_transfer, ingest, receive_package, return_transfer
 from luutru.ingest.models import Transfer, TransferState
 from luutru.ingest.tests.receiving import ReceivingTestCase
-from luutru.organizations.models import Agency
+from luutru.organizations.models import Agency, Fonds
 from luutru.records.models import Custody, Document, DocumentFile, Dossier
 from luutru.records.signals import records_ingested
 from luutru.storage.models import StoredFile
@@ -82,6 +82,31 @@ class AcceptTests(ReceivingTestCase):
             accept_transfer(transfer, self.head)
         hook.assert_called_once()
         self.assertEqual(hook.call_args.args[0].state, TransferState.ACCEPTED)
+
+    def test_a_fonds_that_publishes_on_acceptance_puts_its_public_records_online(self) -> None:
+        """Luật Lưu trữ 2024: the archive decides what it publishes; a fonds' policy is that
+        decision made in advance, applied the moment its records enter the holdings."""
+        Fonds.objects.filter(agency=self.agency_a).update(publish_on_acceptance=True)
+        transfer = self.received(actor=self.clerk_a)
+        dossier = Dossier.objects.select_related("fonds").get(code=CODE)
+        assert dossier.fonds is not None
+        self.assertTrue(dossier.fonds.publish_on_acceptance)
+        self.assertIsNone(dossier.published_at)
+        self.assertFalse(policy.dossiers(None).filter(pk=dossier.pk).exists())
+        accept_transfer(transfer, self.archivist)
+        dossier.refresh_from_db()
+        self.assertEqual(dossier.access_regime, "01")
+        self.assertIsNotNone(dossier.published_at)
+        self.assertTrue(policy.dossiers(None).filter(pk=dossier.pk).exists())
+
+    def test_without_a_fonds_policy_accepted_records_wait_for_a_publication_decision(
+        self,
+    ) -> None:
+        accept_transfer(self.received(actor=self.clerk_a), self.archivist)
+        dossier = Dossier.objects.get(code=CODE)
+        self.assertEqual(dossier.custody, Custody.HELD)
+        self.assertIsNone(dossier.published_at)
+        self.assertFalse(policy.dossiers(None).filter(pk=dossier.pk).exists())
 
     def test_accepting_twice_is_refused_and_changes_nothing(self) -> None:
         transfer = accept_transfer(self.received(), self.archivist)
