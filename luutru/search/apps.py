@@ -6,8 +6,11 @@ class SearchConfig(AppConfig):
     verbose_name = "Tra cứu"
 
     def ready(self) -> None:
-        """Index what an ingest created, once it is committed."""
-        from luutru.records.signals import records_ingested
-        from luutru.search.services import on_records_ingested
+        """Index what an ingest created, and descriptions archivists changed, once committed."""
+        from luutru.records.signals import descriptions_changed, records_ingested
+        from luutru.search.services import on_descriptions_changed, on_records_ingested
 
         records_ingested.connect(on_records_ingested, dispatch_uid="search.index_ingested")
+        descriptions_changed.connect(
+            on_descriptions_changed, dispatch_uid="search.index_descriptions"
+        )

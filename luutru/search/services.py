@@ -164,3 +164,9 @@ def enqueue_indexing(document_ids: Iterable[int]) -> None:
 def on_records_ingested(sender: Any, document_ids: Iterable[int] = (), **kwargs: Any) -> None:
     """``records.signals.records_ingested`` receiver (connected in ``SearchConfig.ready``)."""
     enqueue_indexing(document_ids)
+
+
+def on_descriptions_changed(sender: Any, document_ids: Iterable[int] = (), **kwargs: Any) -> None:
+    """``records.signals.descriptions_changed`` receiver: an archivist corrected descriptions
+    (the documents given include those of every dossier changed, whose entries follow)."""
+    enqueue_indexing(document_ids)
