@@ -258,7 +258,7 @@ def change_description(
     """
     why = _reason(reason)
     model = type(target)
-    locked = model.objects.select_for_update().get(pk=target.pk)  # type: ignore[attr-defined]
+    locked = model.objects.select_for_update().get(pk=target.pk)
     cleaned = description.check(locked, values)
     if cleaned.issues:
         raise ValidationError(description.messages_by_element(cleaned))

@@ -10,8 +10,6 @@ policy lets the user read (``luutru.access.policy``), so another agency's record
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Q
@@ -51,7 +49,7 @@ def _posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
-def _edit(request: HttpRequest, record: Dossier | Document) -> HttpResponse | Any:
+def _edit(request: HttpRequest, record: Dossier | Document) -> HttpResponse:
     """The edit form of a record; after a saved edit, a redirect to its page."""
     level = description.level_of(record)
     form = DescriptionForm(_posted(request), level=level, initial=description.record_values(record))
@@ -83,13 +81,13 @@ def _edit(request: HttpRequest, record: Dossier | Document) -> HttpResponse | An
 @login_required
 @permission_required(CHANGE_DOSSIER, raise_exception=True)
 def dossier_edit(request: HttpRequest, code: str) -> HttpResponse:
-    return _edit(request, _dossier(request, code))  # type: ignore[no-any-return]
+    return _edit(request, _dossier(request, code))
 
 
 @login_required
 @permission_required(CHANGE_DOCUMENT, raise_exception=True)
 def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _edit(request, _document(request, pk))  # type: ignore[no-any-return]
+    return _edit(request, _document(request, pk))
 
 
 @login_required
