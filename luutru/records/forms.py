@@ -70,6 +70,10 @@ def _reason_field() -> forms.CharField:
 
 
 def _hint(spec: Element) -> str:
+    return ("Bắt buộc. " if spec.required else "") + _format_hint(spec)
+
+
+def _format_hint(spec: Element) -> str:
     if spec.kind == "date":
         return "NN/TT/NNNN, TT/NNNN hoặc NNNN."
     if spec.kind == "boolean":
