@@ -19,7 +19,7 @@ from typing import Any
 from luutru.lib.vietnamese import nfc, short_date
 from luutru.records.elements import Element, elements
 from luutru.records.models import Document, Dossier
-from luutru.records.rules import ARCHIVAL_ORDINAL_RE, FILE_CODE_RE, Cleaned, clean_values
+from luutru.records.rules import FILE_CODE_RE, Cleaned, check_archival_code, clean_values
 from luutru.records.services import EMPTY, code_display, date_display
 
 # The document's fileCode has no field of its own: a document changes dossier by being filed
@@ -128,8 +128,8 @@ def _check_dossier(dossier: Dossier, cleaned: Cleaned, label: Callable[[str], st
 
 
 def _check_document(document: Document, cleaned: Cleaned, label: Callable[[str], str]) -> None:
-    """What ``pipeline._check_document_codes`` and ``_check_document_uniqueness`` check for a
-    package, for one document already in the archive."""
+    """What the ingest pipeline checks of a package's document against its dossier and the
+    archive (``rules.check_archival_code``, uniqueness), for one document already held."""
     fields = cleaned.fields
     if not fields.get("access_regime"):
         fields["access_regime"] = DEFAULT_DOCUMENT_REGIME
@@ -146,32 +146,14 @@ def _check_document(document: Document, cleaned: Cleaned, label: Callable[[str],
             return
     else:
         file_code = dossier.code
-        ordinal_changed = ordinal != document.ordinal
-        if archival and not (ordinal_changed and archival == document.archival_code):
-            match = ARCHIVAL_ORDINAL_RE.match(archival)
-            if not match or match["file"] != file_code:
-                cleaned.add(
-                    "bad_code", "docCode",
-                    f"Mã lưu trữ “{archival}” phải là mã hồ sơ “{file_code}” thêm dấu chấm và "
-                    "7 chữ số thứ tự.",
-                )  # fmt: skip
-                return
-            if ordinal is None:
-                fields["ordinal"] = ordinal = int(match["ordinal"])
-            elif int(match["ordinal"]) != ordinal:
-                cleaned.add(
-                    "bad_code", "docCode",
-                    f"Mã lưu trữ “{archival}” không khớp số thứ tự {ordinal}.",
-                )  # fmt: skip
-                return
-        elif ordinal is not None:
+        if ordinal != document.ordinal and archival == document.archival_code:
             # the ordinal changed and the code was left as it was: the code follows
-            fields["archival_code"] = f"{file_code}.{ordinal:07d}"
-        else:
-            cleaned.add(
-                "missing_field", "docOrdinal", "Thiếu số thứ tự của tài liệu trong hồ sơ."
-            )  # fmt: skip
+            fields.pop("archival_code", None)
+        issue = check_archival_code(file_code, fields)
+        if issue is not None:
+            cleaned.issues.append(issue)
             return
+        ordinal = fields.get("ordinal")
         clash = dossier.documents.filter(ordinal=ordinal).exclude(pk=document.pk)
         if ordinal is not None and clash.exists():
             cleaned.add(
@@ -183,7 +165,8 @@ def _check_document(document: Document, cleaned: Cleaned, label: Callable[[str],
         ("identifier", "docId", "Mã định danh tài liệu"),
     ):
         value = fields.get(field_name)
-        if value and Document.objects.filter(**{field_name: value}).exclude(pk=document.pk):
+        taken = Document.objects.filter(**{field_name: value}).exclude(pk=document.pk)
+        if value and taken.exists():
             cleaned.add("duplicate", element, f"{what} “{value}” đã có trong kho lưu trữ.")
 
 
