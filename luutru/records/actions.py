@@ -248,6 +248,7 @@ def change_description(
     actor: Any,
     kind: ChangeKind = ChangeKind.EDIT,
     batch: uuid.UUID | None = None,
+    announce: bool = True,
 ) -> list[description.Change]:
     """Edit a dossier's or document's TT 05 elements; ``values`` are element name → text as
     typed in the ingest spreadsheet (elements not given keep their value).
@@ -255,6 +256,7 @@ def change_description(
     Checked by the ingest rules (``description.check``); problems are a ``ValidationError``
     keyed by element name, and nothing changes. A dossier whose code changes takes its
     documents' archival codes along. Returns the changes (none: nothing written).
+    ``announce=False`` leaves ``descriptions_changed`` to a caller changing many records.
     """
     why = _reason(reason)
     model = type(target)
@@ -286,11 +288,22 @@ def change_description(
         data={"reason": why, "kind": str(kind), "changes": _data(rows)},
     )
     target.refresh_from_db()
-    if isinstance(locked, Dossier):
-        _announce([locked.pk], list(locked.documents.values_list("pk", flat=True)))
-    else:
-        _announce([locked.dossier_id] if locked.dossier_id else [], [locked.pk])
+    if announce:
+        _announce(*_affected([locked]))
     return changes
+
+
+def _affected(targets: list[Dossier | Document]) -> tuple[list[int], list[int]]:
+    """The dossiers and documents whose search entries a change of ``targets`` touches."""
+    dossier_ids = {t.pk for t in targets if isinstance(t, Dossier)}
+    dossier_ids |= {t.dossier_id for t in targets if isinstance(t, Document) and t.dossier_id}
+    document_ids = {t.pk for t in targets if isinstance(t, Document)}
+    document_ids |= set(
+        Document.objects.filter(
+            dossier_id__in=[t.pk for t in targets if isinstance(t, Dossier)]
+        ).values_list("pk", flat=True)
+    )
+    return sorted(dossier_ids), sorted(document_ids)
 
 
 def _recode_documents(dossier: Dossier) -> list[tuple[Dossier | Document, description.Change]]:
@@ -470,17 +483,19 @@ def import_descriptions(
     if checked.problems:
         return checked.problems, 0
     batch = uuid.uuid4()
-    changed = 0
+    changed: list[Dossier | Document] = []
     try:
         for target, values in checked.planned:
             if change_description(
                 target, values=values, reason=why, actor=actor, kind=ChangeKind.IMPORT,
-                batch=batch,
+                batch=batch, announce=False,
             ):  # fmt: skip
-                changed += 1
+                changed.append(target)
     except ValidationError as exc:
         # a row valid alone but not after an earlier row (two rows swapping ordinals):
         # the whole import rolls back, as promised
         transaction.set_rollback(True)
         return [spreadsheet.Problem(file, None, None, m) for m in exc.messages], 0
-    return [], changed
+    if changed:
+        _announce(*_affected(changed))  # one indexing request for the whole workbook
+    return [], len(changed)

@@ -17,6 +17,7 @@ from luutru.organizations.models import Agency, Fonds, Succession
 from luutru.portal.models import OaiRecord
 from luutru.records import actions
 from luutru.records.models import ChangeKind, DescriptionChange, Document, Dossier
+from luutru.records.signals import descriptions_changed
 from luutru.records.tests.factory import make_document, make_dossier
 from luutru.test import BaseTestCase, make_agency, make_user
 
@@ -305,8 +306,21 @@ class SpreadsheetTests(DescriptionTestCase):
         subject = self.column(sheet, "Trích yếu nội dung")
         sheet.cell(2, subject).value = "Về việc bổ sung dự toán"
         sheet.cell(3, self.column(sheet, "Số lượng trang")).value = 7
-        response = self.upload(workbook, "document")
+        announced: list[dict[str, Any]] = []
+
+        def receiver(sender: Any, **kwargs: Any) -> None:
+            announced.append(kwargs)
+
+        descriptions_changed.connect(receiver)
+        self.addCleanup(descriptions_changed.disconnect, receiver)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.upload(workbook, "document")
         self.assertRedirects(response, "/quan-tri/ho-so/bang-tinh/")
+        # search hears of the whole workbook once
+        self.assertEqual(
+            [(a["dossier_ids"], a["document_ids"]) for a in announced],
+            [([self.dossier.pk], sorted([self.first.pk, self.second.pk]))],
+        )
         self.first.refresh_from_db()
         self.second.refresh_from_db()
         self.assertEqual(self.first.summary, "Về việc bổ sung dự toán")
