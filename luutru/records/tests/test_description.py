@@ -9,6 +9,8 @@ from typing import Any, ClassVar
 
 import openpyxl
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from luutru.accounts.models import Role, User
 from luutru.audit.models import AuditEvent
@@ -414,3 +416,24 @@ class WhoMayTests(DescriptionTestCase):
         self.assertContains(self.client.get(page), "Sửa mô tả")
         self.login(self.clerk_a)
         self.assertNotContains(self.client.get(page), "Sửa mô tả")
+
+
+class HistoryQueryTests(DescriptionTestCase):
+    def test_the_history_page_costs_the_same_queries_for_one_change_or_many(self) -> None:
+        def queries() -> int:
+            with CaptureQueriesContext(connection) as done:
+                self.client.get(f"/quan-tri/ho-so/{self.dossier.code}/lich-su/")
+            return len(done.captured_queries)
+
+        self.login(self.archivist)
+        actions.change_description(
+            self.first, values={"numberOfPage": "5"}, reason=REASON, actor=self.archivist
+        )
+        one = queries()
+        for number, document in enumerate([self.first, self.second], start=6):
+            actions.change_description(
+                document, values={"numberOfPage": str(number), "keyword": f"từ khóa {number}"},
+                reason=REASON, actor=self.archivist,
+            )  # fmt: skip
+        self.assertEqual(DescriptionChange.objects.of_dossier(self.dossier).count(), 5)
+        self.assertEqual(queries(), one)
