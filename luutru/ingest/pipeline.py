@@ -59,9 +59,9 @@ from luutru.records.models import (
     FileRole,
 )
 from luutru.records.rules import (
-    ARCHIVAL_ORDINAL_RE,
     FILE_CODE_RE,
     Cleaned,
+    check_archival_code,
     clean_values,
     longest_retention,
 )
@@ -333,36 +333,9 @@ def _check_document_codes(
             field=source.label("fileCode"),
         )
         return
-    archival = fields.get("archival_code")
-    ordinal = fields.get("ordinal")
-    if archival:
-        match = ARCHIVAL_ORDINAL_RE.match(archival)
-        if not match or match["file"] != file_code:
-            run.error(
-                "bad_code",
-                f"Mã lưu trữ “{archival}” phải là mã hồ sơ “{file_code}” thêm dấu chấm và "
-                "7 chữ số thứ tự.",
-                source,
-                field=source.label("docCode"),
-            )
-        elif ordinal is None:
-            fields["ordinal"] = int(match["ordinal"])
-        elif int(match["ordinal"]) != ordinal:
-            run.error(
-                "bad_code",
-                f"Mã lưu trữ “{archival}” không khớp số thứ tự {ordinal}.",
-                source,
-                field=source.label("docCode"),
-            )
-    elif ordinal is not None:
-        fields["archival_code"] = f"{file_code}.{ordinal:07d}"
-    else:
-        run.error(
-            "missing_field",
-            "Thiếu số thứ tự của tài liệu trong hồ sơ.",
-            source,
-            field=source.label("docOrdinal"),
-        )
+    issue = check_archival_code(file_code, fields)
+    if issue is not None:
+        run.error(issue.code, issue.message, source, field=source.label(issue.element))
 
 
 def _check_document_uniqueness(run: Run) -> None:

@@ -4,7 +4,9 @@
 frozen, the column widths given, dates as real date cells — streamed (openpyxl's write-only
 mode), so memory stays flat however many rows. ``FormSheet`` lays a sheet out like a printed
 form (title lines, label/value facts, a boxed table, totals) for the inventory and the
-handover record. Reading workbooks is ``luutru.ingest.readers.spreadsheet``'s business.
+handover record. Reading packages' workbooks is ``luutru.ingest.readers.spreadsheet``'s
+business; the one way a cell becomes the text an archivist typed, ``cell_text``, lives here so
+that the records' own round trip (``records.spreadsheet``) reads cells the same way.
 
 Every text cell is written as text, never as a formula: a value that begins with ``=``, ``+``,
 ``-`` or ``@`` (a title, a file name, anything an agency typed) would otherwise run as a
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +32,11 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["Column", "FormSheet", "new_workbook", "put", "table_xlsx", "workbook_bytes"]
+from luutru.lib.vietnamese import nfc
+
+__all__ = [
+    "Column", "FormSheet", "cell_text", "new_workbook", "put", "table_xlsx", "workbook_bytes",
+]  # fmt: skip
 
 FONT = "Times New Roman"
 
@@ -238,3 +245,32 @@ class FormSheet:
         for index in range(1, len(self.columns) + 1):
             self.put(index, values.get(index), TOTAL)
         self.put(2, label).alignment = Alignment(horizontal="left")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading cells
+
+_FORMAT_NOISE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+
+def cell_text(value: object, number_format: str | None = None) -> str:
+    """A cell as the text an archivist would have typed: Excel dates → ``DD/MM/YYYY``
+    (``MM/YYYY`` or ``YYYY`` when the cell's format shows no day, or no day and month),
+    integer-valued numbers → ``12``, TRUE/FALSE → ``1``/``0``, text in NFC."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, datetime.date):  # datetime included
+        return _date_text(value, number_format or "")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return nfc(str(value))
+
+
+def _date_text(value: datetime.date, number_format: str) -> str:
+    """DD/MM/YYYY, or MM/YYYY and YYYY when the cell's format hides the day (and month)."""
+    shown = _FORMAT_NOISE.sub("", number_format.lower())
+    if "y" in shown and "d" not in shown:
+        return f"{value.month:02d}/{value.year:04d}" if "m" in shown else f"{value.year:04d}"
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"

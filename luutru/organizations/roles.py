@@ -23,6 +23,8 @@ VIEW_COLLECTION = frozenset(
 # Văn thư and lưu trữ viên hand over packages and keep the file plans (danh mục hồ sơ).
 WORK_COLLECTION = frozenset({"ingest.add_transfer", "records.change_fileplan"})
 STAFF_VIEW = VIEW_ORGANIZATIONS | VIEW_COLLECTION
+# Kiểm soát mô tả: archivists and heads correct descriptions, file loose documents, move dossiers.
+DESCRIBE = frozenset({"records.change_dossier", "records.change_document"})
 # Số hóa: archivists scan, review and accept batches; heads and the KPI viewer follow them.
 VIEW_DIGITIZATION = frozenset({"digitization.view_scanbatch"})
 DIGITIZE = VIEW_DIGITIZATION | {"digitization.add_scanbatch"}
@@ -41,8 +43,18 @@ PUBLISH = frozenset({"records.publish_record", "records.change_access_regime"})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CLERK: STAFF_VIEW | WORK_COLLECTION,
-    Role.ARCHIVIST: STAFF_VIEW | WORK_COLLECTION | DIGITIZE | VIEW_PRESERVATION | ARCHIVE_DECISIONS,
-    Role.HEAD: STAFF_VIEW | VIEW_DIGITIZATION | VIEW_PRESERVATION | ARCHIVE_DECISIONS | PUBLISH,
+    Role.ARCHIVIST: STAFF_VIEW
+    | WORK_COLLECTION
+    | DIGITIZE
+    | VIEW_PRESERVATION
+    | ARCHIVE_DECISIONS
+    | DESCRIBE,
+    Role.HEAD: STAFF_VIEW
+    | VIEW_DIGITIZATION
+    | VIEW_PRESERVATION
+    | ARCHIVE_DECISIONS
+    | PUBLISH
+    | DESCRIBE,
     Role.COUNCIL: STAFF_VIEW,
     Role.KPI_VIEWER: STAFF_VIEW | VIEW_DIGITIZATION | {"reports.view_kpi"},
     Role.ADMIN: frozenset({ALL}),

@@ -36,7 +36,7 @@ from django.utils import timezone
 from luutru.preservation import descriptive, mets, premis
 from luutru.preservation.actions import ensure_aip
 from luutru.preservation.models import Aip, PremisEvent
-from luutru.records.models import DocumentFile, Dossier, FileRole
+from luutru.records.models import DescriptionChange, DocumentFile, Dossier, FileRole
 from luutru.storage.backends import CHUNK, StorageError
 from luutru.storage.models import StoredFile
 from luutru.storage.services import open_stored
@@ -399,11 +399,40 @@ def _package_premis(
             )
         )
     records = [_event_record(e, [aip.objid]) for e in own]
+    corrections = description_events(dossier, aip.objid)
+    records += corrections
+    agents = {a.identifier: a for a in _agent_records(own)}
+    for item in corrections:
+        agents.setdefault(item.agent_id, premis.AgentRecord(item.agent_id, item.agent_id, "person"))
     return premis.document(
-        objects,
-        [premis.event(r) for r in records],
-        [premis.agent(a) for a in _agent_records(own)],
+        objects, [premis.event(r) for r in records], [premis.agent(a) for a in agents.values()]
     )
+
+
+def description_events(dossier: Dossier, objid: str) -> list[premis.EventRecord]:
+    """Archivists' corrections of the dossier's description and its documents' (records'
+    ``DescriptionChange`` rows, one PREMIS "metadata modification" event per action).
+
+    Read from the records' history when the package is built rather than copied into
+    ``PremisEvent`` rows: records sits below preservation and cannot write its tables, and one
+    history cannot drift from a copy of it.
+    """
+    batches: dict[object, list[DescriptionChange]] = defaultdict(list)
+    for change in DescriptionChange.objects.of_dossier(dossier).order_by("changed_at", "pk"):
+        batches[change.batch].append(change)
+    events = []
+    for batch, rows in batches.items():
+        first = rows[0]
+        events.append(premis.EventRecord(
+            identifier=str(batch), type="metadata modification", date_time=first.changed_at,
+            detail=f"{first.get_kind_display()}: "
+            + ", ".join(dict.fromkeys(r.label for r in rows)),
+            outcome="success",
+            outcome_detail=f"Lý do: {first.reason}\n"
+            + "\n".join(f"{r.label}: {r.before or '—'} → {r.after or '—'}" for r in rows),
+            agent_id=first.actor_name, object_ids=[objid],
+        ))  # fmt: skip
+    return events
 
 
 def zip_folder(folder: Path, target: Path) -> Path:

@@ -1,5 +1,6 @@
 """State changes of the records app: file plans (danh mục hồ sơ) and their planned files;
-publication (công bố) and withdrawal, access-regime decisions, a fonds' publication policy.
+publication (công bố) and withdrawal, access-regime decisions, a fonds' publication policy; the
+description of held dossiers and documents (edit, file, move, spreadsheet import).
 
 Each action is atomic and writes its audit event in the same transaction. Validation errors are
 ``ValidationError`` keyed by model field, in Vietnamese, for ``run_action`` to show on a form.
@@ -10,26 +11,30 @@ Vietnamese), leaving those unchanged and deciding the others.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
 
 from luutru.audit.actions import Actor, record
 from luutru.lib.vietnamese import nfc
 from luutru.organizations.models import Agency, Fonds
 from luutru.organizations.services import record_scope
-from luutru.records import codes
+from luutru.records import codes, description, spreadsheet
+from luutru.records.elements import elements
 from luutru.records.models import (
     CONDITIONAL_REGIME,
     OPEN_REGIME,
     SECRET_REGIME,
     AuditAction,
+    ChangeKind,
     Custody,
+    DescriptionChange,
     Document,
     Dossier,
     FilePlan,
@@ -38,8 +43,8 @@ from luutru.records.models import (
     PublicationDecision,
     RegimeChange,
 )
-from luutru.records.rules import effective_regime
-from luutru.records.signals import records_changed
+from luutru.records.rules import effective_regime, longest_retention
+from luutru.records.signals import descriptions_changed, records_changed
 
 PUBLISH_RECORD = "records.publish_record"
 CHANGE_ACCESS_REGIME = "records.change_access_regime"
@@ -671,3 +676,322 @@ def set_publication_policy(fonds: Fonds, actor: Any, **values: bool) -> Fonds:
             fonds.dossiers.values_list("pk", flat=True),
         )
     return fonds
+
+
+# ---------------------------------------------------------------------------------------------
+# Description control (kiểm soát mô tả): editing, filing and moving held records.
+#
+# Each action writes, in its transaction, one audit event with every changed field's before and
+# after, and one ``DescriptionChange`` row per field (the record's history, which preservation
+# reads as PREMIS metadata-modification events). On commit it sends
+# ``signals.descriptions_changed`` so that search reindexes; the OAI register follows the saves.
+
+
+NO_REASON = "Cần ghi lý do thay đổi (sẽ lưu trong lịch sử của hồ sơ, tài liệu)."
+
+
+def _reason(reason: str) -> str:
+    text = nfc((reason or "").strip())
+    if not text:
+        raise ValidationError({"reason": NO_REASON})
+    return text
+
+
+def _history(
+    rows: list[tuple[Dossier | Document, description.Change]],
+    *,
+    kind: ChangeKind,
+    reason: str,
+    actor: Any,
+    batch: uuid.UUID,
+) -> None:
+    now = timezone.now()
+    DescriptionChange.objects.bulk_create(
+        DescriptionChange(
+            batch=batch, kind=kind, element=change.element, label=change.label,
+            before=change.before, after=change.after, reason=reason,
+            dossier=target if isinstance(target, Dossier) else None,
+            document=target if isinstance(target, Document) else None,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            actor_name=actor.get_username() if actor is not None else "hệ thống",
+            changed_at=now,
+        )
+        for target, change in rows
+    )  # fmt: skip
+
+
+def _announce(dossier_ids: list[int], document_ids: list[int]) -> None:
+    transaction.on_commit(
+        lambda: descriptions_changed.send(
+            sender=DescriptionChange, dossier_ids=dossier_ids, document_ids=document_ids
+        )
+    )
+
+
+def _data(rows: list[tuple[Dossier | Document, description.Change]]) -> dict[str, Any]:
+    return {
+        f"{type(t).__name__.lower()}:{t.pk}:{c.element}": {"from": c.before, "to": c.after}
+        for t, c in rows
+    }
+
+
+@transaction.atomic
+def change_description(
+    target: Dossier | Document,
+    *,
+    values: Mapping[str, str],
+    reason: str,
+    actor: Any,
+    kind: ChangeKind = ChangeKind.EDIT,
+    batch: uuid.UUID | None = None,
+    announce: bool = True,
+) -> list[description.Change]:
+    """Edit a dossier's or document's TT 05 elements; ``values`` are element name → text as
+    typed in the ingest spreadsheet (elements not given keep their value).
+
+    Checked by the ingest rules (``description.check``); problems are a ``ValidationError``
+    keyed by element name, and nothing changes. A dossier whose code changes takes its
+    documents' archival codes along. Returns the changes (none: nothing written).
+    ``announce=False`` leaves ``descriptions_changed`` to a caller changing many records.
+    """
+    why = _reason(reason)
+    model = type(target)
+    locked = model.objects.select_for_update().get(pk=target.pk)
+    cleaned = description.check(locked, values)
+    if cleaned.issues:
+        raise ValidationError(description.messages_by_element(cleaned))
+    changes, dirty = description.assign(locked, cleaned)
+    if not changes:
+        return []
+    rows: list[tuple[Dossier | Document, description.Change]] = [(locked, c) for c in changes]
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=dirty)
+            if isinstance(locked, Dossier) and "code" in dirty:
+                rows += _recode_documents(locked)
+    except IntegrityError:
+        raise ValidationError(
+            {"fileCode" if isinstance(locked, Dossier) else "docCode": "Mã đã được dùng."}
+        ) from None
+    _history(rows, kind=kind, reason=why, actor=actor, batch=batch or uuid.uuid4())
+    what = "hồ sơ" if isinstance(locked, Dossier) else "tài liệu"
+    names = ", ".join(c.label for c in changes)
+    record(
+        AuditAction.DESCRIPTION_CHANGE,
+        actor=actor,
+        target=locked,
+        message=f"Sửa mô tả {what} “{locked}”: {names}. Lý do: {why}",
+        data={"reason": why, "kind": str(kind), "changes": _data(rows)},
+    )
+    target.refresh_from_db()
+    if announce:
+        _announce(*_affected([locked]))
+    return changes
+
+
+def _affected(targets: list[Dossier | Document]) -> tuple[list[int], list[int]]:
+    """The dossiers and documents whose search entries a change of ``targets`` touches."""
+    dossier_ids = {t.pk for t in targets if isinstance(t, Dossier)}
+    dossier_ids |= {t.dossier_id for t in targets if isinstance(t, Document) and t.dossier_id}
+    document_ids = {t.pk for t in targets if isinstance(t, Document)}
+    document_ids |= set(
+        Document.objects.filter(
+            dossier_id__in=[t.pk for t in targets if isinstance(t, Dossier)]
+        ).values_list("pk", flat=True)
+    )
+    return sorted(dossier_ids), sorted(document_ids)
+
+
+def _recode_documents(dossier: Dossier) -> list[tuple[Dossier | Document, description.Change]]:
+    """A dossier's new code passes to its documents' archival codes (code + "." + ordinal)."""
+    label = elements("document")["docCode"].label
+    rows: list[tuple[Dossier | Document, description.Change]] = []
+    for document in dossier.documents.exclude(ordinal=None).order_by("ordinal"):
+        before = document.archival_code
+        document.archival_code = f"{dossier.code}.{document.ordinal:07d}"
+        if document.archival_code != before:
+            document.save(update_fields=["archival_code"])
+            rows.append(
+                (document, description.Change("docCode", label, "archival_code", before,
+                                              document.archival_code))
+            )  # fmt: skip
+    return rows
+
+
+@transaction.atomic
+def file_document(document: Document, dossier: Dossier, *, reason: str, actor: Any) -> Document:
+    """File a loose document (from an edXML message) into a dossier (lập hồ sơ).
+
+    It takes the ordinal after the dossier's last and the archival code dossier code + "." +
+    7-digit ordinal (as ingest forms them); the dossier's total_docs and page_count grow by it,
+    and its retention rises to the document's when that is longer (TT 05/2025).
+    """
+    why = _reason(reason)
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.dossier_id is not None:
+        raise ValidationError({"dossier": "Tài liệu đã thuộc một hồ sơ."})
+    last = dossier.documents.aggregate(last=Max("ordinal"))["last"] or 0
+    ordinal = last + 1
+    code = f"{dossier.code}.{ordinal:07d}"
+    if len(code) > Document._meta.get_field("archival_code").max_length:  # type: ignore[operator]
+        raise ValidationError({"dossier": f"Mã lưu trữ “{code}” vượt quá 100 ký tự."})
+    if Document.objects.filter(archival_code=code).exists():
+        raise ValidationError({"dossier": f"Mã lưu trữ tài liệu “{code}” đã có trong kho lưu trữ."})
+    specs = elements("document")
+    dossier_specs = elements("dossier")
+    rows: list[tuple[Dossier | Document, description.Change]] = [
+        (document, description.Change("fileCode", specs["fileCode"].label, "dossier", "—",
+                                      dossier.code)),
+        (document, description.Change("docOrdinal", specs["docOrdinal"].label, "ordinal",
+                                      str(document.ordinal or "—"), str(ordinal))),
+        (document, description.Change("docCode", specs["docCode"].label, "archival_code",
+                                      document.archival_code or "—", code)),
+    ]  # fmt: skip
+    document.dossier, document.ordinal, document.archival_code = dossier, ordinal, code
+    document.save(update_fields=["dossier", "ordinal", "archival_code"])
+    before = {
+        name: description.shown(dossier_specs[name], dossier)
+        for name in ("totalDoc", "numberOfPage", "maintenance")
+    }
+    dossier.total_docs += 1
+    dossier.page_count += document.page_count
+    dirty = ["total_docs", "page_count"]
+    longest = longest_retention([dossier.retention, document.retention])
+    if longest and longest != dossier.retention:
+        dossier.retention = longest
+        dirty.append("retention")
+    dossier.save(update_fields=dirty)
+    for name in before:
+        after = description.shown(dossier_specs[name], dossier)
+        if after != before[name]:
+            spec = dossier_specs[name]
+            rows.append(
+                (dossier, description.Change(name, spec.label, spec.field or name,
+                                             before[name], after))
+            )  # fmt: skip
+    _history(rows, kind=ChangeKind.FILE, reason=why, actor=actor, batch=uuid.uuid4())
+    record(
+        AuditAction.DOCUMENT_FILE,
+        actor=actor,
+        target=document,
+        message=f"Đưa tài liệu “{document.summary[:80]}” vào hồ sơ {dossier.code} với số thứ tự "
+        f"{ordinal}, mã lưu trữ {code}. Lý do: {why}",
+        data={"reason": why, "dossier": dossier.code, "changes": _data(rows)},
+    )
+    _announce([dossier.pk], [document.pk])
+    return document
+
+
+def successors_of(agency: Agency) -> list[Agency]:
+    """Every agency that took over ``agency``'s functions, directly or through others."""
+    found: dict[int, Agency] = {}
+    frontier = [agency.pk]
+    while frontier:
+        nxt = list(
+            Agency.objects.filter(predecessions__predecessor_id__in=frontier).exclude(
+                pk__in=[agency.pk, *found]
+            )
+        )
+        found.update((a.pk, a) for a in nxt)
+        frontier = [a.pk for a in nxt]
+    return sorted(found.values(), key=lambda a: a.code)
+
+
+@transaction.atomic
+def move_dossier(
+    dossier: Dossier,
+    *,
+    reason: str,
+    actor: Any,
+    fonds: Fonds | None = None,
+    agency: Agency | None = None,
+) -> Dossier:
+    """Move a dossier to another fonds, or to a successor of its agency (cơ quan kế thừa),
+    or both. Its documents follow it to the successor agency."""
+    why = _reason(reason)
+    dossier = (
+        Dossier.objects.select_for_update().select_related("agency", "fonds").get(pk=dossier.pk)
+    )
+    errors: dict[str, str] = {}
+    if fonds is None and agency is None:
+        errors["fonds"] = "Chọn phông hoặc cơ quan kế thừa để chuyển hồ sơ đến."
+    if fonds is not None and fonds.pk == dossier.fonds_id:
+        errors["fonds"] = f"Hồ sơ đã thuộc phông “{fonds.name}”."
+    if agency is not None and agency.pk not in {a.pk for a in successors_of(dossier.agency)}:
+        errors["agency"] = (
+            f"“{agency.name}” không phải cơ quan kế thừa của “{dossier.agency.name}”."
+        )
+    if errors:
+        raise ValidationError(errors)
+    rows: list[tuple[Dossier | Document, description.Change]] = []
+    dirty = []
+    if fonds is not None:
+        before = str(dossier.fonds) if dossier.fonds else "—"
+        dossier.fonds = fonds
+        dirty.append("fonds")
+        rows.append((dossier, description.Change("fonds", "Phông", "fonds", before, str(fonds))))
+    if agency is not None:
+        before = f"{dossier.agency.name} ({dossier.agency.code})"
+        dossier.agency = agency
+        dirty.append("agency")
+        rows.append(
+            (dossier, description.Change("agency", "Cơ quan lập hồ sơ", "agency", before,
+                                         f"{agency.name} ({agency.code})"))
+        )  # fmt: skip
+        dossier.documents.update(agency=agency)
+    dossier.save(update_fields=dirty)  # the OAI register follows (portal's post_save)
+    _history(rows, kind=ChangeKind.MOVE, reason=why, actor=actor, batch=uuid.uuid4())
+    record(
+        AuditAction.DOSSIER_MOVE,
+        actor=actor,
+        target=dossier,
+        message=f"Chuyển hồ sơ {dossier.code}: "
+        + "; ".join(f"{c.label} {c.before} → {c.after}" for _t, c in rows)
+        + f". Lý do: {why}",
+        data={"reason": why, "changes": _data(rows)},
+    )
+    _announce([dossier.pk], list(dossier.documents.values_list("pk", flat=True)))
+    return dossier
+
+
+@transaction.atomic
+def import_descriptions(
+    level: str,
+    data: bytes,
+    *,
+    file: str,
+    reason: str,
+    actor: Any,
+    dossiers: QuerySet[Dossier] | None = None,
+    documents: QuerySet[Document] | None = None,
+) -> tuple[list[spreadsheet.Problem], int]:
+    """Apply a corrected workbook (``spreadsheet``): all rows, or none when any has a problem.
+
+    ``dossiers`` / ``documents`` are the records the actor may change (the view asks the access
+    policy). Returns the report (empty when applied) and the number of records changed. Every
+    record changed is audited and kept in the history like a single edit, under one batch and
+    one reason.
+    """
+    why = _reason(reason)
+    sheet = spreadsheet.read_rows(level, data, file)
+    checked = spreadsheet.check_rows(level, sheet, file, dossiers, documents)
+    if checked.problems:
+        return checked.problems, 0
+    batch = uuid.uuid4()
+    changed: list[Dossier | Document] = []
+    try:
+        for target, values in checked.planned:
+            if change_description(
+                target, values=values, reason=why, actor=actor, kind=ChangeKind.IMPORT,
+                batch=batch, announce=False,
+            ):  # fmt: skip
+                changed.append(target)
+    except ValidationError as exc:
+        # a row valid alone but not after an earlier row (two rows swapping ordinals):
+        # the whole import rolls back, as promised
+        transaction.set_rollback(True)
+        return [spreadsheet.Problem(file, None, None, m) for m in exc.messages], 0
+    if changed:
+        _announce(*_affected(changed))  # one indexing request for the whole workbook
+    return [], len(changed)

@@ -371,6 +371,9 @@ class AuditAction(StrEnum):
     WITHDRAW = "records.withdraw"
     ACCESS_REGIME_CHANGE = "records.access_regime_change"
     PUBLICATION_POLICY = "records.publication_policy"
+    DESCRIPTION_CHANGE = "records.description_change"
+    DOCUMENT_FILE = "records.document_file"
+    DOSSIER_MOVE = "records.dossier_move"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -530,3 +533,62 @@ class RegimeChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.old_regime} → {self.new_regime}"
+
+
+class ChangeKind(models.TextChoices):
+    """How a description changed (see ``actions.change_description`` and its neighbours)."""
+
+    EDIT = "edit", _("Sửa mô tả")
+    FILE = "file", _("Lập hồ sơ (đưa tài liệu vào hồ sơ)")
+    MOVE = "move", _("Chuyển hồ sơ")
+    IMPORT = "import", _("Sửa hàng loạt bằng bảng tính")
+
+
+class DescriptionChangeQuerySet(models.QuerySet["DescriptionChange"]):
+    def of_dossier(self, dossier: Dossier) -> DescriptionChangeQuerySet:
+        """The dossier's own changes and those of the documents now in it."""
+        return self.filter(Q(dossier=dossier) | Q(document__dossier=dossier))
+
+
+class DescriptionChange(models.Model):
+    """One field of a dossier or document changed by an archivist: who, when, why, before →
+    after (lịch sử mô tả). Rows of one action share ``batch``; they are never edited.
+
+    Preservation reads these rows as PREMIS "metadata modification" events when it builds a
+    dossier's AIP (records sits below preservation and does not write its tables).
+    """
+
+    batch = models.UUIDField(_("lần sửa"), db_index=True)
+    kind = models.CharField(_("loại thay đổi"), max_length=10, choices=ChangeKind.choices)
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    element = models.CharField(_("phần tử"), max_length=40)
+    label = models.CharField(_("trường thông tin"), max_length=200)
+    before = models.TextField(_("giá trị cũ"), blank=True)
+    after = models.TextField(_("giá trị mới"), blank=True)
+    reason = models.TextField(_("lý do"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(_("người sửa"), max_length=150)
+    changed_at = models.DateTimeField(_("thời điểm"), db_index=True)
+
+    objects = DescriptionChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("thay đổi mô tả")
+        verbose_name_plural = _("lịch sử mô tả")
+        ordering = ["-changed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dossier__isnull=False) | Q(document__isnull=False),
+                name="description_change_has_a_record",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.before} → {self.after}"

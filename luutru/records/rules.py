@@ -195,6 +195,37 @@ def _check_together(level: str, result: Cleaned, label: Callable[[str], str]) ->
             result.add("bad_date", element, f"“{label(element)}” ({value:%d/%m/%Y}) ở tương lai.")
 
 
+def check_archival_code(file_code: str, fields: dict[str, Any]) -> Issue | None:
+    """A filed document's archival code (mã lưu trữ) against its dossier's code and ordinal.
+
+    The code must be the dossier code + "." + 7-digit ordinal. A missing ordinal is read from
+    the code, a missing code is made from the ordinal (both set in ``fields``); with neither,
+    or when they disagree, the problem is returned. Used by ingest for packages and by the
+    description edits for records already held.
+    """
+    archival = fields.get("archival_code")
+    ordinal = fields.get("ordinal")
+    if archival:
+        match = ARCHIVAL_ORDINAL_RE.match(archival)
+        if not match or match["file"] != file_code:
+            return Issue(
+                "bad_code", "docCode",
+                f"Mã lưu trữ “{archival}” phải là mã hồ sơ “{file_code}” thêm dấu chấm và "
+                "7 chữ số thứ tự.",
+            )  # fmt: skip
+        if ordinal is None:
+            fields["ordinal"] = int(match["ordinal"])
+        elif int(match["ordinal"]) != ordinal:
+            return Issue(
+                "bad_code", "docCode", f"Mã lưu trữ “{archival}” không khớp số thứ tự {ordinal}."
+            )
+    elif ordinal is not None:
+        fields["archival_code"] = f"{file_code}.{ordinal:07d}"
+    else:
+        return Issue("missing_field", "docOrdinal", "Thiếu số thứ tự của tài liệu trong hồ sơ.")
+    return None
+
+
 def retention_rank(code: str) -> float:
     """How long a retention code keeps records: permanent is longest, 'Khác' shortest."""
     years = codes.retention_years(code)

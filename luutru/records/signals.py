@@ -10,3 +10,7 @@ records_ingested = Signal()
 # dossier_ids. The portal's OAI-PMH register follows in the same transaction; the search index
 # is queued on commit.
 records_changed = Signal()
+
+# Sent on commit after archivists changed descriptions (edit, filing, move, spreadsheet import):
+# kwargs dossier_ids, document_ids (the documents whose own or whose dossier's values changed).
+descriptions_changed = Signal()

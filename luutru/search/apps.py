@@ -6,10 +6,17 @@ class SearchConfig(AppConfig):
     verbose_name = "Tra cứu"
 
     def ready(self) -> None:
-        """Index what an ingest created, and records whose publication changed, once it is
-        committed."""
-        from luutru.records.signals import records_changed, records_ingested
-        from luutru.search.services import on_records_changed, on_records_ingested
+        """Index what an ingest created, records whose publication changed and descriptions
+        archivists changed, once committed."""
+        from luutru.records.signals import descriptions_changed, records_changed, records_ingested
+        from luutru.search.services import (
+            on_descriptions_changed,
+            on_records_changed,
+            on_records_ingested,
+        )
 
         records_ingested.connect(on_records_ingested, dispatch_uid="search.index_ingested")
         records_changed.connect(on_records_changed, dispatch_uid="search.index_changed")
+        descriptions_changed.connect(
+            on_descriptions_changed, dispatch_uid="search.index_descriptions"
+        )

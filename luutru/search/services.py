@@ -196,3 +196,11 @@ def on_records_changed(
 ) -> None:
     """``records.signals.records_changed`` receiver (connected in ``SearchConfig.ready``)."""
     enqueue_indexing(document_ids, dossier_ids)
+
+
+def on_descriptions_changed(
+    sender: Any, document_ids: Iterable[int] = (), dossier_ids: Iterable[int] = (), **kwargs: Any
+) -> None:
+    """``records.signals.descriptions_changed`` receiver: an archivist corrected descriptions
+    (the documents given include those of every dossier changed, whose entries follow)."""
+    enqueue_indexing(document_ids, dossier_ids)

@@ -32,10 +32,8 @@ or tab) is sniffed by ``csv.Sniffer``.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import os
-import re
 import unicodedata
 import zipfile
 import zlib
@@ -60,6 +58,7 @@ from luutru.ingest.readers.base import (
     Problem,
     Source,
 )
+from luutru.lib.spreadsheets import cell_text
 from luutru.lib.vietnamese import decode_legacy, header_key, nfc
 
 # Pseudo-elements of the tai_lieu sheet: they fill the FileRef, not ``values``.
@@ -450,30 +449,6 @@ def sniff_delimiter(text: str, table: Table) -> str:
         return max(islice(counts, HEADER_SCAN), default=0)
 
     return max((guess, *CSV_DELIMITERS.replace(guess, "")), key=known_columns)
-
-
-_FORMAT_NOISE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
-
-
-def cell_text(value: object, number_format: str | None = None) -> str:
-    """A cell as the text an archivist would have typed (see the module docstring)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, dt.date):  # datetime included
-        return _date_text(value, number_format or "")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return nfc(str(value))
-
-
-def _date_text(value: dt.date, number_format: str) -> str:
-    """DD/MM/YYYY, or MM/YYYY and YYYY when the cell's format hides the day (and month)."""
-    shown = _FORMAT_NOISE.sub("", number_format.lower())
-    if "y" in shown and "d" not in shown:
-        return f"{value.month:02d}/{value.year:04d}" if "m" in shown else f"{value.year:04d}"
-    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
 def _reference_path(text: str) -> str:
