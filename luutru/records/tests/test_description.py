@@ -20,7 +20,7 @@ from luutru.portal.models import OaiRecord
 from luutru.records import actions
 from luutru.records.models import ChangeKind, DescriptionChange, Document, Dossier
 from luutru.records.signals import descriptions_changed
-from luutru.records.tests.factory import make_document, make_dossier
+from luutru.records.tests.factory import make_document, make_dossier, publish
 from luutru.test import BaseTestCase, make_agency, make_user
 
 REASON = "Theo biên bản kiểm tra hồ sơ ngày 02/12/2026"
@@ -100,6 +100,7 @@ class EditTests(DescriptionTestCase):
         self.assertEqual(event.data["reason"], REASON)
 
     def test_an_archivist_edits_a_document_and_the_api_and_oai_show_it(self) -> None:
+        publish(self.dossier)  # the public doors show published records only
         data = self.document_form(self.first, subject="Về việc điều chỉnh dự toán năm 2023")
         response = self.client.post(f"/quan-tri/tai-lieu/{self.first.pk}/sua/", data)
         self.assertRedirects(response, f"/quan-tri/tai-lieu/{self.first.pk}/lich-su/")

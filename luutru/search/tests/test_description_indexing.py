@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from luutru.accounts.models import Role
 from luutru.records import actions
-from luutru.records.tests.factory import make_document, make_dossier
+from luutru.records.tests.factory import make_document, make_dossier, publish
 from luutru.search import services
 from luutru.test import WorkerTestCase, make_agency, make_user
 
@@ -26,6 +26,7 @@ class DescriptionSearchTests(WorkerTestCase):
         self.archivist = make_user("luutruvien", Role.ARCHIVIST, self.agency)
         self.dossier = make_dossier(self.agency, 1)
         self.document = make_document(self.agency, self.dossier, 1)
+        publish(self.dossier)  # the public's search finds published records only
         services.reindex()
 
     def test_search_finds_the_new_title_and_summary_after_an_edit(self) -> None:
