@@ -1,4 +1,5 @@
-"""State changes of the records app: file plans (danh mục hồ sơ) and their planned files.
+"""State changes of the records app: file plans (danh mục hồ sơ) and their planned files, and
+a dossier's access regime (chế độ sử dụng).
 
 Each action is atomic and writes its audit event in the same transaction. Validation errors are
 ``ValidationError`` keyed by model field, in Vietnamese, for ``run_action`` to show on a form.
@@ -16,7 +17,7 @@ from luutru.audit.actions import record
 from luutru.lib.vietnamese import nfc
 from luutru.organizations.models import Agency
 from luutru.records import codes
-from luutru.records.models import FilePlan, FilePlanEntry
+from luutru.records.models import Dossier, FilePlan, FilePlanEntry
 
 ENTRY_FIELDS = ("notation", "title", "retention", "responsible", "closed_on", "note")
 
@@ -116,6 +117,35 @@ def update_plan_entry(entry: FilePlanEntry, *, actor: Any, **values: Any) -> Fil
         data={name: {"from": before[name], "to": getattr(entry, name)} for name in changed},
     )
     return entry
+
+
+@transaction.atomic
+def change_access_regime(dossier: Dossier, *, regime: str, actor: Any, reason: str) -> Dossier:
+    """Set a dossier's access regime (01 Công khai, 02 Sử dụng có điều kiện, 03 Mật), e.g. on
+    declassification; its documents stricter than the new regime follow it down. Saved one by
+    one so that the receivers of ``post_save`` (the portal's OAI register) see each change."""
+    if regime not in codes.entries("access_regime"):
+        raise ValidationError({"access_regime": "Chế độ sử dụng phải là 01, 02 hoặc 03."})
+    if not reason.strip():
+        raise ValidationError({"access_regime": "Cần nêu căn cứ thay đổi chế độ sử dụng."})
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    before = dossier.access_regime
+    dossier.access_regime = regime
+    dossier.save(update_fields=["access_regime"])
+    lowered = []
+    for document in dossier.documents.filter(access_regime__gt=regime):
+        document.access_regime = regime
+        document.save(update_fields=["access_regime"])
+        lowered.append(document.pk)
+    record(
+        "records.access_regime_change",
+        actor=actor,
+        target=dossier,
+        message=f"Đổi chế độ sử dụng hồ sơ {dossier.code} từ {before} thành {regime}: "
+        f"{nfc(reason.strip())}",
+        data={"from": before, "to": regime, "documents": lowered},
+    )
+    return dossier
 
 
 def _fill(

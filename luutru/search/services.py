@@ -164,3 +164,12 @@ def enqueue_indexing(document_ids: Iterable[int]) -> None:
 def on_records_ingested(sender: Any, document_ids: Iterable[int] = (), **kwargs: Any) -> None:
     """``records.signals.records_ingested`` receiver (connected in ``SearchConfig.ready``)."""
     enqueue_indexing(document_ids)
+
+
+def on_records_destroyed(
+    sender: Any, document_ids: Iterable[int] = (), dossier_ids: Iterable[int] = (), **kwargs: Any
+) -> None:
+    """``records.signals.records_destroyed`` receiver: their entries leave the index."""
+    keys = [f"document:{pk}" for pk in document_ids] + [f"dossier:{pk}" for pk in dossier_ids]
+    if keys:
+        backend().delete(keys)
