@@ -119,7 +119,8 @@ class DueRow:
 
 
 def due_rows(year: int, agencies: Any = None) -> list[DueRow]:
-    """``due_dossiers`` as rows with their expiry and whether a hold covers them."""
+    """``due_dossiers`` as rows with their expiry and whether a hold covers them, the earliest
+    expiry first."""
     held = held_dossier_ids()
     rows = []
     for dossier in due_dossiers(year, agencies):
@@ -127,7 +128,7 @@ def due_rows(year: int, agencies: Any = None) -> list[DueRow]:
         assert expires is not None  # expiring_q only selects dossiers with a length
         rows.append(DueRow(dossier.code, dossier.title, dossier.retention, expires,
                            dossier.pk in held))  # fmt: skip
-    return rows
+    return sorted(rows, key=lambda row: (row.expires, row.code))
 
 
 def destruction_deadline(decided: datetime.date) -> datetime.date:
