@@ -1,0 +1,123 @@
+"""The retention pages: who may see and do what, the round worked through its pages, and its
+papers as PDF and Excel."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+from openpyxl import load_workbook
+
+from luutru.records.models import Dossier
+from luutru.retention import actions
+from luutru.retention.models import Appraisal, AppraisalState, HoldKind, MemberRole, Opinion
+from luutru.retention.tests.helpers import YEAR, RetentionTestCase
+
+PAGES = ["/quan-tri/luu-giu/", "/quan-tri/luu-giu/den-han/", "/quan-tri/luu-giu/tam-dung/",
+         "/quan-tri/luu-giu/da-huy/", "/quan-tri/luu-giu/bang-thoi-han/",
+         "/quan-tri/luu-giu/nop-luu-lich-su/", "/quan-tri/luu-giu/do-mat/"]  # fmt: skip
+
+
+class PageAccessTests(RetentionTestCase):
+    def test_staff_with_the_permission_see_every_page(self) -> None:
+        for user in (self.archivist, self.head, self.council, self.admin):
+            self.login(user)
+            for url in PAGES:
+                self.assertEqual(self.client.get(url).status_code, 200, (user, url))
+
+    def test_readers_clerks_and_visitors_do_not(self) -> None:
+        for user in (self.reader, self.clerk_a):
+            self.login(user)
+            for url in PAGES:
+                self.assertEqual(self.client.get(url).status_code, 403, (user, url))
+        self.client.logout()
+        self.assertEqual(self.client.get(PAGES[0]).status_code, 302)
+
+    def test_the_dashboard_shows_what_is_due_and_the_lapsed_decision(self) -> None:
+        self.expired_dossier(1)
+        appraisal = self.decided_round()
+        Appraisal.objects.filter(pk=appraisal.pk).update(
+            destroy_by=datetime.date(YEAR - 1, 1, 1)
+        )
+        self.login(self.archivist)
+        page = self.client.get("/quan-tri/luu-giu/").content.decode()
+        self.assertIn("Quyết định hủy quá hạn 15 ngày", page)
+        self.assertIn('<span class="error">1</span>', page)
+        detail = self.client.get(f"/quan-tri/luu-giu/xet-huy/{appraisal.pk}/").content.decode()
+        self.assertIn("Đã quá hạn: cần quyết định mới.", detail)
+
+    def test_a_round_of_an_agency_outside_the_scope_is_not_found(self) -> None:
+        self.expired_dossier(1)
+        appraisal = actions.open_appraisal(agency=self.agency_a, year=YEAR, actor=self.archivist)
+        other = self.make_outsider()
+        self.login(other)
+        self.assertEqual(self.client.get(f"/quan-tri/luu-giu/xet-huy/{appraisal.pk}/").status_code,
+                         404)  # fmt: skip
+
+    def make_outsider(self):  # type: ignore[no-untyped-def]
+        from luutru.accounts.models import Role
+        from luutru.test import make_user
+
+        return make_user("luutruvien_b", Role.ARCHIVIST, self.agency_b)
+
+
+class RoundThroughPagesTests(RetentionTestCase):
+    def test_a_round_is_worked_through_its_pages(self) -> None:
+        dossier = self.expired_dossier(1)
+        self.login(self.archivist)
+        response = self.client.post("/quan-tri/luu-giu/xet-huy/lap/",
+                                    {"agency": self.agency_a.code, "year": YEAR})  # fmt: skip
+        appraisal = Appraisal.objects.get()
+        base = f"/quan-tri/luu-giu/xet-huy/{appraisal.pk}/"
+        self.assertRedirects(response, base)
+        page = self.client.get(base).content.decode()
+        self.assertIn(dossier.title, page)
+        self.assertIn("bao-cao.pdf", page)  # a sample of its files, linked
+        self.client.post(base + "thanh-vien/", {"username": self.council.username,
+                                                "role": MemberRole.MEMBER})  # fmt: skip
+        item = appraisal.items.get()
+        self.login(self.council)
+        self.client.post(base + "y-kien/", {"item": item.pk, "opinion": Opinion.DESTROY})
+        response = self.client.post(base + "y-kien/", {"item": item.pk, "opinion": Opinion.KEEP},
+                                    follow=True)  # fmt: skip
+        self.assertContains(response, "mỗi thành viên chỉ một lần")
+        self.assertEqual(item.votes.count(), 1)
+        self.login(self.archivist)
+        self.client.post(base + "hop/", {"met_on": f"{YEAR}-03-02", "minutes": "Biên bản",
+                                         "explanatory_note": "Thuyết minh"})  # fmt: skip
+        response = self.client.post(base + "quyet-dinh/", {"number": "9/QĐ"})
+        self.assertEqual(response.status_code, 403)  # an archivist does not decide
+        self.login(self.head)
+        self.client.post(base + "quyet-dinh/", {"number": "9/QĐ-STC"})
+        self.login(self.archivist)
+        self.client.post(base + "huy/")
+        appraisal.refresh_from_db()
+        self.assertEqual(appraisal.state, AppraisalState.DESTROYED)
+        self.assertFalse(Dossier.objects.filter(pk=dossier.pk).exists())
+        self.assertContains(self.client.get("/quan-tri/luu-giu/da-huy/"), dossier.code)
+        for slug in ("danh-muc", "bien-ban-hop", "quyet-dinh", "bien-ban-huy"):
+            pdf = self.client.get(f"{base}{slug}.pdf")
+            self.assertEqual(pdf["Content-Type"], "application/pdf")
+            self.assertTrue(pdf.content.startswith(b"%PDF"))
+            xlsx = self.client.get(f"{base}{slug}.xlsx")
+            sheet = load_workbook(io.BytesIO(xlsx.content)).active
+            cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
+            self.assertIn(dossier.code, cells, slug)
+
+    def test_a_refused_destruction_shows_why(self) -> None:
+        dossier = self.expired_dossier(1)
+        appraisal = self.decided_round()
+        actions.place_hold(kind=HoldKind.INSPECTION, reason="Thanh tra", dossier=dossier,
+                           actor=self.archivist)  # fmt: skip
+        self.login(self.archivist)
+        response = self.client.post(f"/quan-tri/luu-giu/xet-huy/{appraisal.pk}/huy/", follow=True)
+        self.assertContains(response, "đang bị tạm dừng hủy")
+        self.assertTrue(Dossier.objects.filter(pk=dossier.pk).exists())
+
+    def test_a_clerk_cannot_place_a_hold_or_destroy(self) -> None:
+        self.expired_dossier(1)
+        appraisal = self.decided_round()
+        self.login(self.council)
+        self.assertEqual(self.client.post(f"/quan-tri/luu-giu/xet-huy/{appraisal.pk}/huy/")
+                         .status_code, 403)  # fmt: skip
+        self.assertEqual(self.client.post("/quan-tri/luu-giu/tam-dung/", {}).status_code, 403)
