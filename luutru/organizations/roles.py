@@ -31,28 +31,33 @@ DIGITIZE = VIEW_DIGITIZATION | {"digitization.add_scanbatch"}
 VIEW_PRESERVATION = frozenset({"preservation.view_preservation"})
 # Khai thác: archivists and heads handle readers' accounts and requests (heads also approve).
 HANDLE_REQUESTS = frozenset({"access.view_accessrequest"})
-# Lưu giữ và loại hủy: archivists list what is due, run the council and carry out a decided
-# destruction, place holds; heads also decide the destruction (retention.decide_disposal);
-# council members see the rounds they sit on. Schedules are edited by administrators.
-VIEW_RETENTION = frozenset({"retention.view_appraisal"})
-WORK_RETENTION = VIEW_RETENTION | {
-    "retention.carry_out_disposal",
-    "retention.place_hold",
-    "retention.change_historicaltransfer",
-}
-DECIDE_RETENTION = VIEW_RETENTION | {"retention.decide_disposal", "retention.review_secrecy"}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CLERK: STAFF_VIEW | WORK_COLLECTION,
-    Role.ARCHIVIST: STAFF_VIEW | WORK_COLLECTION | DIGITIZE | VIEW_PRESERVATION | HANDLE_REQUESTS
-    | WORK_RETENTION,
-    Role.HEAD: STAFF_VIEW | VIEW_DIGITIZATION | VIEW_PRESERVATION | HANDLE_REQUESTS
-    | DECIDE_RETENTION,
-    Role.COUNCIL: STAFF_VIEW | VIEW_RETENTION,
+    Role.ARCHIVIST: STAFF_VIEW | WORK_COLLECTION | DIGITIZE | VIEW_PRESERVATION | HANDLE_REQUESTS,
+    Role.HEAD: STAFF_VIEW | VIEW_DIGITIZATION | VIEW_PRESERVATION | HANDLE_REQUESTS,
+    Role.COUNCIL: STAFF_VIEW,
     Role.KPI_VIEWER: STAFF_VIEW | VIEW_DIGITIZATION | {"reports.view_kpi"},
     Role.ADMIN: frozenset({ALL}),
     Role.READER: frozenset(),
 }
+
+# Lưu giữ và loại hủy: archivists list what is due, run the council and carry out a decided
+# destruction, place holds; heads also decide the destruction and secrecy reviews; council
+# members see the rounds (they vote on those they sit on). Schedules: administrators (ALL).
+VIEW_RETENTION = frozenset({"retention.view_appraisal"})
+RETENTION_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.ARCHIVIST: VIEW_RETENTION
+    | {
+        "retention.carry_out_disposal",
+        "retention.place_hold",
+        "retention.change_historicaltransfer",
+    },
+    Role.HEAD: VIEW_RETENTION | {"retention.decide_disposal", "retention.review_secrecy"},
+    Role.COUNCIL: VIEW_RETENTION,
+}
+for _role, _granted in RETENTION_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
 
 # Roles whose scope is the whole installation rather than one agency's part of the tree.
 PROVINCE_WIDE_ROLES = frozenset({Role.ADMIN, Role.KPI_VIEWER})

@@ -166,9 +166,12 @@ def place_hold(
         actor=actor,
         target=hold,
         message=f"Tạm dừng hủy, chuyển giao {target}: {hold.reason}",
-        data={"kind": kind, "dossier": dossier.code if dossier else None,
-              "fonds": fonds.code if fonds else None},
-    )  # fmt: skip
+        data={
+            "kind": kind,
+            "dossier": dossier.code if dossier else None,
+            "fonds": fonds.code if fonds else None,
+        },
+    )
     return hold
 
 
@@ -181,8 +184,12 @@ def lift_hold(hold: Hold, *, reason: str, actor: Any) -> Hold:
         raise ValidationError({"lift_reason": "Cần nêu lý do gỡ lệnh tạm dừng."})
     hold.lifted_at, hold.lifted_by, hold.lift_reason = timezone.now(), actor, nfc(reason.strip())
     hold.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
-    record(Event.HOLD_LIFT, actor=actor, target=hold,
-           message=f"Gỡ lệnh tạm dừng ({hold}): {hold.lift_reason}")  # fmt: skip
+    record(
+        Event.HOLD_LIFT,
+        actor=actor,
+        target=hold,
+        message=f"Gỡ lệnh tạm dừng ({hold}): {hold.lift_reason}",
+    )
     return hold
 
 
@@ -206,10 +213,17 @@ def open_appraisal(*, agency: Agency, year: int, actor: Any, title: str = "") ->
     for dossier in due:
         expires = services.expiry(dossier.retention, dossier.end_date)
         assert expires is not None
-        items.append(AppraisalItem(
-            appraisal=appraisal, dossier=dossier, code=dossier.code, title=dossier.title,
-            retention=dossier.retention, end_date=dossier.end_date, expires=expires,
-        ))  # fmt: skip
+        items.append(
+            AppraisalItem(
+                appraisal=appraisal,
+                dossier=dossier,
+                code=dossier.code,
+                title=dossier.title,
+                retention=dossier.retention,
+                end_date=dossier.end_date,
+                expires=expires,
+            )
+        )
     AppraisalItem.objects.bulk_create(items)
     record(
         Event.APPRAISAL_OPEN,
@@ -245,8 +259,13 @@ def add_member(
     member = CouncilMember.objects.create(
         appraisal=appraisal, user=user, role=role, position=nfc(position.strip())
     )
-    record(Event.MEMBER_ADD, actor=actor, target=appraisal,
-           message=f"Thêm {member} vào hội đồng xét hủy.", data={"user": user.pk, "role": role})  # fmt: skip
+    record(
+        Event.MEMBER_ADD,
+        actor=actor,
+        target=appraisal,
+        message=f"Thêm {member} vào hội đồng xét hủy.",
+        data={"user": user.pk, "role": role},
+    )
     return member
 
 
@@ -261,11 +280,16 @@ def cast_vote(item: AppraisalItem, *, actor: Any, opinion: str, comment: str = "
         raise _refuse(f"Ông/bà đã cho ý kiến về hồ sơ {item.code}; mỗi thành viên chỉ một lần.")
     if opinion not in Opinion.values:
         raise ValidationError({"opinion": "Ý kiến phải là đồng ý hủy hoặc giữ lại."})
-    vote = Vote.objects.create(item=item, member=member, opinion=opinion,
-                               comment=nfc(comment.strip()))  # fmt: skip
-    record(Event.VOTE, actor=actor, target=item.appraisal,
-           message=f"Ý kiến về hồ sơ {item.code}: {vote.get_opinion_display()}.",
-           data={"item": item.code, "opinion": opinion})  # fmt: skip
+    vote = Vote.objects.create(
+        item=item, member=member, opinion=opinion, comment=nfc(comment.strip())
+    )
+    record(
+        Event.VOTE,
+        actor=actor,
+        target=item.appraisal,
+        message=f"Ý kiến về hồ sơ {item.code}: {vote.get_opinion_display()}.",
+        data={"item": item.code, "opinion": opinion},
+    )
     return vote
 
 
@@ -292,9 +316,13 @@ def conclude_item(
     item.new_retention = new_retention if outcome == Opinion.KEEP else ""
     item.keep_reason = nfc(keep_reason.strip()) if outcome == Opinion.KEEP else ""
     item.save(update_fields=["outcome", "new_retention", "keep_reason"])
-    record(Event.ITEM_CONCLUDE, actor=actor, target=item.appraisal,
-           message=f"Hội đồng kết luận hồ sơ {item.code}: {item.get_outcome_display()}.",
-           data={"item": item.code, "outcome": outcome, "new_retention": item.new_retention})  # fmt: skip
+    record(
+        Event.ITEM_CONCLUDE,
+        actor=actor,
+        target=item.appraisal,
+        message=f"Hội đồng kết luận hồ sơ {item.code}: {item.get_outcome_display()}.",
+        data={"item": item.code, "outcome": outcome, "new_retention": item.new_retention},
+    )
     return item
 
 
@@ -337,8 +365,7 @@ def close_council(
     appraisal.explanatory_note = nfc(explanatory_note.strip())
     appraisal.proposed_at = timezone.now()
     appraisal.state = AppraisalState.PROPOSED if destroy else AppraisalState.CLOSED
-    appraisal.save(update_fields=["met_on", "minutes", "explanatory_note", "proposed_at",
-                                  "state"])  # fmt: skip
+    appraisal.save(update_fields=["met_on", "minutes", "explanatory_note", "proposed_at", "state"])
     record(
         Event.COUNCIL_CLOSE,
         actor=actor,
@@ -364,12 +391,17 @@ def decide_disposal(appraisal: Appraisal, *, number: str, actor: Any) -> Apprais
     appraisal.decided_by = actor
     appraisal.destroy_by = services.destruction_deadline(timezone.localdate())
     appraisal.state = AppraisalState.DECIDED
-    appraisal.save(update_fields=["decision_number", "decided_at", "decided_by", "destroy_by",
-                                  "state"])  # fmt: skip
-    record(Event.DECIDE, actor=actor, target=appraisal,
-           message=f"Quyết định hủy số {appraisal.decision_number}; thực hiện trước "
-           f"{appraisal.destroy_by:%d/%m/%Y}.",
-           data={"number": appraisal.decision_number, "destroy_by": appraisal.destroy_by})  # fmt: skip
+    appraisal.save(
+        update_fields=["decision_number", "decided_at", "decided_by", "destroy_by", "state"]
+    )
+    record(
+        Event.DECIDE,
+        actor=actor,
+        target=appraisal,
+        message=f"Quyết định hủy số {appraisal.decision_number}; thực hiện trước "
+        f"{appraisal.destroy_by:%d/%m/%Y}.",
+        data={"number": appraisal.decision_number, "destroy_by": appraisal.destroy_by},
+    )
     return appraisal
 
 
@@ -419,15 +451,12 @@ def _destroy(
             f"({appraisal.destroy_by:%d/%m/%Y}, 15 ngày kể từ ngày quyết định): cần quyết định mới."
         )
     approved = {
-        i.code: i
-        for i in appraisal.items.filter(outcome=Opinion.DESTROY).select_related("dossier")
+        i.code: i for i in appraisal.items.filter(outcome=Opinion.DESTROY).select_related("dossier")
     }
     wanted = list(codes_) if codes_ is not None else list(approved)
     refused = [c for c in wanted if c not in approved]
     if refused:
-        raise _refuse(
-            f"Hồ sơ {', '.join(refused)} không có trong danh mục được quyết định hủy."
-        )
+        raise _refuse(f"Hồ sơ {', '.join(refused)} không có trong danh mục được quyết định hủy.")
     items = [approved[c] for c in wanted if approved[c].dossier is not None]
     dossiers = list(
         Dossier.objects.select_for_update()
@@ -490,8 +519,9 @@ def _delete_records(appraisal: Appraisal, dossiers: list[Dossier], *, actor: Any
         .values_list("stored_id", flat=True)
     )
     others = ScanPage.objects.filter(Q(original_id__in=candidates) | Q(pdf_id__in=candidates))
-    for original, pdf in others.exclude(item__batch__in=batches).values_list("original_id",
-                                                                            "pdf_id"):  # fmt: skip
+    for original, pdf in others.exclude(item__batch__in=batches).values_list(
+        "original_id", "pdf_id"
+    ):
         shared |= {original, pdf}
     shared |= set(
         ScanItem.objects.filter(pdf_id__in=candidates)
@@ -541,11 +571,16 @@ def _delete_records(appraisal: Appraisal, dossiers: list[Dossier], *, actor: Any
             metadata=_plain(model_to_dict(dossier)),
             documents=[_plain(model_to_dict(d)) for d in own_docs],
             files=[
-                {"document": f.document.archival_code or f.document.identifier, "name": f.name,
-                 "sha256": f.stored.sha256, "size": f.stored.size, "role": f.role,
-                 "removed": f.stored_id in removable}
+                {
+                    "document": f.document.archival_code or f.document.identifier,
+                    "name": f.name,
+                    "sha256": f.stored.sha256,
+                    "size": f.stored.size,
+                    "role": f.role,
+                    "removed": f.stored_id in removable,
+                }
                 for f in files
-            ],  # fmt: skip
+            ],
             events=[*history[dossier.pk], deletion],
             decision_number=appraisal.decision_number,
             destroyed_at=now,
@@ -571,7 +606,7 @@ def _delete_records(appraisal: Appraisal, dossiers: list[Dossier], *, actor: Any
             document.delete()
         Dossier.objects.filter(pk__in=dossier_ids).delete()
     except ProtectedError as exc:
-        names = sorted({obj._meta.verbose_name for obj in exc.protected_objects})
+        names = sorted({str(obj._meta.verbose_name) for obj in exc.protected_objects})
         raise _refuse(
             "Không thực hiện hủy: hồ sơ còn được tham chiếu bởi " + ", ".join(map(str, names))
         ) from exc
@@ -587,9 +622,12 @@ def _delete_records(appraisal: Appraisal, dossiers: list[Dossier], *, actor: Any
             actor=actor,
             target=entry,
             message=f"Hủy hồ sơ {entry.code} theo quyết định số {entry.decision_number}.",
-            data={"code": entry.code, "deletion_event": str(entry.deletion_event),
-                  "files": [f["sha256"] for f in entry.files if f["removed"]]},
-        )  # fmt: skip
+            data={
+                "code": entry.code,
+                "deletion_event": str(entry.deletion_event),
+                "files": [f["sha256"] for f in entry.files if f["removed"]],
+            },
+        )
     try:
         removal = remove_files(removed_shas)
     except StorageError as exc:
@@ -641,13 +679,21 @@ def set_secrecy(
     review_on = services.secrecy_review_on(level, classified_on)
     secrecy, _created = Secrecy.objects.update_or_create(
         dossier=dossier,
-        defaults={"level": level, "classified_on": classified_on, "review_on": review_on,
-                  "declassified_at": None},
-    )  # fmt: skip
-    record(Event.SECRECY_SET, actor=actor, target=dossier,
-           message=f"Xác định độ mật {secrecy.get_level_display()} cho hồ sơ {dossier.code}; "
-           f"rà soát ngày {review_on:%d/%m/%Y}.",
-           data={"level": level, "classified_on": classified_on, "review_on": review_on})  # fmt: skip
+        defaults={
+            "level": level,
+            "classified_on": classified_on,
+            "review_on": review_on,
+            "declassified_at": None,
+        },
+    )
+    record(
+        Event.SECRECY_SET,
+        actor=actor,
+        target=dossier,
+        message=f"Xác định độ mật {secrecy.get_level_display()} cho hồ sơ {dossier.code}; "
+        f"rà soát ngày {review_on:%d/%m/%Y}.",
+        data={"level": level, "classified_on": classified_on, "review_on": review_on},
+    )
     return secrecy
 
 
@@ -684,12 +730,20 @@ def decide_secrecy(
     else:
         raise ValidationError({"outcome": "Kết luận phải là giải mật hoặc gia hạn."})
     decision = SecrecyDecision.objects.create(
-        secrecy=secrecy, outcome=outcome, reason=nfc(reason.strip()),
-        new_review_on=new_review_on, new_regime=new_regime, decided_by=actor,
-    )  # fmt: skip
-    record(Event.SECRECY_DECIDE, actor=actor, target=secrecy.dossier,
-           message=f"{decision.get_outcome_display()} hồ sơ {secrecy.dossier.code}: {reason}",
-           data={"outcome": outcome, "new_review_on": new_review_on, "regime": new_regime})  # fmt: skip
+        secrecy=secrecy,
+        outcome=outcome,
+        reason=nfc(reason.strip()),
+        new_review_on=new_review_on,
+        new_regime=new_regime,
+        decided_by=actor,
+    )
+    record(
+        Event.SECRECY_DECIDE,
+        actor=actor,
+        target=secrecy.dossier,
+        message=f"{decision.get_outcome_display()} hồ sơ {secrecy.dossier.code}: {reason}",
+        data={"outcome": outcome, "new_review_on": new_review_on, "regime": new_regime},
+    )
     return decision
 
 
@@ -726,9 +780,13 @@ def plan_transfer(
         raise _refuse("Không lập kế hoạch: " + "; ".join(problems) + ".")
     transfer = HistoricalTransfer.objects.create(agency=agency, year=year, planned_by=actor)
     transfer.dossiers.set(dossiers)
-    record(Event.TRANSFER_PLAN, actor=actor, target=transfer,
-           message=f"Lập kế hoạch nộp lưu năm {year}: {len(dossiers)} hồ sơ.",
-           data={"codes": [d.code for d in dossiers]})  # fmt: skip
+    record(
+        Event.TRANSFER_PLAN,
+        actor=actor,
+        target=transfer,
+        message=f"Lập kế hoạch nộp lưu năm {year}: {len(dossiers)} hồ sơ.",
+        data={"codes": [d.code for d in dossiers]},
+    )
     return transfer
 
 
@@ -747,8 +805,12 @@ def submit_transfer(transfer: HistoricalTransfer, *, actor: Any) -> HistoricalTr
     transfer.submitted_at = timezone.now()
     transfer.reply_by = add_working_days(timezone.localdate(), TRANSFER_REPLY_WORKDAYS)
     transfer.save(update_fields=["state", "submitted_at", "reply_by"])
-    record(Event.TRANSFER_SUBMIT, actor=actor, target=transfer,
-           message=f"Đăng ký nộp lưu; lưu trữ lịch sử trả lời trước {transfer.reply_by:%d/%m/%Y}.")  # fmt: skip
+    record(
+        Event.TRANSFER_SUBMIT,
+        actor=actor,
+        target=transfer,
+        message=f"Đăng ký nộp lưu; lưu trữ lịch sử trả lời trước {transfer.reply_by:%d/%m/%Y}.",
+    )
     return transfer
 
 
@@ -764,8 +826,12 @@ def reply_transfer(
     transfer.replied_at, transfer.replied_by = timezone.now(), actor
     transfer.reply = nfc(reply.strip())
     transfer.save(update_fields=["state", "replied_at", "replied_by", "reply"])
-    record(Event.TRANSFER_REPLY, actor=actor, target=transfer,
-           message=f"Lưu trữ lịch sử: {transfer.get_state_display()}. {transfer.reply}".strip())  # fmt: skip
+    record(
+        Event.TRANSFER_REPLY,
+        actor=actor,
+        target=transfer,
+        message=f"Lưu trữ lịch sử: {transfer.get_state_display()}. {transfer.reply}".strip(),
+    )
     return transfer
 
 
@@ -780,6 +846,10 @@ def receive_transfer(transfer: HistoricalTransfer, *, actor: Any) -> HistoricalT
     transfer.state = TransferState.RECEIVED
     transfer.received_at = timezone.now()
     transfer.save(update_fields=["state", "received_at"])
-    record(Event.TRANSFER_RECEIVE, actor=actor, target=transfer,
-           message=f"Giao nhận {transfer.dossiers.count()} hồ sơ vào lưu trữ lịch sử.")  # fmt: skip
+    record(
+        Event.TRANSFER_RECEIVE,
+        actor=actor,
+        target=transfer,
+        message=f"Giao nhận {transfer.dossiers.count()} hồ sơ vào lưu trữ lịch sử.",
+    )
     return transfer

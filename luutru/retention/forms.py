@@ -80,9 +80,13 @@ class ScheduleForm(forms.Form):
                 continue
             parts = [p.strip() for p in line.split("|")] + ["", "", "", ""]
             rows.append(
-                {"number": parts[0], "group": parts[1], "retention": parts[2],
-                 "legal_basis": parts[3]}
-            )  # fmt: skip
+                {
+                    "number": parts[0],
+                    "group": parts[1],
+                    "retention": parts[2],
+                    "legal_basis": parts[3],
+                }
+            )
         return rows
 
 

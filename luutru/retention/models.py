@@ -64,9 +64,12 @@ class Schedule(models.Model):
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300)
     created_at = models.DateTimeField(_("thời điểm lập"), default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
     superseded_at = models.DateTimeField(_("thay thế lúc"), null=True, blank=True)
 
     objects = ScheduleQuerySet.as_manager()
@@ -136,9 +139,12 @@ class Hold(models.Model):
     )
     lifted_at = models.DateTimeField(_("gỡ lúc"), null=True, blank=True)
     lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
     lift_reason = models.TextField(_("lý do gỡ"), blank=True)
 
     objects = HoldQuerySet.as_manager()
@@ -192,9 +198,12 @@ class Appraisal(models.Model):
     )
     title = models.CharField(_("tên đợt"), max_length=300)
     state = models.CharField(
-        _("trạng thái"), max_length=10, choices=AppraisalState.choices,
-        default=AppraisalState.REVIEW, db_index=True,
-    )  # fmt: skip
+        _("trạng thái"),
+        max_length=10,
+        choices=AppraisalState.choices,
+        default=AppraisalState.REVIEW,
+        db_index=True,
+    )
     created_at = models.DateTimeField(_("lập lúc"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -209,16 +218,22 @@ class Appraisal(models.Model):
     decision_number = models.CharField(_("số quyết định hủy"), max_length=50, blank=True)
     decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
     destroy_by = models.DateField(_("hạn thực hiện hủy"), null=True, blank=True)
     # Biên bản hủy
     destroyed_at = models.DateTimeField(_("hủy lúc"), null=True, blank=True)
     destroyed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
 
     objects = AppraisalQuerySet.as_manager()
 
@@ -262,9 +277,7 @@ class AppraisalItem(models.Model):
     retention = models.CharField(_("thời hạn lưu trữ"), max_length=4)
     end_date = models.DateField(_("thời gian kết thúc"))
     expires = models.DateField(_("hết hạn lưu trữ"))
-    outcome = models.CharField(
-        _("kết luận"), max_length=8, choices=Opinion.choices, blank=True
-    )
+    outcome = models.CharField(_("kết luận"), max_length=8, choices=Opinion.choices, blank=True)
     new_retention = models.CharField(_("thời hạn lưu trữ mới"), max_length=4, blank=True)
     keep_reason = models.CharField(_("lý do giữ lại"), max_length=500, blank=True)
 
@@ -454,9 +467,12 @@ class HistoricalTransfer(models.Model):
     year = models.PositiveSmallIntegerField(_("năm kế hoạch"))
     dossiers = models.ManyToManyField(Dossier, related_name="historical_transfers")
     state = models.CharField(
-        _("trạng thái"), max_length=10, choices=TransferState.choices,
-        default=TransferState.PLANNED, db_index=True,
-    )  # fmt: skip
+        _("trạng thái"),
+        max_length=10,
+        choices=TransferState.choices,
+        default=TransferState.PLANNED,
+        db_index=True,
+    )
     planned_at = models.DateTimeField(default=timezone.now)
     planned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -465,9 +481,12 @@ class HistoricalTransfer(models.Model):
     reply_by = models.DateField(_("hạn trả lời"), null=True, blank=True)
     replied_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
     replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
     reply = models.TextField(_("ý kiến của lưu trữ lịch sử"), blank=True)
     received_at = models.DateTimeField(_("giao nhận lúc"), null=True, blank=True)
 

@@ -36,21 +36,37 @@ class Paper:
 
 
 PAPERS = {
-    "list": Paper("danh-muc", "Danh mục tài liệu hết thời hạn lưu trữ đề nghị hủy",
-                  "retention/papers/list.html",
-                  (Signer(("NGƯỜI LẬP DANH MỤC",), hint="(Ký, ghi rõ họ tên)"),)),
-    "minutes": Paper("bien-ban-hop", "Biên bản họp Hội đồng xác định giá trị tài liệu",
-                     "retention/papers/minutes.html",
-                     (Signer(("THƯ KÝ HỘI ĐỒNG",), hint="(Ký, ghi rõ họ tên)"),
-                      Signer(("CHỦ TỊCH HỘI ĐỒNG",), hint="(Ký, ghi rõ họ tên)"))),
-    "decision": Paper("quyet-dinh", "Quyết định hủy tài liệu hết thời hạn lưu trữ",
-                      "retention/papers/decision.html",
-                      (Signer(("THỦ TRƯỞNG CƠ QUAN",), hint="(Ký, ghi rõ họ tên, đóng dấu)"),)),
-    "record": Paper("bien-ban-huy", "Biên bản hủy tài liệu hết thời hạn lưu trữ",
-                    "retention/papers/record.html",
-                    (Signer(("ĐẠI DIỆN BÊN GIAO",), hint="(Ký, ghi rõ họ tên, đóng dấu)"),
-                     Signer(("ĐẠI DIỆN BÊN HỦY",), hint="(Ký, ghi rõ họ tên, đóng dấu)"))),
-}  # fmt: skip
+    "list": Paper(
+        "danh-muc",
+        "Danh mục tài liệu hết thời hạn lưu trữ đề nghị hủy",
+        "retention/papers/list.html",
+        (Signer(("NGƯỜI LẬP DANH MỤC",), hint="(Ký, ghi rõ họ tên)"),),
+    ),
+    "minutes": Paper(
+        "bien-ban-hop",
+        "Biên bản họp Hội đồng xác định giá trị tài liệu",
+        "retention/papers/minutes.html",
+        (
+            Signer(("THƯ KÝ HỘI ĐỒNG",), hint="(Ký, ghi rõ họ tên)"),
+            Signer(("CHỦ TỊCH HỘI ĐỒNG",), hint="(Ký, ghi rõ họ tên)"),
+        ),
+    ),
+    "decision": Paper(
+        "quyet-dinh",
+        "Quyết định hủy tài liệu hết thời hạn lưu trữ",
+        "retention/papers/decision.html",
+        (Signer(("THỦ TRƯỞNG CƠ QUAN",), hint="(Ký, ghi rõ họ tên, đóng dấu)"),),
+    ),
+    "record": Paper(
+        "bien-ban-huy",
+        "Biên bản hủy tài liệu hết thời hạn lưu trữ",
+        "retention/papers/record.html",
+        (
+            Signer(("ĐẠI DIỆN BÊN GIAO",), hint="(Ký, ghi rõ họ tên, đóng dấu)"),
+            Signer(("ĐẠI DIỆN BÊN HỦY",), hint="(Ký, ghi rõ họ tên, đóng dấu)"),
+        ),
+    ),
+}
 
 
 def _items(appraisal: Appraisal, name: str) -> list[AppraisalItem]:
@@ -64,12 +80,17 @@ def context(appraisal: Appraisal, name: str) -> dict[str, Any]:
     items = _items(appraisal, name)
     rows = []
     for number, item in enumerate(items, start=1):
-        rows.append({
-            "number": number, "item": item, "votes": services.tally(item),
-            "retention": services.retention_label(item.retention),
-            "new_retention": services.retention_label(item.new_retention)
-            if item.new_retention else "",
-        })  # fmt: skip
+        rows.append(
+            {
+                "number": number,
+                "item": item,
+                "votes": services.tally(item),
+                "retention": services.retention_label(item.retention),
+                "new_retention": services.retention_label(item.new_retention)
+                if item.new_retention
+                else "",
+            }
+        )
     return {
         "appraisal": appraisal,
         "rows": rows,
@@ -84,26 +105,63 @@ def pdf(appraisal: Appraisal, name: str) -> bytes:
     agency = appraisal.agency
     now = timezone.localtime()
     number = appraisal.decision_number if name == "decision" else ""
-    heading = Heading((agency.name,), agency.parent.name if agency.parent else "",
-                      number=number, place=BLANK, day=now.date())  # fmt: skip
-    return printing.render_pdf(paper.template, {
-        "heading": heading, "signers": paper.signers, "organisation": agency.name, "now": now,
-        "paper": paper, **context(appraisal, name),
-    })  # fmt: skip
+    heading = Heading(
+        (agency.name,),
+        agency.parent.name if agency.parent else "",
+        number=number,
+        place=BLANK,
+        day=now.date(),
+    )
+    return printing.render_pdf(
+        paper.template,
+        {
+            "heading": heading,
+            "signers": paper.signers,
+            "organisation": agency.name,
+            "now": now,
+            "paper": paper,
+            **context(appraisal, name),
+        },
+    )
 
 
 COLUMNS = {
-    "list": [Column("STT", 6), Column("Mã hồ sơ", 28), Column("Tiêu đề hồ sơ", 60),
-             Column("Thời gian kết thúc", 14), Column("Thời hạn lưu trữ", 14),
-             Column("Hết hạn", 14), Column("Lý do hủy", 24), Column("Ghi chú", 24)],
-    "minutes": [Column("STT", 6), Column("Mã hồ sơ", 28), Column("Tiêu đề hồ sơ", 60),
-                Column("Đồng ý hủy", 12), Column("Giữ lại", 12), Column("Kết luận", 16),
-                Column("Thời hạn mới", 14), Column("Lý do giữ lại", 30)],
-    "decision": [Column("STT", 6), Column("Mã hồ sơ", 28), Column("Tiêu đề hồ sơ", 60),
-                 Column("Thời hạn lưu trữ", 14), Column("Hết hạn", 14)],
-    "record": [Column("STT", 6), Column("Mã hồ sơ", 28), Column("Tiêu đề hồ sơ", 60),
-               Column("Số tài liệu", 12), Column("Số tệp đã xóa", 14), Column("Hủy lúc", 20)],
-}  # fmt: skip
+    "list": [
+        Column("STT", 6),
+        Column("Mã hồ sơ", 28),
+        Column("Tiêu đề hồ sơ", 60),
+        Column("Thời gian kết thúc", 14),
+        Column("Thời hạn lưu trữ", 14),
+        Column("Hết hạn", 14),
+        Column("Lý do hủy", 24),
+        Column("Ghi chú", 24),
+    ],
+    "minutes": [
+        Column("STT", 6),
+        Column("Mã hồ sơ", 28),
+        Column("Tiêu đề hồ sơ", 60),
+        Column("Đồng ý hủy", 12),
+        Column("Giữ lại", 12),
+        Column("Kết luận", 16),
+        Column("Thời hạn mới", 14),
+        Column("Lý do giữ lại", 30),
+    ],
+    "decision": [
+        Column("STT", 6),
+        Column("Mã hồ sơ", 28),
+        Column("Tiêu đề hồ sơ", 60),
+        Column("Thời hạn lưu trữ", 14),
+        Column("Hết hạn", 14),
+    ],
+    "record": [
+        Column("STT", 6),
+        Column("Mã hồ sơ", 28),
+        Column("Tiêu đề hồ sơ", 60),
+        Column("Số tài liệu", 12),
+        Column("Số tệp đã xóa", 14),
+        Column("Hủy lúc", 20),
+    ],
+}
 
 
 def xlsx(appraisal: Appraisal, name: str) -> bytes:
@@ -122,24 +180,59 @@ def xlsx(appraisal: Appraisal, name: str) -> bytes:
         sheet.fact("Hạn thực hiện hủy", appraisal.destroy_by, date=True)
     if name == "record":
         sheet.fact("Theo quyết định số", appraisal.decision_number)
-        sheet.fact("Thực hiện lúc", timezone.localtime(appraisal.destroyed_at).replace(tzinfo=None)
-                   if appraisal.destroyed_at else None, moment=True)  # fmt: skip
+        sheet.fact(
+            "Thực hiện lúc",
+            timezone.localtime(appraisal.destroyed_at).replace(tzinfo=None)
+            if appraisal.destroyed_at
+            else None,
+            moment=True,
+        )
     sheet.skip()
     sheet.header()
     if name == "list":
-        values = [[r["number"], r["item"].code, r["item"].title, r["item"].end_date,
-                   r["retention"], r["item"].expires, "Hết thời hạn lưu trữ",
-                   r["item"].get_outcome_display()] for r in data["rows"]]  # fmt: skip
+        values = [
+            [
+                r["number"],
+                r["item"].code,
+                r["item"].title,
+                r["item"].end_date,
+                r["retention"],
+                r["item"].expires,
+                "Hết thời hạn lưu trữ",
+                r["item"].get_outcome_display(),
+            ]
+            for r in data["rows"]
+        ]
     elif name == "minutes":
-        values = [[r["number"], r["item"].code, r["item"].title, r["votes"]["destroy"],
-                   r["votes"]["keep"], r["item"].get_outcome_display(), r["new_retention"],
-                   r["item"].keep_reason] for r in data["rows"]]  # fmt: skip
+        values = [
+            [
+                r["number"],
+                r["item"].code,
+                r["item"].title,
+                r["votes"]["destroy"],
+                r["votes"]["keep"],
+                r["item"].get_outcome_display(),
+                r["new_retention"],
+                r["item"].keep_reason,
+            ]
+            for r in data["rows"]
+        ]
     elif name == "decision":
-        values = [[r["number"], r["item"].code, r["item"].title, r["retention"],
-                   r["item"].expires] for r in data["rows"]]  # fmt: skip
+        values = [
+            [r["number"], r["item"].code, r["item"].title, r["retention"], r["item"].expires]
+            for r in data["rows"]
+        ]
     else:
-        values = [[n, d.code, d.title, len(d.documents), sum(1 for f in d.files if f["removed"]),
-                   timezone.localtime(d.destroyed_at).replace(tzinfo=None)]
-                  for n, d in enumerate(data["destroyed"], start=1)]  # fmt: skip
+        values = [
+            [
+                n,
+                d.code,
+                d.title,
+                len(d.documents),
+                sum(1 for f in d.files if f["removed"]),
+                timezone.localtime(d.destroyed_at).replace(tzinfo=None),
+            ]
+            for n, d in enumerate(data["destroyed"], start=1)
+        ]
     sheet.rows(values)
     return workbook_bytes(workbook)

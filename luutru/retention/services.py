@@ -126,8 +126,9 @@ def due_rows(year: int, agencies: Any = None) -> list[DueRow]:
     for dossier in due_dossiers(year, agencies):
         expires = expiry(dossier.retention, dossier.end_date)
         assert expires is not None  # expiring_q only selects dossiers with a length
-        rows.append(DueRow(dossier.code, dossier.title, dossier.retention, expires,
-                           dossier.pk in held))  # fmt: skip
+        rows.append(
+            DueRow(dossier.code, dossier.title, dossier.retention, expires, dossier.pk in held)
+        )
     return sorted(rows, key=lambda row: (row.expires, row.code))
 
 
@@ -219,10 +220,10 @@ def dashboard(agencies: Any = None, today: datetime.date | None = None) -> Dashb
     """What is due, for the agencies in the caller's scope (``None``: all)."""
     day = today or timezone.localdate()
     appraisals = list(
-        Appraisal.objects.in_progress().filter(
-            **({"agency__in": agencies} if agencies is not None else {})
-        ).select_related("agency")
-    )  # fmt: skip
+        Appraisal.objects.in_progress()
+        .filter(**({"agency__in": agencies} if agencies is not None else {}))
+        .select_related("agency")
+    )
     holds = Hold.objects.in_force().select_related("dossier", "fonds", "placed_by")
     secrecy = Secrecy.objects.review_due(day.replace(year=day.year + 1)).select_related("dossier")
     transfers = HistoricalTransfer.objects.open().select_related("agency")

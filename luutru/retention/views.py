@@ -62,9 +62,10 @@ def _try(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
 def _appraisal(request: HttpRequest, pk: int) -> Appraisal:
     """The round, if its agency is in the caller's scope; 404 otherwise."""
     appraisal = Appraisal.objects.select_related("agency__parent").filter(pk=pk).first()
-    if appraisal is None or not agencies_in_scope(request.user).filter(
-        pk=appraisal.agency_id
-    ).exists():
+    if (
+        appraisal is None
+        or not agencies_in_scope(request.user).filter(pk=appraisal.agency_id).exists()
+    ):
         raise Http404("Không tìm thấy đợt xét hủy.")
     return appraisal
 
@@ -73,11 +74,15 @@ def _appraisal(request: HttpRequest, pk: int) -> Appraisal:
 @permission_required(VIEW, raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = agencies_in_scope(request.user)
-    return render(request, "retention/dashboard.html", {
-        "board": services.dashboard(scope),
-        "recent": Appraisal.objects.filter(agency__in=scope).select_related("agency")[:10],
-        "open_form": forms.OpenAppraisalForm(),
-    })  # fmt: skip
+    return render(
+        request,
+        "retention/dashboard.html",
+        {
+            "board": services.dashboard(scope),
+            "recent": Appraisal.objects.filter(agency__in=scope).select_related("agency")[:10],
+            "open_form": forms.OpenAppraisalForm(),
+        },
+    )
 
 
 @login_required
@@ -95,12 +100,25 @@ def due_xlsx(request: HttpRequest) -> HttpResponse:
     year = forms.YearForm(request.GET).year()
     rows = services.due_rows(year, agencies_in_scope(request.user))
     data = table_xlsx(
-        [Column("Mã hồ sơ", 30), Column("Tiêu đề hồ sơ", 60), Column("Thời hạn lưu trữ", 16),
-         Column("Hết hạn", 14), Column("Tạm dừng hủy", 14)],
-        ([r.code, r.title, services.retention_label(r.retention), r.expires,
-          "có" if r.hold else ""] for r in rows),
+        [
+            Column("Mã hồ sơ", 30),
+            Column("Tiêu đề hồ sơ", 60),
+            Column("Thời hạn lưu trữ", 16),
+            Column("Hết hạn", 14),
+            Column("Tạm dừng hủy", 14),
+        ],
+        (
+            [
+                r.code,
+                r.title,
+                services.retention_label(r.retention),
+                r.expires,
+                "có" if r.hold else "",
+            ]
+            for r in rows
+        ),
         title=f"Xem xét hủy {year}",
-    )  # fmt: skip
+    )
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="xem-xet-huy-{year}.xlsx"'
     return response
@@ -119,9 +137,15 @@ def appraisal_open(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Không tìm thấy cơ quan trong phạm vi của ông/bà.")
         return redirect("retention:dashboard")
     made: list[Appraisal] = []
-    if _try(request, lambda: made.append(actions.open_appraisal(
-        agency=agency, year=form.cleaned_data["year"], actor=request.user
-    )), "Đã lập danh mục xem xét hủy."):  # fmt: skip
+    if _try(
+        request,
+        lambda: made.append(
+            actions.open_appraisal(
+                agency=agency, year=form.cleaned_data["year"], actor=request.user
+            )
+        ),
+        "Đã lập danh mục xem xét hủy.",
+    ):
         return redirect("retention:appraisal", made[0].pk)
     return redirect("retention:dashboard")
 
@@ -136,7 +160,7 @@ def appraisal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "votes__member__user", Prefetch("dossier__documents__files", queryset=files)
         )
     )
-    member = appraisal.members.filter(user=request.user).first()
+    member = appraisal.members.filter(user_id=request.user.pk or 0).first()
     rows = []
     for item in items:
         sample = []
@@ -144,24 +168,42 @@ def appraisal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             for document in item.dossier.documents.all():
                 sample += list(document.files.all())
         voted = member is not None and any(v.member_id == member.pk for v in item.votes.all())
-        rows.append({"item": item, "sample": sample[:SAMPLE_FILES],
-                     "tally": services.tally(item), "voted": voted})  # fmt: skip
-    return render(request, "retention/appraisal_detail.html", {
-        "appraisal": appraisal, "rows": rows, "member": member,
-        "members": appraisal.members.select_related("user"),
-        "overdue": appraisal.overdue(),
-        "papers": papers.PAPERS,
-        "member_form": forms.MemberForm(), "close_form": forms.CloseCouncilForm(),
-        "decision_form": forms.DecisionForm(),
-        "can_work": request.user.has_perm(WORK), "can_decide": request.user.has_perm(DECIDE),
-        "states": AppraisalState,
-    })  # fmt: skip
+        rows.append(
+            {
+                "item": item,
+                "sample": sample[:SAMPLE_FILES],
+                "tally": services.tally(item),
+                "voted": voted,
+            }
+        )
+    return render(
+        request,
+        "retention/appraisal_detail.html",
+        {
+            "appraisal": appraisal,
+            "rows": rows,
+            "member": member,
+            "members": appraisal.members.select_related("user"),
+            "overdue": appraisal.overdue(),
+            "papers": papers.PAPERS,
+            "member_form": forms.MemberForm(),
+            "close_form": forms.CloseCouncilForm(),
+            "decision_form": forms.DecisionForm(),
+            "can_work": request.user.has_perm(WORK),
+            "can_decide": request.user.has_perm(DECIDE),
+            "states": AppraisalState,
+        },
+    )
 
 
 def _post(
-    request: HttpRequest, pk: int, perm: str | None, form_class: type[Any],
-    run: Callable[[Appraisal, Any], Any], done: str,
-) -> HttpResponse:  # fmt: skip
+    request: HttpRequest,
+    pk: int,
+    perm: str | None,
+    form_class: type[Any],
+    run: Callable[[Appraisal, Any], Any],
+    done: str,
+) -> HttpResponse:
     appraisal = _appraisal(request, pk)
     if perm is not None and not request.user.has_perm(perm):
         raise PermissionDenied
@@ -185,8 +227,9 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         user = get_user_model().objects.filter(username=data["username"]).first()
         if user is None:
             raise ValidationError("Không tìm thấy người dùng này.")
-        return actions.add_member(appraisal, user=user, role=data["role"],
-                                  position=data["position"], actor=request.user)  # fmt: skip
+        return actions.add_member(
+            appraisal, user=user, role=data["role"], position=data["position"], actor=request.user
+        )
 
     return _post(request, pk, WORK, forms.MemberForm, run, "Đã thêm thành viên hội đồng.")
 
@@ -196,8 +239,12 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
     def run(appraisal: Appraisal, data: dict[str, Any]) -> Any:
-        return actions.cast_vote(_item(appraisal, data["item"]), actor=request.user,
-                                 opinion=data["opinion"], comment=data["comment"])  # fmt: skip
+        return actions.cast_vote(
+            _item(appraisal, data["item"]),
+            actor=request.user,
+            opinion=data["opinion"],
+            comment=data["comment"],
+        )
 
     return _post(request, pk, None, forms.VoteForm, run, "Đã ghi ý kiến.")
 
@@ -207,9 +254,13 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def conclude(request: HttpRequest, pk: int) -> HttpResponse:
     def run(appraisal: Appraisal, data: dict[str, Any]) -> Any:
-        return actions.conclude_item(_item(appraisal, data["item"]), outcome=data["outcome"],
-                                     new_retention=data["new_retention"],
-                                     keep_reason=data["keep_reason"], actor=request.user)  # fmt: skip
+        return actions.conclude_item(
+            _item(appraisal, data["item"]),
+            outcome=data["outcome"],
+            new_retention=data["new_retention"],
+            keep_reason=data["keep_reason"],
+            actor=request.user,
+        )
 
     return _post(request, pk, WORK, forms.ConcludeForm, run, "Đã ghi kết luận.")
 
@@ -219,9 +270,13 @@ def conclude(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def close_council(request: HttpRequest, pk: int) -> HttpResponse:
     def run(appraisal: Appraisal, data: dict[str, Any]) -> Any:
-        return actions.close_council(appraisal, met_on=data["met_on"], minutes=data["minutes"],
-                                     explanatory_note=data["explanatory_note"],
-                                     actor=request.user)  # fmt: skip
+        return actions.close_council(
+            appraisal,
+            met_on=data["met_on"],
+            minutes=data["minutes"],
+            explanatory_note=data["explanatory_note"],
+            actor=request.user,
+        )
 
     return _post(request, pk, WORK, forms.CloseCouncilForm, run, "Đã kết thúc họp hội đồng.")
 
@@ -243,7 +298,9 @@ def destroy(request: HttpRequest, pk: int) -> HttpResponse:
     def run(appraisal: Appraisal, data: dict[str, Any]) -> Any:
         return actions.destroy(appraisal, actor=request.user)
 
-    return _post(request, pk, WORK, forms.ConfirmForm, run, "Đã thực hiện hủy; đã lập biên bản hủy.")
+    return _post(
+        request, pk, WORK, forms.ConfirmForm, run, "Đã thực hiện hủy; đã lập biên bản hủy."
+    )
 
 
 def paper_view(name: str, fmt: str) -> Callable[[HttpRequest, int], HttpResponse]:
@@ -281,20 +338,34 @@ def hold_list(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             dossier = Dossier.objects.filter(agency__in=scope, code=data["dossier"]).first()
             fonds = Fonds.objects.filter(agency__in=scope, code=data["fonds"]).first()
-            if data["dossier"] and dossier is None or data["fonds"] and fonds is None:
+            if (data["dossier"] and dossier is None) or (data["fonds"] and fonds is None):
                 messages.error(request, "Không tìm thấy hồ sơ hoặc phông trong phạm vi.")
-            elif _try(request, lambda: actions.place_hold(
-                kind=data["kind"], reason=data["reason"], dossier=dossier, fonds=fonds,
-                actor=request.user,
-            ), "Đã áp dụng lệnh tạm dừng hủy, chuyển giao."):  # fmt: skip
+            elif _try(
+                request,
+                lambda: actions.place_hold(
+                    kind=data["kind"],
+                    reason=data["reason"],
+                    dossier=dossier,
+                    fonds=fonds,
+                    actor=request.user,
+                ),
+                "Đã áp dụng lệnh tạm dừng hủy, chuyển giao.",
+            ):
                 return redirect("retention:holds")
     else:
         form = forms.HoldForm()
-    return render(request, "retention/hold_list.html", {
-        "holds": holds.select_related("dossier", "fonds", "placed_by", "lifted_by")
-        .order_by("-placed_at")[:200],
-        "form": form, "lift_form": forms.LiftForm(), "can_hold": request.user.has_perm(HOLD),
-    })  # fmt: skip
+    return render(
+        request,
+        "retention/hold_list.html",
+        {
+            "holds": holds.select_related("dossier", "fonds", "placed_by", "lifted_by").order_by(
+                "-placed_at"
+            )[:200],
+            "form": form,
+            "lift_form": forms.LiftForm(),
+            "can_hold": request.user.has_perm(HOLD),
+        },
+    )
 
 
 @login_required
@@ -302,14 +373,23 @@ def hold_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def hold_lift(request: HttpRequest, pk: int) -> HttpResponse:
     scope = agencies_in_scope(request.user)
-    hold = (Hold.objects.filter(dossier__agency__in=scope) | Hold.objects.filter(
-        fonds__agency__in=scope)).filter(pk=pk).first()  # fmt: skip
+    hold = (
+        (
+            Hold.objects.filter(dossier__agency__in=scope)
+            | Hold.objects.filter(fonds__agency__in=scope)
+        )
+        .filter(pk=pk)
+        .first()
+    )
     if hold is None:
         raise Http404("Không tìm thấy lệnh tạm dừng.")
     form = forms.LiftForm(request.POST)
     if form.is_valid():
-        _try(request, lambda: actions.lift_hold(hold, reason=form.cleaned_data["reason"],
-                                                actor=request.user), "Đã gỡ lệnh tạm dừng.")  # fmt: skip
+        _try(
+            request,
+            lambda: actions.lift_hold(hold, reason=form.cleaned_data["reason"], actor=request.user),
+            "Đã gỡ lệnh tạm dừng.",
+        )
     else:
         messages.error(request, "Cần nêu lý do gỡ.")
     return redirect("retention:holds")
@@ -333,17 +413,30 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
         form = forms.ScheduleForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            if _try(request, lambda: actions.publish_schedule(
-                key=data["key"], name=data["name"], kind=data["kind"],
-                legal_basis=data["legal_basis"], entries=form.entry_list(), actor=request.user,
-            ), "Đã ban hành phiên bản mới của bảng thời hạn."):  # fmt: skip
+            if _try(
+                request,
+                lambda: actions.publish_schedule(
+                    key=data["key"],
+                    name=data["name"],
+                    kind=data["kind"],
+                    legal_basis=data["legal_basis"],
+                    entries=form.entry_list(),
+                    actor=request.user,
+                ),
+                "Đã ban hành phiên bản mới của bảng thời hạn.",
+            ):
                 return redirect("retention:schedules")
     else:
         form = forms.ScheduleForm()
-    return render(request, "retention/schedule_list.html", {
-        "schedules": Schedule.objects.prefetch_related("entries"),
-        "form": form, "can_edit": request.user.has_perm(SCHEDULE),
-    })  # fmt: skip
+    return render(
+        request,
+        "retention/schedule_list.html",
+        {
+            "schedules": Schedule.objects.prefetch_related("entries"),
+            "form": form,
+            "can_edit": request.user.has_perm(SCHEDULE),
+        },
+    )
 
 
 @login_required
@@ -352,23 +445,35 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
     form = forms.YearForm(request.GET)
     year = form.year()
     scope = agencies_in_scope(request.user)
-    return render(request, "retention/transfer_list.html", {
-        "form": form, "year": year,
-        "due": services.transfers_due(year, scope)[:500],
-        "transfers": HistoricalTransfer.objects.filter(agency__in=scope)
-        .select_related("agency").prefetch_related("dossiers"),
-    })  # fmt: skip
+    return render(
+        request,
+        "retention/transfer_list.html",
+        {
+            "form": form,
+            "year": year,
+            "due": services.transfers_due(year, scope)[:500],
+            "transfers": HistoricalTransfer.objects.filter(agency__in=scope)
+            .select_related("agency")
+            .prefetch_related("dossiers"),
+        },
+    )
 
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def secrecy_list(request: HttpRequest) -> HttpResponse:
     scope = agencies_in_scope(request.user)
-    return render(request, "retention/secrecy_list.html", {
-        "entries": Secrecy.objects.filter(dossier__agency__in=scope)
-        .select_related("dossier").prefetch_related("decisions")[:500],
-        "form": forms.SecrecyDecisionForm(), "can_decide": request.user.has_perm(SECRECY),
-    })  # fmt: skip
+    return render(
+        request,
+        "retention/secrecy_list.html",
+        {
+            "entries": Secrecy.objects.filter(dossier__agency__in=scope)
+            .select_related("dossier")
+            .prefetch_related("decisions")[:500],
+            "form": forms.SecrecyDecisionForm(),
+            "can_decide": request.user.has_perm(SECRECY),
+        },
+    )
 
 
 @login_required
@@ -382,11 +487,18 @@ def secrecy_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.SecrecyDecisionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        _try(request, lambda: actions.decide_secrecy(
-            secrecy, outcome=data["outcome"], reason=data["reason"],
-            new_review_on=data["new_review_on"], new_regime=data["new_regime"],
-            actor=request.user,
-        ), "Đã ghi quyết định về độ mật.")  # fmt: skip
+        _try(
+            request,
+            lambda: actions.decide_secrecy(
+                secrecy,
+                outcome=data["outcome"],
+                reason=data["reason"],
+                new_review_on=data["new_review_on"],
+                new_regime=data["new_regime"],
+                actor=request.user,
+            ),
+            "Đã ghi quyết định về độ mật.",
+        )
     else:
         messages.error(request, "Thông tin chưa đủ: " + form.errors.as_text())
     return redirect("retention:secrecy")

@@ -53,8 +53,13 @@ class RetentionTestCase(BaseTestCase):
         }
         values.update(extra)
         dossier = make_dossier(self.agency_a, number, **values)
-        document = make_document(self.agency_a, dossier, 1, issued_date=datetime.date(2012, 3, 1),
-                                 summary=f"Báo cáo thanh quyết toán hết hạn số {number}")  # fmt: skip
+        document = make_document(
+            self.agency_a,
+            dossier,
+            1,
+            issued_date=datetime.date(2012, 3, 1),
+            summary=f"Báo cáo thanh quyết toán hết hạn số {number}",
+        )
         stored = store_bytes(f"%PDF-1.4 hồ sơ {number}".encode(), "bao-cao.pdf")
         attach(document, stored, "bao-cao.pdf")
         create_aips([document.pk])
@@ -64,18 +69,22 @@ class RetentionTestCase(BaseTestCase):
         """A round over the due dossiers, a council of three, all voting to destroy, closed."""
         appraisal = actions.open_appraisal(agency=self.agency_a, year=YEAR, actor=self.archivist)
         actions.add_member(appraisal, user=self.head, role=MemberRole.CHAIR, actor=self.archivist)
-        actions.add_member(appraisal, user=self.archivist, role=MemberRole.SECRETARY,
-                           actor=self.archivist)  # fmt: skip
-        actions.add_member(appraisal, user=self.council, role=MemberRole.MEMBER,
-                           actor=self.archivist)  # fmt: skip
+        actions.add_member(
+            appraisal, user=self.archivist, role=MemberRole.SECRETARY, actor=self.archivist
+        )
+        actions.add_member(
+            appraisal, user=self.council, role=MemberRole.MEMBER, actor=self.archivist
+        )
         for item in appraisal.items.all():
             for user in (self.head, self.archivist, self.council):
                 actions.cast_vote(item, actor=user, opinion=Opinion.DESTROY)
         return actions.close_council(
-            appraisal, met_on=datetime.date(YEAR, 3, 2), actor=self.archivist,
+            appraisal,
+            met_on=datetime.date(YEAR, 3, 2),
+            actor=self.archivist,
             minutes="Hội đồng thống nhất đề nghị hủy các hồ sơ hết thời hạn lưu trữ.",
             explanatory_note="Khối tài liệu hết giá trị của Sở Tài chính giai đoạn 2010-2012.",
-        )  # fmt: skip
+        )
 
     def decided_round(self, *dossiers: Dossier) -> Appraisal:
         appraisal = self.council_round(*dossiers)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+from pathlib import Path
 from unittest import mock
 
 from django.core.exceptions import ValidationError
@@ -57,19 +58,29 @@ class DisposalTests(RetentionTestCase):
             sorted(appraisal.items.values_list("code", flat=True)), [dossier.code, keep.code]
         )
         actions.add_member(appraisal, user=self.head, role=MemberRole.CHAIR, actor=self.archivist)
-        actions.add_member(appraisal, user=self.council, role=MemberRole.MEMBER,
-                           actor=self.archivist)  # fmt: skip
+        actions.add_member(
+            appraisal, user=self.council, role=MemberRole.MEMBER, actor=self.archivist
+        )
         first, second = appraisal.items.order_by("code")
         for user in (self.head, self.council):
             actions.cast_vote(first, actor=user, opinion=Opinion.DESTROY)
-        actions.cast_vote(second, actor=self.council, opinion=Opinion.KEEP,
-                          comment="Còn giá trị tra cứu")  # fmt: skip
-        actions.conclude_item(second, outcome=Opinion.KEEP, new_retention="04",
-                              keep_reason="Còn giá trị tra cứu", actor=self.archivist)  # fmt: skip
+        actions.cast_vote(
+            second, actor=self.council, opinion=Opinion.KEEP, comment="Còn giá trị tra cứu"
+        )
+        actions.conclude_item(
+            second,
+            outcome=Opinion.KEEP,
+            new_retention="04",
+            keep_reason="Còn giá trị tra cứu",
+            actor=self.archivist,
+        )
         appraisal = actions.close_council(
-            appraisal, met_on=datetime.date(YEAR, 3, 2), minutes="Biên bản họp.",
-            explanatory_note="Thuyết minh.", actor=self.archivist,
-        )  # fmt: skip
+            appraisal,
+            met_on=datetime.date(YEAR, 3, 2),
+            minutes="Biên bản họp.",
+            explanatory_note="Thuyết minh.",
+            actor=self.archivist,
+        )
         self.assertEqual(appraisal.state, AppraisalState.PROPOSED)
         keep.refresh_from_db()
         self.assertEqual(keep.retention, "04")
@@ -139,8 +150,12 @@ class DisposalTests(RetentionTestCase):
     def test_a_dossier_under_hold_is_not_destroyed(self) -> None:
         dossier = self.expired_dossier(1)
         appraisal = self.decided_round()
-        actions.place_hold(kind=HoldKind.LITIGATION, reason="Vụ án hành chính số 12/2026",
-                           fonds=self.fonds_a, actor=self.archivist)  # fmt: skip
+        actions.place_hold(
+            kind=HoldKind.LITIGATION,
+            reason="Vụ án hành chính số 12/2026",
+            fonds=self.fonds_a,
+            actor=self.archivist,
+        )
         with self.assertRaisesMessage(ValidationError, "đang bị tạm dừng hủy"):
             actions.destroy(appraisal, actor=self.archivist)
         self.assert_nothing_deleted(dossier)
@@ -148,8 +163,12 @@ class DisposalTests(RetentionTestCase):
     def test_a_lifted_hold_no_longer_blocks(self) -> None:
         dossier = self.expired_dossier(1)
         appraisal = self.decided_round()
-        hold = actions.place_hold(kind=HoldKind.INSPECTION, reason="Thanh tra tài chính",
-                                  dossier=dossier, actor=self.archivist)  # fmt: skip
+        hold = actions.place_hold(
+            kind=HoldKind.INSPECTION,
+            reason="Thanh tra tài chính",
+            dossier=dossier,
+            actor=self.archivist,
+        )
         actions.lift_hold(hold, reason="Kết thúc thanh tra", actor=self.head)
         actions.destroy(appraisal, actor=self.archivist)
         self.assertFalse(Dossier.objects.filter(pk=dossier.pk).exists())
@@ -166,8 +185,13 @@ class DisposalTests(RetentionTestCase):
         dossier = self.expired_dossier(1)
         appraisal = self.decided_round()
         now = timezone.now()
-        Grant.objects.create(user=self.reader, document=dossier.documents.get(), uses=[Use.READ],
-                             valid_from=now, valid_until=now + datetime.timedelta(days=15))  # fmt: skip
+        Grant.objects.create(
+            user=self.reader,
+            document=dossier.documents.get(),
+            uses=[Use.READ],
+            valid_from=now,
+            valid_until=now + datetime.timedelta(days=15),
+        )
         with self.assertRaisesMessage(ValidationError, "đang được độc giả khai thác"):
             actions.destroy(appraisal, actor=self.archivist)
         self.assert_nothing_deleted(dossier)
@@ -205,8 +229,9 @@ class DisposalTests(RetentionTestCase):
     def test_a_member_votes_once_per_item(self) -> None:
         self.expired_dossier(1)
         appraisal = actions.open_appraisal(agency=self.agency_a, year=YEAR, actor=self.archivist)
-        actions.add_member(appraisal, user=self.council, role=MemberRole.MEMBER,
-                           actor=self.archivist)  # fmt: skip
+        actions.add_member(
+            appraisal, user=self.council, role=MemberRole.MEMBER, actor=self.archivist
+        )
         item = appraisal.items.get()
         actions.cast_vote(item, actor=self.council, opinion=Opinion.DESTROY)
         with self.assertRaisesMessage(ValidationError, "mỗi thành viên chỉ một lần"):
@@ -236,7 +261,7 @@ class DisposalTests(RetentionTestCase):
         real = LocalDiskBackend.set_aside
         calls = {"n": 0}
 
-        def flaky(storage: LocalDiskBackend, sha256: str):  # type: ignore[no-untyped-def]
+        def flaky(storage: LocalDiskBackend, sha256: str) -> Path | None:
             calls["n"] += 1
             if calls["n"] == 3:  # the second file's replica copy: the disk went away
                 raise OSError("Input/output error")

@@ -8,14 +8,22 @@ import io
 
 from openpyxl import load_workbook
 
+from luutru.accounts.models import Role, User
 from luutru.records.models import Dossier
 from luutru.retention import actions
 from luutru.retention.models import Appraisal, AppraisalState, HoldKind, MemberRole, Opinion
 from luutru.retention.tests.helpers import YEAR, RetentionTestCase
+from luutru.test import make_user
 
-PAGES = ["/quan-tri/luu-giu/", "/quan-tri/luu-giu/den-han/", "/quan-tri/luu-giu/tam-dung/",
-         "/quan-tri/luu-giu/da-huy/", "/quan-tri/luu-giu/bang-thoi-han/",
-         "/quan-tri/luu-giu/nop-luu-lich-su/", "/quan-tri/luu-giu/do-mat/"]  # fmt: skip
+PAGES = [
+    "/quan-tri/luu-giu/",
+    "/quan-tri/luu-giu/den-han/",
+    "/quan-tri/luu-giu/tam-dung/",
+    "/quan-tri/luu-giu/da-huy/",
+    "/quan-tri/luu-giu/bang-thoi-han/",
+    "/quan-tri/luu-giu/nop-luu-lich-su/",
+    "/quan-tri/luu-giu/do-mat/",
+]
 
 
 class PageAccessTests(RetentionTestCase):
@@ -36,9 +44,7 @@ class PageAccessTests(RetentionTestCase):
     def test_the_dashboard_shows_what_is_due_and_the_lapsed_decision(self) -> None:
         self.expired_dossier(1)
         appraisal = self.decided_round()
-        Appraisal.objects.filter(pk=appraisal.pk).update(
-            destroy_by=datetime.date(YEAR - 1, 1, 1)
-        )
+        Appraisal.objects.filter(pk=appraisal.pk).update(destroy_by=datetime.date(YEAR - 1, 1, 1))
         self.login(self.archivist)
         page = self.client.get("/quan-tri/luu-giu/").content.decode()
         self.assertIn("Quyết định hủy quá hạn 15 ngày", page)
@@ -51,13 +57,11 @@ class PageAccessTests(RetentionTestCase):
         appraisal = actions.open_appraisal(agency=self.agency_a, year=YEAR, actor=self.archivist)
         other = self.make_outsider()
         self.login(other)
-        self.assertEqual(self.client.get(f"/quan-tri/luu-giu/xet-huy/{appraisal.pk}/").status_code,
-                         404)  # fmt: skip
+        self.assertEqual(
+            self.client.get(f"/quan-tri/luu-giu/xet-huy/{appraisal.pk}/").status_code, 404
+        )
 
-    def make_outsider(self):  # type: ignore[no-untyped-def]
-        from luutru.accounts.models import Role
-        from luutru.test import make_user
-
+    def make_outsider(self) -> User:
         return make_user("luutruvien_b", Role.ARCHIVIST, self.agency_b)
 
 
@@ -65,26 +69,31 @@ class RoundThroughPagesTests(RetentionTestCase):
     def test_a_round_is_worked_through_its_pages(self) -> None:
         dossier = self.expired_dossier(1)
         self.login(self.archivist)
-        response = self.client.post("/quan-tri/luu-giu/xet-huy/lap/",
-                                    {"agency": self.agency_a.code, "year": YEAR})  # fmt: skip
+        response = self.client.post(
+            "/quan-tri/luu-giu/xet-huy/lap/", {"agency": self.agency_a.code, "year": YEAR}
+        )
         appraisal = Appraisal.objects.get()
         base = f"/quan-tri/luu-giu/xet-huy/{appraisal.pk}/"
         self.assertRedirects(response, base)
         page = self.client.get(base).content.decode()
         self.assertIn(dossier.title, page)
         self.assertIn("bao-cao.pdf", page)  # a sample of its files, linked
-        self.client.post(base + "thanh-vien/", {"username": self.council.username,
-                                                "role": MemberRole.MEMBER})  # fmt: skip
+        self.client.post(
+            base + "thanh-vien/", {"username": self.council.username, "role": MemberRole.MEMBER}
+        )
         item = appraisal.items.get()
         self.login(self.council)
         self.client.post(base + "y-kien/", {"item": item.pk, "opinion": Opinion.DESTROY})
-        response = self.client.post(base + "y-kien/", {"item": item.pk, "opinion": Opinion.KEEP},
-                                    follow=True)  # fmt: skip
+        response = self.client.post(
+            base + "y-kien/", {"item": item.pk, "opinion": Opinion.KEEP}, follow=True
+        )
         self.assertContains(response, "mỗi thành viên chỉ một lần")
         self.assertEqual(item.votes.count(), 1)
         self.login(self.archivist)
-        self.client.post(base + "hop/", {"met_on": f"{YEAR}-03-02", "minutes": "Biên bản",
-                                         "explanatory_note": "Thuyết minh"})  # fmt: skip
+        self.client.post(
+            base + "hop/",
+            {"met_on": f"{YEAR}-03-02", "minutes": "Biên bản", "explanatory_note": "Thuyết minh"},
+        )
         response = self.client.post(base + "quyet-dinh/", {"number": "9/QĐ"})
         self.assertEqual(response.status_code, 403)  # an archivist does not decide
         self.login(self.head)
@@ -107,8 +116,9 @@ class RoundThroughPagesTests(RetentionTestCase):
     def test_a_refused_destruction_shows_why(self) -> None:
         dossier = self.expired_dossier(1)
         appraisal = self.decided_round()
-        actions.place_hold(kind=HoldKind.INSPECTION, reason="Thanh tra", dossier=dossier,
-                           actor=self.archivist)  # fmt: skip
+        actions.place_hold(
+            kind=HoldKind.INSPECTION, reason="Thanh tra", dossier=dossier, actor=self.archivist
+        )
         self.login(self.archivist)
         response = self.client.post(f"/quan-tri/luu-giu/xet-huy/{appraisal.pk}/huy/", follow=True)
         self.assertContains(response, "đang bị tạm dừng hủy")
@@ -118,6 +128,7 @@ class RoundThroughPagesTests(RetentionTestCase):
         self.expired_dossier(1)
         appraisal = self.decided_round()
         self.login(self.council)
-        self.assertEqual(self.client.post(f"/quan-tri/luu-giu/xet-huy/{appraisal.pk}/huy/")
-                         .status_code, 403)  # fmt: skip
+        self.assertEqual(
+            self.client.post(f"/quan-tri/luu-giu/xet-huy/{appraisal.pk}/huy/").status_code, 403
+        )
         self.assertEqual(self.client.post("/quan-tri/luu-giu/tam-dung/", {}).status_code, 403)
