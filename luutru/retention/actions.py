@@ -431,7 +431,9 @@ def destroy(appraisal: Appraisal, *, actor: Any, codes_: Iterable[str] | None = 
         if removal is not None:
             removal.restore()
         raise
-    removal.purge()
+    # Purged once the outermost transaction commits (at once when there is none): inside a
+    # caller's transaction that later rolls back, the copies wait in ``.discarded/``.
+    transaction.on_commit(removal.purge)
     return appraisal
 
 

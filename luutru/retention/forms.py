@@ -103,3 +103,17 @@ class SecrecyDecisionForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """A button that only confirms (the destruction)."""
+
+
+class PlanTransferForm(forms.Form):
+    agency = forms.CharField(label="Mã cơ quan")
+    year = forms.IntegerField(label="Năm", min_value=1900, max_value=9999)
+
+
+class ReplyTransferForm(forms.Form):
+    accept = forms.TypedChoiceField(
+        label="Ý kiến của lưu trữ lịch sử",
+        choices=[("1", "Đồng ý tiếp nhận"), ("0", "Yêu cầu bổ sung")],
+        coerce=lambda v: v == "1",
+    )
+    reply = forms.CharField(label="Nội dung", required=False, max_length=2000)

@@ -20,6 +20,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("luu-giu/da-huy/", views.register, name="register"),
     path("luu-giu/bang-thoi-han/", views.schedule_list, name="schedules"),
     path("luu-giu/nop-luu-lich-su/", views.transfer_list, name="transfers"),
+    path("luu-giu/nop-luu-lich-su/lap/", views.transfer_plan, name="transfer-plan"),
+    path("luu-giu/nop-luu-lich-su/<int:pk>/", views.transfer_step, name="transfer-step"),
     path("luu-giu/do-mat/", views.secrecy_list, name="secrecy"),
     path("luu-giu/do-mat/<int:pk>/quyet-dinh/", views.secrecy_decide, name="secrecy-decide"),
 ]

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from luutru.lib.spreadsheets import Column, table_xlsx
@@ -36,6 +37,7 @@ from luutru.retention.models import (
     Hold,
     Schedule,
     Secrecy,
+    TransferState,
 )
 
 VIEW = "retention.view_appraisal"
@@ -44,6 +46,7 @@ DECIDE = "retention.decide_disposal"
 HOLD = "retention.place_hold"
 SECRECY = "retention.review_secrecy"
 SCHEDULE = "retention.add_schedule"
+TRANSFER = "retention.change_historicaltransfer"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SAMPLE_FILES = 3
 
@@ -452,11 +455,76 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "year": year,
             "due": services.transfers_due(year, scope)[:500],
+            "plan_form": forms.PlanTransferForm(initial={"year": year}),
+            "reply_form": forms.ReplyTransferForm(),
+            "can_transfer": request.user.has_perm(TRANSFER),
+            "states": TransferState,
+            "today": timezone.localdate(),
             "transfers": HistoricalTransfer.objects.filter(agency__in=scope)
             .select_related("agency")
             .prefetch_related("dossiers"),
         },
     )
+
+
+def _transfer(request: HttpRequest, pk: int) -> HistoricalTransfer:
+    scope = agencies_in_scope(request.user)
+    transfer = HistoricalTransfer.objects.filter(agency__in=scope, pk=pk).first()
+    if transfer is None:
+        raise Http404("Không tìm thấy đợt nộp lưu.")
+    return transfer
+
+
+@login_required
+@permission_required(TRANSFER, raise_exception=True)
+@require_POST
+def transfer_plan(request: HttpRequest) -> HttpResponse:
+    """Plan every due permanent dossier of one agency for the year."""
+    form = forms.PlanTransferForm(request.POST)
+    scope = agencies_in_scope(request.user)
+    agency = scope.filter(code=form.data.get("agency", "")).first()
+    if not form.is_valid() or agency is None:
+        messages.error(request, "Cần mã cơ quan trong phạm vi và năm.")
+        return redirect("retention:transfers")
+    year = form.cleaned_data["year"]
+    due = list(services.transfers_due(year, scope.filter(pk=agency.pk)))
+    _try(
+        request,
+        lambda: actions.plan_transfer(agency=agency, year=year, dossiers=due, actor=request.user),
+        "Đã lập kế hoạch nộp lưu.",
+    )
+    return redirect("retention:transfers")
+
+
+@login_required
+@permission_required(TRANSFER, raise_exception=True)
+@require_POST
+def transfer_step(request: HttpRequest, pk: int) -> HttpResponse:
+    """Register with the historical archive, record its reply, or hand over."""
+    transfer = _transfer(request, pk)
+    step = request.POST.get("step", "")
+    if step == "submit":
+        _try(request, lambda: actions.submit_transfer(transfer, actor=request.user), "Đã đăng ký.")
+    elif step == "reply":
+        form = forms.ReplyTransferForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            _try(
+                request,
+                lambda: actions.reply_transfer(
+                    transfer, accept=data["accept"], reply=data["reply"], actor=request.user
+                ),
+                "Đã ghi ý kiến của lưu trữ lịch sử.",
+            )
+        else:
+            messages.error(request, "Cần ý kiến của lưu trữ lịch sử.")
+    elif step == "receive":
+        _try(
+            request, lambda: actions.receive_transfer(transfer, actor=request.user), "Đã giao nhận."
+        )
+    else:
+        messages.error(request, "Không rõ thao tác.")
+    return redirect("retention:transfers")
 
 
 @login_required

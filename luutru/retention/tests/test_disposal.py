@@ -97,6 +97,8 @@ class DisposalTests(RetentionTestCase):
         self.assertFalse(StoredFile.objects.filter(sha256=sha).exists())
         self.assertFalse(backend().exists(sha))
         self.assertFalse(replica().exists(sha))
+        for root in ("files", "replica"):  # purged on commit, not kept aside
+            self.assertEqual(list((self.scratch / root / ".discarded").iterdir()), [])
         self.assertFalse(Aip.objects.filter(dossier_id=dossier.pk).exists())
         self.assertTrue(Aip.objects.filter(dossier_id=keep.pk).exists())
         # The portal, the API and search no longer have it; OAI harvesters get a tombstone.

@@ -6,12 +6,23 @@ from __future__ import annotations
 import datetime
 import io
 
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from luutru.access.workdays import add_working_days
 from luutru.accounts.models import Role, User
 from luutru.records.models import Dossier
+from luutru.records.tests.factory import make_dossier
 from luutru.retention import actions
-from luutru.retention.models import Appraisal, AppraisalState, HoldKind, MemberRole, Opinion
+from luutru.retention.models import (
+    Appraisal,
+    AppraisalState,
+    HistoricalTransfer,
+    HoldKind,
+    MemberRole,
+    Opinion,
+    TransferState,
+)
 from luutru.retention.tests.helpers import YEAR, RetentionTestCase
 from luutru.test import make_user
 
@@ -132,3 +143,35 @@ class RoundThroughPagesTests(RetentionTestCase):
             self.client.post(f"/quan-tri/luu-giu/xet-huy/{appraisal.pk}/huy/").status_code, 403
         )
         self.assertEqual(self.client.post("/quan-tri/luu-giu/tam-dung/", {}).status_code, 403)
+
+
+class TransferPagesTests(RetentionTestCase):
+    def test_a_transfer_is_planned_registered_answered_and_received(self) -> None:
+        make_dossier(
+            self.agency_a,
+            1,
+            code="H62.2015.01",
+            retention="01",
+            start_date=datetime.date(2015, 1, 1),
+            end_date=datetime.date(2015, 6, 1),
+        )
+        self.login(self.archivist)
+        base = "/quan-tri/luu-giu/nop-luu-lich-su/"
+        self.assertContains(self.client.get(base + "?nam=2026"), "H62.2015.01")
+        self.client.post(base + "lap/", {"agency": self.agency_a.code, "year": 2026})
+        transfer = HistoricalTransfer.objects.get()
+        self.assertEqual([d.code for d in transfer.dossiers.all()], ["H62.2015.01"])
+        self.client.post(f"{base}{transfer.pk}/", {"step": "submit"})
+        page = self.client.get(base).content.decode()
+        self.assertIn(f"{add_working_days(timezone.localdate(), 7):%d/%m/%Y}", page)
+        self.client.post(f"{base}{transfer.pk}/", {"step": "reply", "accept": "1", "reply": ""})
+        self.client.post(f"{base}{transfer.pk}/", {"step": "receive"})
+        transfer.refresh_from_db()
+        self.assertEqual(transfer.state, TransferState.RECEIVED)
+
+    def test_a_council_member_cannot_work_a_transfer(self) -> None:
+        self.login(self.council)
+        response = self.client.post(
+            "/quan-tri/luu-giu/nop-luu-lich-su/lap/", {"agency": self.agency_a.code, "year": 2026}
+        )
+        self.assertEqual(response.status_code, 403)
