@@ -515,6 +515,8 @@ def _delete_records(appraisal: Appraisal, dossiers: list[Dossier], *, actor: Any
     candidates |= set(pages.values_list("original_id", flat=True))
     candidates |= set(pages.values_list("pdf_id", flat=True)) - {None}
     candidates |= set(scan_items.values_list("pdf_id", flat=True)) - {None}
+    thumbnails = set(pages.exclude(thumbnail="").values_list("thumbnail", flat=True))
+    candidates |= set(StoredFile.objects.filter(sha256__in=thumbnails).values_list("pk", flat=True))
     shared = set(
         DocumentFile.objects.filter(stored_id__in=candidates)
         .exclude(document_id__in=document_ids)
@@ -530,6 +532,13 @@ def _delete_records(appraisal: Appraisal, dossiers: list[Dossier], *, actor: Any
         .exclude(batch__in=batches)
         .values_list("pdf_id", flat=True)
     )
+    shared |= set(
+        StoredFile.objects.filter(
+            sha256__in=ScanPage.objects.filter(thumbnail__in=thumbnails)
+            .exclude(item__batch__in=batches)
+            .values("thumbnail")
+        ).values_list("pk", flat=True)
+    )
     removable = candidates - shared
     now = timezone.now()
     events = PremisEvent.objects.filter(
@@ -539,6 +548,12 @@ def _delete_records(appraisal: Appraisal, dossiers: list[Dossier], *, actor: Any
     )
     history: dict[int, list[dict[str, Any]]] = {pk: [] for pk in dossier_ids}
     file_owner = dict(doc_files.values_list("stored_id", "document__dossier_id"))
+    for column in ("original_id", "pdf_id"):
+        file_owner.update(
+            (stored_id, dossier_id)
+            for stored_id, dossier_id in pages.values_list(column, "item__batch__dossier_id")
+            if stored_id and stored_id not in file_owner
+        )
     for event in events.order_by("date_time", "pk"):
         owner = event.dossier_id or file_owner.get(event.stored_file_id or 0)
         if owner in history:
@@ -590,7 +605,6 @@ def _delete_records(appraisal: Appraisal, dossiers: list[Dossier], *, actor: Any
         )
         deletion["identifier"] = str(entry.deletion_event)
         register.append(entry)
-    DestroyedRecord.objects.bulk_create(register)
     removed_shas = list(
         StoredFile.objects.filter(pk__in=removable).values_list("sha256", flat=True)
     )
@@ -618,6 +632,12 @@ def _delete_records(appraisal: Appraisal, dossiers: list[Dossier], *, actor: Any
                 stored.delete()
         except ProtectedError:
             removed_shas.remove(stored.sha256)  # still used elsewhere: the file stays
+    kept = {f["sha256"] for entry in register for f in entry.files} - set(removed_shas)
+    for entry in register:
+        for f in entry.files:
+            f["removed"] = f["removed"] and f["sha256"] not in kept
+        entry.events[-1]["files"] = [f["sha256"] for f in entry.files if f["removed"]]
+    DestroyedRecord.objects.bulk_create(register)
     for entry in register:
         record(
             Event.DESTROY_RECORD,

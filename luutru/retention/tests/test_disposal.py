@@ -15,9 +15,11 @@ from django.utils import timezone
 
 from luutru.access.models import Grant, Use
 from luutru.audit.models import AuditEvent
+from luutru.digitization.models import ScanBatch
 from luutru.portal.models import OaiRecord
 from luutru.portal.publication import note_documents
 from luutru.preservation.models import Aip, PremisEvent
+from luutru.preservation.tests.helpers import store_bytes
 from luutru.records.models import Document, Dossier
 from luutru.retention import actions
 from luutru.retention.models import (
@@ -140,6 +142,27 @@ class DisposalTests(RetentionTestCase):
         self.assertTrue(backend().exists(shared.sha256))
         self.assertTrue(replica().exists(shared.sha256))
         self.assertFalse(DestroyedRecord.objects.get(code=dossier.code).files[0]["removed"])
+
+    def test_the_scans_of_a_dossier_go_with_it(self) -> None:
+        dossier = self.expired_dossier(1)
+        document = dossier.documents.get()
+        image = store_bytes(b"II*\x00 trang quet 1", "trang-1.tif")
+        thumb = store_bytes(b"\xff\xd8\xff anh nho 1", "trang-1.jpg")
+        batch = ScanBatch.objects.create(dossier=dossier, agency=self.agency_a, name="Lô 1")
+        item = batch.items.create(position=1, document=document)
+        item.pages.create(
+            position=1,
+            original=image,
+            source_name="trang-1.tif",
+            kind="tiff",
+            thumbnail=thumb.sha256,
+        )
+        actions.destroy(self.decided_round(), actor=self.archivist)
+        self.assertFalse(ScanBatch.objects.exists())
+        for stored in (image, thumb):
+            self.assertFalse(StoredFile.objects.filter(pk=stored.pk).exists())
+            self.assertFalse(backend().exists(stored.sha256))
+            self.assertFalse(replica().exists(stored.sha256))
 
     def assert_nothing_deleted(self, *dossiers: Dossier) -> None:
         for dossier in dossiers:
