@@ -5,7 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from luutru.retention.models import HoldKind, MemberRole, Opinion, ScheduleKind, SecrecyOutcome
+from luutru.retention.models import (
+    HoldKind,
+    MemberRole,
+    Opinion,
+    ScheduleKind,
+    SecrecyLevel,
+    SecrecyOutcome,
+)
 
 
 class YearForm(forms.Form):
@@ -117,3 +124,9 @@ class ReplyTransferForm(forms.Form):
         coerce=lambda v: v == "1",
     )
     reply = forms.CharField(label="Nội dung", required=False, max_length=2000)
+
+
+class SecrecyForm(forms.Form):
+    dossier = forms.CharField(label="Mã hồ sơ")
+    level = forms.ChoiceField(label="Độ mật", choices=SecrecyLevel.choices)
+    classified_on = forms.DateField(label="Ngày xác định độ mật")

@@ -531,6 +531,26 @@ def transfer_step(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 def secrecy_list(request: HttpRequest) -> HttpResponse:
     scope = agencies_in_scope(request.user)
+    set_form = forms.SecrecyForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm(SECRECY):
+            raise PermissionDenied
+        if set_form.is_valid():
+            data = set_form.cleaned_data
+            dossier = Dossier.objects.filter(agency__in=scope, code=data["dossier"]).first()
+            if dossier is None:
+                messages.error(request, "Không tìm thấy hồ sơ trong phạm vi.")
+            elif _try(
+                request,
+                lambda: actions.set_secrecy(
+                    dossier,
+                    level=data["level"],
+                    classified_on=data["classified_on"],
+                    actor=request.user,
+                ),
+                "Đã ghi độ mật và hạn rà soát.",
+            ):
+                return redirect("retention:secrecy")
     return render(
         request,
         "retention/secrecy_list.html",
@@ -539,6 +559,7 @@ def secrecy_list(request: HttpRequest) -> HttpResponse:
             .select_related("dossier")
             .prefetch_related("decisions")[:500],
             "form": forms.SecrecyDecisionForm(),
+            "set_form": set_form,
             "can_decide": request.user.has_perm(SECRECY),
         },
     )

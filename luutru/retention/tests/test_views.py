@@ -21,6 +21,7 @@ from luutru.retention.models import (
     HoldKind,
     MemberRole,
     Opinion,
+    Secrecy,
     TransferState,
 )
 from luutru.retention.tests.helpers import YEAR, RetentionTestCase
@@ -175,3 +176,32 @@ class TransferPagesTests(RetentionTestCase):
             "/quan-tri/luu-giu/nop-luu-lich-su/lap/", {"agency": self.agency_a.code, "year": 2026}
         )
         self.assertEqual(response.status_code, 403)
+
+
+class SecrecyPagesTests(RetentionTestCase):
+    def test_a_head_classifies_then_declassifies_from_the_page(self) -> None:
+        dossier = make_dossier(self.agency_a, 1, access_regime="03")
+        self.login(self.head)
+        url = "/quan-tri/luu-giu/do-mat/"
+        self.client.post(
+            url, {"dossier": dossier.code, "level": "mat", "classified_on": "2015-04-01"}
+        )
+        secrecy = Secrecy.objects.get(dossier=dossier)
+        self.assertEqual(secrecy.review_on, datetime.date(2025, 4, 1))
+        self.assertContains(self.client.get(url), "01/04/2025")
+        self.client.post(
+            f"{url}{secrecy.pk}/quyet-dinh/",
+            {"outcome": "declassify", "reason": "Hết thời hạn bảo vệ", "new_regime": "02"},
+        )
+        dossier.refresh_from_db()
+        self.assertEqual(dossier.access_regime, "02")
+
+    def test_an_archivist_does_not_decide_on_secrecy(self) -> None:
+        dossier = make_dossier(self.agency_a, 1, access_regime="03")
+        self.login(self.archivist)
+        response = self.client.post(
+            "/quan-tri/luu-giu/do-mat/",
+            {"dossier": dossier.code, "level": "mat", "classified_on": "2015-04-01"},
+        )
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(Secrecy.objects.exists())
