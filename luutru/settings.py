@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "luutru.preservation",
     "luutru.search",
     "luutru.access",
+    "luutru.retention",
     "luutru.portal",
     "luutru.staff",
     "luutru.demo",

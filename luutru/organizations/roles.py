@@ -61,5 +61,22 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.READER: frozenset(),
 }
 
+# Lưu giữ và loại hủy: archivists list what is due, run the council and carry out a decided
+# destruction, place holds; heads also decide the destruction and secrecy reviews; council
+# members see the rounds (they vote on those they sit on). Schedules: administrators (ALL).
+VIEW_RETENTION = frozenset({"retention.view_appraisal"})
+RETENTION_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.ARCHIVIST: VIEW_RETENTION
+    | {
+        "retention.carry_out_disposal",
+        "retention.place_hold",
+        "retention.change_historicaltransfer",
+    },
+    Role.HEAD: VIEW_RETENTION | {"retention.decide_disposal", "retention.review_secrecy"},
+    Role.COUNCIL: VIEW_RETENTION,
+}
+for _role, _granted in RETENTION_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
+
 # Roles whose scope is the whole installation rather than one agency's part of the tree.
 PROVINCE_WIDE_ROLES = frozenset({Role.ADMIN, Role.KPI_VIEWER})

@@ -14,3 +14,7 @@ records_changed = Signal()
 # Sent on commit after archivists changed descriptions (edit, filing, move, spreadsheet import):
 # kwargs dossier_ids, document_ids (the documents whose own or whose dossier's values changed).
 descriptions_changed = Signal()
+
+# Sent on commit after records were destroyed (their rows deleted, retention app): kwargs
+# document_ids, dossier_ids. The search index drops their entries.
+records_destroyed = Signal()

@@ -7,11 +7,17 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         """Index what an ingest created, records whose publication changed and descriptions
-        archivists changed, once committed."""
-        from luutru.records.signals import descriptions_changed, records_changed, records_ingested
+        archivists changed, once committed; drop what was destroyed."""
+        from luutru.records.signals import (
+            descriptions_changed,
+            records_changed,
+            records_destroyed,
+            records_ingested,
+        )
         from luutru.search.services import (
             on_descriptions_changed,
             on_records_changed,
+            on_records_destroyed,
             on_records_ingested,
         )
 
@@ -20,3 +26,4 @@ class SearchConfig(AppConfig):
         descriptions_changed.connect(
             on_descriptions_changed, dispatch_uid="search.index_descriptions"
         )
+        records_destroyed.connect(on_records_destroyed, dispatch_uid="search.drop_destroyed")

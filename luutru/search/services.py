@@ -204,3 +204,12 @@ def on_descriptions_changed(
     """``records.signals.descriptions_changed`` receiver: an archivist corrected descriptions
     (the documents given include those of every dossier changed, whose entries follow)."""
     enqueue_indexing(document_ids, dossier_ids)
+
+
+def on_records_destroyed(
+    sender: Any, document_ids: Iterable[int] = (), dossier_ids: Iterable[int] = (), **kwargs: Any
+) -> None:
+    """``records.signals.records_destroyed`` receiver: their entries leave the index."""
+    keys = [f"document:{pk}" for pk in document_ids] + [f"dossier:{pk}" for pk in dossier_ids]
+    if keys:
+        backend().delete(keys)

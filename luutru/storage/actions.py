@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from luutru.storage.backends import CHUNK, LocalDiskBackend, PutResult, StorageError
+from luutru.storage.backends import (
+    CHUNK,
+    LocalDiskBackend,
+    PutResult,
+    StorageError,
+    StorageUnavailable,
+)
 from luutru.storage.models import StoredFile
 from luutru.storage.services import backend, replica
 
@@ -66,3 +74,54 @@ def register_many(files: list[dict[str, Any]]) -> dict[str, StoredFile]:
         {s.sha256: s for s in StoredFile.objects.filter(sha256__in=[m.sha256 for m in missing])}
     )
     return existing
+
+
+@dataclass
+class Removal:
+    """Blobs taken out of both copies by ``remove_files``: ``purge`` deletes them for good
+    (after the database change that justified it has committed), ``restore`` puts them back
+    (when it rolled back)."""
+
+    moves: list[tuple[LocalDiskBackend, str, Path]] = field(default_factory=list)
+
+    def restore(self) -> None:
+        for storage, sha256, aside in reversed(self.moves):
+            storage.put_back(sha256, aside)
+        self.moves.clear()
+
+    def purge(self) -> None:
+        for _storage, _sha256, aside in self.moves:
+            with contextlib.suppress(FileNotFoundError):
+                aside.unlink()
+        self.moves.clear()
+
+
+def remove_files(sha256s: list[str]) -> Removal:
+    """Take blobs out of the primary storage and the replica, all or nothing.
+
+    Both storages must be reachable before anything moves; a move that fails half-way puts
+    back what was moved and raises ``StorageError``, so no blob is ever left with one copy.
+    The blobs wait in each storage's ``.discarded/`` until the caller calls ``purge`` (on
+    commit) or ``restore`` (on rollback). Only for blobs whose ``StoredFile`` rows go too:
+    rows reference files, and a row without its file is a loss the fixity audit reports.
+    """
+    storages = (replica(), backend())
+    for storage in storages:
+        if not storage.available():
+            raise StorageUnavailable(
+                f"Không truy cập được {storage.name} tại {storage.root}: chưa xóa tệp nào."
+            )
+    removal = Removal()
+    try:
+        for sha256 in sha256s:
+            for storage in storages:
+                aside = storage.set_aside(sha256)
+                if aside is not None:
+                    removal.moves.append((storage, sha256, aside))
+    except OSError as exc:
+        removal.restore()
+        raise StorageError(f"Không xóa được tệp ở cả hai kho ({exc}); đã khôi phục.") from exc
+    except StorageError:
+        removal.restore()
+        raise
+    return removal

@@ -217,6 +217,30 @@ class LocalDiskBackend:
         """Re-hash the stored bytes (for fixity checks)."""
         return self._read_back(self.path(sha256))[0]
 
+    def set_aside(self, sha256: str) -> Path | None:
+        """Move a blob out of its place into ``.discarded/`` (one rename, undone by
+        ``put_back``); ``None`` when this copy does not exist. Refuses an unreachable storage
+        whatever ``create`` says: a copy on a disk that is not mounted would outlive the rest."""
+        if not self.available():
+            raise StorageUnavailable(
+                f"Không truy cập được {self.name} tại {self.root} (thư mục không tồn tại "
+                "hoặc không ghi được)."
+            )
+        final = self.path(sha256)
+        if not final.exists():
+            return None
+        discarded = self.root / ".discarded"
+        discarded.mkdir(exist_ok=True)
+        aside = discarded / f"{sha256}.{uuid.uuid4().hex[:8]}"
+        os.replace(final, aside)
+        return aside
+
+    def put_back(self, sha256: str, aside: Path) -> None:
+        """Undo ``set_aside``."""
+        final = self.path(sha256)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(aside, final)
+
     def remove(self, sha256: str) -> None:
         """Delete a blob; only for blobs no StoredFile row names (an interrupted ingest)."""
         with contextlib.suppress(FileNotFoundError):

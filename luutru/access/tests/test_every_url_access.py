@@ -30,6 +30,8 @@ from luutru.accounts.models import Reader, User
 from luutru.portal.files import WIDTHS as IIIF_WIDTHS
 from luutru.records.models import Document, Dossier
 from luutru.records.tests.factory import make_document, make_dossier
+from luutru.retention import actions as retention
+from luutru.retention.models import Appraisal, Hold, HoldKind, Secrecy, SecrecyLevel
 from luutru.search import services as search
 from luutru.test import BaseTestCase, make_user
 
@@ -42,7 +44,18 @@ FILE_TEXT = "BẢN GỐC HẠN CHẾ 9904"
 # A new URL whose parameter is not here fails ``test_every_parameter_is_known``: add it, with
 # the restricted identifiers it can take.
 PARAMETERS: dict[str, tuple[str, ...]] = {
-    "pk": ("document_pk", "dossier_pk", "request_pk", "reader_pk", "one", "uuid"),
+    "pk": (
+        "document_pk",
+        "dossier_pk",
+        "request_pk",
+        "reader_pk",
+        "one",
+        "uuid",
+        # Retention: a round listing the restricted dossier, a hold on it, its secrecy.
+        "appraisal_pk",
+        "hold_pk",
+        "secrecy_pk",
+    ),
     "code": ("dossier_code", "document_code", "secret_code"),
     "token": ("reading_token", "copy_token", "forged_token"),
     "document": ("document_pk", "secret_pk"),
@@ -94,6 +107,9 @@ class EveryUrlRefusesRestrictedRecords(BaseTestCase):
     reading: ClassVar[AccessRequest]
     copy: ClassVar[AccessRequest]
     pdf: ClassVar[bytes]
+    appraisal: ClassVar[Appraisal]
+    hold: ClassVar[Hold]
+    secrecy: ClassVar[Secrecy]
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -125,6 +141,21 @@ class EveryUrlRefusesRestrictedRecords(BaseTestCase):
             actions.approve_request(request, actor=cls.head)
             made.append(actions.deliver(request, actor=cls.head))
         cls.reading, cls.copy = made
+        # A destruction round, a hold and a secrecy review name the restricted dossier.
+        cls.appraisal = Appraisal.objects.create(
+            year=2026, agency=cls.agency_a, title="Xét hủy 2026", created_by=cls.archivist
+        )
+        cls.appraisal.items.create(
+            dossier=cls.dossier, code=cls.dossier.code, title=TITLE, retention="04",
+            end_date=cls.dossier.end_date, expires=cls.dossier.end_date,
+        )  # fmt: skip
+        cls.hold = retention.place_hold(
+            kind=HoldKind.INSPECTION, reason=TITLE, dossier=cls.dossier, actor=cls.archivist
+        )
+        cls.secrecy = retention.set_secrecy(
+            cls.dossier, level=SecrecyLevel.MAT, classified_on=cls.dossier.end_date,
+            actor=cls.head,
+        )  # fmt: skip
         search.reindex()  # so that search pages and the API have the bait to refuse
 
     def values(self) -> dict[str, str]:
@@ -136,6 +167,9 @@ class EveryUrlRefusesRestrictedRecords(BaseTestCase):
             "request_pk": str(self.reading.pk),
             "reader_pk": str(Reader.objects.get(user=self.other).pk),
             "one": "1",
+            "appraisal_pk": str(self.appraisal.pk),
+            "hold_pk": str(self.hold.pk),
+            "secrecy_pk": str(self.secrecy.pk),
             "iiif_width": str(IIIF_WIDTHS[-1]),
             "uuid": "00000000-0000-4000-8000-000000000000",
             "dossier_code": self.dossier.code,
