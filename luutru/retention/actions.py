@@ -28,6 +28,7 @@ from luutru.preservation.models import Aip, Incident, PremisEvent
 from luutru.records import actions as records_actions
 from luutru.records import codes
 from luutru.records.models import Document, DocumentFile, Dossier
+from luutru.records.rules import effective_regime
 from luutru.records.signals import records_destroyed
 from luutru.retention import services
 from luutru.retention.models import (
@@ -745,13 +746,17 @@ def decide_secrecy(
     elif outcome == SecrecyOutcome.DECLASSIFY:
         secrecy.declassified_at = timezone.now()
         secrecy.save(update_fields=["declassified_at"])
+        # The dossier and every document of it stricter than the new regime open together:
+        # one decision each, so each record's history shows its own legal basis.
+        basis = "Luật Bảo vệ bí mật nhà nước 2018, Điều 22: giải mật"
         records_actions.change_access_regime(
-            secrecy.dossier,
-            new_regime,
-            actor,
-            legal_basis="Luật Bảo vệ bí mật nhà nước 2018, Điều 22: giải mật",
-            reason=f"Giải mật: {reason}",
+            secrecy.dossier, new_regime, actor, legal_basis=basis, reason=f"Giải mật: {reason}"
         )
+        for document in secrecy.dossier.documents.all():
+            if effective_regime(document.access_regime) > effective_regime(new_regime):
+                records_actions.change_access_regime(
+                    document, new_regime, actor, legal_basis=basis, reason=f"Giải mật: {reason}"
+                )
         enqueue_indexing(secrecy.dossier.documents.values_list("pk", flat=True))
     else:
         raise ValidationError({"outcome": "Kết luận phải là giải mật hoặc gia hạn."})

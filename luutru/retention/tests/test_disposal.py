@@ -21,6 +21,7 @@ from luutru.portal.publication import note_documents
 from luutru.preservation.models import Aip, PremisEvent
 from luutru.preservation.tests.helpers import store_bytes
 from luutru.records.models import Document, Dossier
+from luutru.records.tests.factory import publish
 from luutru.retention import actions
 from luutru.retention.models import (
     Appraisal,
@@ -49,6 +50,7 @@ class DisposalTests(RetentionTestCase):
         document = dossier.documents.get()
         code = document.archival_code
         sha = document.files.get().stored.sha256
+        publish(dossier, keep)  # on the portal, the API and the public's search until destroyed
         note_documents([document.pk])
         search.index_documents([document.pk, keep.documents.get().pk])
         self.assertIn(code, found("thanh quyết toán hết hạn số 1"))

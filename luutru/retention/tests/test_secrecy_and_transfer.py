@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from luutru.access.workdays import add_working_days
 from luutru.records.models import Dossier
-from luutru.records.tests.factory import make_document, make_dossier
+from luutru.records.tests.factory import make_document, make_dossier, publish
 from luutru.retention import actions, services
 from luutru.retention.models import (
     HistoricalTransfer,
@@ -60,6 +60,9 @@ class SecrecyTests(BaseTestCase):
         dossier.refresh_from_db()
         document.refresh_from_db()
         self.assertEqual((dossier.access_regime, document.access_regime), ("01", "01"))
+        # Opened, not yet published: the portal shows it once the head publishes it.
+        self.assertEqual(self.client.get(f"/tai-lieu/{document.archival_code}/").status_code, 404)
+        publish(dossier)
         self.assertEqual(self.client.get(f"/tai-lieu/{document.archival_code}/").status_code, 200)
         self.assertFalse(Secrecy.objects.review_due(timezone.localdate()).exists())
         with self.assertRaisesMessage(ValidationError, "đã được giải mật"):
