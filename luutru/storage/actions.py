@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from luutru.storage.backends import CHUNK, LocalDiskBackend, PutResult, StorageError
+from luutru.storage.backends import CHUNK, LocalDiskBackend, PutResult, StorageBackend, StorageError
 from luutru.storage.models import StoredFile
 from luutru.storage.services import backend, replica
 
@@ -45,15 +45,19 @@ def put_bytes(
 
 
 def _put_path(
-    storage: LocalDiskBackend, path: Path, expected: str | None, durable: bool
+    storage: StorageBackend, path: Path, expected: str | None, durable: bool
 ) -> PutResult:
     with path.open("rb") as source:
         return storage.put(source, expected_sha256=expected, durable=durable)
 
 
 def sync_storage() -> None:
-    """Flush both storages (``os.sync`` flushes every file system at once)."""
-    backend().sync()
+    """Flush both storages: one ``os.sync`` covers every disk; object stores need nothing."""
+    primary = backend()
+    primary.sync()
+    second = replica()
+    if not (isinstance(primary, LocalDiskBackend) and isinstance(second, LocalDiskBackend)):
+        second.sync()
 
 
 def register_many(files: list[dict[str, Any]]) -> dict[str, StoredFile]:

@@ -1,9 +1,10 @@
 """Storage backends. Files are named by their SHA-256, written once, verified by reading back.
 
-Only the local-disk backend exists now; an S3-compatible one will implement the same protocol.
-The same class serves the primary storage and its replica (bản dự phòng, TT 05/2025 Điều 27):
-a replica on a disk that is not mounted must not be silently recreated as an empty folder, so
-a backend built with ``create=False`` refuses to work when its root is missing.
+``LocalDiskBackend`` here and ``S3Backend`` (``luutru.storage.s3``) keep the same contract,
+checked by one test suite run against both. Either serves the primary storage and its replica
+(bản dự phòng, TT 05/2025 Điều 27): a replica on a disk that is not mounted must not be
+silently recreated as an empty folder, so a backend built with ``create=False`` refuses to
+work when its root is missing.
 """
 
 from __future__ import annotations
@@ -48,6 +49,17 @@ class PutResult:
 
 
 class StorageBackend(Protocol):
+    """What primary storage and replica offer, on a disk or in an object store."""
+
+    name: str
+
+    @property
+    def root(self) -> Path | str:
+        """Where the copy lives: a folder, or ``s3://bucket/prefix tại endpoint``."""
+        ...
+
+    def available(self) -> bool: ...
+
     def put(
         self, source: BinaryIO, *, expected_sha256: str | None = None, durable: bool = True
     ) -> PutResult: ...
@@ -59,6 +71,10 @@ class StorageBackend(Protocol):
     def exists(self, sha256: str) -> bool: ...
 
     def digest(self, sha256: str) -> str: ...
+
+    def state(self, sha256: str) -> str: ...
+
+    def restore(self, sha256: str, source: BinaryIO) -> None: ...
 
     def remove(self, sha256: str) -> None: ...
 
