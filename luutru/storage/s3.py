@@ -29,6 +29,7 @@ import io
 import os
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 from urllib.parse import parse_qs, urlsplit
@@ -331,12 +332,21 @@ class S3Backend:
             )
         return stored_size
 
-    def _upload(self, key: str, source: BinaryIO, sha256: str, *, overwrite: bool) -> int | None:
+    def _upload(
+        self,
+        key: str,
+        source: BinaryIO,
+        sha256: str,
+        *,
+        overwrite: bool,
+        before_commit: Callable[[], None] | None = None,
+    ) -> int | None:
         """Stream ``source`` to ``key``; its size, or None when ``key`` appeared meanwhile.
 
         Each request carries the SHA-256 of its bytes (a small object's whole digest, or each
         part's), which S3 servers check on receipt. A multipart upload whose whole digest is
         not ``sha256`` is aborted, so nothing ever appears under a name it does not match.
+        ``before_commit`` runs once the bytes are known to match, just before they take the name.
         """
         from botocore.exceptions import BotoCoreError, ClientError
 
@@ -347,6 +357,8 @@ class S3Backend:
             digest = hashlib.sha256(first)
             if digest.hexdigest() != sha256:
                 raise _mismatch(digest.hexdigest(), sha256)
+            if before_commit is not None:
+                before_commit()
             try:
                 self.client.put_object(
                     Bucket=self.bucket, Key=key, Body=first, Metadata=metadata,
@@ -381,6 +393,8 @@ class S3Backend:
                 chunk = _read_full(source, PART)
             if hasher.hexdigest() != sha256:
                 raise _mismatch(hasher.hexdigest(), sha256)
+            if before_commit is not None:
+                before_commit()
             self.client.complete_multipart_upload(
                 Bucket=self.bucket, Key=key, UploadId=upload_id,
                 MultipartUpload={"Parts": parts}, **condition,
@@ -398,21 +412,26 @@ class S3Backend:
     def restore(self, sha256: str, source: BinaryIO) -> None:
         """Replace a damaged or missing object with bytes that hash to its name.
 
-        The damaged object is first copied to ``prefix/.quarantine/<sha256>.<stamp>`` as
-        evidence; the new bytes replace it in one PUT (or one completed multipart upload),
-        so a failure half-way leaves the old object, never a partial one.
+        Once the new bytes are known to match, the damaged object is copied to
+        ``prefix/.quarantine/<sha256>.<stamp>`` as evidence; the new bytes then replace it in
+        one PUT (or one completed multipart upload), so a failure half-way leaves the old
+        object, never a partial one, and a wrong source changes nothing at all.
         """
         from botocore.exceptions import BotoCoreError, ClientError
 
         key = self.key(sha256)
-        if self._head(key) is not None:
+
+        def quarantine() -> None:
+            if self._head(key) is None:
+                return  # a missing object leaves no evidence to keep
             evidence = f"{self.location.prefix}.quarantine/{sha256}.{uuid.uuid4().hex[:8]}"
             try:
                 self.client.copy({"Bucket": self.bucket, "Key": key}, self.bucket, evidence)
             except (ClientError, BotoCoreError) as exc:
                 raise self._error(exc, "cách ly bản hỏng") from exc
+
         try:
-            size = self._upload(key, source, sha256, overwrite=True)
+            size = self._upload(key, source, sha256, overwrite=True, before_commit=quarantine)
         except StorageError as exc:
             if "khác mã đã khai" in str(exc):
                 raise StorageError(
