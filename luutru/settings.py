@@ -198,6 +198,14 @@ def _storage_url(name: str) -> str:
             f"{name}={value!r} chưa được hỗ trợ: hãy dùng một thư mục (file:///…) "
             "hoặc một bucket S3 (s3://bucket/thu-muc?endpoint=https://may-chu:cong)."
         )
+    if value.startswith("s3://"):
+        from luutru.storage.backends import StorageError
+        from luutru.storage.s3 import parse_s3_url  # plain parsing: boto3 loads on first use
+
+        try:
+            parse_s3_url(value)
+        except StorageError as exc:
+            raise ImproperlyConfigured(f"{name}: {exc}") from exc
     return value
 
 

@@ -276,3 +276,18 @@ def test_storage_urls_are_checked() -> None:
     for bad in ("s3:///kho", "s3://b/k?endpont=https://x", "s3://b/k?endpoint=ftp://x"):
         with pytest.raises(StorageError):
             parse_s3_url(bad)
+
+
+def test_the_deploy_check_names_a_storage_that_cannot_be_reached(tmp_path: Path) -> None:
+    from django.test import override_settings
+
+    from luutru.storage.checks import storages_reachable
+
+    good = testing.storage_url(testing.new_bucket())
+    with override_settings(STORAGE_URL=good, REPLICA_URL="", REPLICA_CREATE=True):
+        assert storages_reachable() == []
+    missing = tmp_path / "o-dia-chua-gan"
+    with override_settings(STORAGE_URL=good, REPLICA_ROOT=missing, REPLICA_CREATE=False):
+        (problem,) = storages_reachable()
+    assert problem.id == "luutru.storage.E002"
+    assert f"Không truy cập được kho dự phòng tại {missing}" in problem.msg
