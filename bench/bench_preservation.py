@@ -49,7 +49,7 @@ def _bare(digests: list[str]) -> float:
     for storage in (backend(), replica()):
         for sha256 in digests:
             hasher = hashlib.sha256()
-            with storage.path(sha256).open("rb") as handle:
+            with storage.open(sha256) as handle:
                 while chunk := handle.read(1024 * 1024):
                     hasher.update(chunk)
             assert hasher.hexdigest() == sha256

@@ -144,8 +144,19 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# Production behind nginx with TLS (deploy/): HTTPS=true turns on the redirect to https://, secure
+# cookies and HSTS, and trusts nginx's X-Forwarded-Proto (nginx sets it, clients cannot).
+# Off by default so `runserver` and the embedded demo work over plain http://localhost.
+HTTPS = env_bool("HTTPS", False)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+# "preload" only consents to the browsers' list; nothing happens until someone submits the site.
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", HTTPS)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 10, minimum=1) * 3600
 X_FRAME_OPTIONS = "DENY"
@@ -173,18 +184,41 @@ STORAGES = {
 # Serve straight from the source folders as well, so `runserver` and tests need no collectstatic.
 WHITENOISE_USE_FINDERS = True
 
-# Stored files (content-addressed by SHA-256). S3-compatible storage comes with STORAGE_URL later.
-STORAGE_ROOT = DATA_DIR / "files"
-# The second copy (bản dự phòng, TT 05/2025 Điều 27): a directory, ideally on another disk
-# (REPLICA_URL=/mnt/dia2/luutru or file:///mnt/dia2/luutru). An explicit one must exist: a disk
-# that is not mounted is reported as unavailable, never recreated empty.
-_REPLICA_URL = env_str("REPLICA_URL", "").strip()
-if "://" in _REPLICA_URL and not _REPLICA_URL.startswith("file://"):
-    raise ImproperlyConfigured(
-        f"REPLICA_URL={_REPLICA_URL!r} chưa được hỗ trợ: hãy dùng một thư mục (file:///…)."
-    )
-REPLICA_ROOT = Path(_REPLICA_URL.removeprefix("file://")) if _REPLICA_URL else DATA_DIR / "replica"
-REPLICA_CREATE = not _REPLICA_URL
+# Stored files (content-addressed by SHA-256): a directory (STORAGE_URL=file:///srv/luutru/kho)
+# or an S3-compatible bucket (STORAGE_URL=s3://bucket/prefix?endpoint=https://host:port, keys
+# from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY); `luutru.storage.s3` says more.
+# The second copy (bản dự phòng, TT 05/2025 Điều 27), REPLICA_URL, takes the same forms, ideally
+# on another disk or server. An explicit directory must exist: a disk that is not mounted is
+# reported as unavailable, never recreated empty.
+
+
+def _storage_url(name: str) -> str:
+    value = env_str(name, "").strip()
+    if "://" in value and not value.startswith(("file://", "s3://")):
+        raise ImproperlyConfigured(
+            f"{name}={value!r} chưa được hỗ trợ: hãy dùng một thư mục (file:///…) "
+            "hoặc một bucket S3 (s3://bucket/thu-muc?endpoint=https://may-chu:cong)."
+        )
+    if value.startswith("s3://"):
+        from luutru.storage.backends import StorageError
+        from luutru.storage.s3 import parse_s3_url  # plain parsing: boto3 loads on first use
+
+        try:
+            parse_s3_url(value)
+        except StorageError as exc:
+            raise ImproperlyConfigured(f"{name}: {exc}") from exc
+    return value
+
+
+def _storage_root(url: str, default: Path) -> Path:
+    return default if not url or url.startswith("s3://") else Path(url.removeprefix("file://"))
+
+
+STORAGE_URL = _storage_url("STORAGE_URL")
+STORAGE_ROOT = _storage_root(STORAGE_URL, DATA_DIR / "files")
+REPLICA_URL = _storage_url("REPLICA_URL")
+REPLICA_ROOT = _storage_root(REPLICA_URL, DATA_DIR / "replica")
+REPLICA_CREATE = not REPLICA_URL
 # Fixity audits (kiểm tra toàn vẹn): every file and its replica re-hashed at least once per
 # cycle (TT 05 asks 3 years; 90 days by default), a share of the holdings each run.
 FIXITY_CYCLE_DAYS = env_int("FIXITY_CYCLE_DAYS", 90, minimum=1)

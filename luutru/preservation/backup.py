@@ -5,7 +5,15 @@ A backup is one folder::
     PATH/manifest.json             written last: its presence means the backup is complete
     PATH/database.sqlite3          SQLite: a snapshot by sqlite3's online backup API
     PATH/database.dump             PostgreSQL: pg_dump --format=custom (one MVCC snapshot)
-    PATH/files/ab/cd/<sha256>      every stored file the snapshot references, verified
+    PATH/digests.txt               every digest the snapshot references, one a line
+    PATH/files/ab/cd/<sha256>      the stored files copied by this backup, verified
+
+An incremental backup (``since=`` an earlier backup, ``luutru backup PATH --since EARLIER``)
+has a full database snapshot but copies only the files the earlier backup does not hold; its
+manifest names that base (a path relative to PATH) and the base manifest's SHA-256, so a chain
+is restored only when every link is the one it was made against. Stored files never change,
+so "not in the base" is exactly "added since". Files are read from whichever storage holds
+them, a folder or an S3 bucket alike.
 
 Consistency: the database is snapshotted first, then every blob it references is copied.
 Blobs are content-addressed and never change or disappear, so files written after the
@@ -14,9 +22,10 @@ built under ``PATH.partial-<pid>`` and renamed into place at the end, so a crash
 Ctrl+C, a full disk) never leaves a half backup under PATH, and an earlier backup in another
 folder is never touched. ADR 0006 says why pg_dump and the SQLite backup API.
 
-Restore goes into an empty install (a fresh data directory or database): the database is
-put back, then migrated, and every file is written into the primary storage and the replica,
-each copy verified against its name. ``luutru fixity --all`` and ``luutru audit verify``
+Restore goes into an empty install (a fresh data directory or database). It first checks that
+the chain holds every digest the snapshot references, then writes each file into the primary
+storage and the replica (folders or buckets), each copy verified against its name, then puts
+the database back and migrates it. ``luutru fixity --all`` and ``luutru audit verify``
 then pass with every digest equal to the source's.
 """
 
@@ -48,7 +57,8 @@ from luutru.storage.actions import put_file, sync_storage
 from luutru.storage.backends import CHUNK
 from luutru.storage.services import backend, replica
 
-FORMAT = "luutru-backup/1"
+FORMAT = "luutru-backup/2"
+READABLE_FORMATS = {"luutru-backup/1", FORMAT}
 WORKERS = 2
 
 
@@ -66,6 +76,8 @@ class BackupResult:
     started_at: datetime.datetime = field(default_factory=timezone.now)
     finished_at: datetime.datetime | None = None
     manifest_sha256: str = ""
+    base: Path | None = None
+    referenced: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -74,6 +86,8 @@ class BackupResult:
             "files": self.files,
             "bytes": self.bytes,
             "missing": self.missing,
+            "referenced": self.referenced,
+            "base": str(self.base) if self.base else None,
             "started_at": self.started_at.isoformat(),
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
         }
@@ -180,27 +194,44 @@ def _copy_blob(folder: Path, sha256: str) -> int | None:
             if hasher.hexdigest() == sha256:
                 temp.rename(target)
                 return size
-            temp.unlink()
+        temp.unlink(missing_ok=True)  # a copy that was bad or broke off while being read
     return None
 
 
 def backup(
-    path: Path, *, actor_name: str = "", on_progress: Callable[[int, int], None] | None = None
+    path: Path,
+    *,
+    since: Path | None = None,
+    actor_name: str = "",
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> BackupResult:
-    """Write a complete, consistent backup to ``path`` (which must not exist yet)."""
+    """Write a complete, consistent backup to ``path`` (which must not exist yet).
+
+    With ``since`` (an earlier complete backup), only the files that backup does not hold
+    are copied; the database is dumped in full every time.
+    """
     path = path.resolve()
     if path.exists() and any(path.iterdir()):
         raise BackupError(
             f"Thư mục {path} đã có dữ liệu; hãy chọn một thư mục mới cho bản sao lưu."
         )
+    held: set[str] = set()
+    base_manifest = None
+    if since is not None:
+        since = since.resolve()
+        base_manifest = read_manifest(since)
+        held = _held_by(since, base_manifest)
     path.parent.mkdir(parents=True, exist_ok=True)
     for stale in path.parent.glob(f"{path.name}.partial-*"):
         shutil.rmtree(stale, ignore_errors=True)  # left by a backup that crashed
     work = path.parent / f"{path.name}.partial-{os.getpid()}"
     work.mkdir()
-    result = BackupResult(path=path, database=engine())
+    result = BackupResult(path=path, database=engine(), base=since)
     try:
-        db_file, digests = _snapshot_database(work)
+        db_file, referenced = _snapshot_database(work)
+        result.referenced = len(referenced)
+        (work / "digests.txt").write_text("".join(f"{d}\n" for d in sorted(referenced)))
+        digests = [d for d in referenced if d not in held]
         total = len(digests)
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             for done, (sha256, size) in enumerate(
@@ -220,15 +251,22 @@ def backup(
             "file": db_file,
             "sha256": _sha256_file(work / db_file),
         }
-        manifest = {
+        manifest: dict[str, Any] = {
             "format": FORMAT,
             "database": database,
             "files": result.files,
             "bytes": result.bytes,
+            "referenced": result.referenced,
             "missing": result.missing,
             "started_at": result.started_at.isoformat(),
             "finished_at": result.finished_at.isoformat(),
         }
+        if since is not None:
+            manifest["base"] = {
+                "path": os.path.relpath(since, path),
+                "manifest_sha256": hashlib.sha256((since / "manifest.json").read_bytes())
+                .hexdigest(),
+            }  # fmt: skip
         data = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
         (work / "manifest.json").write_bytes(data)
         result.manifest_sha256 = hashlib.sha256(data).hexdigest()
@@ -242,6 +280,49 @@ def backup(
         raise
     _record_success(result, actor_name)
     return result
+
+
+def _digests_of(path: Path, manifest: dict[str, Any]) -> set[str]:
+    """The digests a backup's snapshot references (format 1 had no list: its own files)."""
+    listing = path / "digests.txt"
+    if listing.is_file():
+        return set(listing.read_text().split())
+    return {blob.name for blob in _blobs(path)}
+
+
+def _held_by(path: Path, manifest: dict[str, Any]) -> set[str]:
+    """Digests a complete backup (with its chain) holds: referenced, less those it missed."""
+    return _digests_of(path, manifest) - set(manifest.get("missing", []))
+
+
+def chain(path: Path) -> list[Path]:
+    """A backup and the bases it builds on, newest first, each checked against its link."""
+    links = [path.resolve()]
+    manifest = read_manifest(links[0])
+    while base := manifest.get("base"):
+        folder = (links[-1] / base["path"]).resolve()
+        if folder in links:
+            raise BackupError(f"Chuỗi sao lưu tại {path} bị vòng lặp.")
+        manifest = read_manifest(folder)
+        actual = hashlib.sha256((folder / "manifest.json").read_bytes()).hexdigest()
+        if actual != base["manifest_sha256"]:
+            raise BackupError(
+                f"Bản sao lưu gốc {folder} không phải bản mà {links[-1]} được lập dựa trên "
+                "(manifest khác): không khôi phục được chuỗi này."
+            )
+        links.append(folder)
+    return links
+
+
+def _locate(links: list[Path], needed: set[str]) -> tuple[dict[str, Path], list[str]]:
+    """Where in the chain each needed blob is, and the digests that are nowhere."""
+    found: dict[str, Path] = {}
+    for folder in links:
+        for sha256 in needed - found.keys():
+            blob = _blob_path(folder, sha256)
+            if blob.is_file():
+                found[sha256] = blob
+    return found, sorted(needed - found.keys())
 
 
 def _record_success(result: BackupResult, actor_name: str) -> None:
@@ -303,7 +384,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
     if not manifest.is_file():
         raise BackupError(f"{path} không phải bản sao lưu hoàn chỉnh (thiếu manifest.json).")
     data: dict[str, Any] = json.loads(manifest.read_text("utf-8"))
-    if data.get("format") != FORMAT:
+    if data.get("format") not in READABLE_FORMATS:
         raise BackupError(f"Định dạng bản sao lưu không hỗ trợ: {data.get('format')!r}.")
     return data
 
@@ -313,19 +394,35 @@ def _blobs(path: Path) -> Iterator[Path]:
 
 
 def verify_backup(path: Path) -> list[str]:
-    """Problems found by re-hashing the database file and every blob (empty when whole)."""
-    manifest = read_manifest(path)
+    """Problems found by re-hashing the database file and every blob (empty when whole).
+
+    For an incremental backup, its bases are checked too, and every digest the snapshot
+    references must be held somewhere in the chain.
+    """
+    try:
+        links = chain(path)
+    except BackupError as exc:
+        return [str(exc)]
     problems = []
-    database = path / manifest["database"]["file"]
-    if not database.is_file() or _sha256_file(database) != manifest["database"]["sha256"]:
-        problems.append(f"Tệp cơ sở dữ liệu {database.name} hỏng hoặc thiếu.")
-    count = 0
-    for blob in _blobs(path):
-        count += 1
-        if _sha256_file(blob) != blob.name:
-            problems.append(f"Tệp {blob.name} trong bản sao lưu không khớp mã SHA-256.")
-    if count != manifest["files"]:
-        problems.append(f"Bản sao lưu có {count} tệp, manifest ghi {manifest['files']}.")
+    for folder in links:
+        manifest = read_manifest(folder)
+        database = folder / manifest["database"]["file"]
+        if not database.is_file() or _sha256_file(database) != manifest["database"]["sha256"]:
+            problems.append(f"Tệp cơ sở dữ liệu {database} hỏng hoặc thiếu.")
+        count = 0
+        for blob in _blobs(folder):
+            count += 1
+            if _sha256_file(blob) != blob.name:
+                problems.append(
+                    f"Tệp {blob.name} trong bản sao lưu {folder} không khớp mã SHA-256."
+                )
+        if count != manifest["files"]:
+            problems.append(
+                f"Bản sao lưu {folder} có {count} tệp, manifest ghi {manifest['files']}."
+            )
+    newest = read_manifest(links[0])
+    _found, absent = _locate(links, _held_by(links[0], newest))
+    problems += [f"Không bản sao lưu nào trong chuỗi giữ tệp {sha256}." for sha256 in absent]
     return problems
 
 
@@ -371,7 +468,14 @@ def restore(
     if _sha256_file(database) != manifest["database"]["sha256"]:
         raise BackupError(f"Tệp cơ sở dữ liệu {database.name} của bản sao lưu đã hỏng.")
     result = RestoreResult(path=path, database=kind)
-    blobs = list(_blobs(path))
+    links = chain(path)
+    found, absent = _locate(links, _held_by(path, manifest))
+    if absent:
+        raise BackupError(
+            f"Chuỗi sao lưu thiếu {len(absent)} tệp mà cơ sở dữ liệu cần (ví dụ {absent[0]}); "
+            "không khôi phục gì."
+        )
+    blobs = list(found.values())
     # Files first: a database that names files not yet in storage is never visible.
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         for done, size in enumerate(pool.map(_restore_blob, blobs), start=1):

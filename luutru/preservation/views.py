@@ -46,7 +46,7 @@ RESOLVE = "preservation.change_incident"
 START_AUDIT = "preservation.add_fixityrun"
 
 
-def _disk(path: Path) -> dict[str, Any]:
+def _disk(path: Path | str) -> dict[str, Any]:
     try:
         usage = shutil.disk_usage(path)
     except OSError:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from luutru.storage.backends import (
     CHUNK,
     LocalDiskBackend,
     PutResult,
+    StorageBackend,
     StorageError,
     StorageUnavailable,
 )
@@ -53,15 +53,19 @@ def put_bytes(
 
 
 def _put_path(
-    storage: LocalDiskBackend, path: Path, expected: str | None, durable: bool
+    storage: StorageBackend, path: Path, expected: str | None, durable: bool
 ) -> PutResult:
     with path.open("rb") as source:
         return storage.put(source, expected_sha256=expected, durable=durable)
 
 
 def sync_storage() -> None:
-    """Flush both storages (``os.sync`` flushes every file system at once)."""
-    backend().sync()
+    """Flush both storages: one ``os.sync`` covers every disk; object stores need nothing."""
+    primary = backend()
+    primary.sync()
+    second = replica()
+    if not (isinstance(primary, LocalDiskBackend) and isinstance(second, LocalDiskBackend)):
+        second.sync()
 
 
 def register_many(files: list[dict[str, Any]]) -> dict[str, StoredFile]:
@@ -82,7 +86,7 @@ class Removal:
     (after the database change that justified it has committed), ``restore`` puts them back
     (when it rolled back)."""
 
-    moves: list[tuple[LocalDiskBackend, str, Path]] = field(default_factory=list)
+    moves: list[tuple[StorageBackend, str, Any]] = field(default_factory=list)
 
     def restore(self) -> None:
         for storage, sha256, aside in reversed(self.moves):
@@ -90,9 +94,8 @@ class Removal:
         self.moves.clear()
 
     def purge(self) -> None:
-        for _storage, _sha256, aside in self.moves:
-            with contextlib.suppress(FileNotFoundError):
-                aside.unlink()
+        for storage, _sha256, aside in self.moves:
+            storage.discard(aside)
         self.moves.clear()
 
 

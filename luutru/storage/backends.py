@@ -1,9 +1,10 @@
 """Storage backends. Files are named by their SHA-256, written once, verified by reading back.
 
-Only the local-disk backend exists now; an S3-compatible one will implement the same protocol.
-The same class serves the primary storage and its replica (bản dự phòng, TT 05/2025 Điều 27):
-a replica on a disk that is not mounted must not be silently recreated as an empty folder, so
-a backend built with ``create=False`` refuses to work when its root is missing.
+``LocalDiskBackend`` here and ``S3Backend`` (``luutru.storage.s3``) keep the same contract,
+checked by one test suite run against both. Either serves the primary storage and its replica
+(bản dự phòng, TT 05/2025 Điều 27): a replica on a disk that is not mounted must not be
+silently recreated as an empty folder, so a backend built with ``create=False`` refuses to
+work when its root is missing.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
 
 _SHA256_RE = re.compile(r"[0-9a-f]{64}")
 CHUNK = 1024 * 1024  # 1 MiB: large enough for hashlib to release the GIL, small enough to stream
@@ -48,6 +49,17 @@ class PutResult:
 
 
 class StorageBackend(Protocol):
+    """What primary storage and replica offer, on a disk or in an object store."""
+
+    name: str
+
+    @property
+    def root(self) -> Path | str:
+        """Where the copy lives: a folder, or ``s3://bucket/prefix tại endpoint``."""
+        ...
+
+    def available(self) -> bool: ...
+
     def put(
         self, source: BinaryIO, *, expected_sha256: str | None = None, durable: bool = True
     ) -> PutResult: ...
@@ -60,7 +72,19 @@ class StorageBackend(Protocol):
 
     def digest(self, sha256: str) -> str: ...
 
+    def state(self, sha256: str) -> str: ...
+
+    def restore(self, sha256: str, source: BinaryIO) -> None: ...
+
     def remove(self, sha256: str) -> None: ...
+
+    # Lawful destruction takes a blob out of both copies all or nothing: set aside (undoable),
+    # then put back on failure or discard for good once the database change has committed.
+    def set_aside(self, sha256: str) -> Any: ...
+
+    def put_back(self, sha256: str, aside: Any) -> None: ...
+
+    def discard(self, aside: Any) -> None: ...
 
 
 def sha256_of(stream: BinaryIO) -> tuple[str, int]:
@@ -240,6 +264,11 @@ class LocalDiskBackend:
         final = self.path(sha256)
         final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(aside, final)
+
+    def discard(self, aside: Path) -> None:
+        """Delete a set-aside blob for good."""
+        with contextlib.suppress(FileNotFoundError):
+            aside.unlink()
 
     def remove(self, sha256: str) -> None:
         """Delete a blob; only for blobs no StoredFile row names (an interrupted ingest)."""

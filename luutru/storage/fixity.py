@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from luutru.storage.backends import CopyState, LocalDiskBackend, StorageError
+from luutru.storage.backends import CopyState, StorageBackend, StorageError
 
 
 @dataclass
@@ -39,7 +39,7 @@ class FixityResult:
 
 
 def check(
-    sha256: str, primary: LocalDiskBackend, replica: LocalDiskBackend, *, repair: bool = True
+    sha256: str, primary: StorageBackend, replica: StorageBackend, *, repair: bool = True
 ) -> FixityResult:
     """Re-hash both copies of one blob and repair a bad one from the good one.
 

@@ -7,30 +7,40 @@ from typing import BinaryIO
 
 from django.conf import settings
 
-from luutru.storage.backends import LocalDiskBackend
+from luutru.storage.backends import LocalDiskBackend, StorageBackend, StorageError
 
 
-def backend() -> LocalDiskBackend:
+def _open(url: str, root: Path, *, create: bool, name: str) -> StorageBackend:
+    if url.startswith("s3://"):
+        from luutru.storage.s3 import S3Backend
+
+        return S3Backend.from_url(url, name=name)
+    return LocalDiskBackend(root, create=create, name=name)
+
+
+def backend() -> StorageBackend:
     """The primary storage (``STORAGE_URL``); the local disk under the data directory by default."""
-    return LocalDiskBackend(Path(settings.STORAGE_ROOT))
+    return _open(
+        str(getattr(settings, "STORAGE_URL", "")), Path(settings.STORAGE_ROOT),
+        create=True, name="kho chính",
+    )  # fmt: skip
 
 
-def replica() -> LocalDiskBackend:
+def replica() -> StorageBackend:
     """The second copy (``REPLICA_URL``); ``<LUUTRU_DATA_DIR>/replica`` by default.
 
     An explicitly configured replica is never created on demand: an unmounted disk must show
     as unavailable rather than fill up an empty folder on the system disk.
     """
-    return LocalDiskBackend(
-        Path(settings.REPLICA_ROOT),
-        create=bool(getattr(settings, "REPLICA_CREATE", True)),
-        name="kho dự phòng",
-    )
+    return _open(
+        str(getattr(settings, "REPLICA_URL", "")), Path(settings.REPLICA_ROOT),
+        create=bool(getattr(settings, "REPLICA_CREATE", True)), name="kho dự phòng",
+    )  # fmt: skip
 
 
 def open_stored(sha256: str) -> BinaryIO:
     """The primary copy, or the replica's when the primary copy is missing or unreadable."""
     try:
         return backend().open(sha256)
-    except OSError:
+    except (OSError, StorageError):
         return replica().open(sha256)

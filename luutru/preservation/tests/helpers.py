@@ -11,6 +11,7 @@ from django.test import override_settings
 
 from luutru.records.models import Document, DocumentFile
 from luutru.storage.actions import put_file, register_many
+from luutru.storage.backends import LocalDiskBackend
 from luutru.storage.models import StoredFile
 from luutru.storage.services import backend, replica
 from luutru.test import BaseTestCase
@@ -41,11 +42,15 @@ def flip_byte(path: Path, offset: int = 10) -> None:
 
 
 def primary_path(stored: StoredFile) -> Path:
-    return backend().path(stored.sha256)
+    disk = backend()
+    assert isinstance(disk, LocalDiskBackend)
+    return disk.path(stored.sha256)
 
 
 def replica_path(stored: StoredFile) -> Path:
-    return replica().path(stored.sha256)
+    disk = replica()
+    assert isinstance(disk, LocalDiskBackend)
+    return disk.path(stored.sha256)
 
 
 class StorageTestCase(BaseTestCase):

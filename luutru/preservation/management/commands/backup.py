@@ -1,4 +1,5 @@
-"""`luutru backup PATH [--json]`: a consistent backup of the database and every stored file."""
+"""`luutru backup PATH [--since EARLIER] [--json]`: a consistent backup of the database and the
+stored files; with ``--since``, only the files added after the earlier backup (incremental)."""
 
 from __future__ import annotations
 
@@ -18,12 +19,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("path", help="thư mục mới để chứa bản sao lưu")
+        parser.add_argument(
+            "--since",
+            help="bản sao lưu trước đó: chỉ chép các tệp mới có sau bản đó (sao lưu gia tăng); "
+            "cơ sở dữ liệu vẫn được sao lưu đầy đủ",
+        )
         parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
         progress = None if options["json"] or not sys.stderr.isatty() else self._progress
         try:
-            result = backup(Path(options["path"]), actor_name="luutru backup", on_progress=progress)
+            since = Path(options["since"]) if options["since"] else None
+            result = backup(
+                Path(options["path"]), since=since, actor_name="luutru backup",
+                on_progress=progress,
+            )  # fmt: skip
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         if options["json"]:
