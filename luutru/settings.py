@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "luutru.search",
     "luutru.access",
     "luutru.portal",
+    "luutru.reports",
     "luutru.staff",
     "luutru.demo",
     "luutru.api",
@@ -81,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Public doors (portal, downloads, API, OAI-PMH, IIIF): one counter a day, no personal data.
+    "luutru.reports.middleware.DoorCountMiddleware",
     # Last, as django-axes asks: it turns a lockout into the Vietnamese lockout page.
     "axes.middleware.AxesMiddleware",
 ]
