@@ -233,65 +233,65 @@ def figures(period: Period) -> Figures:
     last_day = min(period.end, timezone.localdate())
 
     documents = Document.objects.filter(custody=Custody.HELD)
-    for row in (
+    for doc in (
         documents.filter(created_at__gte=start, created_at__lt=end)
         .values("agency_id")
         .annotate(n=Count("pk"), born=Count("pk", filter=Q(reliability=BORN_DIGITAL)))
     ):
-        _add(out, "born_digital_share", row["agency_id"], row["born"], row["n"])
-    for row in (
+        _add(out, "born_digital_share", doc["agency_id"], doc["born"], doc["n"])
+    for held in (
         documents.filter(created_at__lt=end)
         .values("agency_id")
         .annotate(n=Count("pk"), pages=Sum("page_count"))
     ):
-        _add(out, "holdings_documents", row["agency_id"], row["n"])
-        _add(out, "holdings_pages", row["agency_id"], row["pages"])
+        _add(out, "holdings_documents", held["agency_id"], held["n"])
+        _add(out, "holdings_pages", held["agency_id"], held["pages"])
 
     dossiers = Dossier.objects.filter(custody=Custody.HELD, created_at__lt=end)
-    for row in dossiers.values("agency_id").annotate(
+    for dos in dossiers.values("agency_id").annotate(
         n=Count("pk"),
         paper=Count("pk", filter=~Q(paper_code="") | Q(reliability__in=DIGITIZED)),
         digitized=Count("pk", filter=Q(reliability__in=DIGITIZED)),
     ):
-        _add(out, "holdings_dossiers", row["agency_id"], row["n"])
-        _add(out, "digitized_share", row["agency_id"], row["digitized"], row["paper"])
+        _add(out, "holdings_dossiers", dos["agency_id"], dos["n"])
+        _add(out, "digitized_share", dos["agency_id"], dos["digitized"], dos["paper"])
 
     files = DocumentFile.objects.filter(
         document__custody=Custody.HELD, document__created_at__lt=end
     )
     checked = [FixityStatus.OK, FixityStatus.REPAIRED]
-    for row in files.values("document__agency_id").annotate(
+    for fil in files.values("document__agency_id").annotate(
         n=Count("stored", distinct=True),
         ok=Count("stored", distinct=True, filter=Q(stored__fixity_status__in=checked)),
         lost=Count("stored", distinct=True, filter=Q(stored__fixity_status=FixityStatus.LOST)),
         size=Sum("stored__size", filter=Q(role="original")),
     ):
-        agency_id = row["document__agency_id"]
-        _add(out, "fixity_ok_share", agency_id, row["ok"], row["n"])
-        _add(out, "fixity_lost", agency_id, row["lost"])
+        agency_id = fil["document__agency_id"]
+        _add(out, "fixity_ok_share", agency_id, fil["ok"], fil["n"])
+        _add(out, "fixity_lost", agency_id, fil["lost"])
         _add(
             out,
             "holdings_gb",
             agency_id,
-            (Decimal(row["size"] or 0) / GB).quantize(Decimal("0.01")),
+            (Decimal(fil["size"] or 0) / GB).quantize(Decimal("0.01")),
         )
 
     online = Transfer.objects.filter(dry_run=False, state=ACCEPTED)
-    for row in (
+    for tra in (
         online.filter(created_at__gte=start, created_at__lt=end)
         .values("agency_id")
         .annotate(n=Count("pk"))
     ):
-        _add(out, "online_transfer_share", row["agency_id"], row["n"], row["n"])
-    for row in (
+        _add(out, "online_transfer_share", tra["agency_id"], tra["n"], tra["n"])
+    for pap in (
         PaperHandover.objects.filter(received_on__lte=last_day)
         .values("agency_id")
         .annotate(
             n=Count("pk", filter=Q(received_on__gte=period.start)), metres=Sum("shelf_metres")
         )
     ):
-        _add(out, "online_transfer_share", row["agency_id"], 0, row["n"])
-        _add(out, "holdings_shelf_metres", row["agency_id"], row["metres"])
+        _add(out, "online_transfer_share", pap["agency_id"], 0, pap["n"])
+        _add(out, "holdings_shelf_metres", pap["agency_id"], pap["metres"])
 
     sources = Agency.objects.active(last_day).filter(transfers_to__isnull=False)
     for pk, done in sources.annotate(
@@ -416,19 +416,19 @@ def summed(
         if period.future or (not spec.per_agency and scope is not None):
             totals[spec.key] = None
             continue
-        num = den = Decimal(0)
+        top = bottom = Decimal(0)
         for agency_id, (n, d) in rows.items():
             if scope is None or agency_id in scope:
-                num += n
-                den += d
-        totals[spec.key] = (num, den)
+                top += n
+                bottom += d
+        totals[spec.key] = (top, bottom)
     empty = all(totals.get(k) in (None, (0, 0)) for k in HOLDINGS)
     for spec in SPECS:
         pair = totals[spec.key]
         target = goal.get(spec.key)
-        if pair is None or (empty and spec.key.startswith("holdings_")):
-            num, den = None, None
-        else:
+        num: Decimal | None = None
+        den: Decimal | None = None
+        if pair is not None and not (empty and spec.key.startswith("holdings_")):
             num, den = pair[0], (pair[1] if spec.is_share else None)
         out.append(
             Indicator(
@@ -527,3 +527,7 @@ def compare(
         rows.append(Comparison(agencies[pk], {i.key: i for i in items}))
     rows.sort(key=lambda r: r.agency.code)
     return rows
+
+
+# The parts of an indicator a report form's column may show.
+PARTS = ("numerator", "denominator", "value", "target")
