@@ -27,6 +27,11 @@ class Bar:
     target: Decimal | None = None
 
 
+def _pct(value: Decimal) -> str:
+    """Vietnamese decimals: 66,7 %."""
+    return f"{value} %".replace(".", ",")
+
+
 def _svg(width: int, height: int, body: list[str]) -> SafeString:
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
@@ -67,7 +72,8 @@ def share_bars(bars: Sequence[Bar], width: int = 640) -> SafeString:
                 f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="16" fill="{colour}"/>'
             )
             body.append(
-                f'<text x="{label_w + w + 4:.1f}" y="{y + 15}" fill="{TEXT}">{bar.value} %</text>'
+                f'<text x="{label_w + w + 4:.1f}" y="{y + 15}" fill="{TEXT}">'
+                f"{_pct(bar.value)}</text>"
             )
         if bar.target is not None:
             x = label_w + plot_w * float(min(bar.target, Decimal(100))) / 100

@@ -21,6 +21,7 @@ from luutru.reports import services
 from luutru.reports.models import ReportForm
 
 NO_DATA = "Không có dữ liệu"
+NO_TARGET = "—"
 UNCONFIRMED = (
     "Biểu mẫu này chưa được đối chiếu với mẫu biểu hiện hành (TT 18/2025/TT-BNV); "
     "bố cục do cơ quan cấu hình."
@@ -45,8 +46,11 @@ class Report:
         return self.agency.name if self.agency else "Toàn tỉnh"
 
 
-def _cell(item: services.Indicator, part: str) -> Decimal | None:
+def _cell(item: services.Indicator, part: str) -> Decimal | str | None:
+    """The part of the indicator; a target not set is a dash, not "no data"."""
     value: Decimal | None = getattr(item, part)
+    if value is None and part == "target":
+        return NO_TARGET
     return value
 
 
