@@ -139,7 +139,9 @@ def take_snapshot(day: datetime.date | None = None, *, actor: Any = None) -> Sna
     computed = [(p, services.figures(p)) for p in services.snapshot_periods(day)]
     with transaction.atomic():
         Snapshot.objects.filter(day=day).delete()
-        snap = Snapshot.objects.create(day=day, computed_at=timezone.now())
+        snap = Snapshot.objects.create(
+            day=day, computed_at=timezone.now(), periods=[p.label for p, _ in computed]
+        )
         rows = [
             Figure(snapshot=snap, period=period.label, agency_id=agency_id or None, key=key,
                    numerator=num, denominator=den)

@@ -206,6 +206,9 @@ class Snapshot(models.Model):
 
     day = models.DateField(_("ngày tính"), unique=True)
     computed_at = models.DateTimeField(_("tính lúc"))
+    # The periods computed ("2026", "2026-03", …), so that a period without a single figure
+    # reads as computed (all zero), not as missing.
+    periods = models.JSONField(default=list)
 
     class Meta:
         verbose_name = _("số liệu tổng hợp ngày")

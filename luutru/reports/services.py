@@ -456,36 +456,50 @@ def snapshot_periods(day: datetime.date, years: int = 5) -> list[Period]:
     return periods
 
 
-def stored_figures(period: Period, day: datetime.date | None = None) -> Figures | None:
-    """The figures of ``day``'s snapshot (today's by default) for ``period``, or ``None`` when
-    that snapshot was not taken or does not hold the period."""
+Stored = dict[str, Figures]  # period label → figures
+
+
+def snapshot(day: datetime.date | None = None, scope: set[int] | None = None) -> Stored | None:
+    """``day``'s snapshot (today's by default), every period it holds, in one query; only the
+    agencies of ``scope`` (and what belongs to none) when given. ``None`` if not taken."""
     snap = Snapshot.objects.filter(day=day or timezone.localdate()).first()
     if snap is None:
         return None
-    out: Figures = defaultdict(dict)
-    rows = Figure.objects.filter(snapshot=snap, period=period.label).values_list(
-        "agency_id", "key", "numerator", "denominator"
-    )
-    found = False
-    for agency_id, key, num, den in rows:
-        found = True
-        out[key][agency_id or 0] = (num, den or Decimal(0))
-    return out if found else None
+    out: Stored = {label: defaultdict(dict) for label in snap.periods}
+    rows = Figure.objects.filter(snapshot=snap)
+    if scope is not None:
+        rows = rows.filter(Q(agency__isnull=True) | Q(agency_id__in=scope))
+    for label, agency_id, key, num, den in rows.values_list(
+        "period", "agency_id", "key", "numerator", "denominator"
+    ):
+        out.setdefault(label, defaultdict(dict))[key][agency_id or 0] = (num, den or Decimal(0))
+    return out
 
 
-def figures_for(period: Period) -> tuple[Figures, bool]:
-    """Today's snapshot for the period if taken, else a live computation; and which."""
-    stored = stored_figures(period)
-    return (stored, True) if stored is not None else (figures(period), False)
+def stored_figures(period: Period, day: datetime.date | None = None) -> Figures | None:
+    """The figures ``day``'s snapshot holds for ``period``, or ``None``."""
+    stored = snapshot(day)
+    return None if stored is None else stored.get(period.label)
+
+
+def figures_for(period: Period, stored: Stored | None) -> Figures:
+    """The snapshot's figures for the period when it holds them, else a live computation."""
+    if stored is not None and period.label in stored:
+        return stored[period.label]
+    return figures(period)
 
 
 def series(
-    periods: Iterable[Period], scope: set[int] | None, key: str, goal: dict[str, Target]
+    periods: Iterable[Period],
+    scope: set[int] | None,
+    key: str,
+    goal: dict[str, Target],
+    stored: Stored | None,
 ) -> list[tuple[Period, Indicator]]:
     """One indicator over several periods (a trend)."""
     out = []
     for period in periods:
-        data, _ = figures_for(period)
+        data = figures_for(period, stored)
         found = next(i for i in summed(period, scope, data, goal) if i.key == key)
         out.append((period, found))
     return out

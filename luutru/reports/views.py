@@ -91,8 +91,10 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     key = (form.cleaned_data.get("chi_tieu") if valid else None) or DEFAULT_KEY
     period = services.Period.year(year)
     goal = services.targets()
-    data, from_snapshot = services.figures_for(period)
     scope = None if agency is None else descendant_ids({agency.pk})
+    stored = services.snapshot(scope=scope)
+    from_snapshot = stored is not None and period.label in stored
+    data = services.figures_for(period, stored)
     items = services.summed(period, scope, data, goal)
     for item in items:
         item.drill = _drill(item.key, agency, year)  # type: ignore[attr-defined]
@@ -100,8 +102,8 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     counts = [i for i in items if not i.is_share]
     months = [services.Period.month(year, m) for m in range(1, 13)]
     years = [services.Period.year(year - i) for i in reversed(range(TREND_YEARS))]
-    monthly = services.series(months, scope, key, goal)
-    yearly = services.series(years, scope, key, goal)
+    monthly = services.series(months, scope, key, goal, stored)
+    yearly = services.series(years, scope, key, goal, stored)
     compared = services.compare(period, agency, data, goal)
     rows = [(c.agency, c.items[key]) for c in compared]
     chosen = next(i for i in items if i.key == key)
