@@ -22,6 +22,7 @@ from luutru.reports.models import (
     Figure,
     PaperHandover,
     ReadingRoomTally,
+    ReportForm,
     Snapshot,
     Target,
     TrainingSession,
@@ -36,6 +37,7 @@ class AuditAction(StrEnum):
     SESSION_CREATE = "reports.session_create"
     ATTENDANCE = "reports.attendance"
     SNAPSHOT = "reports.snapshot"
+    FORM_CHANGE = "reports.form_change"
 
 
 def change_target(target: Target, *, value: Decimal | None, note: str, actor: Any) -> Target:
@@ -155,3 +157,20 @@ def take_snapshot(day: datetime.date | None = None, *, actor: Any = None) -> Sna
             message=f"Tổng hợp số liệu ngày {day:%d/%m/%Y}: {len(rows)} số liệu.",
         )  # fmt: skip
     return snap
+
+
+def change_report_form(form: ReportForm, *, actor: Any, **fields: Any) -> ReportForm:
+    """Change a report form's layout (title, basis, rows, columns, confirmed, note)."""
+    allowed = {"title", "legal_basis", "confirmed", "rows", "columns", "note"}
+    with transaction.atomic():
+        for name, value in fields.items():
+            if name not in allowed:
+                raise TypeError(name)
+            setattr(form, name, value)
+        form.save(update_fields=sorted(fields))
+        record(
+            AuditAction.FORM_CHANGE, actor=actor, target=form,
+            message=f"Sửa biểu mẫu báo cáo {form.code}.",
+            data={"rows": len(form.rows), "confirmed": form.confirmed},
+        )  # fmt: skip
+    return form

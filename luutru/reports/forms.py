@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from luutru.accounts.models import User
 from luutru.organizations.models import Agency
-from luutru.reports.services import SPEC
+from luutru.reports.services import PARTS, SPEC
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -98,3 +98,50 @@ class AttendanceForm(forms.Form):
         if user is None or not user.memberships.exists():
             raise forms.ValidationError(f"Không có công chức nào có tên đăng nhập “{name}”.")
         return user
+
+
+PART_LABELS = {
+    "numerator": "Tử số",
+    "denominator": "Mẫu số",
+    "value": "Kết quả",
+    "target": "Chỉ tiêu",
+}
+
+
+class ReportFormForm(forms.Form):
+    """A report form's layout: one row a line, "label | indicator key"; the columns shown."""
+
+    title = forms.CharField(label="Tên biểu", max_length=300)
+    legal_basis = forms.CharField(label="Căn cứ", max_length=300, required=False)
+    confirmed = forms.BooleanField(
+        label="Đã đối chiếu với mẫu biểu hiện hành", required=False,
+        help_text="Để trống khi chưa đối chiếu: bản in ghi rõ điều đó.",
+    )  # fmt: skip
+    rows = forms.CharField(
+        label="Các dòng", widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Mỗi dòng: tên chỉ tiêu | mã chỉ tiêu. Mã: " + ", ".join(SPEC) + ".",
+    )  # fmt: skip
+    columns = forms.MultipleChoiceField(
+        label="Các cột", choices=[(p, PART_LABELS[p]) for p in PARTS],
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    note = forms.CharField(label="Ghi chú", max_length=500, required=False)
+
+    def clean_rows(self) -> list[dict[str, str]]:
+        out = []
+        for number, line in enumerate(self.cleaned_data["rows"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            label, _, key = line.rpartition("|")
+            label, key = label.strip(), key.strip()
+            if not label or key not in SPEC:
+                raise forms.ValidationError(
+                    f"Dòng {number}: cần “tên | mã chỉ tiêu” với mã có trong danh sách."
+                )
+            out.append({"label": label, "key": key})
+        if not out:
+            raise forms.ValidationError("Biểu cần ít nhất một dòng.")
+        return out
+
+    def clean_columns(self) -> list[dict[str, str]]:
+        return [{"part": p, "label": PART_LABELS[p]} for p in self.cleaned_data["columns"]]

@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("bao-cao/boi-duong/<int:pk>/", views.course, name="course"),
     path("bao-cao/lop/<int:pk>/hoc-vien/", views.attendance, name="attendance"),
     path("bao-cao/bieu-mau/", views.report_forms, name="forms"),
+    path("bao-cao/bieu-mau/<int:pk>/sua/", views.report_form_edit, name="form-edit"),
     path("bao-cao/bieu-mau/<int:pk>/excel/", views.report_export, {"fmt": "xlsx"},
          name="export-xlsx"),
     path("bao-cao/bieu-mau/<int:pk>/pdf/", views.report_export, {"fmt": "pdf"},

@@ -31,6 +31,7 @@ from luutru.reports.forms import (
     FilterForm,
     PaperHandoverForm,
     ReadingRoomForm,
+    ReportFormForm,
     SessionForm,
     TargetForm,
 )
@@ -270,6 +271,7 @@ def report_forms(request: HttpRequest) -> HttpResponse:
         request,
         "reports/forms.html",
         {"forms": ReportForm.objects.all(), "filter": form,
+         "can_change": request.user.has_perm(CHANGE),
          "query": urlencode({k: v for k, v in request.GET.items() if k in {"nam", "co-quan"}})},
     )  # fmt: skip
 
@@ -296,3 +298,20 @@ def report_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         response = HttpResponse(exports.report_pdf(report), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@login_required
+@permission_required(CHANGE, raise_exception=True)
+def report_form_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(ReportForm, pk=pk)
+    initial = {
+        "title": found.title, "legal_basis": found.legal_basis, "confirmed": found.confirmed,
+        "note": found.note, "columns": [c.get("part") for c in found.columns],
+        "rows": "\n".join(f"{r.get('label', '')} | {r.get('key', '')}" for r in found.rows),
+    }  # fmt: skip
+    form = ReportFormForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.change_report_form(found, actor=request.user, **form.cleaned_data)
+        messages.success(request, f"Đã lưu biểu mẫu {found.code}.")
+        return redirect("reports:forms")
+    return render(request, "reports/form_edit.html", {"report_form": found, "form": form})

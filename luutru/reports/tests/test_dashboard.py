@@ -88,6 +88,14 @@ class DashboardTests(BaseTestCase):
         response = self.client.get(URL, {"co-quan": self.agency_b.code})
         self.assertContains(response, "toàn tỉnh" if False else self.agency_b.name)
 
+    def test_htmx_gets_only_the_figures_for_the_chosen_agency(self) -> None:
+        self.login(self.kpi)
+        response = self.client.get(URL, {"co-quan": self.agency_a.code}, HTTP_HX_REQUEST="true")
+        body = response.content.decode()
+        self.assertTrue(body.lstrip().startswith('<div id="figures">'))
+        self.assertIn("Sở Tài chính", body)
+        self.assertNotIn("<html", body)
+
     def test_the_day_snapshot_is_read_when_taken(self) -> None:
         actions.take_snapshot()
         self.login(self.kpi)
@@ -210,6 +218,28 @@ class ExportTests(BaseTestCase):
         self.assertIn("Tài liệu số gốc điện tử", text)
         self.assertIn("100", text)  # the one document received is born digital
         self.assertIn("Không có dữ", text)  # no paper dossier: nothing to divide by
+
+    def test_an_administrator_reconfigures_a_form_and_the_export_follows(self) -> None:
+        form = ReportForm.objects.get(code="TK-TLLT")
+        edit = reverse("reports:form-edit", args=[form.pk])
+        self.login(self.kpi)
+        self.assertEqual(self.client.get(edit).status_code, 403)
+        self.login(self.admin)
+        bad = self.client.post(
+            edit, {"title": "Biểu", "rows": "Hồ sơ | khong_co", "columns": ["value"]}
+        )
+        self.assertContains(bad, "Dòng 1")
+        self.client.post(
+            edit,
+            {"title": "Biểu thống kê hồ sơ", "rows": "Số hồ sơ đang giữ | holdings_dossiers",
+             "columns": ["value"], "confirmed": "on"},
+        )  # fmt: skip
+        response = self.client.get(reverse("reports:export-xlsx", args=[form.pk]))
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        cells = [c for row in book.active.iter_rows(values_only=True) for c in row if c is not None]
+        self.assertIn("Số hồ sơ đang giữ", cells)
+        self.assertNotIn("Tài liệu trong kho", cells)
+        self.assertFalse(any("chưa được đối chiếu" in str(c) for c in cells))
 
     def test_a_clerk_cannot_export(self) -> None:
         form = ReportForm.objects.get(code="TK-TLLT")
