@@ -190,6 +190,8 @@ class ExportTests(BaseTestCase):
         self.login(self.kpi)
         response = self.client.get(reverse("reports:export-xlsx", args=[form.pk]))
         self.assertEqual(response.status_code, 200)
+        self.assertIn("attachment", response["Content-Disposition"])
+        self.assertIn("TK-TLLT", response["Content-Disposition"])
         book = openpyxl.load_workbook(io.BytesIO(response.content))
         cells = [c for row in book.active.iter_rows(values_only=True) for c in row if c is not None]
         self.assertIn(form.title.upper(), cells)

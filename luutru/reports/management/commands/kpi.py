@@ -4,6 +4,7 @@ an agency and everything below it (the whole province without ``--agency``), com
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -24,6 +25,11 @@ def parse_year(raw: str | int | None) -> int:
     if not text.isascii() or not text.isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
         raise CommandError(f"Năm không hợp lệ: “{raw}” (cần 4 chữ số, từ {MIN_YEAR}).")
     return int(text)
+
+
+def _vi(value: Decimal) -> str:
+    """A decimal as Vietnamese write it: 66,7."""
+    return str(value).replace(".", ",")
 
 
 class Command(BaseCommand):
@@ -58,8 +64,8 @@ class Command(BaseCommand):
             if i.value is None:
                 shown = "không có dữ liệu"
             elif i.is_share:
-                shown = f"{i.value} % ({i.numerator}/{i.denominator})"
+                shown = f"{_vi(i.value)} % ({i.numerator}/{i.denominator})"
             else:
-                shown = f"{i.value} {i.unit}"
-            target = f"; chỉ tiêu {i.target} %" if i.target is not None else ""
+                shown = f"{_vi(i.value)} {i.unit}"
+            target = f"; chỉ tiêu {_vi(i.target)} %" if i.target is not None else ""
             self.stdout.write(f"  {i.label}: {shown}{target}")
