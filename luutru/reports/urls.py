@@ -5,6 +5,7 @@ from luutru.reports import views
 app_name = "reports"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("bao-cao/", views.dashboard, name="dashboard"),
+    path("bao-cao/tinh-lai/", views.refresh, name="refresh"),
     path("bao-cao/chi-tieu/", views.targets, name="targets"),
     path("bao-cao/chi-tieu/<int:pk>/", views.target_edit, name="target-edit"),
     path("bao-cao/so-lieu-giay/", views.tallies, name="tallies"),

@@ -43,6 +43,7 @@ from luutru.reports.models import (
     PaperHandover,
     ReadingRoomTally,
     ReportForm,
+    Snapshot,
     Target,
     TrainingSession,
 )
@@ -119,7 +120,13 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "shares": shares,
         "counts": counts,
         "from_snapshot": from_snapshot,
-        "snapshot_day": timezone.localdate() if from_snapshot else None,
+        "computed_at": (
+            Snapshot.objects.filter(day=timezone.localdate())
+            .values_list("computed_at", flat=True)
+            .first()
+            if from_snapshot
+            else None
+        ),
         "bars": charts.share_bars([charts.Bar(i.label, i.value, i.target) for i in shares]),
         "monthly": monthly,
         "monthly_chart": charts.columns(
@@ -316,3 +323,13 @@ def report_form_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Đã lưu biểu mẫu {found.code}.")
         return redirect("reports:forms")
     return render(request, "reports/form_edit.html", {"report_form": found, "form": form})
+
+
+@login_required
+@permission_required(CHANGE, raise_exception=True)
+@require_POST
+def refresh(request: HttpRequest) -> HttpResponse:
+    """Take today's snapshot again now (it is otherwise taken by the daily command)."""
+    actions.take_snapshot(actor=request.user)
+    messages.success(request, "Đã tổng hợp lại số liệu hôm nay.")
+    return redirect("reports:dashboard")

@@ -100,8 +100,15 @@ class DashboardTests(BaseTestCase):
         actions.take_snapshot()
         self.login(self.kpi)
         response = self.client.get(URL)
-        self.assertContains(response, "Số liệu tổng hợp ngày")
+        self.assertContains(response, "Số liệu tổng hợp lúc")
         self.assertContains(response, "50,0 %")
+        # A document received after the snapshot shows once an administrator takes it again.
+        make_document(self.agency_a, None, 9, reliability="01")
+        self.assertContains(self.client.get(URL), "50,0 %")
+        self.assertEqual(self.client.post(reverse("reports:refresh")).status_code, 403)
+        self.login(self.admin)
+        self.client.post(reverse("reports:refresh"))
+        self.assertContains(self.client.get(URL), "66,7 %")
 
     def test_the_page_costs_the_same_queries_however_many_agencies(self) -> None:
         actions.take_snapshot()
