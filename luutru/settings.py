@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "luutru.access",
     "luutru.retention",
     "luutru.portal",
+    "luutru.reports",
     "luutru.staff",
     "luutru.demo",
     "luutru.api",
@@ -82,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Public doors (portal, downloads, API, OAI-PMH, IIIF): one counter a day, no personal data.
+    "luutru.reports.middleware.DoorCountMiddleware",
     # Last, as django-axes asks: it turns a lockout into the Vietnamese lockout page.
     "axes.middleware.AxesMiddleware",
 ]

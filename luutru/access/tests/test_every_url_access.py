@@ -255,6 +255,23 @@ class EveryUrlRefusesRestrictedRecords(BaseTestCase):
         self.assertEqual(problems, [], "\n".join(problems))
         self.assertGreater(tried, 100)
 
+    def test_the_evaluation_pages_are_walked_and_show_figures_not_records(self) -> None:
+        """/quan-tri/bao-cao/ (reports): the KPI viewer sees the whole province, but in counts;
+        no page of it names a restricted record, its file or its digest."""
+        reports = [r for r in routes() if r.startswith("quan-tri/bao-cao/")]
+        self.assertIn("quan-tri/bao-cao/", reports)
+        self.assertIn("quan-tri/bao-cao/bieu-mau/<int:pk>/pdf/", reports)
+        self.login(self.kpi)
+        problems = []
+        for route in reports:
+            for url in self.urls(route):
+                response = self.client.get(url, {"q": "đền bù"})
+                # The statistical report export is a PDF of its own: only record content counts.
+                leaked = [name for name in self.leaks(response) if name != "PDF"]
+                if leaked:
+                    problems.append(f"{url}: shows {', '.join(leaked)}")
+        self.assertEqual(problems, [], "\n".join(problems))
+
     def test_the_grant_holder_does_get_them(self) -> None:
         """The same bait opens for its owner: the walk above is not refusing everything."""
         self.login(self.other)
