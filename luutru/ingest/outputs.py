@@ -188,13 +188,20 @@ def collect(transfer: Transfer) -> Inventory:
             pk__in=[pk for pk in (transfer.submitted_by_id, transfer.decided_by_id) if pk]
         ).only("username", "full_name", "position")
     }
-    dossiers = list(
-        transfer.dossiers.select_related("fonds", "plan_entry__plan").order_by("code")
-    )  # fmt: skip
+    dossiers = list(transfer.dossiers.select_related("fonds", "plan_entry__plan").order_by("code"))
     documents = transfer.documents.only(
-        "dossier_id", "ordinal", "archival_code", "identifier", "number", "notation",
-        "issued_date", "doc_type", "summary", "issuer", "page_count",
-    ).order_by("dossier_id", "ordinal", "issued_date", "pk")  # fmt: skip
+        "dossier_id",
+        "ordinal",
+        "archival_code",
+        "identifier",
+        "number",
+        "notation",
+        "issued_date",
+        "doc_type",
+        "summary",
+        "issuer",
+        "page_count",
+    ).order_by("dossier_id", "ordinal", "issued_date", "pk")
     by_dossier: dict[int | None, list[Document]] = defaultdict(list)
     for document in documents:
         by_dossier[document.dossier_id].append(document)
@@ -296,9 +303,12 @@ def inventory_pdf(transfer: Transfer, *, documents: bool = True) -> bytes:
     # The form dates the signature, not the heading.
     context["heading"] = _heading(inventory, dated=False)
     context["signers"] = [
-        Signer(("NGƯỜI LẬP",), hint="(Ký và ghi rõ họ và tên, chức vụ)",
-               dateline=dateline(BLANK, inventory.made_on)),
-    ]  # fmt: skip
+        Signer(
+            ("NGƯỜI LẬP",),
+            hint="(Ký và ghi rõ họ và tên, chức vụ)",
+            dateline=dateline(BLANK, inventory.made_on),
+        ),
+    ]
     return render_pdf("ingest/outputs/inventory.html", context)
 
 
@@ -400,9 +410,7 @@ DOCUMENT_COLUMNS = (
     Column("Số trang", 9, xlsx.CENTER),
 )
 # Unfiled documents (edXML) have no dossier; the identifier is what names them.
-UNFILED_COLUMNS = (
-    DOCUMENT_COLUMNS[0], Column("Mã định danh", 30), *DOCUMENT_COLUMNS[3:]
-)  # fmt: skip
+UNFILED_COLUMNS = (DOCUMENT_COLUMNS[0], Column("Mã định danh", 30), *DOCUMENT_COLUMNS[3:])
 
 
 def _inventory_heading(sheet: FormSheet, inventory: Inventory, title: str) -> None:
@@ -421,9 +429,16 @@ def _inventory_heading(sheet: FormSheet, inventory: Inventory, title: str) -> No
 def _document_values(rows: Iterable[DocumentRow], filed: bool = True) -> Iterable[list[Any]]:
     for d in rows:
         values = [
-            d.number, d.dossier_code, d.archival_code, d.number_notation, d.issued_date,
-            d.doc_type, d.summary, d.issuer, d.page_count,
-        ]  # fmt: skip
+            d.number,
+            d.dossier_code,
+            d.archival_code,
+            d.number_notation,
+            d.issued_date,
+            d.doc_type,
+            d.summary,
+            d.issuer,
+            d.page_count,
+        ]
         yield values if filed else values[:1] + values[2:]
 
 
@@ -441,12 +456,22 @@ def inventory_xlsx(transfer: Transfer) -> bytes:
         start = _DATE_STYLES.get(d.start_precision)
         end = _DATE_STYLES.get(d.end_precision)
         sheet.rows(
-            [(
-                d.number, d.code, d.title, d.start_date, d.end_date, d.retention,
-                d.access_regime, d.doc_count, d.page_count, d.note,
-            )],
+            [
+                (
+                    d.number,
+                    d.code,
+                    d.title,
+                    d.start_date,
+                    d.end_date,
+                    d.retention,
+                    d.access_regime,
+                    d.doc_count,
+                    d.page_count,
+                    d.note,
+                )
+            ],
             styles=(None, None, None, start, end, None, None, None, None, None),
-        )  # fmt: skip
+        )
     sheet.total("Cộng", {8: inventory.filed_document_count, 9: inventory.dossier_page_count})
     sheet.skip()
     sheet.fact("Tổng số hồ sơ", inventory.dossier_count)

@@ -40,10 +40,16 @@ def _form_pdf(template: str, context: dict[str, Any]) -> bytes:
     parent = archive.agency.parent.name if archive and archive.agency.parent else ""
     now = timezone.localtime()
     heading = Heading((organisation,), parent, place=BLANK, day=now.date())
-    return printing.render_pdf(template, {
-        "heading": heading, "signers": SIGNERS, "organisation": organisation, "now": now,
-        **context,
-    })  # fmt: skip
+    return printing.render_pdf(
+        template,
+        {
+            "heading": heading,
+            "signers": SIGNERS,
+            "organisation": organisation,
+            "now": now,
+            **context,
+        },
+    )
 
 
 def size_text(value: int | None) -> str:
@@ -57,36 +63,53 @@ def size_text(value: int | None) -> str:
 
 def check_record_pdf(run: FixityRun) -> bytes:
     incidents = list(run.incidents.select_related("stored_file").order_by("opened_at", "pk"))
-    return _form_pdf("preservation/forms/check_record.html", {
-        "run": run, "incidents": incidents, "bytes": size_text(run.bytes_checked),
-    })  # fmt: skip
+    return _form_pdf(
+        "preservation/forms/check_record.html",
+        {
+            "run": run,
+            "incidents": incidents,
+            "bytes": size_text(run.bytes_checked),
+        },
+    )
 
 
 def backup_log_pdf() -> bytes:
     rows = list(BackupRecord.objects.order_by("started_at", "pk"))
-    return _form_pdf("preservation/forms/backup_log.html", {
-        "rows": [(row, size_text(row.bytes)) for row in rows],
-    })  # fmt: skip
+    return _form_pdf(
+        "preservation/forms/backup_log.html",
+        {
+            "rows": [(row, size_text(row.bytes)) for row in rows],
+        },
+    )
 
 
 def backup_record_pdf(row: BackupRecord) -> bytes:
-    return _form_pdf("preservation/forms/backup_record.html",
-                      {"row": row, "bytes": size_text(row.bytes)})  # fmt: skip
+    return _form_pdf(
+        "preservation/forms/backup_record.html", {"row": row, "bytes": size_text(row.bytes)}
+    )
 
 
 def incident_record_pdf(incident: Incident) -> bytes:
     events: list[PremisEvent] = []
     documents: list[str] = []
     if incident.stored_file_id:
-        events = list(PremisEvent.objects.filter(stored_file_id=incident.stored_file_id)
-                      .order_by("date_time", "pk"))  # fmt: skip
-        documents = sorted({
-            f.document.archival_code or str(f.document_id)
-            for f in DocumentFile.objects.filter(stored_id=incident.stored_file_id)
-            .select_related("document")
-        })  # fmt: skip
-    return _form_pdf("preservation/forms/incident_record.html",
-                      {"incident": incident, "events": events, "documents": documents})  # fmt: skip
+        events = list(
+            PremisEvent.objects.filter(stored_file_id=incident.stored_file_id).order_by(
+                "date_time", "pk"
+            )
+        )
+        documents = sorted(
+            {
+                f.document.archival_code or str(f.document_id)
+                for f in DocumentFile.objects.filter(
+                    stored_id=incident.stored_file_id
+                ).select_related("document")
+            }
+        )
+    return _form_pdf(
+        "preservation/forms/incident_record.html",
+        {"incident": incident, "events": events, "documents": documents},
+    )
 
 
 def _pdf_response(data: bytes, filename: str) -> HttpResponse:

@@ -188,21 +188,32 @@ class Dossier(models.Model):
     description = models.CharField(_("ghi chú"), max_length=2000, blank=True)
     creator = models.CharField(_("người lập hồ sơ"), max_length=150, blank=True)
     custody = models.CharField(
-        _("tình trạng tiếp nhận"), max_length=10, choices=Custody.choices,
-        default=Custody.HELD, db_index=True,
-    )  # fmt: skip
+        _("tình trạng tiếp nhận"),
+        max_length=10,
+        choices=Custody.choices,
+        default=Custody.HELD,
+        db_index=True,
+    )
     published_at = models.DateTimeField(
-        _("thời điểm công bố"), null=True, blank=True, db_index=True,
+        _("thời điểm công bố"),
+        null=True,
+        blank=True,
+        db_index=True,
         help_text=_("Để trống khi chưa công bố hoặc đã thu hồi công bố."),
-    )  # fmt: skip
+    )
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người quyết định công bố"),
-        on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người quyết định công bố"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     public_download = models.BooleanField(
-        _("công chúng được tải bản gốc"), default=True,
+        _("công chúng được tải bản gốc"),
+        default=True,
         help_text=_("Khi đã công bố: tải tệp gốc, hay chỉ đọc từng trang trên cổng tra cứu."),
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
 
     objects = DossierQuerySet.as_manager()
@@ -284,21 +295,32 @@ class Document(models.Model):
     signer = models.CharField(_("người ký"), max_length=100, blank=True)
     signer_position = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
     custody = models.CharField(
-        _("tình trạng tiếp nhận"), max_length=10, choices=Custody.choices,
-        default=Custody.HELD, db_index=True,
-    )  # fmt: skip
+        _("tình trạng tiếp nhận"),
+        max_length=10,
+        choices=Custody.choices,
+        default=Custody.HELD,
+        db_index=True,
+    )
     published_at = models.DateTimeField(
-        _("thời điểm công bố"), null=True, blank=True, db_index=True,
+        _("thời điểm công bố"),
+        null=True,
+        blank=True,
+        db_index=True,
         help_text=_("Để trống khi chưa công bố hoặc đã thu hồi công bố."),
-    )  # fmt: skip
+    )
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người quyết định công bố"),
-        on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người quyết định công bố"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     public_download = models.BooleanField(
-        _("công chúng được tải bản gốc"), default=True,
+        _("công chúng được tải bản gốc"),
+        default=True,
         help_text=_("Khi đã công bố: tải tệp gốc, hay chỉ đọc từng trang trên cổng tra cứu."),
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
 
     objects = DocumentQuerySet.as_manager()
@@ -452,28 +474,41 @@ class PublicationDecision(models.Model):
     """
 
     dossier = models.ForeignKey(
-        Dossier, on_delete=models.SET_NULL, null=True, blank=True,
+        Dossier,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="publication_decisions",
-    )  # fmt: skip
+    )
     document = models.ForeignKey(
-        Document, on_delete=models.SET_NULL, null=True, blank=True,
+        Document,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="publication_decisions",
-    )  # fmt: skip
+    )
     code = models.CharField(_("mã hồ sơ, tài liệu"), max_length=100)
     action = models.CharField(_("quyết định"), max_length=10, choices=PublicationAction.choices)
     reason = models.CharField(_("lý do"), max_length=1000, blank=True)
     public_download = models.BooleanField(
-        _("cho tải bản gốc"), null=True, blank=True,
+        _("cho tải bản gốc"),
+        null=True,
+        blank=True,
         help_text=_("Với quyết định công bố: công chúng được tải tệp gốc hay chỉ đọc trang."),
-    )  # fmt: skip
+    )
     documents = models.PositiveIntegerField(
-        _("số tài liệu công bố theo"), default=0,
+        _("số tài liệu công bố theo"),
+        default=0,
         help_text=_("Với hồ sơ: số tài liệu được công bố cùng hồ sơ bởi quyết định này."),
-    )  # fmt: skip
+    )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người quyết định"),
-        on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người quyết định"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     decided_by_name = models.CharField(_("tên người quyết định"), max_length=150, blank=True)
     decided_at = models.DateTimeField(_("thời điểm quyết định"), default=timezone.now)
 
@@ -509,14 +544,19 @@ class RegimeChange(models.Model):
     old_regime = models.CharField(_("chế độ sử dụng cũ"), max_length=4)
     new_regime = models.CharField(_("chế độ sử dụng mới"), max_length=4)
     legal_basis = models.CharField(
-        _("căn cứ pháp lý"), max_length=500,
+        _("căn cứ pháp lý"),
+        max_length=500,
         help_text=_("Văn bản, quyết định làm căn cứ (số, ngày, cơ quan ban hành)."),
-    )  # fmt: skip
+    )
     reason = models.CharField(_("lý do"), max_length=1000)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người quyết định"),
-        on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người quyết định"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     decided_by_name = models.CharField(_("tên người quyết định"), max_length=150, blank=True)
     decided_at = models.DateTimeField(_("thời điểm quyết định"), default=timezone.now)
 

@@ -33,10 +33,13 @@ class OfficialPartsTests(SimpleTestCase):
         self,
     ) -> None:
         heading = Heading(
-            ("Sở Tài chính",), "UBND tỉnh Sơn Nam", number="1245/STC-QLNS",
-            subject="V/v hướng dẫn xây dựng dự toán", place="Sơn Nam",
+            ("Sở Tài chính",),
+            "UBND tỉnh Sơn Nam",
+            number="1245/STC-QLNS",
+            subject="V/v hướng dẫn xây dựng dự toán",
+            place="Sơn Nam",
             day=datetime.date(2026, 12, 4),
-        )  # fmt: skip
+        )
 
         text = pdf_text(render_pdf("printing/heading.html", {"heading": heading}))
 
