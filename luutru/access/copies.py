@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from PIL import Image, ImageDraw, ImageFont, ImageSequence
 
 from luutru.lib.pages import encode, page_count, page_size, render_page
+from luutru.lib.pdfsign import SigningError, sign_pdf
 
 if TYPE_CHECKING:
     from pyhanko.stamp import TextStampStyle
@@ -144,40 +145,26 @@ def certified_copy(
 ) -> bytes:
     """The plain copy signed by the archive (Điều 41): PAdES baseline, visible signature at the
     top right of page 1 under the "BẢN SAO" mark, showing the signer and the ISO time."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
-
     copy = plain_copy(data)
     width, height = page_size(copy, 0)
-    try:
-        signer = signers.SimpleSigner.load(
-            str(key_file), str(cert_file), ca_chain_files=[str(p) for p in chain_files]
-        )
-    except (OSError, ValueError) as exc:
-        raise CopyError(
-            "Không đọc được khóa hoặc chứng thư số của cơ quan lưu trữ "
-            "(ACCESS_SIGNING_KEY, ACCESS_SIGNING_CERT)."
-        ) from exc
-    if signer is None:
-        raise CopyError("Không đọc được khóa hoặc chứng thư số của cơ quan lưu trữ.")
     # pyHanko fills %(signer)s from the certificate and %(ts)s with the signing time.
     text = "Ký bởi: %(signer)s\nThời gian ký: %(ts)s"
     top = height - MARGIN - 30 - 6
     box = (int(width - MARGIN - 230), int(top - 42), int(width - MARGIN), int(top))
-    meta = signers.PdfSignatureMetadata(
-        field_name="ChuKyCoQuanLuuTru",
-        reason="Bản sao có xác thực của cơ quan lưu trữ",
-        name=signer_name,
-        subfilter=fields.SigSeedSubFilter.PADES,
-        md_algorithm="sha256",
-    )
-    pdf_signer = signers.PdfSigner(
-        meta,
-        signer,
-        stamp_style=_stamp_style(text, SERIF, 10),
-        new_field_spec=fields.SigFieldSpec("ChuKyCoQuanLuuTru", on_page=0, box=box),
-    )
-    writer = IncrementalPdfFileWriter(io.BytesIO(copy), strict=False)
-    out = io.BytesIO()
-    pdf_signer.sign_pdf(writer, output=out)
-    return out.getvalue()
+    try:
+        return sign_pdf(
+            copy,
+            key_file=key_file,
+            cert_file=cert_file,
+            chain_files=chain_files,
+            field_name="ChuKyCoQuanLuuTru",
+            reason="Bản sao có xác thực của cơ quan lưu trữ",
+            signer_name=signer_name,
+            stamp_style=_stamp_style(text, SERIF, 10),
+            box=box,
+        )
+    except SigningError as exc:
+        raise CopyError(
+            "Không đọc được khóa hoặc chứng thư số của cơ quan lưu trữ "
+            "(ACCESS_SIGNING_KEY, ACCESS_SIGNING_CERT)."
+        ) from exc
