@@ -16,15 +16,11 @@ from __future__ import annotations
 import datetime
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw, ImageFont, ImageSequence
 
 from luutru.lib.pages import encode, page_count, page_size, render_page
-from luutru.lib.pdfsign import SigningError, sign_pdf
-
-if TYPE_CHECKING:
-    from pyhanko.stamp import TextStampStyle
+from luutru.lib.pdfsign import SigningError, sign_pdf, stamp_style
 
 # pyHanko's signing and font modules cost about 2 s to import; they are imported where copies are
 # made, not when the project starts (every command and worker would pay for them).
@@ -101,22 +97,6 @@ def reading_page(
 # Plain and certified copies
 
 
-def _stamp_style(
-    text: str, path: Path, size: int, timestamp_format: str = "%Y-%m-%dT%H:%M:%S%z"
-) -> TextStampStyle:
-    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
-    from pyhanko.pdf_utils.text import TextBoxStyle
-    from pyhanko.stamp import TextStampStyle
-
-    return TextStampStyle(
-        stamp_text=text,
-        timestamp_format=timestamp_format,
-        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(path), font_size=size)),
-        border_width=1,
-        background=None,
-    )
-
-
 def plain_copy(data: bytes) -> bytes:
     """The original PDF with "BẢN SAO" at the top right of page 1 (Điều 40), appended as an
     incremental update so that the original's own bytes (and signatures) stay untouched."""
@@ -128,7 +108,7 @@ def plain_copy(data: bytes) -> bytes:
     width, height = page_size(pdf, 0)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     box = BoxConstraints(width=110, height=30)
-    stamp = TextStamp(writer, _stamp_style(COPY_MARK, STAMP_BOLD, 14), box=box)
+    stamp = TextStamp(writer, stamp_style(COPY_MARK, STAMP_BOLD, 14), box=box)
     stamp.apply(0, int(width - MARGIN - box.width), int(height - MARGIN - box.height))
     out = io.BytesIO()
     writer.write(out)
@@ -160,7 +140,7 @@ def certified_copy(
             field_name="ChuKyCoQuanLuuTru",
             reason="Bản sao có xác thực của cơ quan lưu trữ",
             signer_name=signer_name,
-            stamp_style=_stamp_style(text, SERIF, 10),
+            stamp_style=stamp_style(text, SERIF, 10),
             box=box,
         )
     except SigningError as exc:

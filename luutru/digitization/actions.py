@@ -469,6 +469,18 @@ def missing_description(batch: ScanBatch) -> list[str]:
     return out
 
 
+def description_problems(batch: ScanBatch) -> list[str]:
+    """What the operator has still to confirm: each document's description, and the paper
+    dossier's code, which a digitized record (mức độ tin cậy 02) must carry, as ingest asks."""
+    out = missing_description(batch)
+    if not paper_code_of(batch):
+        out.append(
+            "Chưa có mã hồ sơ gốc giấy: tài liệu số hóa (mức độ tin cậy 02) phải ghi mã hồ sơ "
+            "gốc giấy (TT 05/2025)."
+        )
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # Recognition (the background task, or the CLI in its own process)
 
@@ -551,12 +563,7 @@ def blocking_problems(batch: ScanBatch) -> list[str]:
             drawing = quality.check_drawing_resolution(page.dpi, item_type(page.item))
             if drawing is not None:
                 out.append(f"{where}: {drawing.message}")
-    out += missing_description(batch)
-    if not paper_code_of(batch):
-        out.append(
-            "Chưa có mã hồ sơ gốc giấy: tài liệu số hóa (mức độ tin cậy 02) phải ghi mã hồ sơ "
-            "gốc giấy (TT 05/2025)."
-        )
+    out += description_problems(batch)
     if unsigned := signing.missing():
         out.append(unsigned)
     for item in batch.items.all():

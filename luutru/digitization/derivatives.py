@@ -5,8 +5,8 @@ document gets a two-layer PDF/A (``FileRole.DERIVATIVE``) made by the same OCR a
 batches, and its text (``FileText``) is indexed, so its words are found. The ingest announces
 its documents with ``records.signals.records_ingested`` on commit; this module listens and
 queues ``ocr_ingested_files``. Each derivative is signed by the archive (``signing``); without
-a configured certificate none is made (a warning is logged). When done it announces the documents again (without a
-``transfer_id``) so the search index picks up the text.
+a configured certificate none is made (a warning is logged). When done it announces the
+documents again (without a ``transfer_id``) so the search index picks up the text.
 """
 
 from __future__ import annotations

@@ -151,7 +151,8 @@ class DescribeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["doc_type"].choices = [NOT_YET, *doc_type_choices()]  # type: ignore[attr-defined]
         self.fields["physical_condition"].choices = [  # type: ignore[attr-defined]
-            NOT_YET, *condition_choices()
+            NOT_YET,
+            *condition_choices(),
         ]
 
 

@@ -112,7 +112,7 @@ def check_large_page(
     if short <= A3_MM[0] + SIZE_TOLERANCE_MM and long <= A3_MM[1] + SIZE_TOLERANCE_MM:
         return None
     message = (
-        f"Trang khổ {short:.0f} × {long:.0f} mm, lớn hơn A3: đây có phải bản đồ hoặc bản vẽ kỹ "
+        f"Trang khổ {short:.0f}x{long:.0f} mm, lớn hơn A3: đây có phải bản đồ hoặc bản vẽ kỹ "
         "thuật không? Nếu phải, hãy chọn tên loại “Bản đồ” hoặc “Bản vẽ kỹ thuật”; loại này "
         f"phải quét tối thiểu {MIN_DPI_DRAWINGS} dpi (TT 05/2025 Điều 8)"
     )

@@ -3,9 +3,11 @@ record has legal value when it carries the digital signature of the agency that 
 
 The key and certificate are ``DIGITIZATION_SIGNING_KEY``, ``…_CERT`` and ``…_CHAIN`` (PEM), or,
 when those are empty, the archive's own certificate for certified copies (``ACCESS_SIGNING_*``).
-The signature is invisible and appended as an incremental update that keeps the file's PDF
-version, so the file stays PDF/A-2B; its bytes are what storage, search and the AIP keep.
-Signing is ``lib.pdfsign``, the same signer as the certified copies.
+As TT 05/2025 prescribes, the signature shows the agency and the signing time (ISO 8601) at the
+top right of the first page, in a serif face at 10 pt (Noto Serif: Times New Roman is not in
+Debian; the font is embedded), without a seal image. It is appended as an incremental update
+that keeps the file's PDF version, so the file stays PDF/A-2B; its bytes are what storage,
+search and the AIP keep. Signing is ``lib.pdfsign``, the same signer as the certified copies.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from pathlib import Path
 
 from django.conf import settings
 
-from luutru.lib.pdfsign import SigningError, sign_pdf
+from luutru.lib.pages import page_size
+from luutru.lib.pdfsign import SIGNATURE_TEXT, SigningError, sign_pdf, stamp_style, top_right_box
 
 FIELD_NAME = "ChuKySoCoQuanSoHoa"
+SERIF = Path("/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf")
 REASON = "Bản số hóa từ bản giấy của cơ quan lưu trữ (TT 05/2025 Điều 8)"
 
 
@@ -66,14 +70,18 @@ def sign_file(path: Path, *, signer_name: str = "") -> None:
     if problem:
         raise NotConfigured(problem)
     found = credentials()
+    data = path.read_bytes()
+    width, height = page_size(data, 0)
     signed = sign_pdf(
-        path.read_bytes(),
+        data,
         key_file=found.key,
         cert_file=found.cert,
         chain_files=[p for p in found.chain if p.is_file()],
         field_name=FIELD_NAME,
         reason=REASON,
         signer_name=signer_name,
+        stamp_style=stamp_style(SIGNATURE_TEXT, SERIF, 10),
+        box=top_right_box(width, height),
         keep_version=True,
     )
     path.write_bytes(signed)

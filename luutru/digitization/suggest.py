@@ -22,16 +22,17 @@ HEAD_LINES = 25  # the header of a document is within its first lines
 # “Số: 123/QĐ-UBND”, “Số 12/2024/NQ-HĐND”, OCR's “Số :123 / QĐ-STC”. A capital S and the colon
 # (or a number right after) keep “Nghị định số 163/2016/NĐ-CP” of the body text out.
 _NUMBER = re.compile(
-    r"(?:^|\s)S[ốôóoé]\s*[:.]?\s*(\d{1,11})\s*/\s*([0-9A-Za-zĐđÀ-ỹ][0-9A-Za-zĐđÀ-ỹ./\-–]*)"
+    r"(?:^|\s)S[ốôóoé]\s*[:.]?\s*(\d{1,11})\s*/\s*([0-9A-Za-zĐđÀ-ỹ][0-9A-Za-zĐđÀ-ỹ./\-\u2013]*)"
 )
-_DATE = re.compile(
-    r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE
-)
+_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 _MOTTO = re.compile(
     r"C[ỘO]NG\s+H[ÒOÓ]A\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM"
-    r"|Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+phúc",
+    r"|Độc\s+lập\s*[-\u2013]\s*Tự\s+do\s*[-\u2013]\s*Hạnh\s+phúc",
     re.IGNORECASE,
 )
+
+
+_PLACES = ("tinh ", "thanh pho ", "huyen ", "quan ", "thi xa ", "xa ", "phuong ", "thi tran ")
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def _number(head: str) -> tuple[str, str]:
     found = _NUMBER.search(head)
     if found is None:
         return "", ""
-    return found.group(1), found.group(2).rstrip(".-–/").replace("–", "-")[:30]
+    return found.group(1), found.group(2).rstrip(".-\u2013/").replace("\u2013", "-")[:30]
 
 
 def _date(head: str) -> datetime.date | None:
@@ -107,11 +108,17 @@ def _capitals(line: str) -> bool:
 def _issuer(lines: list[str]) -> str:
     """The issuing agency: the last line in capitals of the top-left block, below its parent
     body (“ỦY BAN NHÂN DÂN TỈNH” then “SỞ TÀI CHÍNH”), without the motto beside it."""
-    found = ""
+    found: list[str] = []
     for line in lines:
         part = re.split(r"(?:^|\s)S[ốôóoé]\s*[:.]?\s*\d", line)[0]  # the number shares its line
         part = _MOTTO.sub(" ", part)
-        part = " ".join(part.strip(" -–_—.:").split())
+        part = " ".join(part.strip(" -\u2013_\u2014.:").split())
         if _capitals(part) and len(part) >= 3:
-            found = part
-    return found[:200]
+            found.append(part)
+    if not found:
+        return ""
+    # “HỘI ĐỒNG NHÂN DÂN” / “TỈNH HẬU GIANG” is one name on two lines, where “ỦY BAN NHÂN DÂN
+    # TỈNH” / “SỞ TÀI CHÍNH” is a parent body and the agency under it.
+    if len(found) >= 2 and fold(found[-1]).startswith(_PLACES):
+        return f"{found[-2]} {found[-1]}"[:200]
+    return found[-1][:200]

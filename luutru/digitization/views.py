@@ -41,9 +41,9 @@ from luutru.digitization.services import (
     batches_visible_to,
     get_batch_for_user,
 )
+from luutru.digitization.suggest import Suggestion, suggest
 from luutru.lib.forms import run_action
 from luutru.lib.htmx import HtmxHttpRequest, render_page
-from luutru.digitization.suggest import Suggestion, suggest
 from luutru.organizations.services import agencies_in_scope
 from luutru.records import codes
 from luutru.records.models import Dossier
@@ -259,7 +259,7 @@ def describe_item(request: HttpRequest, pk: uuid.UUID, position: int) -> HttpRes
                              position=position)  # fmt: skip
     form = DescribeForm(request.POST, prefix=f"tl{item.position}")
     if not form.is_valid():
-        errors = [f"{form[name].label}: {' '.join(e)}" for name, e in form.errors.items()]
+        errors = [f"{form[name].label}: {' '.join(map(str, e))}" for name, e in form.errors.items()]
         return _refused(request, batch, ValidationError(errors))
     data = form.cleaned_data
     taken = request.POST.get("goi_y", "")

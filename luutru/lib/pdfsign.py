@@ -15,7 +15,11 @@ import io
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SigningError", "sign_pdf"]
+__all__ = ["SIGNATURE_TEXT", "SigningError", "sign_pdf", "stamp_style", "top_right_box"]
+# TT 05/2025: the signature shows the signer (the agency) and the signing time in ISO 8601;
+# pyHanko fills %(signer)s from the certificate and %(ts)s with the signing time.
+SIGNATURE_TEXT = "Ký bởi: %(signer)s\nThời gian ký: %(ts)s"
+ISO_TIME = "%Y-%m-%dT%H:%M:%S%z"
 _PDF_1_7 = (1, 7)
 
 
@@ -47,20 +51,17 @@ def sign_pdf(
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
+    unreadable = (
+        f"Không đọc được khóa ({key_file}) hoặc chứng thư số ({cert_file}) của cơ quan lưu trữ."
+    )
     try:
         signer = signers.SimpleSigner.load(
             str(key_file), str(cert_file), ca_chain_files=[str(p) for p in chain_files]
         )
     except (OSError, ValueError) as exc:
-        raise SigningError(
-            f"Không đọc được khóa ({key_file}) hoặc chứng thư số ({cert_file}) của cơ quan "
-            "lưu trữ."
-        ) from exc
+        raise SigningError(unreadable) from exc
     if signer is None:
-        raise SigningError(
-            f"Không đọc được khóa ({key_file}) hoặc chứng thư số ({cert_file}) của cơ quan "
-            "lưu trữ."
-        )
+        raise SigningError(unreadable)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
         reason=reason,
@@ -78,11 +79,36 @@ def sign_pdf(
     return out.getvalue()
 
 
+def stamp_style(text: str, font: Path, size: int, timestamp_format: str = ISO_TIME) -> Any:
+    """A pyHanko ``TextStampStyle``: ``text`` in the TrueType ``font`` (embedded) at ``size``
+    points, a thin border, no background and no seal image."""
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+    from pyhanko.pdf_utils.text import TextBoxStyle
+    from pyhanko.stamp import TextStampStyle
+
+    return TextStampStyle(
+        stamp_text=text,
+        timestamp_format=timestamp_format,
+        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(font), font_size=size)),
+        border_width=1,
+        background=None,
+    )
+
+
+def top_right_box(
+    page_width: float, page_height: float, *, margin: int = 28, below: int = 0
+) -> tuple[int, int, int, int]:
+    """The signature's box at the top right of a page (TT 05/2025: top right of page 1),
+    ``below`` points lower (under a mark already there)."""
+    top = page_height - margin - below
+    return (int(page_width - margin - 230), int(top - 42), int(page_width - margin), int(top))
+
+
 def _same_version_writer() -> type:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign.signers import constants
 
-    class Writer(IncrementalPdfFileWriter):  # type: ignore[misc]
+    class Writer(IncrementalPdfFileWriter):
         """Declares at most PDF 1.7 and no PDF 2.0-only extension (ISO 32002)."""
 
         def ensure_output_version(self, version: tuple[int, int]) -> None:
