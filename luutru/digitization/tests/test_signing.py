@@ -75,7 +75,7 @@ class SignedPdfaTests(BaseTestCase):
             self.assertGreater(float(widget.Rect[0]), width / 2)  # top right, visible
         self.assertEqual(validate_written(io.BytesIO(data), "2b").violations, ())
 
-        result = write_aip(document.dossier, self.folder / "aip")
+        result = write_aip(batch.dossier, self.folder / "aip")
         [packed] = [f for f in result.files if f.row.pk == original.pk]
         self.assertEqual((result.path / packed.identifier).read_bytes(), data)
 
