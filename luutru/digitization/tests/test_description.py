@@ -32,8 +32,9 @@ def png(lines: list[str], mode: str = "RGB") -> bytes:
 
 def form(item: ScanItem, **values: object) -> dict[str, object]:
     """The description form as the browser posts it (blank fields included)."""
-    fields: dict[str, object] = {"doc_type": "", "number": "", "notation": "", "issued_date": "", "issuer": "",
-              "summary": "", "sheet_count": "", "physical_condition": ""}  # fmt: skip
+    names = ("doc_type", "number", "notation", "issued_date", "issuer", "summary", "sheet_count",
+             "physical_condition")  # fmt: skip
+    fields: dict[str, object] = dict.fromkeys(names, "")
     fields.update(values)
     return {f"tl{item.position}-{k}": v for k, v in fields.items() if v is not False}
 
