@@ -4,8 +4,9 @@ A Vietnamese administrative document (văn bản hành chính) lays out, in its 
 issuing agency at the top left (tên cơ quan ban hành, under its parent body), the national
 motto at the top right, the number and notation (“Số: 123/QĐ-UBND”), the place and date
 (“Hậu Giang, ngày 05 tháng 3 năm 2024”), then the type of document as the title (“QUYẾT
-ĐỊNH”). ``suggest`` finds each of these in the recognised text; what it cannot find it leaves
-empty. These are suggestions only: the operator confirms every value before acceptance.
+ĐỊNH”) and under it the summary (trích yếu, “Về việc …”). ``suggest`` finds each of these in
+the recognised text; what it cannot find it leaves empty. These are suggestions only: the
+operator confirms every value before acceptance.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class Suggestion:
     issued_date: datetime.date | None = None
     issuer: str = ""
     doc_type: str = ""  # a code of the document type list (tên loại tài liệu)
+    summary: str = ""  # trích yếu: the line under the title, or a công văn's “V/v …”
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -54,14 +56,20 @@ def suggest(text: str, types: Mapping[str, str]) -> Suggestion:
     head = "\n".join(lines)
     number, notation = _number(head)
     title_at, doc_type = _title(lines, types)
-    if not doc_type and re.search(r"\bV/v\b", head):
-        doc_type = _code_of("Công văn", types)  # a công văn has no title, only “V/v …”
+    summary = lines[title_at + 1] if title_at is not None and title_at + 1 < len(lines) else ""
+    if not summary.startswith("Về "):
+        summary = ""  # only the conventional “Về việc …” line under the title
+    if v_v := re.search(r"\bV/v\s*:?\s*(.+)", head):
+        summary = summary or v_v.group(1).strip()
+        if not doc_type:
+            doc_type = _code_of("Công văn", types)  # a công văn has no title, only “V/v …”
     return Suggestion(
         number=number,
         notation=notation,
         issued_date=_date(head),
         issuer=_issuer(lines[:title_at] if title_at is not None else lines[:6]),
         doc_type=doc_type,
+        summary=summary[:500],
     )
 
 

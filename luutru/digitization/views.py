@@ -174,7 +174,7 @@ def _item_context(item: ScanItem, *, describe: bool) -> dict[str, Any]:
 def _shown(found: Suggestion, name: str, item: ScanItem) -> str:
     """The suggestion for a field as the operator reads it, or "" when none differs."""
     value = getattr(found, name, None)
-    if not value or value == getattr(item, name):
+    if not value or value == getattr(item, name) or name == "unnumbered":
         return ""
     if name == "doc_type":
         return f"{value} {_types().get(str(value), '')}"

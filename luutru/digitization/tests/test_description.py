@@ -61,7 +61,8 @@ class DescribeTests(BaseTestCase):
         url = f"{LIST}{batch.pk}/"
         page = self.client.get(url)
         # Suggestions read from the text, each beside its field with a one-click button.
-        for shown in ("12", "QĐ-STC", "05/03/2024", "SỞ TÀI CHÍNH", "02 Quyết định"):
+        for shown in ("12", "QĐ-STC", "05/03/2024", "SỞ TÀI CHÍNH", "02 Quyết định",
+                      "Về việc phân bổ dự toán ngân sách nhà nước năm 2024"):  # fmt: skip
             self.assertContains(page, f"<q>{shown}</q>")
         self.assertContains(page, 'name="goi_y" value="number"')
         # Nothing is filled in for the operator: acceptance waits, saying what is missing.
@@ -74,6 +75,13 @@ class DescribeTests(BaseTestCase):
         self.assertContains(refused, "Tài liệu 1: chưa có tên loại tài liệu")
         self.assertFalse(Document.objects.exists())
 
+        # Only the archivist may describe: the head sees the batch, a clerk not even that.
+        for who in (self.head, self.clerk_a):
+            self.login(who)
+            denied = self.client.post(f"{url}tai-lieu/1/mo-ta/", {**form(item), "goi_y": "number"})
+            self.assertEqual(denied.status_code, 403)
+            self.assertEqual(self.client.post(f"{url}ban-giay/", {}).status_code, 403)
+        self.login(self.archivist)
         # “Dùng gợi ý” takes that one suggestion; a blank field stays blank.
         self.client.post(f"{url}tai-lieu/1/mo-ta/", {**form(item), "goi_y": "number"})
         item.refresh_from_db()

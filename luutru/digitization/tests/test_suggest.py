@@ -30,7 +30,8 @@ class SuggestTests(SimpleTestCase):
         self.assertEqual(
             suggest(DECISION, TYPES),
             Suggestion(number="123", notation="QĐ-STC", issued_date=datetime.date(2024, 3, 5),
-                       issuer="SỞ TÀI CHÍNH", doc_type="02"),
+                       issuer="SỞ TÀI CHÍNH", doc_type="02",
+                       summary="Về việc phân bổ dự toán ngân sách nhà nước năm 2024"),
         )  # fmt: skip
 
     def test_columns_on_separate_lines_and_a_legal_document_notation(self) -> None:
@@ -49,6 +50,7 @@ Tình hình thực hiện"""
         self.assertEqual(found.issued_date, datetime.date(2024, 12, 9))
         self.assertEqual(found.issuer, "HỘI ĐỒNG NHÂN DÂN TỈNH HẬU GIANG")  # one name, two lines
         self.assertEqual(found.doc_type, "14")
+        self.assertEqual(found.summary, "")  # “Tình hình …” is not the “Về việc” line
 
     def test_the_body_text_numbers_and_dates_are_not_taken_for_the_documents_own(self) -> None:
         """NĐ 30/2020: only the header's “Số:” is the document's number; “Nghị định số
@@ -64,5 +66,6 @@ Tình hình thực hiện"""
         """NĐ 30/2020 Phụ lục I: a công văn has no title, only its “V/v” summary."""
         found = suggest("SỞ NỘI VỤ\nSố: 45/SNV-VP\nV/v nộp lưu hồ sơ", TYPES)
         self.assertEqual(found.doc_type, "22")
+        self.assertEqual(found.summary, "nộp lưu hồ sơ")
         self.assertEqual(suggest("", TYPES), Suggestion())
         self.assertEqual(suggest("chữ mờ không đọc được", TYPES), Suggestion())
