@@ -723,7 +723,8 @@ def _document_for(
         return document
     # Every value below was confirmed by the operator (``missing_description``), or comes from
     # the dossier the document is filed in; nothing is made up.
-    assert item.issued_date is not None
+    if item.issued_date is None:  # changed since the check: refuse rather than invent
+        raise ValidationError(f"Tài liệu {item.position}: chưa có ngày, tháng, năm tài liệu.")
     return Document.objects.create(
         dossier=dossier,
         agency=dossier.agency,

@@ -163,11 +163,12 @@ def _item_context(item: ScanItem, *, describe: bool) -> dict[str, Any]:
             prefix=f"tl{item.position}",
         )
         context["form"] = form
-        context["fields"] = [
-            (form[name], _shown(found, name, item))
-            for name in ("doc_type", "number", "notation", "unnumbered", "issued_date",
-                         "issuer", "summary", "sheet_count", "physical_condition")
-        ]  # fmt: skip
+        # A scan attached to a described document adds only what the paper original is.
+        names: tuple[str, ...] = ("sheet_count", "physical_condition")
+        if item.document is None:
+            names = ("doc_type", "number", "notation", "unnumbered", "issued_date", "issuer",
+                     "summary", *names)  # fmt: skip
+        context["fields"] = [(form[name], _shown(found, name, item)) for name in names]
     return context
 
 

@@ -64,7 +64,7 @@ class SignedPdfaTests(BaseTestCase):
         [report] = verify_pdf_signatures(signed, [Path(p) for p in settings.ACCESS_SIGNING_CHAIN])
         self.assertTrue(report.intact and report.valid and report.trusted, report.summary)
         self.assertTrue(report.covers_whole_file)
-        self.assertEqual(report.signer, "Trung tâm Lưu trữ thử")
+        self.assertEqual(report.signer, "Trung tâm Lưu trữ lịch sử tỉnh")
         untrusted = verify_pdf_signatures(signed, [])
         self.assertFalse(untrusted[0].trusted)  # trust comes from the demo CA, not the file
 
