@@ -16,14 +16,11 @@ from __future__ import annotations
 import datetime
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw, ImageFont, ImageSequence
 
 from luutru.lib.pages import encode, page_count, page_size, render_page
-
-if TYPE_CHECKING:
-    from pyhanko.stamp import TextStampStyle
+from luutru.lib.pdfsign import SigningError, sign_pdf, stamp_style
 
 # pyHanko's signing and font modules cost about 2 s to import; they are imported where copies are
 # made, not when the project starts (every command and worker would pay for them).
@@ -100,22 +97,6 @@ def reading_page(
 # Plain and certified copies
 
 
-def _stamp_style(
-    text: str, path: Path, size: int, timestamp_format: str = "%Y-%m-%dT%H:%M:%S%z"
-) -> TextStampStyle:
-    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
-    from pyhanko.pdf_utils.text import TextBoxStyle
-    from pyhanko.stamp import TextStampStyle
-
-    return TextStampStyle(
-        stamp_text=text,
-        timestamp_format=timestamp_format,
-        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(path), font_size=size)),
-        border_width=1,
-        background=None,
-    )
-
-
 def plain_copy(data: bytes) -> bytes:
     """The original PDF with "BẢN SAO" at the top right of page 1 (Điều 40), appended as an
     incremental update so that the original's own bytes (and signatures) stay untouched."""
@@ -127,7 +108,7 @@ def plain_copy(data: bytes) -> bytes:
     width, height = page_size(pdf, 0)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     box = BoxConstraints(width=110, height=30)
-    stamp = TextStamp(writer, _stamp_style(COPY_MARK, STAMP_BOLD, 14), box=box)
+    stamp = TextStamp(writer, stamp_style(COPY_MARK, STAMP_BOLD, 14), box=box)
     stamp.apply(0, int(width - MARGIN - box.width), int(height - MARGIN - box.height))
     out = io.BytesIO()
     writer.write(out)
@@ -144,40 +125,26 @@ def certified_copy(
 ) -> bytes:
     """The plain copy signed by the archive (Điều 41): PAdES baseline, visible signature at the
     top right of page 1 under the "BẢN SAO" mark, showing the signer and the ISO time."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
-
     copy = plain_copy(data)
     width, height = page_size(copy, 0)
-    try:
-        signer = signers.SimpleSigner.load(
-            str(key_file), str(cert_file), ca_chain_files=[str(p) for p in chain_files]
-        )
-    except (OSError, ValueError) as exc:
-        raise CopyError(
-            "Không đọc được khóa hoặc chứng thư số của cơ quan lưu trữ "
-            "(ACCESS_SIGNING_KEY, ACCESS_SIGNING_CERT)."
-        ) from exc
-    if signer is None:
-        raise CopyError("Không đọc được khóa hoặc chứng thư số của cơ quan lưu trữ.")
     # pyHanko fills %(signer)s from the certificate and %(ts)s with the signing time.
     text = "Ký bởi: %(signer)s\nThời gian ký: %(ts)s"
     top = height - MARGIN - 30 - 6
     box = (int(width - MARGIN - 230), int(top - 42), int(width - MARGIN), int(top))
-    meta = signers.PdfSignatureMetadata(
-        field_name="ChuKyCoQuanLuuTru",
-        reason="Bản sao có xác thực của cơ quan lưu trữ",
-        name=signer_name,
-        subfilter=fields.SigSeedSubFilter.PADES,
-        md_algorithm="sha256",
-    )
-    pdf_signer = signers.PdfSigner(
-        meta,
-        signer,
-        stamp_style=_stamp_style(text, SERIF, 10),
-        new_field_spec=fields.SigFieldSpec("ChuKyCoQuanLuuTru", on_page=0, box=box),
-    )
-    writer = IncrementalPdfFileWriter(io.BytesIO(copy), strict=False)
-    out = io.BytesIO()
-    pdf_signer.sign_pdf(writer, output=out)
-    return out.getvalue()
+    try:
+        return sign_pdf(
+            copy,
+            key_file=key_file,
+            cert_file=cert_file,
+            chain_files=chain_files,
+            field_name="ChuKyCoQuanLuuTru",
+            reason="Bản sao có xác thực của cơ quan lưu trữ",
+            signer_name=signer_name,
+            stamp_style=stamp_style(text, SERIF, 10),
+            box=box,
+        )
+    except SigningError as exc:
+        raise CopyError(
+            "Không đọc được khóa hoặc chứng thư số của cơ quan lưu trữ "
+            "(ACCESS_SIGNING_KEY, ACCESS_SIGNING_CERT)."
+        ) from exc

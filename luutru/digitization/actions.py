@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from luutru.accounts.models import signed_in_user
 from luutru.audit.actions import Actor, record
-from luutru.digitization import ocr, quality, sources
+from luutru.digitization import ocr, quality, signing, sources
 from luutru.digitization.models import (
     EDITABLE_STATES,
     AuditAction,
@@ -37,6 +37,7 @@ from luutru.digitization.models import (
 )
 from luutru.digitization.pages import PageJob, PageResult, recognise
 from luutru.digitization.services import copy_out, store_bytes, store_path
+from luutru.lib.pdfsign import SigningError
 from luutru.lib.vietnamese import nfc
 from luutru.records.models import Document, DocumentFile, Dossier, FileRole
 from luutru.records.signals import records_ingested
@@ -68,9 +69,14 @@ class ItemSpec:
 
     files: list[Upload]
     summary: str = ""
-    doc_type: str = "32"
+    doc_type: str = ""
     issued_date: datetime.date | None = None
     document: Document | None = None
+    number: str = ""
+    notation: str = ""
+    issuer: str = ""
+    sheet_count: int | None = None
+    physical_condition: str = ""
 
 
 @dataclass
@@ -184,9 +190,14 @@ def create_batch(
                 batch=batch,
                 position=position,
                 summary=nfc(spec.summary.strip())[:500],
-                doc_type=spec.doc_type or "32",
+                doc_type=spec.doc_type,
                 issued_date=spec.issued_date,
                 document=spec.document,
+                number=nfc(spec.number)[:11],
+                notation=nfc(spec.notation)[:30],
+                issuer=nfc(spec.issuer)[:200],
+                sheet_count=spec.sheet_count,
+                physical_condition=spec.physical_condition,
             )
             total += len(_add_pages(item, checked, 0))
         batch.page_total = total
@@ -232,6 +243,11 @@ def _requeue(batch: ScanBatch) -> None:
     batch.save(update_fields=["page_total", "page_done", "state"])
 
 
+def _forget_corrected_text(item: ScanItem) -> None:
+    """A corrected text no longer matches pages that changed: the new OCR text replaces it."""
+    ScanItem.objects.filter(pk=item.pk).update(text="")
+
+
 def add_pages(item: ScanItem, files: Sequence[Upload], *, actor: Actor) -> list[ScanPage]:
     """Append scanned pages to a document of a batch (checked first, as ``create_batch``)."""
     already = ScanPage.objects.filter(item__batch_id=item.batch_id).count()
@@ -241,6 +257,7 @@ def add_pages(item: ScanItem, files: Sequence[Upload], *, actor: Actor) -> list[
         batch = _editable(item.batch)
         last = item.pages.aggregate(m=Max("position"))["m"] or 0
         pages = _add_pages(item, plan.items[0][1], last)
+        _forget_corrected_text(item)
         _requeue(batch)
         record(
             AuditAction.PAGES_ADD,
@@ -277,6 +294,7 @@ def replace_page(page: ScanPage, upload: Upload, *, actor: Actor) -> ScanPage:
         page.flags, page.text, page.confidence, page.words, page.pdf = [], "", None, 0, None
         page.thumbnail = ""
         page.save()
+        _forget_corrected_text(page.item)
         _requeue(batch)
         record(
             AuditAction.PAGE_REPLACE,
@@ -299,6 +317,7 @@ def remove_page(page: ScanPage, *, actor: Actor) -> None:
         if rest.position != number:
             rest.position = number
             rest.save(update_fields=["position"])
+    _forget_corrected_text(item)
     _requeue(batch)
     record(
         AuditAction.PAGE_REMOVE,
@@ -331,6 +350,137 @@ def move_page(page: ScanPage, to: int, *, actor: Actor) -> None:
             message=f"Chuyển trang {before} thành trang {to} trong lô “{batch.name}”.",
             data={"page": page.pk, "from": before, "to": to},
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# Description: the operator confirms what each document is (suggested from its OCR text)
+
+
+@dataclass
+class Description:
+    """What the operator confirms for one document; ``text`` None leaves the text as it is."""
+
+    summary: str = ""
+    doc_type: str = ""
+    number: str = ""
+    notation: str = ""
+    unnumbered: bool = False
+    issued_date: datetime.date | None = None
+    issuer: str = ""
+    sheet_count: int | None = None
+    physical_condition: str = ""
+    text: str | None = None
+
+
+DESCRIBED = ("summary", "doc_type", "number", "notation", "unnumbered", "issued_date", "issuer",
+             "sheet_count", "physical_condition")  # fmt: skip
+
+
+@transaction.atomic
+def describe_item(item: ScanItem, description: Description, *, actor: Any) -> ScanItem:
+    """Record what the operator confirmed for a document of a batch, and its corrected text
+    (what search will index). Blank values stay blank: acceptance waits for them."""
+    batch = _editable(item.batch)
+    item = ScanItem.objects.select_for_update().get(pk=item.pk)
+    wanted: dict[str, Any] = {
+        "summary": nfc(description.summary)[:500],
+        "doc_type": description.doc_type.strip(),
+        "number": nfc(description.number)[:11],
+        "notation": nfc(description.notation)[:30],
+        "unnumbered": description.unnumbered,
+        "issued_date": description.issued_date,
+        "issuer": nfc(description.issuer)[:200],
+        "sheet_count": description.sheet_count,
+        "physical_condition": description.physical_condition.strip(),
+    }
+    if description.text is not None:
+        text = nfc(description.text.replace("\r\n", "\n"))
+        recognised = "\n\n".join(p.text for p in item.pages.all() if p.text).strip()
+        wanted["text"] = "" if text == recognised else text  # unchanged OCR is not a correction
+    changed = [name for name, value in wanted.items() if getattr(item, name) != value]
+    if not changed:
+        return item
+    for name in changed:
+        setattr(item, name, wanted[name])
+    item.save(update_fields=changed)
+    record(
+        AuditAction.ITEM_DESCRIBE,
+        actor=actor,
+        target=batch,
+        message=f"Mô tả tài liệu {item.position} của lô “{batch.name}”"
+        + (" (hiệu đính văn bản nhận dạng)." if "text" in changed else "."),
+        data={"item": item.position, "fields": changed},
+    )
+    return item
+
+
+@transaction.atomic
+def set_paper_code(batch: ScanBatch, paper_code: str, *, actor: Any) -> ScanBatch:
+    """The paper dossier's code (mã hồ sơ gốc giấy), required for a digitized dossier."""
+    batch = _editable(batch)
+    code = nfc(paper_code)[:100]
+    if code != batch.paper_code:
+        batch.paper_code = code
+        batch.save(update_fields=["paper_code"])
+        record(
+            AuditAction.BATCH_PAPER_CODE,
+            actor=actor,
+            target=batch,
+            message=f"Mã hồ sơ gốc giấy của lô “{batch.name}”: {code or '(trống)'}.",
+            data={"paper_code": code},
+        )
+    return batch
+
+
+def paper_code_of(batch: ScanBatch) -> str:
+    return batch.paper_code or batch.dossier.paper_code
+
+
+def item_type(item: ScanItem) -> str:
+    """The document's type: as confirmed in the batch, or the described document's."""
+    return item.doc_type or (item.document.doc_type if item.document is not None else "")
+
+
+def missing_description(batch: ScanBatch) -> list[str]:
+    """Which documents still lack what, one Vietnamese sentence per document (empty: none).
+
+    A new document needs its type, number and notation (or the operator's word that it has
+    none), date, issuer and summary; every document needs its paper original's sheet count
+    and physical condition (TT 05/2025 Điều 8). Nothing is filled in for the operator."""
+    out = []
+    for item in batch.items.select_related("document").order_by("position"):
+        lacks = []
+        if item.document is None:
+            if not item.doc_type:
+                lacks.append("tên loại tài liệu")
+            if not item.unnumbered:
+                lacks += [label for label, value in (("số", item.number),
+                          ("ký hiệu", item.notation)) if not value]  # fmt: skip
+            if item.issued_date is None:
+                lacks.append("ngày, tháng, năm tài liệu")
+            if not item.issuer:
+                lacks.append("cơ quan ban hành")
+            if not item.summary:
+                lacks.append("trích yếu nội dung")
+        if item.sheet_count is None:
+            lacks.append("số lượng tờ bản giấy")
+        if not item.physical_condition:
+            lacks.append("tình trạng vật lý bản giấy")
+        if lacks:
+            out.append(f"Tài liệu {item.position}: chưa có {', '.join(lacks)}.")
+    return out
+
+
+def description_problems(batch: ScanBatch) -> list[str]:
+    """What the operator has still to confirm: each document's description, and the paper
+    dossier's code, which a digitized record (mức độ tin cậy 02) must carry, as ingest asks."""
+    out = missing_description(batch)
+    if not paper_code_of(batch):
+        out.append(
+            "Chưa có mã hồ sơ gốc giấy: tài liệu số hóa (mức độ tin cậy 02) phải ghi mã hồ sơ "
+            "gốc giấy (TT 05/2025)."
+        )
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -407,15 +557,23 @@ def _save_result(result: PageResult) -> None:
 
 
 def blocking_problems(batch: ScanBatch) -> list[str]:
-    """Why the batch cannot be accepted yet, one sentence per page in Vietnamese."""
+    """Why the batch cannot be accepted yet, one Vietnamese sentence per page or document."""
     out = []
-    pages = ScanPage.objects.filter(item__batch=batch).select_related("item")
+    pages = ScanPage.objects.filter(item__batch=batch).select_related("item__document")
     for page in pages.order_by("item__position", "position"):
         where = f"Tài liệu {page.item.position}, trang {page.position} (“{page.source_name}”)"
         if page.state == PageState.PENDING:
             out.append(f"{where}: chưa nhận dạng xong.")
         for flag in page.errors:
             out.append(f"{where}: {flag['message']}")
+        codes = {f.get("code") for f in page.flags}
+        if page.state == PageState.DONE and not codes & {"low_resolution", "unknown_resolution"}:
+            drawing = quality.check_drawing_resolution(page.dpi, item_type(page.item))
+            if drawing is not None:
+                out.append(f"{where}: {drawing.message}")
+    out += description_problems(batch)
+    if unsigned := signing.missing():
+        out.append(unsigned)
     for item in batch.items.all():
         if not item.pages.exists():
             out.append(f"Tài liệu {item.position} không còn trang nào.")
@@ -423,10 +581,24 @@ def blocking_problems(batch: ScanBatch) -> list[str]:
 
 
 def item_flags(item: ScanItem) -> list[quality.Flag]:
-    """Document-level checks: the pages scanned against the pages declared."""
+    """Document-level checks: the pages scanned against the pages declared, and sheets larger
+    than A3 in a document not typed as a map or drawing (is it one?)."""
     declared = item.document.page_count if item.document is not None else None
-    flag = quality.check_page_count(declared, item.pages.count())
-    return [flag] if flag else []
+    pages = list(item.pages.all())
+    flags = []
+    if flag := quality.check_page_count(declared, len(pages)):
+        flags.append(flag)
+    kind = item_type(item)
+    for page in pages:
+        if large := quality.check_large_page(page.width, page.height, page.dpi, kind):
+            flags.append(
+                quality.Flag(
+                    large.code,
+                    large.level,
+                    f"Tài liệu {item.position}, trang {page.position}: {large.message}",
+                )
+            )
+    return flags
 
 
 def dossier_flags(batch: ScanBatch) -> list[quality.Flag]:
@@ -471,7 +643,10 @@ def accept_batch(batch: ScanBatch, *, actor: Actor) -> list[Document]:
             ordinal = next_ordinal
             code = f"{dossier.code}.{ordinal:07d}"
             next_ordinal += 1
-        built.append((item, ordinal, code, _build_pdf(batch, item, code)))
+        try:
+            built.append((item, ordinal, code, _build_pdf(batch, item, code)))
+        except SigningError as exc:
+            raise ValidationError(f"Không ký số được tệp {code}.pdf: {exc}") from exc
     with transaction.atomic():
         locked = ScanBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.state != BatchState.REVIEW:
@@ -493,7 +668,7 @@ def accept_batch(batch: ScanBatch, *, actor: Actor) -> list[Document]:
             item.document, item.pdf, item.file_name = document, stored, pdf_file.name
             item.save(update_fields=["document", "pdf", "file_name"])
             documents.append(document)
-        _mark_dossier(dossier, batch.paper_code)
+        _mark_dossier(dossier, paper_code_of(batch))
         locked.state, locked.decided_at = BatchState.ACCEPTED, timezone.now()
         locked.save(update_fields=["state", "decided_at"])
         record(
@@ -527,10 +702,11 @@ def _build_pdf(batch: ScanBatch, item: ScanItem, code: str) -> tuple[Any, int, s
             target,
             title=title,
             author=batch.agency.name,
-            note=f"Số hóa từ bản giấy {batch.paper_code}".strip(),
+            note=f"Số hóa từ bản giấy {paper_code_of(batch)}".strip(),
         )
+        signing.sign_file(target)  # TT 05/2025 Điều 8: signed by the digitizing archive
         stored = store_path(target, "pdf")
-    text = "\n\n".join(p.text for p in pages if p.text)
+    text = item.ocr_text()
     confidences = [(p.confidence, p.words) for p in pages if p.confidence is not None and p.words]
     words = sum(w for _c, w in confidences)
     mean = sum(c * w for c, w in confidences) / words if words else None
@@ -541,29 +717,59 @@ def _document_for(
     batch: ScanBatch, item: ScanItem, ordinal: int, code: str, pages: int
 ) -> Document:
     dossier = batch.dossier
+    note = _paper_note(batch, item)
     if item.document is not None:
         document = item.document
         document.reliability = DIGITIZED
         document.process = True
-        document.save(update_fields=["reliability", "process"])
+        document.physical_condition = item.physical_condition
+        fields = ["reliability", "process", "physical_condition"]
+        if note not in document.description:
+            document.description = " ".join(filter(None, [document.description, note]))[:500]
+            fields.append("description")
+        document.save(update_fields=fields)
         return document
+    # Every value below was confirmed by the operator (``missing_description``), or comes from
+    # the dossier the document is filed in; nothing is made up.
+    if item.issued_date is None:  # changed since the check: refuse rather than invent
+        raise ValidationError(f"Tài liệu {item.position}: chưa có ngày, tháng, năm tài liệu.")
     return Document.objects.create(
         dossier=dossier,
         agency=dossier.agency,
         ordinal=ordinal,
         archival_code=code,
         retention=dossier.retention,
-        doc_type=item.doc_type or "32",
-        issued_date=item.issued_date or dossier.start_date,
-        issuer=dossier.agency.name[:200],
-        summary=item.summary or f"Tài liệu số hóa số {ordinal} của hồ sơ {dossier.code}",
+        doc_type=item.doc_type,
+        number="" if item.unnumbered else item.number,
+        notation="" if item.unnumbered else item.notation,
+        issued_date=item.issued_date,
+        issuer=item.issuer,
+        summary=item.summary,
         languages=(dossier.languages or "01")[:100],
         page_count=pages,
         access_regime=dossier.access_regime,
         reliability=DIGITIZED,
+        physical_condition=item.physical_condition,
         process=True,
-        description=(f"Số hóa từ bản giấy {batch.paper_code}." if batch.paper_code else "")[:500],
+        description=note[:500],
     )
+
+
+def _paper_note(batch: ScanBatch, item: ScanItem) -> str:
+    """The document's note (ghi chú) on its paper original, and on pages scanned below 24-bit
+    colour where the archive relaxed that rule (``DIGITIZATION_LOW_DEPTH``)."""
+    parts = []
+    if paper := paper_code_of(batch):
+        sheets = f" ({item.sheet_count} tờ)" if item.sheet_count else ""
+        parts.append(f"Số hóa từ bản giấy {paper}{sheets}.")
+    low = sorted({p.colour_bits for p in item.pages.all() if p.colour_bits and p.colour_bits < 24})
+    if low:
+        bits = ", ".join(str(b) for b in low)
+        parts.append(
+            f"Có trang quét dưới 24 bit màu ({bits} bit), không đạt yêu cầu 24 bit của TT 05/2025; "
+            "cơ quan lưu trữ cho phép theo cấu hình DIGITIZATION_LOW_DEPTH."
+        )
+    return " ".join(parts)
 
 
 def _keep_originals(document: Document, item: ScanItem) -> None:

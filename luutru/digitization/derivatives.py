@@ -4,8 +4,9 @@ An image-only PDF or a TIFF scan in an accepted package is left untouched; besid
 document gets a two-layer PDF/A (``FileRole.DERIVATIVE``) made by the same OCR as the scan
 batches, and its text (``FileText``) is indexed, so its words are found. The ingest announces
 its documents with ``records.signals.records_ingested`` on commit; this module listens and
-queues ``ocr_ingested_files``. When done it announces the documents again (without a
-``transfer_id``) so the search index picks up the text.
+queues ``ocr_ingested_files``. Each derivative is signed by the archive (``signing``); without
+a configured certificate none is made (a warning is logged). When done it announces the
+documents again (without a ``transfer_id``) so the search index picks up the text.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
-from luutru.digitization import ocr, sources
+from luutru.digitization import ocr, signing, sources
 from luutru.digitization.models import FileText
 from luutru.digitization.pages import PageJob, recognise
 from luutru.digitization.services import copy_out, store_path
+from luutru.lib.pdfsign import SigningError
 from luutru.records.models import DocumentFile, FileRole
 from luutru.records.signals import records_ingested
 
@@ -68,7 +70,7 @@ def make_derivatives(file_ids: Iterable[int]) -> int:
         try:
             if _derive(original):
                 made.append(original.document_id)
-        except (ocr.OcrError, sources.InputError) as exc:
+        except (ocr.OcrError, sources.InputError, SigningError) as exc:
             log.warning("no OCR derivative for file %s: %s", original.pk, exc)
     if made:
         ids = sorted(set(made))
@@ -99,6 +101,7 @@ def _derive(original: DocumentFile) -> bool:
         name = f"{stem}.ocr.pdf"
         target = Path(scratch) / name
         pages = ocr.assemble_pdfa([r.pdf for r in results], target, title=original.document.summary)
+        signing.sign_file(target)  # every PDF/A digitization makes carries the archive's signature
         stored = store_path(target, "pdf")
     text = "\n\n".join(r.text for r in results if r.text)
     weighted = [(r.confidence, r.words) for r in results if r.confidence is not None and r.words]

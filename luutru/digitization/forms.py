@@ -37,6 +37,13 @@ def doc_type_choices() -> list[tuple[str, str]]:
     ]
 
 
+def condition_choices() -> list[tuple[str, str]]:
+    return [(code, label) for code, (label, _x) in codes.entries("physical_condition").items()]
+
+
+NOT_YET = ("", "— chưa xác nhận —")
+
+
 class BatchForm(forms.Form):
     dossier = forms.CharField(
         label="Mã hồ sơ", max_length=100, help_text="Hồ sơ nhận tài liệu số hóa."
@@ -54,7 +61,11 @@ class BatchForm(forms.Form):
         "tài liệu đã có.",
     )
     summary = forms.CharField(label="Trích yếu nội dung", max_length=500, required=False)
-    doc_type = forms.ChoiceField(label="Tên loại tài liệu", initial="32")
+    doc_type = forms.ChoiceField(
+        label="Tên loại tài liệu",
+        required=False,
+        help_text="Có thể để trống và xác nhận sau khi nhận dạng, theo gợi ý đọc từ văn bản.",
+    )
     issued_date = forms.DateField(
         label="Ngày, tháng, năm tài liệu",
         required=False,
@@ -70,7 +81,7 @@ class BatchForm(forms.Form):
     def __init__(self, *args: Any, dossiers: DossierQuerySet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.dossiers = dossiers
-        self.fields["doc_type"].choices = doc_type_choices()  # type: ignore[attr-defined]
+        self.fields["doc_type"].choices = [NOT_YET, *doc_type_choices()]  # type: ignore[attr-defined]
 
     def clean_dossier(self) -> Dossier:
         code = self.cleaned_data["dossier"].strip()
@@ -111,3 +122,44 @@ class MoveForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label="Lý do hủy lô", max_length=500, required=False)
+
+
+class DescribeForm(forms.Form):
+    """What the operator confirms for one document of a batch; blank stays blank."""
+
+    doc_type = forms.ChoiceField(label="Tên loại tài liệu", required=False)
+    number = forms.CharField(label="Số", max_length=11, required=False)
+    notation = forms.CharField(label="Ký hiệu", max_length=30, required=False)
+    unnumbered = forms.BooleanField(label="Tài liệu không có số, ký hiệu", required=False)
+    issued_date = forms.DateField(
+        label="Ngày, tháng, năm tài liệu",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    issuer = forms.CharField(label="Cơ quan ban hành", max_length=200, required=False)
+    summary = forms.CharField(label="Trích yếu nội dung", max_length=500, required=False)
+    sheet_count = forms.IntegerField(label="Số lượng tờ bản giấy", min_value=1, required=False)
+    physical_condition = forms.ChoiceField(label="Tình trạng vật lý bản giấy", required=False)
+    text = forms.CharField(
+        label="Văn bản nhận dạng (sửa nếu sai; đây là văn bản được tìm kiếm)",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["doc_type"].choices = [NOT_YET, *doc_type_choices()]  # type: ignore[attr-defined]
+        self.fields["physical_condition"].choices = [  # type: ignore[attr-defined]
+            NOT_YET,
+            *condition_choices(),
+        ]
+
+
+class PaperForm(forms.Form):
+    paper_code = forms.CharField(
+        label="Mã hồ sơ gốc giấy",
+        max_length=100,
+        required=False,
+        help_text="[Mã cơ quan lưu trữ].[Số kho, giá, hộp].[Số hồ sơ giấy]",
+    )

@@ -129,8 +129,27 @@ class ScanItem(models.Model):
     batch = models.ForeignKey(ScanBatch, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveIntegerField(_("thứ tự"))
     summary = models.CharField(_("trích yếu nội dung"), max_length=500, blank=True)
-    doc_type = models.CharField(_("tên loại tài liệu"), max_length=4, default="32")
+    # What the operator confirms before acceptance (suggested from the OCR text, never
+    # invented): blank stays blank and holds the batch back (``actions.missing_description``).
+    doc_type = models.CharField(_("tên loại tài liệu"), max_length=4, blank=True)
+    number = models.CharField(_("số của tài liệu"), max_length=11, blank=True)
+    notation = models.CharField(_("ký hiệu của tài liệu"), max_length=30, blank=True)
+    unnumbered = models.BooleanField(
+        _("tài liệu không có số, ký hiệu"), default=False,
+        help_text=_("Người số hóa xác nhận bản giấy không ghi số và ký hiệu."),
+    )  # fmt: skip
     issued_date = models.DateField(_("ngày, tháng, năm tài liệu"), null=True, blank=True)
+    issuer = models.CharField(
+        _("tên cơ quan, tổ chức, cá nhân ban hành"), max_length=200, blank=True
+    )
+    text = models.TextField(
+        _("văn bản đã hiệu đính"), blank=True,
+        help_text=_("Văn bản nhận dạng đã được người số hóa sửa; trống: dùng văn bản nhận dạng "
+                    "của các trang. Đây là văn bản được tìm kiếm."),
+    )  # fmt: skip
+    # The paper original (bản gốc giấy), TT 05/2025 Điều 8.
+    sheet_count = models.PositiveIntegerField(_("số lượng tờ bản giấy"), null=True, blank=True)
+    physical_condition = models.CharField(_("tình trạng vật lý bản giấy"), max_length=4, blank=True)
     document = models.ForeignKey(
         Document, on_delete=models.PROTECT, null=True, blank=True, related_name="scan_items"
     )
@@ -146,6 +165,12 @@ class ScanItem(models.Model):
 
     def __str__(self) -> str:
         return self.summary or f"Tài liệu {self.position}"
+
+    def ocr_text(self) -> str:
+        """The text search will index: the operator's corrected text, else the pages' OCR."""
+        if self.text.strip():
+            return self.text
+        return "\n\n".join(p.text for p in self.pages.all() if p.text)
 
 
 class PageState(models.TextChoices):
@@ -235,3 +260,5 @@ class AuditAction(StrEnum):
     BATCH_ACCEPT = "digitization.batch_accept"
     BATCH_RESUME = "digitization.batch_resume"
     BATCH_REJECT = "digitization.batch_reject"
+    ITEM_DESCRIBE = "digitization.item_describe"
+    BATCH_PAPER_CODE = "digitization.batch_paper_code"

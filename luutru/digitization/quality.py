@@ -22,6 +22,8 @@ MAX_SKEW_DEGREES = 1.0
 MIN_CONFIDENCE = 60.0  # mean Tesseract word confidence below which a page is flagged
 BLANK_INK_SHARE = 0.0015  # share of dark pixels below which a page counts as blank
 PREVIEW_WIDTH = 600  # pixels across the copy that the blank and skew checks look at
+A3_MM = (297.0, 420.0)  # a page larger than this may be a map or a drawing
+SIZE_TOLERANCE_MM = 5.0  # a scanner's margin around an A3 sheet
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,39 @@ def check_page_count(declared: int | None, counted: int) -> Flag | None:
         "warning",
         f"Siêu dữ liệu khai {declared} trang nhưng bản quét có {counted} trang.",
     )
+
+
+def page_size_mm(width: int, height: int, dpi: int) -> tuple[float, float]:
+    """The scanned sheet's size in millimetres, short side first."""
+    sides = sorted((width * 25.4 / dpi, height * 25.4 / dpi))
+    return sides[0], sides[1]
+
+
+def check_large_page(
+    width: int | None, height: int | None, dpi: int | None, doc_type: str
+) -> Flag | None:
+    """A sheet larger than A3 in a document not typed as a map or drawing: ask whether it is
+    one, since maps and technical drawings must be scanned at 300 dpi whatever type was picked
+    (TT 05/2025 Điều 8)."""
+    if not width or not height or not dpi or doc_type in DRAWING_TYPES:
+        return None
+    short, long = page_size_mm(width, height, dpi)
+    if short <= A3_MM[0] + SIZE_TOLERANCE_MM and long <= A3_MM[1] + SIZE_TOLERANCE_MM:
+        return None
+    message = (
+        f"Trang khổ {short:.0f}x{long:.0f} mm, lớn hơn A3: đây có phải bản đồ hoặc bản vẽ kỹ "
+        "thuật không? Nếu phải, hãy chọn tên loại “Bản đồ” hoặc “Bản vẽ kỹ thuật”; loại này "
+        f"phải quét tối thiểu {MIN_DPI_DRAWINGS} dpi (TT 05/2025 Điều 8)"
+    )
+    if dpi < MIN_DPI_DRAWINGS:
+        message += f", trang đang ở {dpi} dpi"
+    return Flag("large_page", "warning", message + ".")
+
+
+def check_drawing_resolution(dpi: int | None, doc_type: str) -> Flag | None:
+    """The resolution rule for the document's confirmed type (chosen after recognition)."""
+    flags = _resolution(dpi, doc_type) if doc_type in DRAWING_TYPES else []
+    return flags[0] if flags else None
 
 
 def _resolution(dpi: int | None, doc_type: str) -> list[Flag]:

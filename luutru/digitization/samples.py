@@ -41,6 +41,16 @@ REPORT = [
     "và phục vụ độc giả khai thác, sử dụng tài liệu đúng quy định.",
     "Đề nghị cấp trên bố trí kinh phí cho việc tu bổ tài liệu hư hỏng.",
 ]
+# A decision's header as NĐ 30/2020 lays it out (agency, number and notation, place and date,
+# title), for the suggestions read from a scan.
+HEADED = [
+    "SỞ TÀI CHÍNH",
+    "Số: 12/QĐ-STC",
+    "Sơn Nam, ngày 05 tháng 3 năm 2024",
+    "QUYẾT ĐỊNH",
+    "Về việc phân bổ dự toán ngân sách nhà nước năm 2024",
+    "Điều 1. Phân bổ dự toán kinh phí cho các đơn vị trực thuộc.",
+]
 TEXTS = [DECISION, LAND, REPORT]
 
 

@@ -21,6 +21,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("so-hoa/<uuid:pk>/huy/", views.batch_decide, {"decision": "reject"}, name="batch-reject"),
     path("so-hoa/<uuid:pk>/tai-lieu/<int:position>/them-trang/", views.add_pages, name="add-pages"),
+    path(
+        "so-hoa/<uuid:pk>/tai-lieu/<int:position>/mo-ta/", views.describe_item, name="describe-item"
+    ),
+    path("so-hoa/<uuid:pk>/ban-giay/", views.paper_code, name="paper-code"),
     path("so-hoa/<uuid:pk>/tai-lieu/<int:position>/pdf/", views.item_pdf, name="item-pdf"),
     path("so-hoa/<uuid:pk>/trang/<int:page>/anh.jpg", views.page_thumbnail, name="page-thumbnail"),
     path(

@@ -25,7 +25,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from luutru.digitization import actions, statistics
-from luutru.digitization.forms import BatchForm, MoveForm, PagesForm, RejectForm, ReplaceForm
+from luutru.digitization.forms import (
+    BatchForm,
+    DescribeForm,
+    MoveForm,
+    PagesForm,
+    PaperForm,
+    RejectForm,
+    ReplaceForm,
+)
 from luutru.digitization.models import BatchState, ScanBatch, ScanItem, ScanPage
 from luutru.digitization.services import (
     ADD_BATCH,
@@ -33,9 +41,11 @@ from luutru.digitization.services import (
     batches_visible_to,
     get_batch_for_user,
 )
+from luutru.digitization.suggest import Suggestion, suggest
 from luutru.lib.forms import run_action
 from luutru.lib.htmx import HtmxHttpRequest, render_page
 from luutru.organizations.services import agencies_in_scope
+from luutru.records import codes
 from luutru.records.models import Dossier
 from luutru.storage.services import open_stored
 
@@ -114,11 +124,16 @@ def batch_detail(request: HtmxHttpRequest, pk: uuid.UUID) -> HttpResponse:
     batch = get_batch_for_user(request.user, pk)
     running = batch.state in {BatchState.QUEUED, BatchState.RUNNING} and not batch.stalled
     items = list(batch.items.select_related("document").prefetch_related("pages"))
+    can_edit = request.user.has_perm(ADD_BATCH) and batch.editable
     context: dict[str, Any] = {
         "batch": batch,
         "running": running,
-        "items": [(item, sorted(item.pages.all(), key=lambda p: p.position)) for item in items],
-        "can_edit": request.user.has_perm(ADD_BATCH) and batch.editable,
+        "items": [
+            _item_context(item, describe=can_edit and batch.state == BatchState.REVIEW)
+            for item in items
+        ],
+        "paper_form": PaperForm(initial={"paper_code": actions.paper_code_of(batch)}),
+        "can_edit": can_edit,
         "can_resume": request.user.has_perm(ADD_BATCH)
         and (batch.state == BatchState.FAILED or batch.stalled),
     }
@@ -129,6 +144,44 @@ def batch_detail(request: HtmxHttpRequest, pk: uuid.UUID) -> HttpResponse:
             *actions.dossier_flags(batch),
         ]
     return render_page(request, "digitization/batch_detail.html", context, partial="status")
+
+
+def _types() -> dict[str, str]:
+    return {code: label for code, (label, _x) in codes.entries("document_type").items()}
+
+
+def _item_context(item: ScanItem, *, describe: bool) -> dict[str, Any]:
+    """A document of the batch: its pages, and while in review its description form with the
+    suggestions read from its text, each shown beside its field."""
+    pages = sorted(item.pages.all(), key=lambda p: p.position)
+    context: dict[str, Any] = {"item": item, "pages": pages}
+    if describe:
+        text = item.ocr_text()
+        found = suggest(text, _types())
+        form = DescribeForm(
+            initial={name: getattr(item, name) for name in actions.DESCRIBED} | {"text": text},
+            prefix=f"tl{item.position}",
+        )
+        context["form"] = form
+        # A scan attached to a described document adds only what the paper original is.
+        names: tuple[str, ...] = ("sheet_count", "physical_condition")
+        if item.document is None:
+            names = ("doc_type", "number", "notation", "unnumbered", "issued_date", "issuer",
+                     "summary", *names)  # fmt: skip
+        context["fields"] = [(form[name], _shown(found, name, item)) for name in names]
+    return context
+
+
+def _shown(found: Suggestion, name: str, item: ScanItem) -> str:
+    """The suggestion for a field as the operator reads it, or "" when none differs."""
+    value = getattr(found, name, None)
+    if not value or value == getattr(item, name) or name == "unnumbered":
+        return ""
+    if name == "doc_type":
+        return f"{value} {_types().get(str(value), '')}"
+    if name == "issued_date":
+        return value.strftime("%d/%m/%Y")
+    return str(value)
 
 
 def _editable_batch(request: HttpRequest, pk: uuid.UUID) -> ScanBatch:
@@ -195,6 +248,53 @@ def add_pages(request: HttpRequest, pk: uuid.UUID, position: int) -> HttpRespons
     except ValidationError as exc:
         return _refused(request, batch, exc)
     return _done(request, batch, f"Đã thêm {len(pages)} trang; đang nhận dạng.")
+
+
+@login_required
+@permission_required(ADD_BATCH, raise_exception=True)
+@require_POST
+def describe_item(request: HttpRequest, pk: uuid.UUID, position: int) -> HttpResponse:
+    """Save what the operator confirmed for one document; a "Dùng gợi ý" button (``goi_y``:
+    the field's name) takes that field's suggestion, keeping the rest as posted."""
+    batch = _editable_batch(request, pk)
+    item = get_object_or_404(ScanItem.objects.select_related("document"), batch=batch,
+                             position=position)  # fmt: skip
+    form = DescribeForm(request.POST, prefix=f"tl{item.position}")
+    if not form.is_valid():
+        errors = [f"{form[name].label}: {' '.join(map(str, e))}" for name, e in form.errors.items()]
+        return _refused(request, batch, ValidationError(errors))
+    data = form.cleaned_data
+    taken = request.POST.get("goi_y", "")
+    if taken in actions.DESCRIBED:
+        value = getattr(suggest(item.ocr_text(), _types()), taken, None)
+        if value:
+            data[taken] = value
+    description = actions.Description(
+        **{name: data[name] for name in actions.DESCRIBED},
+        text=data["text"] if form.add_prefix("text") in request.POST else None,
+    )
+    try:
+        actions.describe_item(item, description, actor=request.user)
+    except ValidationError as exc:
+        return _refused(request, batch, exc)
+    response = _done(request, batch, f"Đã lưu mô tả tài liệu {item.position}.")
+    response["Location"] += f"#item-{item.position}"
+    return response
+
+
+@login_required
+@permission_required(ADD_BATCH, raise_exception=True)
+@require_POST
+def paper_code(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    batch = _editable_batch(request, pk)
+    form = PaperForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, batch, ValidationError("Mã hồ sơ gốc giấy quá dài."))
+    try:
+        actions.set_paper_code(batch, form.cleaned_data["paper_code"], actor=request.user)
+    except ValidationError as exc:
+        return _refused(request, batch, exc)
+    return _done(request, batch, "Đã lưu mã hồ sơ gốc giấy.")
 
 
 @login_required

@@ -45,7 +45,9 @@ def test_archivist_uploads_a_scan_and_accepts_it(
     live_server: object,
     tmp_path: Path,
 ) -> None:
-    scan = samples.write(tmp_path / "trang-1.png", samples.page_image(height_inches=2.2))
+    scan = samples.write(
+        tmp_path / "trang-1.png", samples.page_image(samples.HEADED, height_inches=2.2)
+    )
     sign_in(page, live_server, "luutruvien")
     page.get_by_role("navigation", name="Các khu vực nghiệp vụ").get_by_role(
         "link", name="Số hóa"
@@ -59,14 +61,30 @@ def test_archivist_uploads_a_scan_and_accepts_it(
     page.evaluate("window.stillTheSamePage = true")
     actions.process_batch(ScanBatch.objects.get().pk)  # what the worker does
     connections.close_all()  # as the worker does after a task
-    expect(page.get_by_text("Mọi trang đạt yêu cầu; có thể chấp nhận lô.")).to_be_visible()
+    expect(page.get_by_text("Tài liệu 1: chưa có tên loại tài liệu")).to_be_visible()
     assert page.evaluate("window.stillTheSamePage") is True, "progress reloaded the page"
     thumbnail = page.get_by_role("img", name="Ảnh thu nhỏ trang 1")
     expect(thumbnail).to_be_visible()
     page.wait_for_function("document.querySelector('.scan-page img').naturalWidth > 0")
+
+    # The operator takes the suggestions read from the scan and fills in the rest.
+    for field in ("doc_type", "number", "notation", "issued_date", "issuer"):
+        page.locator(f'button[name="goi_y"][value="{field}"]').click()
+        expect(page.get_by_text("Đã lưu mô tả tài liệu 1.")).to_be_visible()
+    expect(page.get_by_label("Số", exact=True)).to_have_value("12")
+    expect(page.get_by_label("Tên loại tài liệu")).to_have_value("02")
+    page.get_by_label("Mã hồ sơ gốc giấy").fill("H62.K1.G2.H3.12")
+    page.get_by_role("button", name="Lưu", exact=True).click()
+    expect(page.get_by_text("Đã lưu mã hồ sơ gốc giấy.")).to_be_visible()
+    page.get_by_label("Số lượng tờ bản giấy").fill("1")
+    page.get_by_label("Tình trạng vật lý bản giấy").select_option("01")
+    page.get_by_role("button", name="Lưu mô tả").click()
+    expect(page.get_by_text("Mọi trang đạt yêu cầu; có thể chấp nhận lô.")).to_be_visible()
     page.screenshot(path=tmp_path / "batch.png", full_page=True)
 
-    page.get_by_role("button", name="Chấp nhận lô").click()
-    expect(page.get_by_text("Đã chấp nhận: 1 tài liệu số hóa.")).to_be_visible()
+    # Building and signing the PDF/A takes a few seconds on a loaded machine (pyHanko's import
+    # alone is about two).
+    page.get_by_role("button", name="Chấp nhận lô").click(timeout=60_000)
+    expect(page.get_by_text("Đã chấp nhận: 1 tài liệu số hóa.")).to_be_visible(timeout=60_000)
     expect(page.get_by_role("link", name=f"{dossier.code}.0000001.pdf")).to_be_visible()
     assert url(live_server, "digitization:batch-list") in page.url

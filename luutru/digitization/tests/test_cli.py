@@ -18,6 +18,7 @@ from django.test import override_settings
 from luutru.digitization import actions, samples
 from luutru.digitization.management.commands.digitize import items_from_folder
 from luutru.digitization.models import BatchState, FileText, PageState, ScanBatch, ScanPage
+from luutru.digitization.tests.factory import describe_all
 from luutru.records.models import Document, FileRole
 from luutru.records.tests.factory import make_dossier
 from luutru.search import services as search
@@ -57,7 +58,16 @@ class DigitizeFolderTests(BaseTestCase):
     def test_a_folder_becomes_searchable_digitized_documents(self) -> None:
         dossier = make_dossier(self.agency_a, 7, reliability="", paper_code="")
         status, outcome = run(self.folder, dossier.code)
-        self.assertEqual(status, 0, outcome)
+        # Recognised, then waiting for the operator to confirm what each document is.
+        self.assertEqual(status, 1, outcome)
+        self.assertEqual({e["code"] for e in outcome["errors"]}, {"needs_description"})
+        self.assertIn("Tài liệu 2: chưa có tên loại tài liệu, số, ký hiệu", str(outcome["errors"]))
+        self.assertIn("mã hồ sơ gốc giấy", outcome["errors"][-1]["message"])
+        self.assertFalse(dossier.documents.exists())
+        describe_all(ScanBatch.objects.get())
+        out = io.StringIO()
+        call_command("digitize", "--resume", outcome["batch"], "--json", stdout=out)
+        outcome = json.loads(out.getvalue())
         self.assertTrue(outcome["accepted"])
         self.assertEqual(outcome["errors"], [])
         self.assertEqual([d["pages"] for d in outcome["documents"]], [1, 1])
@@ -164,6 +174,7 @@ class ResumeTests(BaseTestCase):
         items = items_from_folder(folder)
         batch = actions.create_batch(dossier, items, actor=None, source="folder")
         actions.process_batch(batch.pk)
+        describe_all(batch)
         # What a killed worker leaves: the first page saved, the second not, the batch running.
         first, second = ScanPage.objects.filter(item__batch=batch).order_by("position")
         second.state, second.pdf, second.text = PageState.PENDING, None, ""

@@ -51,18 +51,53 @@ class ImageCheckTests(SimpleTestCase):
             self.assertIn("bản đồ, bản vẽ kỹ thuật", flag.message)
         self.assertEqual(quality.check_image(samples.page_image(dpi=300), 300, doc_type="31"), [])
 
-    def test_grey_and_bitonal_scans_follow_the_setting(self) -> None:
+    def test_grey_and_bitonal_scans_are_sent_back_unless_the_archive_relaxes_the_rule(
+        self,
+    ) -> None:
+        """TT 05/2025 Điều 8 (regulations.md §2.1): paper is digitized in colour as the
+        original, at least 24 bits; below that the page is an error by default, and an archive
+        may relax it to a warning (``DIGITIZATION_LOW_DEPTH``)."""
         grey = samples.page_image(mode="L")
         bitonal = samples.page_image(mode="1")
-        self.assertEqual(codes(quality.check_image(grey, 200)), {"low_colour_depth": "warning"})
+        self.assertEqual(codes(quality.check_image(grey, 200)), {"low_colour_depth": "error"})
         [flag] = quality.check_image(bitonal, 200)
+        self.assertEqual(flag.level, "error")
         self.assertIn("đen trắng 1 bit", flag.message)
         self.assertIn("24 bit", flag.message)
-        with override_settings(DIGITIZATION_LOW_DEPTH="error"):
-            self.assertEqual(codes(quality.check_image(grey, 200)), {"low_colour_depth": "error"})
+        with override_settings(DIGITIZATION_LOW_DEPTH="warn"):
+            self.assertEqual(codes(quality.check_image(grey, 200)), {"low_colour_depth": "warning"})
         with override_settings(DIGITIZATION_LOW_DEPTH="allow"):
             self.assertEqual(quality.check_image(bitonal, 200), [])
         self.assertEqual(quality.colour_bits(samples.page_image()), 24)
+
+
+class PageSizeTests(SimpleTestCase):
+    def test_a_sheet_larger_than_a3_asks_whether_it_is_a_map_or_drawing(self) -> None:
+        """TT 05/2025 Điều 8 (regulations.md §2.1): maps and technical drawings are scanned at
+        300 dpi, whatever type the operator picked; a sheet larger than A3 (297 x 420 mm) may
+        be one, so the operator is asked."""
+        # A2 (420 x 594 mm) at 200 dpi.
+        flag = quality.check_large_page(3307, 4677, 200, "32")
+        assert flag is not None
+        self.assertEqual((flag.code, flag.level), ("large_page", "warning"))
+        self.assertIn("420x594 mm, lớn hơn A3", flag.message)
+        self.assertIn("bản đồ hoặc bản vẽ kỹ thuật", flag.message)
+        self.assertIn("tối thiểu 300 dpi", flag.message)
+        self.assertIn("đang ở 200 dpi", flag.message)
+        # A3 itself, an A4 page, or a sheet already typed as a map: no question.
+        self.assertIsNone(quality.check_large_page(2339, 3307, 200, "32"))
+        self.assertIsNone(quality.check_large_page(1654, 2339, 200, "02"))
+        self.assertIsNone(quality.check_large_page(4961, 7016, 300, "30"))
+
+    def test_the_confirmed_type_decides_the_300_dpi_rule(self) -> None:
+        """TT 05/2025 Điều 8 (regulations.md §2.1): 300 dpi for maps (30) and technical
+        drawings (31), 200 dpi for administrative records; the type is the one confirmed."""
+        flag = quality.check_drawing_resolution(250, "30")
+        assert flag is not None
+        self.assertEqual((flag.code, flag.level), ("low_resolution", "error"))
+        self.assertIn("300 dpi", flag.message)
+        self.assertIsNone(quality.check_drawing_resolution(250, "02"))
+        self.assertIsNone(quality.check_drawing_resolution(300, "31"))
 
 
 class TextAndCountTests(SimpleTestCase):

@@ -19,6 +19,7 @@ from django_tasks_db.models import DBTaskResult
 from luutru.digitization import actions, samples
 from luutru.digitization.models import BatchState, ScanBatch, ScanPage
 from luutru.digitization.pages import PageJob, recognise
+from luutru.digitization.tests.factory import describe_all
 from luutru.records.models import Document, Dossier
 from luutru.records.tests.factory import make_document, make_dossier
 from luutru.search import services as search
@@ -66,8 +67,11 @@ class UploadAndAcceptTests(BaseTestCase):
 
         actions.process_batch(batch.pk)  # what the worker does
         page = self.client.get(f"{LIST}{batch.pk}/")
-        self.assertContains(page, "Mọi trang đạt yêu cầu")
+        self.assertContains(page, "Tài liệu 1: chưa có số, ký hiệu, ngày, tháng, năm tài liệu")
         self.assertNotContains(page, 'hx-trigger="every 1s"')
+        describe_all(batch, summary="Báo cáo lưu trữ 2023", doc_type="14")
+        page = self.client.get(f"{LIST}{batch.pk}/")
+        self.assertContains(page, "Mọi trang đạt yêu cầu")
         scan = ScanPage.objects.get()
         self.assertContains(page, f"/trang/{scan.pk}/anh.jpg")
         thumb = self.client.get(f"{LIST}{batch.pk}/trang/{scan.pk}/anh.jpg")
@@ -114,6 +118,11 @@ class UploadAndAcceptTests(BaseTestCase):
         actions.process_batch(batch.pk)
         page = self.client.get(f"{LIST}{batch.pk}/")
         self.assertContains(page, "Siêu dữ liệu khai 2 trang nhưng bản quét có 1 trang.")
+        # A described document needs only its paper original's sheets and condition.
+        self.assertContains(
+            page, "Tài liệu 1: chưa có số lượng tờ bản giấy, tình trạng vật lý bản giấy."
+        )
+        describe_all(batch)
         self.client.post(f"{LIST}{batch.pk}/chap-nhan/")
         described.refresh_from_db()
         self.assertEqual(described.reliability, "02")

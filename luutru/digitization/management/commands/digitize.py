@@ -6,8 +6,10 @@ every batch whose worker stopped reporting, for the task workers.
 The folder holds one sub-folder or one file per document, in name order (``2`` before ``10``):
 a sub-folder's images are the document's pages in name order; a file (a multi-page TIFF, an
 image PDF or a single image) is a whole document. The batch is checked, recognised here with
-the cores of this machine, and accepted when no page has an error; otherwise it waits for the
-operator on the web page, and the command says why.
+the cores of this machine, and accepted when no page has an error and every document is
+described; otherwise it waits for the operator on the web page, and the command says why
+(``needs_description``: the operator confirms number, notation, date, issuer, type, sheets and
+condition there, from the suggestions read in the text; ``--resume LÔ`` then accepts it).
 """
 
 from __future__ import annotations
@@ -130,7 +132,12 @@ class Command(BaseCommand):
         try:
             actions.accept_batch(batch, actor=None)
         except ValidationError as exc:
-            errors = [{"file": "", "code": "qa_failed", "message": m} for m in exc.messages]
+            undescribed = set(actions.description_problems(batch))
+            errors = [
+                {"file": "", "code": "needs_description" if m in undescribed else "qa_failed",
+                 "message": m}
+                for m in exc.messages
+            ]  # fmt: skip
         batch.refresh_from_db()
         return report(batch, errors)
 
