@@ -13,11 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from luutru.lib.htmx import HtmxHttpRequest, render_page
 from luutru.organizations.models import Agency, Fonds
 from luutru.organizations.services import agencies_in_scope
 from luutru.search import services
+from luutru.staff.services import work_for
 from luutru.search.api import record_url
 from luutru.search.base import Hit
 from luutru.search.facets import facet_groups, labelled_facets
@@ -36,6 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "memberships": memberships,
             "scope_count": scope.count(),
+            "work": work_for(request.user, scope),
+            "today": timezone.localdate(),
             "agency_count": Agency.objects.active().count(),
             "fonds_count": Fonds.objects.count(),
         },
