@@ -19,11 +19,11 @@ from luutru.lib.htmx import HtmxHttpRequest, render_page
 from luutru.organizations.models import Agency, Fonds
 from luutru.organizations.services import agencies_in_scope
 from luutru.search import services
-from luutru.staff.services import work_for
 from luutru.search.api import record_url
 from luutru.search.base import Hit
 from luutru.search.facets import facet_groups, labelled_facets
 from luutru.search.forms import PAGE_SIZE, SearchForm
+from luutru.staff.services import work_for
 
 
 @login_required

@@ -8,6 +8,7 @@ Each role's staff home is saved to /tmp/luutru-home-<role>.png to look at (not c
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -57,32 +58,32 @@ def run_worker() -> None:
     connections.close_all()
 
 
-def switch_to(page: Page, live_server: object, username: str) -> None:
-    page.context.clear_cookies()
-    sign_in(page, live_server, username)
+def switch_to(tab: Page, live_server: object, username: str) -> None:
+    tab.context.clear_cookies()
+    sign_in(tab, live_server, username)
 
 
-def upload_package(page: Page, live_server: object, tmp_path: Path) -> None:
+def upload_package(tab: Page, live_server: object, tmp_path: Path) -> None:
     """The clerk uploads a valid package on the transfers page; the worker checks it."""
     folder = package_for(tmp_path / "goi", FINANCE)
     package = tmp_path / "so-tai-chinh-2024.zip"
     package.write_bytes(zip_bytes(folder))
-    switch_to(page, live_server, "vanthu")
-    page.get_by_role("navigation", name="Các khu vực nghiệp vụ").get_by_role(
+    switch_to(tab, live_server, "vanthu")
+    tab.get_by_role("navigation", name="Các khu vực nghiệp vụ").get_by_role(
         "link", name="Thu thập"
     ).click()
-    page.get_by_label("Gói tài liệu (.zip)").set_input_files(package)
-    page.get_by_label("Cơ quan nộp lưu").select_option(label=f"Sở Tài chính ({FINANCE})")
-    page.get_by_role("button", name="Tải lên và kiểm tra").click()
-    expect(page.get_by_text("Đã nhận gói “so-tai-chinh-2024.zip”; đang xử lý.")).to_be_visible()
-    transfer_page = page.url
+    tab.get_by_label("Gói tài liệu (.zip)").set_input_files(package)
+    tab.get_by_label("Cơ quan nộp lưu").select_option(label=f"Sở Tài chính ({FINANCE})")
+    tab.get_by_role("button", name="Tải lên và kiểm tra").click()
+    expect(tab.get_by_text("Đã nhận gói “so-tai-chinh-2024.zip”; đang xử lý.")).to_be_visible()
+    transfer_page = tab.url
     run_worker()
-    page.goto(transfer_page)
-    expect(page.get_by_text("Chờ tiếp nhận").first).to_be_visible()
+    tab.goto(transfer_page)
+    expect(tab.get_by_text("Chờ tiếp nhận").first).to_be_visible()
 
 
-def shoot(page: Page, role: str) -> None:
-    page.screenshot(path=f"/tmp/luutru-home-{role}.png", full_page=True)
+def shoot(tab: Page, role: str) -> None:
+    tab.screenshot(path=Path(tempfile.gettempdir()) / f"luutru-home-{role}.png", full_page=True)
 
 
 def test_a_transfer_goes_from_the_clerk_to_the_public(
