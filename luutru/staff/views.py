@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from luutru.lib.htmx import HtmxHttpRequest, render_page
 from luutru.organizations.models import Agency, Fonds
@@ -22,6 +23,7 @@ from luutru.search.api import record_url
 from luutru.search.base import Hit
 from luutru.search.facets import facet_groups, labelled_facets
 from luutru.search.forms import PAGE_SIZE, SearchForm
+from luutru.staff.services import work_for
 
 
 @login_required
@@ -36,6 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "memberships": memberships,
             "scope_count": scope.count(),
+            "work": work_for(request.user, scope),
+            "today": timezone.localdate(),
             "agency_count": Agency.objects.active().count(),
             "fonds_count": Fonds.objects.count(),
         },
