@@ -273,7 +273,11 @@ def return_transfer(transfer: Transfer, actor: Any, reason: str) -> Transfer:
 
 
 def _locked(transfer: Transfer) -> Transfer:
-    return Transfer.objects.select_for_update().select_related("agency").get(pk=transfer.pk)
+    return (
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("agency")
+        .get(pk=transfer.pk)
+    )
 
 
 def _person(actor: Any) -> Any:

@@ -911,7 +911,9 @@ def move_dossier(
     or both. Its documents follow it to the successor agency."""
     why = _reason(reason)
     dossier = (
-        Dossier.objects.select_for_update().select_related("agency", "fonds").get(pk=dossier.pk)
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("agency", "fonds")
+        .get(pk=dossier.pk)
     )
     errors: dict[str, str] = {}
     if fonds is None and agency is None:

@@ -462,7 +462,7 @@ def _destroy(
         raise _refuse(f"Hồ sơ {', '.join(refused)} không có trong danh mục được quyết định hủy.")
     items = [approved[c] for c in wanted if approved[c].dossier is not None]
     dossiers = list(
-        Dossier.objects.select_for_update()
+        Dossier.objects.select_for_update(of=("self",))
         .filter(pk__in=[i.dossier_id for i in items])
         .select_related("agency", "fonds")
     )

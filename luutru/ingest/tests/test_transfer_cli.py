@@ -7,6 +7,7 @@ import contextlib
 import io
 import json
 from typing import Any
+from unittest import mock
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -93,9 +94,12 @@ class TransferCommandTests(ReceivingTestCase):
         transfer = self.received()
         call_command("transfer", "accept", str(transfer.pk), stdout=io.StringIO())
         err = io.StringIO()
+        # run_from_argv closes every connection when it ends, as a process would; here that
+        # connection holds the test's transaction (PostgreSQL then refuses the next test).
         with (
             contextlib.redirect_stderr(err),
             contextlib.redirect_stdout(io.StringIO()),
+            mock.patch("django.core.management.base.connections.close_all"),
             self.assertRaises(SystemExit) as exit_,
         ):
             main(["transfer", "accept", str(transfer.pk)])
