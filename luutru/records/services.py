@@ -329,7 +329,7 @@ def _decided(field: str) -> Exists:
     """A publication decision on the record since it last changed regime (or ever)."""
     since = Coalesce(
         Subquery(
-            RegimeChange.objects.filter(**{field: OuterRef("pk")})
+            RegimeChange.objects.filter(**{field: OuterRef(OuterRef("pk"))})
             .order_by("-decided_at")
             .values("decided_at")[:1]
         ),

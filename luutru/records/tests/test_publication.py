@@ -3,12 +3,15 @@ documents, each fonds' policy, access-regime decisions, the staff pages and ``lu
 
 from __future__ import annotations
 
+import datetime
 import json
 from io import StringIO
 from typing import ClassVar
+from unittest import mock
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.utils import timezone
 
 from luutru.audit.models import AuditEvent
 from luutru.organizations.models import Agency
@@ -220,6 +223,20 @@ class RegimeChangeTests(PublicationTestCase):
         self.assertIsNone(self.fresh(conditional).published_at)
         dossiers, _ = awaiting_publication(Agency.objects.all())
         self.assertIn(conditional, dossiers)
+
+    def test_a_record_reopened_after_its_last_decision_waits_for_a_new_one(self) -> None:
+        """Restricting withdraws (a decision); opening it again later asks the head anew."""
+        actions.publish_records([self.dossier], self.head)
+        actions.change_access_regime(self.dossier, "02", self.head, "Công văn 5/UBND", "Rà soát")
+        dossiers, _ = awaiting_publication(Agency.objects.all())
+        self.assertNotIn(self.dossier, dossiers)  # Sử dụng có điều kiện: nothing to publish
+        later = timezone.now() + datetime.timedelta(minutes=1)
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            actions.change_access_regime(
+                self.dossier, "01", self.head, "Quyết định 9/QĐ-LTLS", "Hết hạn chế"
+            )
+        dossiers, _ = awaiting_publication(Agency.objects.all())
+        self.assertIn(self.dossier, dossiers)
 
     def test_restricting_a_published_record_withdraws_it_in_the_same_decision(self) -> None:
         actions.publish_records([self.dossier], self.head)
