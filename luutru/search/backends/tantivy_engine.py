@@ -9,9 +9,10 @@ Text is cut and folded in Rust, by the same two analyzers at indexing and at que
 (letter-and-digit runs, lower case; ``vi_fold`` also ASCII-folds, which takes every Vietnamese
 letter to its base and đ to d), so index and query cannot disagree. Fields:
 
-- ``all_f``: title (with the notation) and body, folded, with positions (phrases). Each plain
-  query word is one *required* term here: the conjunction walks the rarest posting list and
-  skips through the others, so common syllables cost little. BM25 ranks.
+- ``all_f``: title (with the document type's words and the notation) and body, folded, with
+  positions (phrases). Each plain query word is one *required* term here: the conjunction
+  walks the rarest posting list and skips through the others, so common syllables cost
+  little. BM25 ranks.
 - ``title_f``: the title folded; an optional clause boosts title matches (not for words in
   more than ``COMMON_SHARE`` of the index, whose weight is nil and postings long).
 - ``exact``: the NFC text as written, doc ids only. Each query word with diacritics adds an
@@ -176,7 +177,7 @@ def _unpack(data: bytes) -> tuple[Kind, int, str, str, str]:
 
 def _row(entry: IndexEntry) -> dict[str, Any]:
     """The tantivy document of one entry, as the dict ``Document.from_dict`` takes."""
-    title = f"{entry.notation} {entry.title}" if entry.notation else entry.title
+    title = " ".join(p for p in (entry.heading, entry.notation, entry.title) if p)
     body = entry.body
     if not unicodedata.is_normalized("NFC", title + body):
         title, body = unicodedata.normalize("NFC", title), unicodedata.normalize("NFC", body)
