@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pikepdf
 from django.test import SimpleTestCase, TestCase, override_settings
+from django.urls import reverse
 from weasyprint import HTML
 
+from luutru.accounts.models import Role
 from luutru.records.models import DocumentFile
 from luutru.records.tests.factory import make_document, make_dossier, publish
 from luutru.search import services
@@ -26,7 +28,7 @@ from luutru.search.extraction import (
 )
 from luutru.search.models import ExtractionStatus
 from luutru.storage.actions import put_bytes, register_many
-from luutru.test import make_agency
+from luutru.test import make_agency, make_user
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 VIETNAMESE = "Quyết định về việc giao chỉ tiêu kế hoạch phát triển kinh tế năm 2024"
@@ -175,3 +177,9 @@ class ExtractFileTests(TestCase):
         hits = services.search(None, "hợp tác xã nông nghiệp").hits
         self.assertEqual([h.code for h in hits], [self.document.archival_code])
         self.assertIn("<mark>", hits[0].snippet)
+
+    def test_the_document_page_shows_what_could_not_be_extracted(self) -> None:
+        extract_file(self.attach("scan.pdf", blank_pdf(1), "application/pdf"))
+        self.client.force_login(make_user("luutruvien", Role.ARCHIVIST, self.document.agency))
+        page = self.client.get(reverse("records:document-detail", args=[self.document.pk]))
+        self.assertContains(page, "Không trích xuất được: Tệp PDF không có lớp chữ")
