@@ -7,6 +7,7 @@ staff (the staff site's session) their agencies' scope. Mounted by ``luutru.api`
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
@@ -86,6 +87,11 @@ class SearchParams(Schema):
         return {name: values for name, values in chosen.items() if values}
 
 
+class DossierRefOut(Schema):
+    code: str = Field(description="Mã hồ sơ.")
+    title: str = Field(description="Tiêu đề hồ sơ.")
+
+
 class SearchResultOut(Schema):
     kind: Literal["document", "dossier"] = Field(description="Tài liệu hay hồ sơ.")
     code: str = Field(description="Mã lưu trữ tài liệu / mã hồ sơ.")
@@ -96,6 +102,18 @@ class SearchResultOut(Schema):
     url: str = Field(
         description="Trang của hồ sơ, tài liệu: trên cổng tra cứu công khai, hoặc trang quản trị "
         "với cán bộ đã đăng nhập."
+    )
+    type: str = Field(description="Tên loại tài liệu (Quyết định, Công văn…) hoặc «Hồ sơ».")
+    notation: str = Field(description="Số và ký hiệu của tài liệu (123/QĐ-UBND); rỗng với hồ sơ.")
+    date: datetime.date | None = Field(
+        description="Ngày ban hành tài liệu, hoặc ngày kết thúc hồ sơ."
+    )
+    agency: str = Field(description="Cơ quan ban hành tài liệu, hoặc cơ quan lập hồ sơ.")
+    dossier: DossierRefOut | None = Field(
+        description="Hồ sơ chứa tài liệu (khi người gọi được xem hồ sơ đó)."
+    )
+    access: str = Field(
+        description="Điều kiện khai thác khi hồ sơ, tài liệu không công khai; rỗng nếu công khai."
     )
 
 
@@ -130,6 +148,27 @@ def record_url(hit: Hit, *, public: bool = False) -> str:
         return ""
 
 
+def _described(about: services.Described | None) -> dict[str, object]:
+    if about is None:  # gone from the database since it was indexed
+        return {
+            "type": "",
+            "notation": "",
+            "date": None,
+            "agency": "",
+            "dossier": None,
+            "access": "",
+        }
+    dossier = {"code": about.dossier_code, "title": about.dossier_title}
+    return {
+        "type": about.type,
+        "notation": about.notation,
+        "date": about.date,
+        "agency": about.agency,
+        "dossier": dossier if about.dossier_code else None,
+        "access": about.access,
+    }
+
+
 @router.get(
     "/search",
     response={200: SearchOut, 422: ErrorOut, 429: ErrorOut},
@@ -153,6 +192,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, objec
     )
     found = services.backend().search(query)
     public = query.public_only  # the portal's pages for the public, staff pages for staff
+    about = services.describe(found.hits, public=public)
     return {
         "count": found.count,
         "results": [
@@ -162,6 +202,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, objec
                 "title": hit.title,
                 "snippet": hit.snippet,
                 "url": record_url(hit, public=public),
+                **_described(about.get(f"{hit.kind}:{hit.pk}")),
             }
             for hit in found.hits
         ],

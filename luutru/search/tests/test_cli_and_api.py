@@ -3,6 +3,7 @@ what, and that no input, however odd, ends in a 5xx."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import re
@@ -30,7 +31,10 @@ from luutru.search.base import FACETS
 from luutru.test import BaseTestCase
 
 API = "/api/v1/search"
-RESULT_KEYS = {"kind", "code", "title", "snippet", "url"}
+RESULT_KEYS = {
+    "kind", "code", "title", "snippet", "url", "type", "notation", "date", "agency", "dossier",
+    "access",
+}  # fmt: skip
 
 
 @dataclass
@@ -152,10 +156,20 @@ class CommandTests(SearchTestCase):
         body = json.loads(self.run_command("giao đất", "--json"))
         self.assertEqual(set(body), {"count", "results"})
         self.assertEqual(body["count"], len(body["results"]))
+        keys = {"kind", "code", "title", "snippet", "type", "notation", "date", "agency"}
         for result in body["results"]:
-            self.assertEqual(set(result), {"kind", "code", "title", "snippet"})
+            self.assertEqual(set(result), keys)
             self.assertIn(result["kind"], {"document", "dossier"})
-            self.assertTrue(all(isinstance(value, str) for value in result.values()))
+            self.assertTrue(all(isinstance(result[k], str) for k in keys - {"date"}))
+            datetime.date.fromisoformat(result["date"])
+        document = self.records.public_doc
+        (row,) = [r for r in body["results"] if r["code"] == document.archival_code]
+        self.assertEqual(row["type"], "Quyết định")
+        self.assertEqual(row["notation"], f"{document.number}/{document.notation}")
+        self.assertEqual(row["date"], document.issued_date.isoformat())
+        self.assertEqual(row["agency"], document.issuer)
+        (dossier,) = [r for r in body["results"] if r["code"] == self.records.dossier.code]
+        self.assertEqual((dossier["type"], dossier["notation"]), ("Hồ sơ", ""))
 
     def test_it_sees_everything_as_the_superuser_does(self) -> None:
         body = json.loads(self.run_command("giao dat", "--json"))
@@ -235,9 +249,11 @@ class ApiShapeTests(SearchTestCase):
     def test_queries_do_not_grow_with_the_results(self) -> None:
         """Beyond the service's own queries (scope, and the engine's if it is the database):
         the session and user when signed in, the agency and fonds names for the facets, and
-        the API door's use count for the day (one UPDATE, reports.middleware)."""
+        the API door's use count for the day (one UPDATE, reports.middleware), and what the
+        rows are (services.describe: documents, dossiers, and for the public which dossiers
+        it may see)."""
         self.api(q="giao đất")  # code labels are cached per process after the first use
-        for user, extra in ((None, 3), (self.clerk_a, 5)):
+        for user, extra in ((None, 6), (self.clerk_a, 7)):
             with CaptureQueriesContext(connection) as service:
                 services.search(user or AnonymousUser(), "giao đất")
             self.login(user)
@@ -321,6 +337,20 @@ class ApiAccessTests(SearchTestCase):
         codes = self.codes(self.api(q="giao đất"))
         self.assertIn(self.records.other_secret.identifier, codes)
         self.assertFalse(codes & (self.records.restricted_codes() & self.records.codes_of_a()))
+
+    def test_rows_say_what_each_record_is_and_how_it_may_be_used(self) -> None:
+        records = self.records
+        anonymous = {r["code"]: r for r in self.api(q="giao đất")["results"]}
+        row = anonymous[records.public_doc.archival_code]
+        self.assertEqual((row["type"], row["agency"]), ("Quyết định", records.public_doc.issuer))
+        self.assertEqual(
+            row["dossier"], {"code": records.dossier.code, "title": records.dossier.title}
+        )
+        self.assertEqual(row["access"], "")
+        self.login(self.clerk_a)
+        staff = {r["code"]: r for r in self.api(q="giao đất")["results"]}
+        self.assertIn("có điều kiện", staff[records.conditional_doc.archival_code]["access"])
+        self.assertIn("Mật", staff[records.secret_doc.archival_code]["access"])
 
 
 class ApiBadInputTests(SearchTestCase):
