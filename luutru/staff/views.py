@@ -46,6 +46,14 @@ def home(request: HttpRequest) -> HttpResponse:
 class Row:
     hit: Hit
     url: str
+    about: services.Described | None = None
+
+
+def _rows(hits: list[Hit]) -> list[Row]:
+    """Each hit with its staff page and what it is (type, notation, date, issuer, dossier,
+    access conditions)."""
+    about = services.describe(hits)
+    return [Row(hit, record_url(hit), about.get(f"{hit.kind}:{hit.pk}")) for hit in hits]
 
 
 @login_required
@@ -71,7 +79,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         )
         context.update(
             count=found.count,
-            rows=[Row(hit, record_url(hit)) for hit in found.hits],
+            rows=_rows(found.hits),
             groups=facet_groups(labelled_facets(found.facets), filters),
             page=form.result_page(found.count),
             first=form.first,

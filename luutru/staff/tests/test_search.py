@@ -97,13 +97,23 @@ class StaffSearchTests(BaseTestCase):
 
     def test_queries_do_not_grow_with_the_results(self) -> None:
         """Beyond the service's own: session, user, the permission check (3), and the agency
-        and fonds names for the facets."""
+        and fonds names for the facets, and what the rows are (documents, dossiers: 2)."""
         self.login(self.clerk_a)
         self.client.get(URL, {"q": "giao đất"})  # code labels are cached after the first use
         with CaptureQueriesContext(connection) as service:
             services.search(self.clerk_a, "giao đất", sort="date")
-        with self.assertNumQueries(len(service) + 7):
+        with self.assertNumQueries(len(service) + 9):
             self.client.get(URL, {"q": "giao đất", "sort": "date"})
+
+    def test_rows_say_what_each_record_is(self) -> None:
+        records = self.records
+        self.login(self.clerk_a)
+        response = self.client.get(URL, {"q": "giao đất"})
+        document = records.public_doc
+        self.assertContains(response, f"Số {document.number}/{document.notation}")
+        self.assertContains(response, document.issued_date.strftime("%d/%m/%Y"))
+        self.assertContains(response, "Thuộc hồ sơ")
+        self.assertContains(response, "Sử dụng có điều kiện: cần phiếu yêu cầu khai thác")
 
     def test_a_chosen_facet_value_stays_listed_so_it_can_be_unticked(self) -> None:
         self.login(self.clerk_a)
