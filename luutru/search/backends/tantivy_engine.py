@@ -25,7 +25,7 @@ letter to its base and đ to d), so index and query cannot disagree. Fields:
   above everything, a code prefix next. A prefix at a separator is one term lookup; any other
   falls back to a regular-expression walk of the term dictionary.
 - facets as fast fields (``agency``, ``fonds``, ``year`` integers; ``doc_type``,
-  ``retention``, ``access_regime`` strings), ``date`` (day number) for sorting, and ``data``:
+  ``retention``, ``access_regime`` strings), ``date`` (day number, kind and key) for sorting, and ``data``:
   the stored key, code, title and body the hits and snippets are made from.
 - ``visibility``: what the public may find (``base.OPEN``, ``base.LISTED``), the one term the
   public's searches require.
@@ -175,6 +175,14 @@ def _unpack(data: bytes) -> tuple[Kind, int, str, str, str]:
     return ("dossier" if kind == "dossier" else "document"), int(pk), code, title, body
 
 
+def _date_key(entry: IndexEntry) -> int:
+    """The date order's sort value, unique per entry: the day number, then kind and primary key
+    as tie-break, so records of the same day never swap between pages (tantivy would break
+    ties by document address, which a merge or an upsert changes)."""
+    day = entry.date.toordinal() if entry.date else 0
+    return (day << 33) | ((entry.kind == "dossier") << 32) | (entry.pk & 0xFFFFFFFF)
+
+
 def _row(entry: IndexEntry) -> dict[str, Any]:
     """The tantivy document of one entry, as the dict ``Document.from_dict`` takes."""
     title = " ".join(p for p in (entry.heading, entry.notation, entry.title) if p)
@@ -191,7 +199,7 @@ def _row(entry: IndexEntry) -> dict[str, Any]:
         "code_k": code,
         "code_p": _code_prefixes(code),
         "agency": entry.agency,
-        "date": entry.date.toordinal() if entry.date else 0,
+        "date": _date_key(entry),
         "data": _pack(entry.key, entry.code, entry.title, body[:SNIPPET_SCAN]),
     }
     if entry.visibility:

@@ -436,3 +436,17 @@ def test_full_text_type_words_and_cited_notations(fresh: SearchBackend) -> None:
     assert [h.pk for h in hit] == [21] and "<mark>" in hit[0].snippet
     assert keys(ask(fresh, "cuoi van ban")) == ["document:21"]
     assert ask(fresh, "nguồn vốn").count == 3
+
+
+def test_date_sorted_pages_never_swap_records_of_the_same_day(fresh: SearchBackend) -> None:
+    same_day = [
+        entry("document", 40 + i, f"Công văn số {i}", date=datetime.date(2024, 5, 2))
+        for i in range(10)
+    ]
+    fresh.rebuild(same_day)
+    first = all_keys(fresh, "", sort="date")
+    fresh.upsert([replace(same_day[3], title="Công văn đã sửa")])  # moves it in the index
+    again = all_keys(fresh, "", sort="date")
+    assert len(first) == len(set(first)) == 10
+    assert again == first
+    assert all_keys(fresh, "công văn", sort="date") == first
