@@ -265,11 +265,12 @@ def describe(hits: Iterable[Hit], *, public: bool = False) -> dict[str, Describe
     dossier_ids = [h.pk for h in hits if h.kind == "dossier"]
     types = codes.entries(CodeList.DOCUMENT_TYPE)
     out: dict[str, Described] = {}
-    rows = Document.objects.filter(pk__in=doc_ids).values_list(
-        "pk", "doc_type", "number", "notation", "issued_date", "issuer", "dossier_id",
-        "dossier__code", "dossier__title", "access_regime", "dossier__access_regime",
+    rows = list(
+        Document.objects.filter(pk__in=doc_ids).order_by().values_list(
+            "pk", "doc_type", "number", "notation", "issued_date", "issuer", "dossier_id",
+            "dossier__code", "dossier__title", "access_regime", "dossier__access_regime",
+        )
     )  # fmt: skip
-    rows = list(rows)
     shown_dossiers: set[int] | None = None
     if public:
         ids = [row[6] for row in rows if row[6]]

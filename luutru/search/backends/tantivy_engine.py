@@ -25,8 +25,8 @@ letter to its base and đ to d), so index and query cannot disagree. Fields:
   above everything, a code prefix next. A prefix at a separator is one term lookup; any other
   falls back to a regular-expression walk of the term dictionary.
 - facets as fast fields (``agency``, ``fonds``, ``year`` integers; ``doc_type``,
-  ``retention``, ``access_regime`` strings), ``date`` (day number, kind and key) for sorting, and ``data``:
-  the stored key, code, title and body the hits and snippets are made from.
+  ``retention``, ``access_regime`` strings), ``date`` (day number, kind and key) for sorting,
+  and ``data``: the stored key, code, title and body the hits and snippets are made from.
 - ``visibility``: what the public may find (``base.OPEN``, ``base.LISTED``), the one term the
   public's searches require.
 
