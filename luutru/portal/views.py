@@ -297,6 +297,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "first": form.first,
         "filtered": bool(filters),
         "searched": form.searched,
+        "year_from": form.cleaned_data.get("year_from"),
+        "year_to": form.cleaned_data.get("year_to"),
     }
     return render(request, "portal/search.html", context)
 

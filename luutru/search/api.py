@@ -28,6 +28,7 @@ from luutru.search.forms import (
     MAX_VALUES,
     MAX_YEAR,
     PAGE_SIZE,
+    year_range,
 )
 
 router = Router(tags=["Tra cứu"])
@@ -63,6 +64,8 @@ class SearchParams(Schema):
     year: list[Year] = Field(
         default_factory=list, max_length=MAX_VALUES, description="Lọc theo năm."
     )
+    year_from: Year | None = Field(None, description="Từ năm (tìm nâng cao, tối đa 50 năm).")
+    year_to: Year | None = Field(None, description="Đến năm (tìm nâng cao).")
     doc_type: list[Code] = Field(
         default_factory=list,
         max_length=MAX_VALUES,
@@ -84,6 +87,9 @@ class SearchParams(Schema):
         chosen = {
             name: tuple(dict.fromkeys(str(v) for v in getattr(self, name))) for name in FACETS
         }
+        years = year_range(self.year_from, self.year_to)
+        if years and not chosen["year"]:
+            chosen["year"] = years
         return {name: values for name, values in chosen.items() if values}
 
 

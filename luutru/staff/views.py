@@ -67,6 +67,8 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         "query": form.query,
         "sort": form.sort_order,
         "searched": form.searched,
+        "year_from": form.cleaned_data.get("year_from"),
+        "year_to": form.cleaned_data.get("year_to"),
     }
     if form.searched:
         found = services.search(

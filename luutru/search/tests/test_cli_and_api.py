@@ -338,6 +338,17 @@ class ApiAccessTests(SearchTestCase):
         self.assertIn(self.records.other_secret.identifier, codes)
         self.assertFalse(codes & (self.records.restricted_codes() & self.records.codes_of_a()))
 
+    def test_a_year_range_narrows_the_results(self) -> None:
+        everything = self.api(q="giao đất")["count"]
+        years = {r["date"][:4] for r in self.api(q="giao đất")["results"]}
+        year = min(years)
+        within = self.api(q="giao đất", year_from=year, year_to=year)
+        self.assertGreater(within["count"], 0)
+        self.assertTrue(all(r["date"].startswith(year) for r in within["results"]))
+        self.assertEqual(self.api(q="giao đất", year_from=1990, year_to=1991)["count"], 0)
+        self.assertGreaterEqual(everything, within["count"])
+        self.api(422, q="giao đất", year_from=0)
+
     def test_rows_say_what_each_record_is_and_how_it_may_be_used(self) -> None:
         records = self.records
         anonymous = {r["code"]: r for r in self.api(q="giao đất")["results"]}
@@ -440,7 +451,7 @@ class OpenApiTests(BaseTestCase):
         self.assertEqual(doc["info"]["title"], "Lưu trữ số API")
         operation = doc["paths"]["/api/v1/search"]["get"]
         names = {p["name"] for p in operation["parameters"]}
-        self.assertEqual(names, {"q", "page", "sort", *FACETS})
+        self.assertEqual(names, {"q", "page", "sort", "year_from", "year_to", *FACETS})
         self.assertEqual(set(operation["responses"]), {"200", "422", "429"})
         schemas = doc["components"]["schemas"]
         self.assertEqual(set(schemas["SearchOut"]["properties"]), {"count", "results", "facets"})
