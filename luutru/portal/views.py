@@ -290,6 +290,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "query": form.query,
         "sort": form.sort_order,
         "count": found.count,
+        "approximate": f"{found.count:,}".replace(",", ".") if found.approximate else "",
         "hits": found.hits,
         "rows": _rows(found.hits, public=True),
         "groups": facet_groups(facets, filters),

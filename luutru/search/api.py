@@ -131,6 +131,9 @@ class FacetValueOut(Schema):
 
 class SearchOut(Schema):
     count: int = Field(description="Tổng số kết quả người gọi được xem.")
+    approximate: bool = Field(
+        description="Số kết quả và số theo nhóm là ước tính (khi rất nhiều kết quả khớp)."
+    )
     results: list[SearchResultOut] = Field(description="Kết quả của trang, phù hợp nhất trước.")
     facets: dict[str, list[FacetValueOut]] = Field(
         description="Số kết quả theo cơ quan, phông, năm, loại tài liệu, thời hạn, chế độ sử dụng."
@@ -201,6 +204,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, objec
     about = services.describe(found.hits, public=public)
     return {
         "count": found.count,
+        "approximate": found.approximate,
         "results": [
             {
                 "kind": hit.kind,

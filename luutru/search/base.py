@@ -74,6 +74,7 @@ class SearchResults:
     count: int
     hits: list[Hit]
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # value, count
+    approximate: bool = False  # the engine estimated count and facets (shown as "khoảng …")
 
 
 class SearchBackend(Protocol):

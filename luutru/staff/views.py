@@ -81,6 +81,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         )
         context.update(
             count=found.count,
+            approximate=f"{found.count:,}".replace(",", ".") if found.approximate else "",
             rows=_rows(found.hits),
             groups=facet_groups(labelled_facets(found.facets), filters),
             page=form.result_page(found.count),

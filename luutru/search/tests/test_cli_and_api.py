@@ -210,7 +210,8 @@ class CommandTests(SearchTestCase):
 class ApiShapeTests(SearchTestCase):
     def test_results_have_exactly_the_documented_keys_plus_facets(self) -> None:
         body = self.api(q="giao đất")
-        self.assertEqual(set(body), {"count", "results", "facets"})
+        self.assertEqual(set(body), {"count", "approximate", "results", "facets"})
+        self.assertIs(body["approximate"], False)  # a handful of matches: counted exactly
         self.assertGreater(body["count"], 0)
         for result in body["results"]:
             self.assertEqual(set(result), RESULT_KEYS)
@@ -385,7 +386,7 @@ class ApiBadInputTests(SearchTestCase):
         ]  # fmt: skip
         for q in odd:
             body = self.api(q=q)
-            self.assertEqual(set(body), {"count", "results", "facets"}, repr(q[:20]))
+            self.assertEqual(set(body), {"count", "approximate", "results", "facets"}, repr(q[:20]))
         self.assertEqual(self.codes(self.api(q=nfd)), self.records.public_codes())
 
     def test_a_query_over_ten_thousand_characters_is_refused(self) -> None:
@@ -454,7 +455,9 @@ class OpenApiTests(BaseTestCase):
         self.assertEqual(names, {"q", "page", "sort", "year_from", "year_to", *FACETS})
         self.assertEqual(set(operation["responses"]), {"200", "422", "429"})
         schemas = doc["components"]["schemas"]
-        self.assertEqual(set(schemas["SearchOut"]["properties"]), {"count", "results", "facets"})
+        self.assertEqual(
+            set(schemas["SearchOut"]["properties"]), {"count", "approximate", "results", "facets"}
+        )
         self.assertEqual(set(schemas["SearchResultOut"]["properties"]), RESULT_KEYS)
         self.assertEqual(set(schemas["ErrorOut"]["properties"]), {"error"})
 

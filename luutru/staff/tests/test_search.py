@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import ClassVar
+from unittest import mock
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +11,7 @@ from django.utils.html import escape
 
 from luutru.records.tests.factory import make_document
 from luutru.search import services
+from luutru.search.base import SearchResults
 from luutru.search.tests.test_cli_and_api import SearchRecords, make_search_records
 from luutru.test import BaseTestCase
 
@@ -104,6 +106,13 @@ class StaffSearchTests(BaseTestCase):
             services.search(self.clerk_a, "giao đất", sort="date")
         with self.assertNumQueries(len(service) + 9):
             self.client.get(URL, {"q": "giao đất", "sort": "date"})
+
+    def test_an_estimated_count_says_so(self) -> None:
+        self.login(self.clerk_a)
+        estimated = SearchResults(12_000, [], {}, approximate=True)
+        with mock.patch.object(services, "search", return_value=estimated):
+            response = self.client.get(URL, {"q": "giao đất"})
+        self.assertContains(response, "khoảng 12.000 kết quả")
 
     def test_rows_say_what_each_record_is(self) -> None:
         records = self.records
