@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import tempfile
 import time
@@ -11,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pikepdf
+from django.core.management import call_command
 from django.test import SimpleTestCase, TestCase, override_settings
 from django.urls import reverse
 from weasyprint import HTML
@@ -183,3 +185,12 @@ class ExtractFileTests(TestCase):
         self.client.force_login(make_user("luutruvien", Role.ARCHIVIST, self.document.agency))
         page = self.client.get(reverse("records:document-detail", args=[self.document.pk]))
         self.assertContains(page, "Không trích xuất được: Tệp PDF không có lớp chữ")
+
+    def test_reindex_text_extracts_files_already_held_and_indexes_them(self) -> None:
+        self.attach("qd.docx", docx(paragraphs("kè sông Hậu")), DOCX_MIME)
+        self.attach("scan.pdf", blank_pdf(1), "application/pdf")
+        out = io.StringIO()
+        call_command("reindex", "--text", "--json", stdout=out)
+        self.assertEqual(json.loads(out.getvalue())["extracted"], {"done": 1, "failed": 1})
+        hits = services.search(None, "ke song Hau").hits
+        self.assertEqual([h.code for h in hits], [self.document.archival_code])
