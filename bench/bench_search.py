@@ -33,6 +33,25 @@ RECORDS = int(os.environ.get("BENCH_SEARCH_RECORDS", "1000000"))
 QUERIES = 200
 SEED = 2025
 REINDEX_DOCUMENTS = int(os.environ.get("BENCH_SEARCH_REINDEX", "50000"))
+# Body text per document, as extracted from its files: one to three pages of Vietnamese prose
+# (about 2,500 characters a page); 0 for metadata only, as before.
+TEXT_PAGES = int(os.environ.get("BENCH_SEARCH_TEXT_PAGES", "3"))
+PAGE_CHARS = 2_500
+SENTENCES = [
+    "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015",
+    "Căn cứ {notation} của {issuer} về việc {subject}",
+    "Xét đề nghị của Giám đốc {issuer} tại Tờ trình số {n}/TTr ngày {day}",
+    "Giao {issuer} chủ trì, phối hợp với các sở, ngành liên quan tổ chức thực hiện {subject}",
+    "Ủy ban nhân dân {place} có trách nhiệm báo cáo kết quả thực hiện trước ngày {day}",
+    "Kinh phí thực hiện từ nguồn ngân sách nhà nước năm {year} theo phân cấp hiện hành",
+    "Ông {person} được giao nhiệm vụ theo dõi, đôn đốc việc {subject} tại {place}",
+    "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các đơn vị phản ánh kịp thời",
+    "Quyết định này có hiệu lực kể từ ngày ký; các quy định trước đây trái với Quyết định này "
+    "đều bãi bỏ",
+    "Chánh Văn phòng, Thủ trưởng các cơ quan, đơn vị có liên quan chịu trách nhiệm thi hành",
+    "Tổng số hồ sơ tiếp nhận trong kỳ là {n}, đã giải quyết đúng hạn {n2} hồ sơ",
+    "Đề nghị các cơ quan, đơn vị nghiên cứu, góp ý bằng văn bản gửi về {issuer}",
+]
 
 DOC_TYPES = [
     ("02", "Quyết định", "QĐ"),
@@ -163,6 +182,28 @@ def _published(entry: Any) -> Any:
     return replace(entry, visibility="open" if entry.access_regime == "01" else "")
 
 
+def _pages(rng: random.Random, pages: int, issuer: str, year: int) -> str:
+    """About ``pages`` pages of an administrative text, sentences drawn from SENTENCES."""
+    out: list[str] = []
+    size = 0
+    while size < pages * PAGE_CHARS:
+        abbr = rng.choice(DOC_TYPES)[2] or "UBND"
+        sentence = rng.choice(SENTENCES).format(
+            notation=f"Quyết định số {rng.randint(1, 3000)}/{abbr}-UBND",
+            issuer=issuer,
+            subject=rng.choice(SUBJECTS),
+            place=rng.choice(PLACES),
+            person=rng.choice(PEOPLE),
+            n=rng.randint(1, 900),
+            n2=rng.randint(1, 900),
+            day=f"{rng.randint(1, 28)}/{rng.randint(1, 12)}/{year}",
+            year=year,
+        )
+        out.append(sentence)
+        size += len(sentence) + 2
+    return ". ".join(out) + "."
+
+
 def generate(count: int, seed: int = SEED) -> Iterator[Any]:
     """``count`` IndexEntry rows, documents and (one in ten) dossiers, always the same."""
     from luutru.search.base import IndexEntry
@@ -190,6 +231,8 @@ def generate(count: int, seed: int = SEED) -> Iterator[Any]:
             f"{issuer}. {rng.choice(PEOPLE).capitalize()} ký. Căn cứ Luật Lưu trữ năm 2024; "
             f"{rng.choice(SUBJECTS)}; {rng.choice(PLACES)}; từ khóa: {subject}."
         )
+        if TEXT_PAGES and pk % 10:
+            body += "\n" + _pages(rng, rng.randint(1, TEXT_PAGES), issuer, year)
         if pk % 10 == 0:
             yield _published(
                 IndexEntry(
@@ -291,6 +334,7 @@ def embedded_figures(root: Path) -> list[Figure]:
     start = time.perf_counter()
     entries = list(generate(RECORDS))
     generation = time.perf_counter() - start
+    raw = sum(len(f"{e.title}{e.notation}{e.body}".encode()) for e in entries) / 1e6
 
     backend = TantivyBackend(root / "tantivy")
     start = time.perf_counter()
@@ -307,6 +351,13 @@ def embedded_figures(root: Path) -> list[Figure]:
             f"generating the entries ({generation:.0f} s) not counted",
         ),
         Figure("embedded (tantivy) index size", round(size), "MB"),
+        Figure(
+            "raw text indexed (titles, notations, bodies with file text)",
+            round(raw),
+            "MB",
+            None,
+            f"index/raw = {size / raw:.2f}; {TEXT_PAGES} page(s) max of text per document",
+        ),
     ]
 
     queries = mixed_queries(QUERIES)

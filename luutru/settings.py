@@ -290,6 +290,14 @@ if SEARCH_BACKEND not in {"embedded", "postgres"}:
         "hãy dùng embedded hoặc postgres."
     )
 SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(DATA_DIR / "search")))
+# Text extraction of born-digital files (PDF text layer, DOCX, ODT, XML) after acceptance:
+# bounded in input size, pages, characters kept, XML part size and time; over a limit the file
+# is reported (FileExtraction.reason), never blocks an ingest.
+SEARCH_EXTRACT_MAX_BYTES = env_int("SEARCH_EXTRACT_MAX_BYTES", 200_000_000, minimum=1)
+SEARCH_EXTRACT_MAX_PAGES = env_int("SEARCH_EXTRACT_MAX_PAGES", 2000, minimum=1)
+SEARCH_EXTRACT_MAX_CHARS = env_int("SEARCH_EXTRACT_MAX_CHARS", 1_000_000, minimum=1)
+SEARCH_EXTRACT_MAX_XML = env_int("SEARCH_EXTRACT_MAX_XML", 20_000_000, minimum=1)
+SEARCH_EXTRACT_SECONDS = env_int("SEARCH_EXTRACT_SECONDS", 60, minimum=1)
 
 # Use (khai thác): working-day calendar beyond the public holidays the `holidays` package knows
 # (ISO dates, comma-separated), where deliveries are kept, and the archive's signing key and

@@ -30,6 +30,7 @@ from luutru.portal.files import pdf_of
 from luutru.records.models import Document, DocumentFile, Dossier
 from luutru.records.services import date_display, element_rows
 from luutru.search import services as search
+from luutru.search.base import Hit
 from luutru.search.facets import facet_groups, labelled_facets
 from luutru.search.forms import PAGE_SIZE, SearchForm
 from luutru.storage.services import open_stored
@@ -265,6 +266,12 @@ def download(request: HttpRequest, code: str) -> HttpResponseBase:
     )
 
 
+def _rows(hits: list[Hit], *, public: bool) -> list[tuple[Hit, search.Described | None]]:
+    """Each hit with what it is (type, notation, date, issuer, dossier)."""
+    about = search.describe(hits, public=public)
+    return [(hit, about.get(f"{hit.kind}:{hit.pk}")) for hit in hits]
+
+
 @require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
     """Tra cứu: the same search as the API, over what the visitor may see."""
@@ -283,12 +290,16 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "query": form.query,
         "sort": form.sort_order,
         "count": found.count,
+        "approximate": f"{found.count:,}".replace(",", ".") if found.approximate else "",
         "hits": found.hits,
+        "rows": _rows(found.hits, public=True),
         "groups": facet_groups(facets, filters),
         "page": form.result_page(found.count),
         "first": form.first,
         "filtered": bool(filters),
         "searched": form.searched,
+        "year_from": form.cleaned_data.get("year_from"),
+        "year_to": form.cleaned_data.get("year_to"),
     }
     return render(request, "portal/search.html", context)
 

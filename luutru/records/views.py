@@ -135,7 +135,8 @@ def _document_page(
     request: HttpRequest, document: Document, status: int = 200, **forms: Any
 ) -> HttpResponse:
     files = [
-        (file, signature_views(file.signatures)) for file in document.files.select_related("stored")
+        (file, signature_views(file.signatures))
+        for file in document.files.select_related("stored", "extraction")
     ]
     return render(
         request,

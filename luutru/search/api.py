@@ -7,6 +7,7 @@ staff (the staff site's session) their agencies' scope. Mounted by ``luutru.api`
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
@@ -27,6 +28,7 @@ from luutru.search.forms import (
     MAX_VALUES,
     MAX_YEAR,
     PAGE_SIZE,
+    year_range,
 )
 
 router = Router(tags=["Tra cứu"])
@@ -62,6 +64,8 @@ class SearchParams(Schema):
     year: list[Year] = Field(
         default_factory=list, max_length=MAX_VALUES, description="Lọc theo năm."
     )
+    year_from: Year | None = Field(None, description="Từ năm (tìm nâng cao, tối đa 50 năm).")
+    year_to: Year | None = Field(None, description="Đến năm (tìm nâng cao).")
     doc_type: list[Code] = Field(
         default_factory=list,
         max_length=MAX_VALUES,
@@ -83,7 +87,15 @@ class SearchParams(Schema):
         chosen = {
             name: tuple(dict.fromkeys(str(v) for v in getattr(self, name))) for name in FACETS
         }
+        years = year_range(self.year_from, self.year_to)
+        if years and not chosen["year"]:
+            chosen["year"] = years
         return {name: values for name, values in chosen.items() if values}
+
+
+class DossierRefOut(Schema):
+    code: str = Field(description="Mã hồ sơ.")
+    title: str = Field(description="Tiêu đề hồ sơ.")
 
 
 class SearchResultOut(Schema):
@@ -97,6 +109,18 @@ class SearchResultOut(Schema):
         description="Trang của hồ sơ, tài liệu: trên cổng tra cứu công khai, hoặc trang quản trị "
         "với cán bộ đã đăng nhập."
     )
+    type: str = Field(description="Tên loại tài liệu (Quyết định, Công văn…) hoặc «Hồ sơ».")
+    notation: str = Field(description="Số và ký hiệu của tài liệu (123/QĐ-UBND); rỗng với hồ sơ.")
+    date: datetime.date | None = Field(
+        description="Ngày ban hành tài liệu, hoặc ngày kết thúc hồ sơ."
+    )
+    agency: str = Field(description="Cơ quan ban hành tài liệu, hoặc cơ quan lập hồ sơ.")
+    dossier: DossierRefOut | None = Field(
+        description="Hồ sơ chứa tài liệu (khi người gọi được xem hồ sơ đó)."
+    )
+    access: str = Field(
+        description="Điều kiện khai thác khi hồ sơ, tài liệu không công khai; rỗng nếu công khai."
+    )
 
 
 class FacetValueOut(Schema):
@@ -107,6 +131,9 @@ class FacetValueOut(Schema):
 
 class SearchOut(Schema):
     count: int = Field(description="Tổng số kết quả người gọi được xem.")
+    approximate: bool = Field(
+        description="Số kết quả và số theo nhóm là ước tính (khi rất nhiều kết quả khớp)."
+    )
     results: list[SearchResultOut] = Field(description="Kết quả của trang, phù hợp nhất trước.")
     facets: dict[str, list[FacetValueOut]] = Field(
         description="Số kết quả theo cơ quan, phông, năm, loại tài liệu, thời hạn, chế độ sử dụng."
@@ -128,6 +155,27 @@ def record_url(hit: Hit, *, public: bool = False) -> str:
         return reverse("records:document-detail", args=[hit.pk])
     except NoReverseMatch:
         return ""
+
+
+def _described(about: services.Described | None) -> dict[str, object]:
+    if about is None:  # gone from the database since it was indexed
+        return {
+            "type": "",
+            "notation": "",
+            "date": None,
+            "agency": "",
+            "dossier": None,
+            "access": "",
+        }
+    dossier = {"code": about.dossier_code, "title": about.dossier_title}
+    return {
+        "type": about.type,
+        "notation": about.notation,
+        "date": about.date,
+        "agency": about.agency,
+        "dossier": dossier if about.dossier_code else None,
+        "access": about.access,
+    }
 
 
 @router.get(
@@ -153,8 +201,10 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, objec
     )
     found = services.backend().search(query)
     public = query.public_only  # the portal's pages for the public, staff pages for staff
+    about = services.describe(found.hits, public=public)
     return {
         "count": found.count,
+        "approximate": found.approximate,
         "results": [
             {
                 "kind": hit.kind,
@@ -162,6 +212,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, objec
                 "title": hit.title,
                 "snippet": hit.snippet,
                 "url": record_url(hit, public=public),
+                **_described(about.get(f"{hit.kind}:{hit.pk}")),
             }
             for hit in found.hits
         ],

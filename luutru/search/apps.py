@@ -14,6 +14,7 @@ class SearchConfig(AppConfig):
             records_destroyed,
             records_ingested,
         )
+        from luutru.search.extraction import on_records_ingested as extract_ingested
         from luutru.search.services import (
             on_descriptions_changed,
             on_records_changed,
@@ -22,6 +23,7 @@ class SearchConfig(AppConfig):
         )
 
         records_ingested.connect(on_records_ingested, dispatch_uid="search.index_ingested")
+        records_ingested.connect(extract_ingested, dispatch_uid="search.extract_ingested")
         records_changed.connect(on_records_changed, dispatch_uid="search.index_changed")
         descriptions_changed.connect(
             on_descriptions_changed, dispatch_uid="search.index_descriptions"

@@ -42,6 +42,9 @@ class IndexEntry:
     access_regime: str  # code: "01" Công khai, "02" có điều kiện, "03" Mật
     date: datetime.date | None  # issued date (document) or end date (dossier), for sorting
     visibility: str = ""  # OPEN | LISTED | "": what the public may find (never more by default)
+    # What the record is, searched as if part of the title: the document type's name and
+    # abbreviation ("Quyết định QĐ"), NFC; never shown (the title is).
+    heading: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class SearchResults:
     count: int
     hits: list[Hit]
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # value, count
+    approximate: bool = False  # the engine estimated count and facets (shown as "khoảng …")
 
 
 class SearchBackend(Protocol):

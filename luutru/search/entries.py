@@ -18,7 +18,9 @@ from django.db.models import Case, CharField, F, Q, TextField, Value, When
 from django.db.models.functions import Coalesce
 
 from luutru.digitization.models import FileText
+from luutru.records import codes
 from luutru.records.models import (
+    CodeList,
     Document,
     DocumentFile,
     Dossier,
@@ -29,6 +31,7 @@ from luutru.records.models import (
 )
 from luutru.records.rules import effective_regime
 from luutru.search.base import LISTED, OPEN, IndexEntry
+from luutru.search.models import FileExtraction
 
 T = TypeVar("T")
 CHUNK = 2000
@@ -36,7 +39,8 @@ MAX_FILE_TEXT = 1_000_000  # characters of one document's files' text that are i
 
 
 def file_text(document_file: DocumentFile) -> str:
-    """The searchable text of one file: its OCR text (``digitization.FileText``).
+    """The searchable text of one file: its OCR text (``digitization.FileText``) and the text
+    extracted from a born-digital file (``search.FileExtraction``).
 
     ``_files_text`` reads the texts with the files, in the same query (``_ocr_text``); a file
     met on its own costs one query.
@@ -45,7 +49,13 @@ def file_text(document_file: DocumentFile) -> str:
     if text is None:
         found = FileText.objects.filter(file_id=document_file.pk).values_list("text", flat=True)
         text = found.first() or ""
-    return str(text)
+    extracted = getattr(document_file, "_extracted_text", None)
+    if extracted is None:
+        rows = FileExtraction.objects.filter(file_id=document_file.pk).values_list(
+            "text", flat=True
+        )
+        extracted = rows.first() or ""
+    return "\n".join(t for t in (str(text), str(extracted)) if t)
 
 
 def _nfc(*parts: str) -> str:
@@ -64,7 +74,8 @@ def _files_text(document_ids: list[int]) -> dict[int, str]:
     texts: dict[int, list[str]] = defaultdict(list)
     files = DocumentFile.objects.filter(document_id__in=document_ids).order_by("document_id", "pk")
     files = files.annotate(
-        _ocr_text=Coalesce(F("ocr_text__text"), Value(""), output_field=TextField())
+        _ocr_text=Coalesce(F("ocr_text__text"), Value(""), output_field=TextField()),
+        _extracted_text=Coalesce(F("extraction__text"), Value(""), output_field=TextField()),
     )
     for f in files.only("pk", "document_id", "stored_id", "role", "name", "has_text"):
         text = file_text(f)
@@ -89,7 +100,7 @@ _DOCUMENT_COLUMNS = (
     "pk", "agency_id", "dossier__fonds_id", "archival_code", "identifier", "summary", "number",
     "notation", "issuer", "keywords", "description", "info_mark", "autograph", "signer",
     "signer_position", "doc_type", "retention", "access_regime", "issued_date",
-    "dossier__access_regime", "visibility",
+    "dossier__access_regime", "visibility", "dossier__title",
 )  # fmt: skip
 _DOSSIER_COLUMNS = (
     "pk", "agency_id", "fonds_id", "code", "title", "keywords", "description", "info_mark",
@@ -121,6 +132,7 @@ def document_entry(row: tuple[Any, ...], files_text: str = "") -> IndexEntry:
         issued_date,
         dossier_regime,
         visibility,
+        dossier_title,
     ) = row
     full_notation = f"{number}/{notation}" if number and notation else notation or number
     body = _nfc(
@@ -132,6 +144,7 @@ def document_entry(row: tuple[Any, ...], files_text: str = "") -> IndexEntry:
         signer,
         signer_position,
         identifier if identifier != archival_code else "",
+        dossier_title or "",
         files_text,
     )
     return IndexEntry(
@@ -150,7 +163,14 @@ def document_entry(row: tuple[Any, ...], files_text: str = "") -> IndexEntry:
         access_regime=effective_regime(access_regime, dossier_regime),
         date=issued_date,
         visibility=visibility,
+        heading=type_words(doc_type),
     )
+
+
+def type_words(doc_type: str) -> str:
+    """The document type's name and abbreviation from the code list: "Quyết định QĐ"."""
+    label, extra = codes.entries(CodeList.DOCUMENT_TYPE).get(doc_type, ("", {}))
+    return _nfc(label, str(extra.get("abbr", "")))
 
 
 def dossier_entry(row: tuple[Any, ...]) -> IndexEntry:

@@ -41,6 +41,19 @@ ID_FACETS = ("agency", "fonds")
 _CODE = re.compile(CODE_PATTERN)
 
 
+def year_range(start: int | None, end: int | None) -> tuple[str, ...]:
+    """The years from ``start`` to ``end`` as year facet values (an open end: ``MAX_VALUES``
+    years from the other; swapped if given backwards); at most ``MAX_VALUES``, latest kept."""
+    if start is None and end is None:
+        return ()
+    if start is None:
+        start = max(1, end - MAX_VALUES + 1)  # type: ignore[operator]
+    if end is None:
+        end = min(MAX_YEAR, start + MAX_VALUES - 1)
+    low, high = sorted((start, end))
+    return tuple(str(y) for y in range(max(low, high - MAX_VALUES + 1), high + 1))
+
+
 def facet_value_ok(facet: str, value: str) -> bool:
     """Whether ``value`` is one ``facet`` can take: a key of an agency or a fonds, a year, or a
     code of a code list."""
@@ -104,6 +117,10 @@ class SearchForm(forms.Form):
     doc_type = FacetField("doc_type")
     retention = FacetField("retention")
     access_regime = FacetField("access_regime")
+    # Advanced search: a range of years (from/to, either may be left open), applied as the year
+    # facet's values when no year is ticked; at most MAX_VALUES years.
+    year_from = forms.IntegerField(required=False, min_value=1, max_value=MAX_YEAR)
+    year_to = forms.IntegerField(required=False, min_value=1, max_value=MAX_YEAR)
 
     def __init__(
         self,
@@ -142,6 +159,10 @@ class SearchForm(forms.Form):
         for name in form.facets:
             values = [v for v in dict.fromkeys(params.getlist(name)) if facet_value_ok(name, v)]
             fixed.setlist(name, values[:MAX_VALUES])
+        for name in ("year_from", "year_to"):
+            value = params.get(name, "").strip()
+            if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_YEAR:
+                fixed[name] = value
         form = cls(fixed, facets=facets, page_param=page_param)
         if not form.is_valid():  # the repairs above missed a bound: a bug, not the visitor's
             raise ValueError(f"SearchForm.lenient left errors: {form.errors.as_json()}")
@@ -162,6 +183,9 @@ class SearchForm(forms.Form):
     def filters(self) -> dict[str, tuple[str, ...]]:
         """Facet filters in the service's form: name → values, facets without any left out."""
         chosen = {name: tuple(dict.fromkeys(self.cleaned_data[name])) for name in self.facets}
+        years = year_range(self.cleaned_data.get("year_from"), self.cleaned_data.get("year_to"))
+        if years and not chosen.get("year"):
+            chosen["year"] = years
         return {name: values for name, values in chosen.items() if values}
 
     @property

@@ -63,3 +63,33 @@ class SearchSample(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ExtractionStatus(models.TextChoices):
+    DONE = "done", "Đã trích xuất"
+    PARTIAL = "partial", "Trích xuất một phần"
+    FAILED = "failed", "Không trích xuất được"
+
+
+class FileExtraction(models.Model):
+    """The text of a born-digital file (PDF text layer, DOCX, ODT, XML), extracted once after
+    acceptance (``luutru.search.extraction``), or why it could not be: a file without text is
+    reported here with a reason in Vietnamese, never silently skipped. Scans get their text
+    from OCR instead (``digitization.FileText``)."""
+
+    file = models.OneToOneField(
+        "records.DocumentFile", on_delete=models.CASCADE, related_name="extraction"
+    )
+    status = models.CharField(max_length=10, choices=ExtractionStatus.choices)
+    reason = models.CharField(max_length=500, blank=True)  # why failed or partial, Vietnamese
+    text = models.TextField(blank=True)
+    pages = models.PositiveIntegerField(default=0)  # pages read (PDF)
+    seconds = models.FloatField(default=0.0)
+    extracted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "văn bản trích xuất từ tệp"
+        verbose_name_plural = "văn bản trích xuất từ tệp"
+
+    def __str__(self) -> str:
+        return f"Văn bản trích xuất của tệp {self.file_id}"

@@ -15,17 +15,27 @@ actions).
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import threading
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.conf import settings
 from django.db import transaction
 
 from luutru.organizations.services import record_scope
-from luutru.records.models import Document
-from luutru.search.base import FACETS, SearchBackend, SearchQuery, SearchResults
+from luutru.records import codes
+from luutru.records.models import (
+    CodeList,
+    Document,
+    Dossier,
+    listed_dossiers_q,
+    open_dossiers_q,
+)
+from luutru.records.rules import effective_regime
+from luutru.search.base import FACETS, Hit, SearchBackend, SearchQuery, SearchResults
 from luutru.search.entries import CHUNK, all_entries, document_entries, dossier_entries
 from luutru.search.text import clean_query
 
@@ -213,3 +223,87 @@ def on_records_destroyed(
     keys = [f"document:{pk}" for pk in document_ids] + [f"dossier:{pk}" for pk in dossier_ids]
     if keys:
         backend().delete(keys)
+
+
+# -- what each result is ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Described:
+    """What a result row says about its record besides the code and title: its type,
+    number and notation, date and issuer; the dossier a document belongs to; and, for a record
+    not open to all, its access conditions."""
+
+    type: str  # "Quyết định", "Hồ sơ"
+    notation: str  # "123/QĐ-UBND", "" for a dossier
+    date: datetime.date | None  # issued (document) or end date (dossier)
+    agency: str  # the issuer (document) or the agency that made the dossier
+    dossier_code: str = ""
+    dossier_title: str = ""
+    access: str = ""  # "" when Công khai; else the regime and what using the record takes
+
+
+ACCESS_CONDITIONS = {
+    "02": "Sử dụng có điều kiện: cần phiếu yêu cầu khai thác được phê duyệt.",
+    "03": "Mật: chỉ khai thác khi được cấp có thẩm quyền cho phép.",
+}
+
+
+def _access(regime: str) -> str:
+    if not regime or regime == "01":
+        return ""
+    if regime in ACCESS_CONDITIONS:
+        return ACCESS_CONDITIONS[regime]
+    return codes.entries(CodeList.ACCESS_REGIME).get(regime, (regime, {}))[0]
+
+
+def describe(hits: Iterable[Hit], *, public: bool = False) -> dict[str, Described]:
+    """Each hit's description by key ("document:1"), in two queries whatever the page size.
+    ``public``: a document's dossier is named only if the public may find the dossier."""
+    hits = list(hits)
+    doc_ids = [h.pk for h in hits if h.kind == "document"]
+    dossier_ids = [h.pk for h in hits if h.kind == "dossier"]
+    types = codes.entries(CodeList.DOCUMENT_TYPE)
+    out: dict[str, Described] = {}
+    rows = list(
+        Document.objects.filter(pk__in=doc_ids).order_by().values_list(
+            "pk", "doc_type", "number", "notation", "issued_date", "issuer", "dossier_id",
+            "dossier__code", "dossier__title", "access_regime", "dossier__access_regime",
+        )
+    )  # fmt: skip
+    shown_dossiers: set[int] | None = None
+    if public:
+        ids = [row[6] for row in rows if row[6]]
+        visible = Dossier.objects.filter(pk__in=ids).filter(open_dossiers_q() | listed_dossiers_q())
+        shown_dossiers = set(visible.values_list("pk", flat=True))
+    for (
+        pk,
+        doc_type,
+        number,
+        notation,
+        issued,
+        issuer,
+        dossier_id,
+        d_code,
+        d_title,
+        own,
+        of_d,
+    ) in rows:
+        named = dossier_id and (shown_dossiers is None or dossier_id in shown_dossiers)
+        out[f"document:{pk}"] = Described(
+            type=types.get(doc_type, (doc_type, {}))[0],
+            notation=f"{number}/{notation}" if number and notation else notation or number,
+            date=issued,
+            agency=issuer,
+            dossier_code=d_code if named else "",
+            dossier_title=d_title if named else "",
+            access=_access(effective_regime(own, of_d)),
+        )
+    dossiers = Dossier.objects.filter(pk__in=dossier_ids).values_list(
+        "pk", "end_date", "agency__name", "access_regime"
+    )
+    for pk, end_date, agency_name, regime in dossiers:
+        out[f"dossier:{pk}"] = Described(
+            type="Hồ sơ", notation="", date=end_date, agency=agency_name, access=_access(regime)
+        )
+    return out

@@ -20,3 +20,11 @@ def index_dossiers_task(dossier_ids: list[int]) -> int:
     from luutru.search.services import index_dossiers
 
     return index_dossiers(dossier_ids)
+
+
+@task()
+def extract_files_task(file_ids: list[int]) -> int:
+    """Extract the text of these born-digital files, then index it. Idempotent."""
+    from luutru.search.extraction import extract_files
+
+    return extract_files(file_ids)

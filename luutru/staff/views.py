@@ -50,6 +50,14 @@ def home(request: HttpRequest) -> HttpResponse:
 class Row:
     hit: Hit
     url: str
+    about: services.Described | None = None
+
+
+def _rows(hits: list[Hit]) -> list[Row]:
+    """Each hit with its staff page and what it is (type, notation, date, issuer, dossier,
+    access conditions)."""
+    about = services.describe(hits)
+    return [Row(hit, record_url(hit), about.get(f"{hit.kind}:{hit.pk}")) for hit in hits]
 
 
 @login_required
@@ -63,6 +71,8 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         "query": form.query,
         "sort": form.sort_order,
         "searched": form.searched,
+        "year_from": form.cleaned_data.get("year_from"),
+        "year_to": form.cleaned_data.get("year_to"),
     }
     if form.searched:
         found = services.search(
@@ -75,7 +85,8 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         )
         context.update(
             count=found.count,
-            rows=[Row(hit, record_url(hit)) for hit in found.hits],
+            approximate=f"{found.count:,}".replace(",", ".") if found.approximate else "",
+            rows=_rows(found.hits),
             groups=facet_groups(labelled_facets(found.facets), filters),
             page=form.result_page(found.count),
             first=form.first,

@@ -189,8 +189,9 @@ def test_the_widget_searches_from_another_site_and_opens_the_portal(
         with page.expect_response(lambda r: "/api/v1/search" in r.url) as answer:
             widget.get_by_role("button", name="Tìm").click()
         assert answer.value.headers["access-control-allow-origin"] == "*"
-        # Only the agency's own public records: Sở Tài chính's, not Sở Xây dựng's.
-        expect(widget.get_by_role("status")).to_have_text("2 kết quả")
+        # Only the agency's own public records: Sở Tài chính's, not Sở Xây dựng's (the land
+        # decision, its dossier, and the budget letter filed in that "giao đất" dossier).
+        expect(widget.get_by_role("status")).to_have_text("3 kết quả")
         expect(widget.get_by_role("link", name=records.other_agency.summary)).to_have_count(0)
         with browser_context.expect_page() as opened:
             widget.get_by_role("link", name=records.land.summary).click()

@@ -164,6 +164,22 @@ class PortalSearchTests(PortalTestCase):
             self.assertNotContains(response, hidden.summary)
         self.assertNotContains(response, "Chế độ sử dụng")  # no regime facet on the public side
 
+    def test_a_year_range_is_kept_in_the_url_and_the_form(self) -> None:
+        params = {"q": "giao dat", "year_from": "1990", "year_to": "1991"}
+        response = self.client.get("/tra-cuu/", params)
+        self.assertNotContains(response, self.records.land.summary)
+        self.assertContains(response, 'name="year_from" type="number"')
+        self.assertContains(response, 'value="1990"')
+
+    def test_results_say_what_each_record_is(self) -> None:
+        land = self.records.land
+        response = self.client.get("/tra-cuu/", {"q": "giao dat"})
+        self.assertContains(
+            response, f"Số {land.number}/{land.notation}" if land.number else land.notation
+        )
+        self.assertContains(response, land.issued_date.strftime("%d/%m/%Y"))
+        self.assertContains(response, land.issuer)
+
     def test_facets_filter_by_agency(self) -> None:
         response = self.client.get("/tra-cuu/", {"q": "giao dat", "agency": str(self.agency_b.pk)})
         self.assertContains(response, self.records.other_agency.summary)

@@ -9,9 +9,10 @@ Text is cut and folded in Rust, by the same two analyzers at indexing and at que
 (letter-and-digit runs, lower case; ``vi_fold`` also ASCII-folds, which takes every Vietnamese
 letter to its base and đ to d), so index and query cannot disagree. Fields:
 
-- ``all_f``: title (with the notation) and body, folded, with positions (phrases). Each plain
-  query word is one *required* term here: the conjunction walks the rarest posting list and
-  skips through the others, so common syllables cost little. BM25 ranks.
+- ``all_f``: title (with the document type's words and the notation) and body, folded, with
+  positions (phrases). Each plain query word is one *required* term here: the conjunction
+  walks the rarest posting list and skips through the others, so common syllables cost
+  little. BM25 ranks.
 - ``title_f``: the title folded; an optional clause boosts title matches (not for words in
   more than ``COMMON_SHARE`` of the index, whose weight is nil and postings long).
 - ``exact``: the NFC text as written, doc ids only. Each query word with diacritics adds an
@@ -24,8 +25,8 @@ letter to its base and đ to d), so index and query cannot disagree. Fields:
   above everything, a code prefix next. A prefix at a separator is one term lookup; any other
   falls back to a regular-expression walk of the term dictionary.
 - facets as fast fields (``agency``, ``fonds``, ``year`` integers; ``doc_type``,
-  ``retention``, ``access_regime`` strings), ``date`` (day number) for sorting, and ``data``:
-  the stored key, code, title and body the hits and snippets are made from.
+  ``retention``, ``access_regime`` strings), ``date`` (day number, kind and key) for sorting,
+  and ``data``: the stored key, code, title and body the hits and snippets are made from.
 - ``visibility``: what the public may find (``base.OPEN``, ``base.LISTED``), the one term the
   public's searches require.
 
@@ -174,9 +175,17 @@ def _unpack(data: bytes) -> tuple[Kind, int, str, str, str]:
     return ("dossier" if kind == "dossier" else "document"), int(pk), code, title, body
 
 
+def _date_key(entry: IndexEntry) -> int:
+    """The date order's sort value, unique per entry: the day number, then kind and primary key
+    as tie-break, so records of the same day never swap between pages (tantivy would break
+    ties by document address, which a merge or an upsert changes)."""
+    day = entry.date.toordinal() if entry.date else 0
+    return (day << 33) | ((entry.kind == "dossier") << 32) | (entry.pk & 0xFFFFFFFF)
+
+
 def _row(entry: IndexEntry) -> dict[str, Any]:
     """The tantivy document of one entry, as the dict ``Document.from_dict`` takes."""
-    title = f"{entry.notation} {entry.title}" if entry.notation else entry.title
+    title = " ".join(p for p in (entry.heading, entry.notation, entry.title) if p)
     body = entry.body
     if not unicodedata.is_normalized("NFC", title + body):
         title, body = unicodedata.normalize("NFC", title), unicodedata.normalize("NFC", body)
@@ -190,7 +199,7 @@ def _row(entry: IndexEntry) -> dict[str, Any]:
         "code_k": code,
         "code_p": _code_prefixes(code),
         "agency": entry.agency,
-        "date": entry.date.toordinal() if entry.date else 0,
+        "date": _date_key(entry),
         "data": _pack(entry.key, entry.code, entry.title, body[:SNIPPET_SCAN]),
     }
     if entry.visibility:

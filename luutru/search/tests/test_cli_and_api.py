@@ -3,6 +3,7 @@ what, and that no input, however odd, ends in a 5xx."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import re
@@ -30,7 +31,10 @@ from luutru.search.base import FACETS
 from luutru.test import BaseTestCase
 
 API = "/api/v1/search"
-RESULT_KEYS = {"kind", "code", "title", "snippet", "url"}
+RESULT_KEYS = {
+    "kind", "code", "title", "snippet", "url", "type", "notation", "date", "agency", "dossier",
+    "access",
+}  # fmt: skip
 
 
 @dataclass
@@ -152,10 +156,20 @@ class CommandTests(SearchTestCase):
         body = json.loads(self.run_command("giao đất", "--json"))
         self.assertEqual(set(body), {"count", "results"})
         self.assertEqual(body["count"], len(body["results"]))
+        keys = {"kind", "code", "title", "snippet", "type", "notation", "date", "agency"}
         for result in body["results"]:
-            self.assertEqual(set(result), {"kind", "code", "title", "snippet"})
+            self.assertEqual(set(result), keys)
             self.assertIn(result["kind"], {"document", "dossier"})
-            self.assertTrue(all(isinstance(value, str) for value in result.values()))
+            self.assertTrue(all(isinstance(result[k], str) for k in keys - {"date"}))
+            datetime.date.fromisoformat(result["date"])
+        document = self.records.public_doc
+        (row,) = [r for r in body["results"] if r["code"] == document.archival_code]
+        self.assertEqual(row["type"], "Quyết định")
+        self.assertEqual(row["notation"], f"{document.number}/{document.notation}")
+        self.assertEqual(row["date"], document.issued_date.isoformat())
+        self.assertEqual(row["agency"], document.issuer)
+        (dossier,) = [r for r in body["results"] if r["code"] == self.records.dossier.code]
+        self.assertEqual((dossier["type"], dossier["notation"]), ("Hồ sơ", ""))
 
     def test_it_sees_everything_as_the_superuser_does(self) -> None:
         body = json.loads(self.run_command("giao dat", "--json"))
@@ -196,7 +210,8 @@ class CommandTests(SearchTestCase):
 class ApiShapeTests(SearchTestCase):
     def test_results_have_exactly_the_documented_keys_plus_facets(self) -> None:
         body = self.api(q="giao đất")
-        self.assertEqual(set(body), {"count", "results", "facets"})
+        self.assertEqual(set(body), {"count", "approximate", "results", "facets"})
+        self.assertIs(body["approximate"], False)  # a handful of matches: counted exactly
         self.assertGreater(body["count"], 0)
         for result in body["results"]:
             self.assertEqual(set(result), RESULT_KEYS)
@@ -235,9 +250,11 @@ class ApiShapeTests(SearchTestCase):
     def test_queries_do_not_grow_with_the_results(self) -> None:
         """Beyond the service's own queries (scope, and the engine's if it is the database):
         the session and user when signed in, the agency and fonds names for the facets, and
-        the API door's use count for the day (one UPDATE, reports.middleware)."""
+        the API door's use count for the day (one UPDATE, reports.middleware), and what the
+        rows are (services.describe: documents, dossiers, and for the public which dossiers
+        it may see)."""
         self.api(q="giao đất")  # code labels are cached per process after the first use
-        for user, extra in ((None, 3), (self.clerk_a, 5)):
+        for user, extra in ((None, 6), (self.clerk_a, 7)):
             with CaptureQueriesContext(connection) as service:
                 services.search(user or AnonymousUser(), "giao đất")
             self.login(user)
@@ -322,6 +339,31 @@ class ApiAccessTests(SearchTestCase):
         self.assertIn(self.records.other_secret.identifier, codes)
         self.assertFalse(codes & (self.records.restricted_codes() & self.records.codes_of_a()))
 
+    def test_a_year_range_narrows_the_results(self) -> None:
+        everything = self.api(q="giao đất")["count"]
+        years = {r["date"][:4] for r in self.api(q="giao đất")["results"]}
+        year = min(years)
+        within = self.api(q="giao đất", year_from=year, year_to=year)
+        self.assertGreater(within["count"], 0)
+        self.assertTrue(all(r["date"].startswith(year) for r in within["results"]))
+        self.assertEqual(self.api(q="giao đất", year_from=1990, year_to=1991)["count"], 0)
+        self.assertGreaterEqual(everything, within["count"])
+        self.api(422, q="giao đất", year_from=0)
+
+    def test_rows_say_what_each_record_is_and_how_it_may_be_used(self) -> None:
+        records = self.records
+        anonymous = {r["code"]: r for r in self.api(q="giao đất")["results"]}
+        row = anonymous[records.public_doc.archival_code]
+        self.assertEqual((row["type"], row["agency"]), ("Quyết định", records.public_doc.issuer))
+        self.assertEqual(
+            row["dossier"], {"code": records.dossier.code, "title": records.dossier.title}
+        )
+        self.assertEqual(row["access"], "")
+        self.login(self.clerk_a)
+        staff = {r["code"]: r for r in self.api(q="giao đất")["results"]}
+        self.assertIn("có điều kiện", staff[records.conditional_doc.archival_code]["access"])
+        self.assertIn("Mật", staff[records.secret_doc.archival_code]["access"])
+
 
 class ApiBadInputTests(SearchTestCase):
     def assert_bad_request(self, params: dict[str, Any], mentions: str) -> None:
@@ -344,7 +386,7 @@ class ApiBadInputTests(SearchTestCase):
         ]  # fmt: skip
         for q in odd:
             body = self.api(q=q)
-            self.assertEqual(set(body), {"count", "results", "facets"}, repr(q[:20]))
+            self.assertEqual(set(body), {"count", "approximate", "results", "facets"}, repr(q[:20]))
         self.assertEqual(self.codes(self.api(q=nfd)), self.records.public_codes())
 
     def test_a_query_over_ten_thousand_characters_is_refused(self) -> None:
@@ -410,10 +452,12 @@ class OpenApiTests(BaseTestCase):
         self.assertEqual(doc["info"]["title"], "Lưu trữ số API")
         operation = doc["paths"]["/api/v1/search"]["get"]
         names = {p["name"] for p in operation["parameters"]}
-        self.assertEqual(names, {"q", "page", "sort", *FACETS})
+        self.assertEqual(names, {"q", "page", "sort", "year_from", "year_to", *FACETS})
         self.assertEqual(set(operation["responses"]), {"200", "422", "429"})
         schemas = doc["components"]["schemas"]
-        self.assertEqual(set(schemas["SearchOut"]["properties"]), {"count", "results", "facets"})
+        self.assertEqual(
+            set(schemas["SearchOut"]["properties"]), {"count", "approximate", "results", "facets"}
+        )
         self.assertEqual(set(schemas["SearchResultOut"]["properties"]), RESULT_KEYS)
         self.assertEqual(set(schemas["ErrorOut"]["properties"]), {"error"})
 

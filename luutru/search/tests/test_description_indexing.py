@@ -44,8 +44,10 @@ class DescriptionSearchTests(WorkerTestCase):
 
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
+        # the dossier first (its title), then its document (found by its dossier's title)
         self.assertEqual(
-            [h.code for h in services.search(None, "đê điều").hits], [self.dossier.code]
+            [h.code for h in services.search(None, "đê điều").hits],
+            [self.dossier.code, self.document.archival_code],
         )
         self.assertEqual(
             [h.code for h in services.search(None, "kè sông Hồng").hits],

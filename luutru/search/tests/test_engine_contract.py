@@ -381,3 +381,72 @@ def test_upsert_replaces_and_delete_removes(fresh: SearchBackend) -> None:
     assert keys(ask(fresh, "chinh ly")) == ["document:9"]
     assert fresh.rebuild(ENTRIES[:2]) == 2
     assert ask(fresh, "").count == 2
+
+
+# -- full text, what a record is -------------------------------------------------------------
+
+PAGE = (
+    "Căn cứ Luật Tổ chức chính quyền địa phương; xét đề nghị của Sở Kế hoạch và Đầu tư về "
+    "việc phân bổ nguồn vốn, các đơn vị tổ chức thực hiện đúng tiến độ, báo cáo định kỳ. "
+) * 40  # about a page of Vietnamese
+
+
+def test_full_text_type_words_and_cited_notations(fresh: SearchBackend) -> None:
+    quyet_dinh = entry(
+        "document",
+        21,
+        "Về việc giao chỉ tiêu kế hoạch năm 2024",
+        heading="Quyết định QĐ",
+        notation="15/QĐ-UBND",
+        body=f"{PAGE} hợp tác xã nông nghiệp {PAGE}{PAGE} cuối văn bản",
+    )
+    cong_van = entry(
+        "document",
+        22,
+        "Về việc báo cáo tình hình thực hiện",
+        heading="Công văn",
+        doc_type="",
+        notation="20/UBND-KT",
+        body=f"{PAGE} Thực hiện Quyết định số 15/QĐ-UBND giao chỉ tiêu kế hoạch {PAGE}",
+    )
+    to_trinh = entry(
+        "document",
+        23,
+        "Đề nghị phê duyệt dự toán",
+        heading="Tờ trình TTr",
+        doc_type="15",
+        notation="3/TTr-STC",
+        body=PAGE,
+    )
+    # other records, so that these words are not in most of the index (as in a real one)
+    others = [
+        entry("document", 30 + i, f"Hồ sơ nhân sự số {i}", heading="Báo cáo BC", body="lương")
+        for i in range(12)
+    ]
+    fresh.rebuild([quyet_dinh, cong_van, to_trinh, *others])
+    found = keys(ask(fresh, "quyết định giao chỉ tiêu"))
+    assert found == ["document:21", "document:22"]
+    assert keys(ask(fresh, "quyet dinh"))[0] == "document:21"
+    assert keys(ask(fresh, "tờ trình")) == ["document:23"]
+    assert keys(ask(fresh, "TTr"))[0] == "document:23"
+    # a notation cited in another document's text finds that one too, after its own
+    assert keys(ask(fresh, "15/QĐ-UBND")) == ["document:21", "document:22"]
+    # words from the file's text, anywhere in it, and a snippet that shows them
+    hit = ask(fresh, "hợp tác xã nông nghiệp").hits
+    assert [h.pk for h in hit] == [21] and "<mark>" in hit[0].snippet
+    assert keys(ask(fresh, "cuoi van ban")) == ["document:21"]
+    assert ask(fresh, "nguồn vốn").count == 3
+
+
+def test_date_sorted_pages_never_swap_records_of_the_same_day(fresh: SearchBackend) -> None:
+    same_day = [
+        entry("document", 40 + i, f"Công văn số {i}", date=datetime.date(2024, 5, 2))
+        for i in range(10)
+    ]
+    fresh.rebuild(same_day)
+    first = all_keys(fresh, "", sort="date")
+    fresh.upsert([replace(same_day[3], title="Công văn đã sửa")])  # moves it in the index
+    again = all_keys(fresh, "", sort="date")
+    assert len(first) == len(set(first)) == 10
+    assert again == first
+    assert all_keys(fresh, "công văn", sort="date") == first

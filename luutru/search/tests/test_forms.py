@@ -98,3 +98,20 @@ class LenientReadingTests(SimpleTestCase):
         self.assertTrue(1 <= form.page_number <= MAX_PAGE)
         for name, values in form.filters().items():
             self.assertTrue(SearchForm(query({name: list(values)})).is_valid(), (name, values))
+
+
+class YearRangeTests(SimpleTestCase):
+    def test_a_year_range_becomes_the_years_filter_and_stays_in_the_url(self) -> None:
+        form = SearchForm.lenient(QueryDict("q=đất&year_from=2020&year_to=2022"))
+        self.assertEqual(form.filters(), {"year": ("2020", "2021", "2022")})
+        backwards = SearchForm.lenient(QueryDict("year_from=2022&year_to=2020")).filters()
+        self.assertEqual(backwards, {"year": ("2020", "2021", "2022")})
+        self.assertTrue(SearchForm.lenient(QueryDict("year_to=2000")).searched)
+
+    def test_ticked_years_win_and_a_bad_range_is_dropped(self) -> None:
+        ticked = SearchForm.lenient(QueryDict("year=2019&year_from=2020&year_to=2022"))
+        self.assertEqual(ticked.filters(), {"year": ("2019",)})
+        self.assertEqual(SearchForm.lenient(QueryDict("year_from=x&year_to=0")).filters(), {})
+        wide = SearchForm.lenient(QueryDict("year_from=1&year_to=9999")).filters()["year"]
+        self.assertEqual(len(wide), MAX_VALUES)
+        self.assertEqual(wide[-1], "9999")

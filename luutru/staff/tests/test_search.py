@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import ClassVar
+from unittest import mock
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +11,7 @@ from django.utils.html import escape
 
 from luutru.records.tests.factory import make_document
 from luutru.search import services
+from luutru.search.base import SearchResults
 from luutru.search.tests.test_cli_and_api import SearchRecords, make_search_records
 from luutru.test import BaseTestCase
 
@@ -97,13 +99,30 @@ class StaffSearchTests(BaseTestCase):
 
     def test_queries_do_not_grow_with_the_results(self) -> None:
         """Beyond the service's own: session, user, the permission check (3), and the agency
-        and fonds names for the facets."""
+        and fonds names for the facets, and what the rows are (documents, dossiers: 2)."""
         self.login(self.clerk_a)
         self.client.get(URL, {"q": "giao đất"})  # code labels are cached after the first use
         with CaptureQueriesContext(connection) as service:
             services.search(self.clerk_a, "giao đất", sort="date")
-        with self.assertNumQueries(len(service) + 7):
+        with self.assertNumQueries(len(service) + 9):
             self.client.get(URL, {"q": "giao đất", "sort": "date"})
+
+    def test_an_estimated_count_says_so(self) -> None:
+        self.login(self.clerk_a)
+        estimated = SearchResults(12_000, [], {}, approximate=True)
+        with mock.patch.object(services, "search", return_value=estimated):
+            response = self.client.get(URL, {"q": "giao đất"})
+        self.assertContains(response, "khoảng 12.000 kết quả")
+
+    def test_rows_say_what_each_record_is(self) -> None:
+        records = self.records
+        self.login(self.clerk_a)
+        response = self.client.get(URL, {"q": "giao đất"})
+        document = records.public_doc
+        self.assertContains(response, f"Số {document.number}/{document.notation}")
+        self.assertContains(response, document.issued_date.strftime("%d/%m/%Y"))
+        self.assertContains(response, "Thuộc hồ sơ")
+        self.assertContains(response, "Sử dụng có điều kiện: cần phiếu yêu cầu khai thác")
 
     def test_a_chosen_facet_value_stays_listed_so_it_can_be_unticked(self) -> None:
         self.login(self.clerk_a)

@@ -222,6 +222,8 @@ def analyse(entry: IndexEntry) -> tuple[Any, ...]:
         _clean(entry.code),
     )
     head = _words(title.split()) + [_notation_word(w) for w in notation_text.split()]
+    if entry.heading:  # the document type's words count as the title's
+        head += _words(_clean(entry.heading).split())
     body_words = body_text.split()
     if len(body_words) > postgres.MAX_BODY_WORDS:
         body_words = list(islice(dict.fromkeys(body_words), postgres.MAX_BODY_WORDS))

@@ -126,7 +126,7 @@ def _search(cursor: CursorWrapper, query: SearchQuery, p: Plan) -> SearchResults
         if len(page) < per_page and offset + per_page > len(pool) and offset < total * 2:
             page += _beyond(cursor, p, pool, max(0, offset - len(pool)), per_page - len(page))
     facets = _facet_lists(estimate.facets, scale) if query.with_facets else {}
-    return SearchResults(total, _hits(cursor, p, page), facets)
+    return SearchResults(total, _hits(cursor, p, page), facets, approximate=True)
 
 
 def _estimate(cursor: CursorWrapper, p: Plan, facets: bool) -> _Estimate:

@@ -1,7 +1,8 @@
 """`luutru search QUERY [--json] [--page N]`: the portal's search, as the staff superuser sees it.
 
 For operators checking the index from a shell: no access restriction, so every record counts.
-``--json`` prints ``{"count", "results": [{"kind", "code", "title", "snippet"}]}`` best first.
+``--json`` prints ``{"count", "results": [{"kind", "code", "title", "snippet", "type",
+"notation", "date", "agency"}]}`` best first (``date`` ISO 8601 or null).
 """
 
 from __future__ import annotations
@@ -34,8 +35,23 @@ def plain(snippet: str) -> str:
     return html.unescape(marked.replace("<mark>", "[").replace("</mark>", "]"))
 
 
-def as_json(hit: Hit) -> dict[str, str]:
-    return {"kind": hit.kind, "code": hit.code, "title": hit.title, "snippet": hit.snippet}
+def as_json(hit: Hit, about: services.Described | None = None) -> dict[str, str | None]:
+    return {
+        "kind": hit.kind,
+        "code": hit.code,
+        "title": hit.title,
+        "snippet": hit.snippet,
+        "type": about.type if about else "",
+        "notation": about.notation if about else "",
+        "date": about.date.isoformat() if about and about.date else None,
+        "agency": about.agency if about else "",
+    }
+
+
+def line(about: services.Described) -> str:
+    """'Quyết định · 123/QĐ-UBND · 01/03/2023 · Sở Tài chính'."""
+    when = about.date.strftime("%d/%m/%Y") if about.date else ""
+    return " · ".join(p for p in (about.type, about.notation, when, about.agency) if p)
 
 
 class Command(BaseCommand):
@@ -54,8 +70,10 @@ class Command(BaseCommand):
         if not 1 <= page <= 1000:
             raise CommandError("Số trang phải từ 1 đến 1000.")
         found = services.search(superuser(), query, page=page)
+        about = services.describe(found.hits)
         if options["json"]:
-            payload = {"count": found.count, "results": [as_json(hit) for hit in found.hits]}
+            results = [as_json(hit, about.get(f"{hit.kind}:{hit.pk}")) for hit in found.hits]
+            payload = {"count": found.count, "results": results}
             self.stdout.write(json.dumps(payload, ensure_ascii=False))
             return
         if not found.count:
@@ -70,5 +88,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{found.count} {what}, đang xem {first} đến {last}:")
         for number, hit in enumerate(found.hits, start=first):
             self.stdout.write(f"{number}. [{KIND_NAMES[hit.kind]}] {hit.code} — {hit.title}")
+            if described := about.get(f"{hit.kind}:{hit.pk}"):
+                self.stdout.write(f"   {line(described)}")
             if hit.snippet:
                 self.stdout.write(f"   {plain(hit.snippet)}")
