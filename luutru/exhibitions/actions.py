@@ -352,12 +352,15 @@ def _when(value: Any, name: str, *, end: bool = False) -> datetime.datetime | No
             moment += datetime.timedelta(days=1)
     else:
         text = str(value).strip()
-        parsed = parse_datetime(text)
-        if parsed is None:
+        try:
             day = parse_date(text)
-            if day is None:
-                raise ValidationError(f"{name}: «{text}» không phải ngày hợp lệ.", code="bad_date")
+            parsed = None if day else parse_datetime(text)
+        except ValueError:
+            day = parsed = None
+        if day is not None:
             return _when(day, name, end=end)
+        if parsed is None:
+            raise ValidationError(f"{name}: «{text}» không phải ngày hợp lệ.", code="bad_date")
         moment = parsed
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
