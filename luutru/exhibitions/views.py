@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -196,7 +196,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ExhibitionForm(instance=exhibition)
     if request.method == "POST":
         if not request.user.has_perm(CHANGE):
-            raise Http404(NOT_FOUND)
+            raise PermissionDenied
         form = forms.ExhibitionForm(request.POST)
         if form.is_valid() and _try(
             request,

@@ -13,6 +13,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -355,3 +357,22 @@ class PermissionTests(ExhibitionTestCase):
             {"day": 12, "month": 10, "name": "Ngày thành lập tỉnh"},
         )
         self.assertTrue(Anniversary.objects.filter(name="Ngày thành lập tỉnh").exists())
+
+
+class QueryCountTests(ExhibitionTestCase):
+    def queries(self, url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            self.assertEqual(self.client.get(url).status_code, 200)
+        return len(captured)
+
+    def test_lists_and_a_story_cost_the_same_whatever_their_size(self) -> None:
+        exhibition = self.make_exhibition()
+        detail = f"/trien-lam/{exhibition.slug}/"
+        small = [self.queries(u) for u in ("/trien-lam/", "/api/v1/exhibitions", detail)]
+        self.make_exhibition()
+        self.make_exhibition()
+        section = exhibition.sections.get()
+        for _ in range(3):
+            actions.add_item(section, code=self.second.archival_code, actor=None)
+        large = [self.queries(u) for u in ("/trien-lam/", "/api/v1/exhibitions", detail)]
+        self.assertEqual(small, large)
