@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "luutru.search",
     "luutru.access",
     "luutru.retention",
+    "luutru.exhibitions",
     "luutru.portal",
     "luutru.reports",
     "luutru.staff",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("quan-tri/", include("luutru.preservation.urls")),
     path("quan-tri/", include("luutru.retention.urls")),
     path("quan-tri/", include("luutru.reports.urls")),
+    path("", include("luutru.exhibitions.urls")),
     path("", include("luutru.access.urls")),
     path("api/v1/", include("luutru.api.urls")),
     path("", include("luutru.portal.urls")),

@@ -20,6 +20,7 @@ from ninja.renderers import JSONRenderer
 from ninja.throttling import BaseThrottle
 
 from luutru.api.records import router as records_router
+from luutru.exhibitions.api import router as exhibitions_router
 from luutru.ingest.api import router as ingest_router
 from luutru.lib.api import error_body
 from luutru.search.api import router as search_router
@@ -79,6 +80,7 @@ api = NinjaAPI(
 api.add_router("", search_router)
 api.add_router("", records_router)
 api.add_router("", ingest_router)
+api.add_router("", exhibitions_router)
 
 
 def error_response(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:

@@ -78,5 +78,15 @@ RETENTION_PERMISSIONS: dict[str, frozenset[str]] = {
 for _role, _granted in RETENTION_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
 
+# Triển lãm trực tuyến: archivists curate exhibitions and keep the anniversaries; heads also
+# publish them (and take them down).
+CURATE = frozenset({"exhibitions.view_exhibition", "exhibitions.change_exhibition"})
+EXHIBITION_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.ARCHIVIST: CURATE,
+    Role.HEAD: CURATE | {"exhibitions.publish_exhibition"},
+}
+for _role, _granted in EXHIBITION_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
+
 # Roles whose scope is the whole installation rather than one agency's part of the tree.
 PROVINCE_WIDE_ROLES = frozenset({Role.ADMIN, Role.KPI_VIEWER})

@@ -45,6 +45,14 @@ PORTAL = {
     "iiif/<str:code>/trang/<int:number>",
     "iiif/<str:code>/trang/<int:number>/<int:width>.jpg",
 }
+# Online exhibitions (exhibitions app): published ones are public; drafts answer 404.
+EXHIBITIONS = {
+    "trien-lam/",
+    "trien-lam/<slug:slug>/",
+    "trien-lam/<slug:slug>/nhung/",
+    "api/v1/exhibitions",
+    "api/v1/exhibitions/<slug>",
+}
 # Pages anyone may open, by route.
 PUBLIC = {
     "",
@@ -59,6 +67,7 @@ PUBLIC = {
     *PUBLIC_API,
     *PUBLIC_API_RECORDS,
     *PORTAL,
+    *EXHIBITIONS,
     "api/v1/<path:rest>",  # any other API path: a JSON 404
 }
 # Signed-in pages every user has, readers included.

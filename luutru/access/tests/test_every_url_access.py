@@ -27,6 +27,7 @@ from luutru.access import actions
 from luutru.access.models import AccessRequest, DeliveryForm, Purpose
 from luutru.access.tests.helpers import attach_pdf, demo_signing, small_pdf
 from luutru.accounts.models import Reader, User
+from luutru.exhibitions.models import Exhibition, State
 from luutru.portal.files import WIDTHS as IIIF_WIDTHS
 from luutru.records.models import Document, Dossier
 from luutru.records.tests.factory import make_document, make_dossier
@@ -55,6 +56,8 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
         "appraisal_pk",
         "hold_pk",
         "secrecy_pk",
+        # Exhibitions: one that (still) lists the restricted document as an item.
+        "exhibition_pk",
     ),
     "code": ("dossier_code", "document_code", "secret_code"),
     "token": ("reading_token", "copy_token", "forged_token"),
@@ -71,9 +74,20 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
     "rest": ("api_document", "api_dossier"),
     # A transfer (lần nộp lưu) in the API: a UUID.
     "id": ("uuid",),
+    # Exhibitions (triển lãm): its address, a chapter, an item, a state change.
+    "slug": ("exhibition_slug",),
+    "section": ("section_pk",),
+    "item": ("item_pk",),
+    "step": ("exhibition_step",),
 }
 # Routes whose parameters identify no record (checked for leaks, not for their status).
-NO_RECORD = {"tai-khoan/dat-lai-mat-khau/<uidb64>/<token>/"}
+NO_RECORD = {
+    "tai-khoan/dat-lai-mat-khau/<uidb64>/<token>/",
+    # A published exhibition is public: its pages answer 200, without its restricted item.
+    "trien-lam/<slug:slug>/",
+    "trien-lam/<slug:slug>/nhung/",
+    "api/v1/exhibitions/<slug>",
+}
 PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 ALLOWED = {403, 404, 405}
 # The API refuses a value of the wrong shape (a dossier code where an agency code goes) with 422
@@ -110,6 +124,7 @@ class EveryUrlRefusesRestrictedRecords(BaseTestCase):
     appraisal: ClassVar[Appraisal]
     hold: ClassVar[Hold]
     secrecy: ClassVar[Secrecy]
+    exhibition: ClassVar[Exhibition]
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -156,6 +171,12 @@ class EveryUrlRefusesRestrictedRecords(BaseTestCase):
             cls.dossier, level=SecrecyLevel.MAT, classified_on=cls.dossier.end_date,
             actor=cls.head,
         )  # fmt: skip
+        # A published exhibition whose item's document was restricted after it was added.
+        cls.exhibition = Exhibition.objects.create(
+            slug="trien-lam-thu", title="Triển lãm thử", state=State.PUBLISHED, cover=cls.document
+        )
+        section = cls.exhibition.sections.create(number=1, title="Chương một")
+        section.items.create(number=1, document=cls.document, caption="Chú thích")
         search.reindex()  # so that search pages and the API have the bait to refuse
 
     def values(self) -> dict[str, str]:
@@ -170,6 +191,11 @@ class EveryUrlRefusesRestrictedRecords(BaseTestCase):
             "appraisal_pk": str(self.appraisal.pk),
             "hold_pk": str(self.hold.pk),
             "secrecy_pk": str(self.secrecy.pk),
+            "exhibition_pk": str(self.exhibition.pk),
+            "exhibition_slug": self.exhibition.slug,
+            "section_pk": str(self.exhibition.sections.get().pk),
+            "item_pk": str(self.exhibition.sections.get().items.get().pk),
+            "exhibition_step": "cong-bo",
             "iiif_width": str(IIIF_WIDTHS[-1]),
             "uuid": "00000000-0000-4000-8000-000000000000",
             "dossier_code": self.dossier.code,

@@ -26,6 +26,7 @@ from django.test import TestCase, override_settings
 from luutru.audit.models import AuditEvent
 from luutru.audit.services import verify_chain
 from luutru.demo.collection import dossier_codes, packages, seed_collection, write_package
+from luutru.demo.exhibition import seed_exhibition
 from luutru.demo.province import seed
 from luutru.demo.publication import publish_demo
 from luutru.ingest.models import Transfer, TransferState
@@ -154,6 +155,15 @@ class DemoCollectionTests(IsolatedStorageTestCase):
         page = self.client.get(f"/tai-lieu/{document.archival_code}/")
         self.assertContains(page, "Đọc trực tuyến")
         self.assertEqual(self.client.get(f"/ho-so/{meeting.code}/").status_code, 404)
+
+    def test_the_demo_has_an_exhibition_for_national_day(self) -> None:
+        publish_demo()
+        shown = seed_exhibition()
+        self.assertGreater(shown, 0)
+        self.assertEqual(seed_exhibition(), 0)  # idempotent
+        page = self.client.get("/trien-lam/quoc-khanh-2-9/")
+        self.assertContains(page, "Mừng Quốc khánh 2/9")
+        self.assertEqual(page.content.count(b'class="exhibit-item"'), shown)
 
     def test_every_document_has_one_stored_pdf_with_the_declared_pages(self) -> None:
         documents = Document.objects.filter(dossier__code__in=dossier_codes())

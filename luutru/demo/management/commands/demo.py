@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from luutru.demo.collection import DemoCollectionError, seed_collection
 from luutru.demo.digitization import seed_digitization
+from luutru.demo.exhibition import seed_exhibition
 from luutru.demo.province import DEMO_PASSWORD, USERS, seed
 from luutru.demo.publication import publish_demo
 from luutru.demo.use import seed_use
@@ -48,6 +49,11 @@ class Command(BaseCommand):
         if published:
             self.stdout.write(
                 self.style.SUCCESS(f"Đã công bố {published} hồ sơ, tài liệu Công khai mẫu.")
+            )
+        shown = seed_exhibition()
+        if shown:
+            self.stdout.write(
+                self.style.SUCCESS(f"Đã lập triển lãm trực tuyến 2/9 với {shown} tài liệu.")
             )
         used = seed_use()
         if used:

@@ -1,0 +1,437 @@
+"""Every state change of exhibitions: curating, the draft → review → published states, the
+anniversaries, loading a whole exhibition from a file, and the view counter.
+
+Each action is atomic and writes its audit event in the same transaction. Refusals are
+``ValidationError`` with a Vietnamese message and a machine ``code`` (``not_public``,
+``forbidden``, ``bad_state``…), and change nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import slugify
+
+from luutru.audit.actions import record
+from luutru.exhibitions import services
+from luutru.exhibitions.models import (
+    Anniversary,
+    AuditAction,
+    Exhibition,
+    Item,
+    Section,
+    State,
+)
+from luutru.lib.vietnamese import nfc
+
+PUBLISH_PERMISSION = "exhibitions.publish_exhibition"
+
+
+def _next_number(qs: Any) -> int:
+    return int(qs.aggregate(top=Max("number"))["top"] or 0) + 1
+
+
+def unique_slug(title: str) -> str:
+    """A URL slug from the title, without diacritics (đ as d), made unique with -2, -3…"""
+    base = slugify(nfc(title).replace("đ", "d").replace("Đ", "D"))[:70] or "trien-lam"
+    slug, n = base, 1
+    while Exhibition.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _check_window(start: datetime.datetime | None, end: datetime.datetime | None) -> None:
+    if start and end and end <= start:
+        raise ValidationError(
+            "Thời điểm kết thúc trưng bày phải sau thời điểm bắt đầu.", code="bad_window"
+        )
+
+
+@transaction.atomic
+def create_exhibition(*, title: str, actor: Any, **values: Any) -> Exhibition:
+    """A new draft exhibition. ``values``: summary, the English texts, the window."""
+    title = nfc(title.strip())
+    if not title:
+        raise ValidationError("Triển lãm cần có tên.", code="missing_field")
+    _check_window(values.get("publish_from"), values.get("publish_until"))
+    exhibition = Exhibition.objects.create(
+        slug=values.pop("slug", "") or unique_slug(title),
+        title=title,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        **values,
+    )
+    record(
+        AuditAction.CREATE,
+        actor=actor,
+        message=f"Lập triển lãm «{title}».",
+        target=exhibition,
+    )
+    return exhibition
+
+
+EDITABLE = (
+    "title",
+    "title_en",
+    "summary",
+    "summary_en",
+    "publish_from",
+    "publish_until",
+    "cover_page",
+)
+
+
+@transaction.atomic
+def update_exhibition(exhibition: Exhibition, *, actor: Any, **values: Any) -> Exhibition:
+    """Change the texts, the window or the cover page. The window may change in any state: a
+    head moves the dates of a published exhibition without unpublishing it."""
+    changed = [
+        name for name in EDITABLE if name in values and getattr(exhibition, name) != values[name]
+    ]
+    for name in changed:
+        value = values[name]
+        setattr(exhibition, name, nfc(value) if isinstance(value, str) else value)
+    _check_window(exhibition.publish_from, exhibition.publish_until)
+    if changed:
+        exhibition.save(update_fields=changed)
+        record(
+            AuditAction.CHANGE,
+            actor=actor,
+            message=f"Sửa triển lãm «{exhibition.title}»: {', '.join(changed)}.",
+            target=exhibition,
+        )
+    return exhibition
+
+
+@transaction.atomic
+def add_section(
+    exhibition: Exhibition, *, title: str, actor: Any, text: str = "", **values: Any
+) -> Section:
+    section = Section.objects.create(
+        exhibition=exhibition,
+        number=values.pop("number", None) or _next_number(exhibition.sections),
+        title=nfc(title.strip()),
+        text=nfc(text),
+        **values,
+    )
+    record(
+        AuditAction.CHANGE,
+        actor=actor,
+        message=f"Thêm chương «{section.title}» vào triển lãm «{exhibition.title}».",
+        target=exhibition,
+    )
+    return section
+
+
+def _not_public(code: str) -> ValidationError:
+    return ValidationError(
+        f"Tài liệu {code} không có hoặc chưa được công bố công khai: không thể đưa vào triển lãm.",
+        code="not_public",
+    )
+
+
+@transaction.atomic
+def add_item(
+    section: Section,
+    *,
+    code: str,
+    actor: Any,
+    caption: str = "",
+    caption_en: str = "",
+    page: int = 1,
+    number: int | None = None,
+) -> Item:
+    """Add the public document ``code`` to the section. Refused (``not_public``) unless it is
+    held, Công khai and published; refused (``bad_page``) for a page it does not have."""
+    document = services.find_public_document(code)
+    if document is None:
+        raise _not_public(code)
+    if page < 1 or (document.page_count and page > document.page_count):
+        raise ValidationError(
+            f"Tài liệu {code} có {document.page_count} trang, không có trang {page}.",
+            code="bad_page",
+        )
+    item = Item.objects.create(
+        section=section,
+        number=number or _next_number(section.items),
+        document=document,
+        page=page,
+        caption=nfc(caption.strip()),
+        caption_en=caption_en.strip(),
+    )
+    exhibition = section.exhibition
+    if exhibition.cover_id is None:
+        exhibition.cover = document
+        exhibition.cover_page = page
+        exhibition.save(update_fields=["cover", "cover_page"])
+    record(
+        AuditAction.ITEM_ADD,
+        actor=actor,
+        message=f"Đưa tài liệu {code} vào triển lãm «{exhibition.title}».",
+        target=exhibition,
+        data={"document": document.pk, "section": section.pk},
+    )
+    return item
+
+
+@transaction.atomic
+def remove_item(item: Item, *, actor: Any) -> None:
+    exhibition = item.section.exhibition
+    code = services.public_code(item.document)
+    item.delete()
+    record(
+        AuditAction.ITEM_REMOVE,
+        actor=actor,
+        message=f"Bỏ tài liệu {code} khỏi triển lãm «{exhibition.title}».",
+        target=exhibition,
+    )
+
+
+@transaction.atomic
+def reorder_items(section: Section, item_ids: list[int], *, actor: Any) -> None:
+    """Number the section's items in the order given (drag and drop, or the numbers)."""
+    items = {item.pk: item for item in section.items.all()}
+    if set(item_ids) != set(items):
+        raise ValidationError("Danh sách hiện vật không khớp với chương.", code="bad_order")
+    for number, pk in enumerate(item_ids, start=1):
+        if items[pk].number != number:
+            items[pk].number = number
+            items[pk].save(update_fields=["number"])
+    record(
+        AuditAction.CHANGE,
+        actor=actor,
+        message=f"Sắp xếp lại chương «{section.title}».",
+        target=section.exhibition,
+    )
+
+
+@transaction.atomic
+def set_cover(exhibition: Exhibition, item: Item, *, actor: Any) -> None:
+    exhibition.cover_id = item.document_id
+    exhibition.cover_page = item.page
+    exhibition.save(update_fields=["cover", "cover_page"])
+    record(
+        AuditAction.CHANGE,
+        actor=actor,
+        message=f"Đổi ảnh bìa triển lãm «{exhibition.title}».",
+        target=exhibition,
+    )
+
+
+def _move(
+    exhibition: Exhibition,
+    to: State,
+    allowed_from: set[str],
+    actor: Any,
+    verb: str,
+    action: AuditAction,
+) -> Exhibition:
+    if exhibition.state not in allowed_from:
+        raise ValidationError(
+            f"Triển lãm đang ở trạng thái «{exhibition.get_state_display()}»: không thể {verb}.",
+            code="bad_state",
+        )
+    exhibition.state = to
+    fields = ["state"]
+    if to == State.PUBLISHED:
+        exhibition.published_at = timezone.now()
+        fields.append("published_at")
+    exhibition.save(update_fields=fields)
+    record(
+        action,
+        actor=actor,
+        message=f"{verb.capitalize()} triển lãm «{exhibition.title}».",
+        target=exhibition,
+    )
+    return exhibition
+
+
+@transaction.atomic
+def submit_for_review(exhibition: Exhibition, *, actor: Any) -> Exhibition:
+    """Bản nháp → chờ duyệt. An exhibition with nothing to show is refused."""
+    if not services.shown_items(exhibition):
+        raise ValidationError(
+            "Triển lãm chưa có tài liệu công khai nào để trưng bày.", code="empty"
+        )
+    return _move(exhibition, State.REVIEW, {State.DRAFT}, actor, "gửi duyệt", AuditAction.SUBMIT)
+
+
+def _require_publisher(actor: Any) -> None:
+    if actor is not None and not actor.has_perm(PUBLISH_PERMISSION):
+        raise ValidationError(
+            "Chỉ lãnh đạo được giao công bố mới được công bố hoặc gỡ triển lãm.", code="forbidden"
+        )
+
+
+@transaction.atomic
+def publish_exhibition(exhibition: Exhibition, *, actor: Any) -> Exhibition:
+    """Chờ duyệt → đã công bố (``exhibitions.publish_exhibition``; ``None`` is the system)."""
+    _require_publisher(actor)
+    return _move(exhibition, State.PUBLISHED, {State.REVIEW}, actor, "công bố", AuditAction.PUBLISH)
+
+
+@transaction.atomic
+def return_to_draft(exhibition: Exhibition, *, actor: Any) -> Exhibition:
+    """Back to draft: from review (sent back), or from published (taken down, heads only)."""
+    if exhibition.state == State.PUBLISHED:
+        _require_publisher(actor)
+    return _move(
+        exhibition,
+        State.DRAFT,
+        {State.REVIEW, State.PUBLISHED},
+        actor,
+        "đưa về bản nháp",
+        AuditAction.UNPUBLISH,
+    )
+
+
+@transaction.atomic
+def add_anniversary(
+    *, day: int, month: int, name: str, actor: Any, since: int | None = None
+) -> Anniversary:
+    try:
+        datetime.date(2024, month, day)  # a leap year: 29/2 is a day
+    except ValueError as exc:
+        raise ValidationError(f"Ngày {day}/{month} không có thật.", code="bad_date") from exc
+    anniversary = Anniversary.objects.create(
+        day=day, month=month, name=nfc(name.strip()), since=since
+    )
+    record(
+        AuditAction.ANNIVERSARY,
+        actor=actor,
+        message=f"Thêm ngày kỷ niệm {anniversary}.",
+        target=anniversary,
+    )
+    return anniversary
+
+
+@transaction.atomic
+def remove_anniversary(anniversary: Anniversary, *, actor: Any) -> None:
+    record(
+        AuditAction.ANNIVERSARY,
+        actor=actor,
+        message=f"Bỏ ngày kỷ niệm {anniversary}.",
+        target=anniversary,
+    )
+    anniversary.delete()
+
+
+def count_view(exhibition: Exhibition) -> None:
+    """One more view: an atomic increment, nothing about the visitor kept (not audited)."""
+    Exhibition.objects.filter(pk=exhibition.pk).update(views=F("views") + 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading a whole exhibition from a file (luutru exhibition load)
+
+
+@dataclass
+class LoadResult:
+    exhibition: Exhibition | None = None
+    items: int = 0
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+
+def _when(value: Any, name: str, *, end: bool = False) -> datetime.datetime | None:
+    """A date or date-time of the file, in the local time zone; a bare date starts (or, for
+    the end, ends) at local midnight."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        moment = value
+    elif isinstance(value, datetime.date):
+        moment = datetime.datetime.combine(value, datetime.time())
+        if end:
+            moment += datetime.timedelta(days=1)
+    else:
+        text = str(value).strip()
+        try:
+            day = parse_date(text)
+            parsed = None if day else parse_datetime(text)
+        except ValueError:
+            day = parsed = None
+        if day is not None:
+            return _when(day, name, end=end)
+        if parsed is None:
+            raise ValidationError(f"{name}: «{text}» không phải ngày hợp lệ.", code="bad_date")
+        moment = parsed
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def load_exhibition(spec: dict[str, Any], *, actor: Any) -> LoadResult:
+    """Build one exhibition from a file's content (title, summary, sections with items by code
+    and captions, publish_from, publish_until; optional ``*_en`` texts, ``slug``, ``state``).
+
+    All or nothing: any refused item (``not_public``, ``bad_page``) or bad field leaves nothing
+    behind, and every problem is reported. ``state: published`` publishes it through review,
+    as the system (the operator running the command answers for it)."""
+    result = LoadResult()
+    try:
+        with transaction.atomic():
+            exhibition = create_exhibition(
+                title=str(spec.get("title") or ""),
+                actor=actor,
+                slug=str(spec.get("slug") or ""),
+                title_en=str(spec.get("title_en") or ""),
+                summary=nfc(str(spec.get("summary") or "")),
+                summary_en=str(spec.get("summary_en") or ""),
+                publish_from=_when(spec.get("publish_from"), "publish_from"),
+                publish_until=_when(spec.get("publish_until"), "publish_until", end=True),
+            )
+            sections = spec.get("sections") or []
+            if not isinstance(sections, list):
+                raise ValidationError("sections phải là một danh sách.", code="bad_file")
+            for section_spec in sections:
+                section = add_section(
+                    exhibition,
+                    title=str(section_spec.get("title") or ""),
+                    title_en=str(section_spec.get("title_en") or ""),
+                    text=str(section_spec.get("text") or ""),
+                    text_en=str(section_spec.get("text_en") or ""),
+                    actor=actor,
+                )
+                for item_spec in section_spec.get("items") or []:
+                    code = str(item_spec.get("code") or "")
+                    try:
+                        with transaction.atomic():
+                            add_item(
+                                section,
+                                code=code,
+                                caption=str(item_spec.get("caption") or ""),
+                                caption_en=str(item_spec.get("caption_en") or ""),
+                                page=int(item_spec.get("page") or 1),
+                                actor=actor,
+                            )
+                        result.items += 1
+                    except ValidationError as exc:
+                        result.errors.append(
+                            {"code": exc.code or "invalid", "message": exc.messages[0]}
+                        )
+            if result.errors:
+                raise ValidationError("refused", code="refused")
+            if spec.get("state") in (State.REVIEW, State.PUBLISHED):
+                submit_for_review(exhibition, actor=actor)
+            if spec.get("state") == State.PUBLISHED:
+                publish_exhibition(exhibition, actor=None)
+            record(
+                AuditAction.LOAD,
+                actor=actor,
+                message=f"Nạp triển lãm «{exhibition.title}» từ tệp ({result.items} tài liệu).",
+                target=exhibition,
+            )
+            result.exhibition = exhibition
+    except ValidationError as exc:
+        if exc.code != "refused":
+            result.errors.append({"code": exc.code or "invalid", "message": exc.messages[0]})
+        result.exhibition = None
+        result.items = 0
+    return result

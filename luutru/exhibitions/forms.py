@@ -1,0 +1,58 @@
+"""Forms of the curator's pages; each feeds an action, which makes the decisions."""
+
+from __future__ import annotations
+
+from django import forms
+
+from luutru.exhibitions.models import Exhibition
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ExhibitionForm(forms.ModelForm):
+    class Meta:
+        model = Exhibition
+        fields = [
+            "title",
+            "title_en",
+            "summary",
+            "summary_en",
+            "publish_from",
+            "publish_until",
+            "cover_page",
+        ]
+        widgets = {
+            "publish_from": DATETIME,
+            "publish_until": DATETIME,
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "summary_en": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class NewExhibitionForm(forms.Form):
+    title = forms.CharField(label="Tên triển lãm", max_length=200)
+
+
+class SectionForm(forms.Form):
+    title = forms.CharField(label="Tên chương", max_length=200)
+    title_en = forms.CharField(label="Tên tiếng Anh", max_length=200, required=False)
+    text = forms.CharField(
+        label="Lời dẫn", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    text_en = forms.CharField(
+        label="Lời dẫn tiếng Anh", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ItemForm(forms.Form):
+    code = forms.CharField(label="Mã tài liệu (đã công bố)", max_length=100)
+    page = forms.IntegerField(label="Trang trưng bày", min_value=1, initial=1)
+    caption = forms.CharField(label="Chú thích", max_length=500, required=False)
+    caption_en = forms.CharField(label="Chú thích tiếng Anh", max_length=500, required=False)
+
+
+class AnniversaryForm(forms.Form):
+    day = forms.IntegerField(label="Ngày", min_value=1, max_value=31)
+    month = forms.IntegerField(label="Tháng", min_value=1, max_value=12)
+    name = forms.CharField(label="Tên ngày kỷ niệm", max_length=200)
+    since = forms.IntegerField(label="Năm bắt đầu", required=False, min_value=1)

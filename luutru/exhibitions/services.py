@@ -1,0 +1,130 @@
+"""Reads of exhibitions: what a visitor sees of one (through the access policy, at request
+time), what is hidden from it, the anniversaries coming, and exhibition files to load."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db.models import Q, QuerySet
+
+from luutru.access import policy
+from luutru.exhibitions.models import Anniversary, Exhibition, Item
+from luutru.records.models import Document
+
+
+def public_documents() -> QuerySet[Document]:
+    """What anyone may read: held, Công khai and published (``policy.documents(None, READ)``)."""
+    return policy.documents(None, policy.Use.READ)
+
+
+def public_code(document: Document) -> str:
+    """The code of the document's public address (as the portal's: archival code, else
+    identifier)."""
+    return document.archival_code or document.identifier
+
+
+def find_public_document(code: str) -> Document | None:
+    """The published public document with this archival code or identifier, else ``None``."""
+    code = code.strip()
+    if not code:
+        return None
+    return public_documents().filter(Q(archival_code=code) | Q(identifier=code)).first()
+
+
+def shown_items(exhibition: Exhibition) -> list[Item]:
+    """The exhibition's items a visitor may see now, in order (sections, then items). One
+    query for the items and one for the public set, whatever the number of items."""
+    items = list(
+        Item.objects.filter(section__exhibition=exhibition)
+        .select_related("document", "section")
+        .order_by("section__number", "section__pk", "number", "pk")
+    )
+    allowed = set(
+        public_documents()
+        .filter(pk__in=[item.document_id for item in items])
+        .values_list("pk", flat=True)
+    )
+    return [item for item in items if item.document_id in allowed]
+
+
+def hidden_items(exhibition: Exhibition) -> list[Item]:
+    """Items no longer shown: their document was withdrawn or its regime tightened."""
+    shown = {item.pk for item in shown_items(exhibition)}
+    return [
+        item
+        for item in Item.objects.filter(section__exhibition=exhibition)
+        .select_related("document", "section")
+        .order_by("section__number", "number")
+        if item.pk not in shown
+    ]
+
+
+def cover_visible(exhibition: Exhibition) -> bool:
+    return (
+        exhibition.cover_id is not None
+        and public_documents().filter(pk=exhibition.cover_id).exists()
+    )
+
+
+@dataclass(frozen=True)
+class Coming:
+    anniversary: Anniversary
+    date: datetime.date
+    days: int
+
+    @property
+    def years(self) -> int | None:
+        since = self.anniversary.since
+        return self.date.year - since if since else None
+
+
+def upcoming(today: datetime.date, days: int = 60) -> list[Coming]:
+    """The anniversaries falling within ``days`` of ``today``, soonest first."""
+    found: list[Coming] = []
+    for anniversary in Anniversary.objects.all():
+        for year in (today.year, today.year + 1):
+            try:
+                date = datetime.date(year, anniversary.month, anniversary.day)
+            except ValueError:  # 29/2 outside a leap year
+                continue
+            delta = (date - today).days
+            if 0 <= delta <= days:
+                found.append(Coming(anniversary, date, delta))
+                break
+    return sorted(found, key=lambda coming: coming.days)
+
+
+class SpecError(ValueError):
+    """An exhibition file that cannot be read; ``code`` is the machine code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def read_spec(path: Path) -> dict[str, Any]:
+    """An exhibition file as a dict: JSON (.json), YAML (.yaml/.yml) or TOML (.toml)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SpecError("missing_file", f"Không đọc được tệp {path}: {exc}") from exc
+    suffix = path.suffix.lower()
+    try:
+        if suffix in {".yaml", ".yml"}:
+            data = yaml.safe_load(text)
+        elif suffix == ".toml":
+            data = tomllib.loads(text)
+        else:
+            data = json.loads(text)
+    except (ValueError, yaml.YAMLError) as exc:  # yaml.YAMLError is not a ValueError
+        raise SpecError("bad_file", f"Tệp {path.name} không đúng định dạng: {exc}") from exc
+    if not isinstance(data, dict):
+        raise SpecError("bad_file", f"Tệp {path.name} phải là một đối tượng (title, sections…).")
+    return data
