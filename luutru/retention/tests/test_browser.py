@@ -24,7 +24,7 @@ from playwright.sync_api import Page, expect
 
 from luutru.accounts.models import Role
 from luutru.organizations import actions
-from luutru.organizations.models import AgencyKind, ArchiveKind
+from luutru.organizations.models import Agency, AgencyKind, ArchiveKind, Fonds
 from luutru.organizations.tests.test_browser import page, sign_in, url  # noqa: F401
 from luutru.portal.publication import note_documents
 from luutru.preservation.actions import create_aips
@@ -42,7 +42,7 @@ FINANCE = "000.00.03.H62"
 COUNCIL = {"lanhdao": "Chủ tịch Hội đồng", "luutruvien": "Thư ký Hội đồng", "hoidong": "Ủy viên"}
 
 
-def expired_dossier(agency: object, fonds: object, number: int) -> Dossier:
+def expired_dossier(agency: Agency, fonds: Fonds, number: int) -> Dossier:
     """A 10-year dossier whose matter ended in 2012, one document with its PDF, its AIP."""
     dossier = make_dossier(
         agency,
