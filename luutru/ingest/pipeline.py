@@ -165,7 +165,8 @@ def unpack(run: Run) -> None:
                 max_ratio=settings.INGEST_MAX_RATIO,
             )
         except archives.UnsafeArchive as exc:
-            run.error("unsafe_archive", str(exc), file=source.name)
+            # The specific code (encrypted, damaged_file) tells the sender what to fix.
+            run.error(exc.code, str(exc), file=exc.entry or source.name)
             return
         root = target
     else:
@@ -541,6 +542,7 @@ def checksums(run: Run) -> None:
                 f"Mã SHA-256 của tệp “{ref.path}” không khớp: khai {ref.sha256}, "
                 f"thực tế {facts.sha256}.",
                 ref.source,
+                file=ref.path,
                 field=ref.checksum_field,
             )
     if run.errors:
@@ -597,6 +599,7 @@ def identify_formats(run: Run) -> None:
                 "unknown_format",
                 f"Không nhận dạng được định dạng của tệp “{facts.ref.path}”.",
                 facts.ref.source,
+                file=facts.ref.path,
                 field=facts.ref.path_field,
             )
         elif not formats.extension_matches(facts.path, info):
@@ -605,6 +608,7 @@ def identify_formats(run: Run) -> None:
                 f"Tệp “{facts.ref.path}” có đuôi {facts.path.suffix or '(không có)'} nhưng nội "
                 f"dung là {info.name or info.mime or 'định dạng khác'} ({info.puid or '?'}).",
                 facts.ref.source,
+                file=facts.ref.path,
                 field=facts.ref.path_field,
             )
 
@@ -624,6 +628,7 @@ def inspect_pdfs(run: Run) -> None:
                 "damaged_file",
                 f"Tệp PDF “{ref.path}” bị hỏng, không đọc được.",
                 ref.source,
+                file=ref.path,
                 field=ref.path_field,
             )
         elif report.encrypted:
@@ -631,6 +636,7 @@ def inspect_pdfs(run: Run) -> None:
                 "encrypted",
                 f"Tệp PDF “{ref.path}” được mã hóa hoặc đặt mật khẩu.",
                 ref.source,
+                file=ref.path,
                 field=ref.path_field,
             )
         elif report.javascript or report.launch_actions:
@@ -639,6 +645,7 @@ def inspect_pdfs(run: Run) -> None:
                 "active_content",
                 f"Tệp PDF “{ref.path}” chứa {kind}.",
                 ref.source,
+                file=ref.path,
                 field=ref.path_field,
             )
     _compare_page_counts(run)
@@ -686,6 +693,7 @@ def verify_signatures(run: Run) -> None:
                     "bad_signature",
                     f"Chữ ký số trong “{ref.path}”: {report.summary}",
                     ref.source,
+                    file=ref.path,
                     field=ref.path_field,
                 )
             elif not report.trusted:
@@ -693,6 +701,7 @@ def verify_signatures(run: Run) -> None:
                     "untrusted_signature",
                     f"Chữ ký số trong “{ref.path}”: {report.summary}",
                     ref.source,
+                    file=ref.path,
                     field=ref.path_field,
                 )
 
