@@ -63,6 +63,7 @@ from luutru.records.rules import (
     Cleaned,
     check_archival_code,
     clean_values,
+    defer_missing,
     longest_retention,
 )
 from luutru.storage.actions import put_file, register_many, sync_storage
@@ -248,12 +249,23 @@ def validate(run: Run) -> None:
         values = dict(document.values)
         parent = by_code.get(values.get("fileCode", "").strip())
         if parent is not None:
-            for inherited in ("maintenance", "mode", "language"):
+            # TT 05: a document's backup regime and status are "as for the file" (hồ sơ).
+            for inherited in (
+                "maintenance",
+                "mode",
+                "language",
+                "riskRecovery",
+                "riskRecoveryStatus",
+            ):
                 if not values.get(inherited):
                     values[inherited] = parent[0].values.get(inherited, "")
         elif form.startswith("edxml"):
             values.setdefault("language", "01")
         cleaned = clean_values("document", values, document.source.label)
+        if parent is None and form.startswith("edxml"):
+            # A message carries no TT 05 docId nor backup regime; the clerk who files the
+            # document gives them, and the description edit checks them then.
+            defer_missing(cleaned)
         if not cleaned.fields.get("access_regime"):
             # Never publish by default: unfiled documents wait for an archivist's decision.
             cleaned.fields["access_regime"] = "02"
