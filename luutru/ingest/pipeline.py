@@ -415,7 +415,7 @@ def _check_already_transferred(run: Run) -> None:
     for _pk, code, identifier in documents:
         if code in archival:
             found.setdefault(code, archival[code])
-        if identifier in identifiers:
+        elif identifier in identifiers:  # one document is one record, however many codes
             found.setdefault(identifier, identifiers[identifier])
     earlier = list(
         Transfer.objects.filter(
