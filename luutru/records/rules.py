@@ -149,11 +149,21 @@ def _clean_one(spec: Element, raw: str, shown: str, result: Cleaned) -> None:
                 "bad_value", spec.name, f"“{shown}” = “{raw}” phải là 1 (có) hoặc 0 (không)."
             )
     elif spec.kind == "identifier":
-        if not re.fullmatch(r"[A-Za-z0-9.\-/_]+", raw):
+        # NĐ 30/2020 ký hiệu keep their Đ ("QĐ-UBND", "TTĐT"), so codes built from them may too.
+        if not re.fullmatch(r"[A-Za-z0-9Đđ.\-/_]+", raw):
             result.add(
                 "bad_code",
                 spec.name,
-                f"“{shown}” = “{raw}” chứa ký tự không được phép trong mã (chỉ chữ, số, . - / _).",
+                f"“{shown}” = “{raw}” chứa ký tự không được phép trong mã "
+                "(chỉ chữ không dấu, Đ, số, . - / _).",
+            )
+        elif spec.level == "dossier" and spec.name == "fileCode" and not FILE_CODE_RE.match(raw):
+            result.add(
+                "bad_code",
+                spec.name,
+                f"“{shown}” = “{raw}” không đúng dạng mã hồ sơ: mã định danh cơ quan, năm hình "
+                "thành hồ sơ và số, ký hiệu hồ sơ, cách nhau bằng dấu chấm "
+                "(ví dụ 000.00.12.H62.2024.01).",
             )
         else:
             result.fields[target] = raw

@@ -124,3 +124,25 @@ class RequiredElementTests(TestCase):
         self.assertEqual(
             problems(document(riskRecovery="1")), [("missing_field", "riskRecoveryStatus")]
         )
+
+
+class FileCodeTests(TestCase):
+    def test_a_file_code_is_agency_year_and_number(self) -> None:
+        """NĐ 30/2020/NĐ-CP Phụ lục VI (FileCode = OrganId + FileCatalog + FileNotation) and
+        TT 05/2025 fileCode: mã định danh cơ quan + năm hình thành + số và ký hiệu hồ sơ."""
+        for good in (
+            "000.00.12.H62.2024.01",
+            "000.00.12.H62.2024.VB.0001",
+            "000.00.12.H62.2024.QĐ1",
+        ):
+            cleaned = dossier(fileCode=good)
+            self.assertEqual(problems(cleaned), [], good)
+            self.assertEqual(cleaned.fields["code"], good)
+
+    def test_a_file_code_that_does_not_parse_is_refused_not_kept(self) -> None:
+        """NĐ 30/2020: a code without its year or number cannot be told apart from another
+        agency's; it is a bad_code, never silently accepted."""
+        for bad in ("000.00.12.H62-2024-01", "HS01", "000.00.12.H62.24.01", "000.00.12.H62.2024"):
+            cleaned = dossier(fileCode=bad)
+            self.assertEqual(problems(cleaned), [("bad_code", "fileCode")], bad)
+            self.assertNotIn("code", cleaned.fields)
