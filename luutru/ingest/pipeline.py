@@ -660,6 +660,27 @@ def inspect_pdfs(run: Run) -> None:
                 file=ref.path,
                 field=ref.path_field,
             )
+        elif running := [a.name for a in report.attachments if a.executable]:
+            run.error(
+                "active_content",
+                f"Tệp PDF “{ref.path}” đính kèm chương trình chạy được: {', '.join(running)}.",
+                ref.source,
+                file=ref.path,
+                field=ref.path_field,
+            )
+        if report.embedded_files and not report.damaged:
+            listed = ", ".join(
+                f"“{a.name}” ({a.format_name or a.puid or 'không nhận dạng được định dạng'})"
+                for a in report.attachments
+            )
+            run.warn(
+                "embedded_files",
+                f"Tệp PDF “{ref.path}” có tệp đính kèm bên trong: {listed or 'không đọc được'}; "
+                "lưu trữ viên cần xem xét.",
+                ref.source,
+                file=ref.path,
+                field=ref.path_field,
+            )
     _compare_page_counts(run)
 
 

@@ -283,3 +283,34 @@ class FilePlanLinkTests(PipelineTestCase):
         )
         self.assertEqual(self.run_package(write_package(self.tmp / "p")).state, "received")
         self.assertEqual(Dossier.objects.get().plan_entry, entry)
+
+
+class AttachmentTests(PipelineTestCase):
+    def package_with_attachment(self, name: str, data: bytes) -> Path:
+        pdf = pikepdf.new()
+        pdf.add_blank_page()
+        pdf.attachments[name] = pikepdf.AttachedFileSpec(pdf, data, filename=name)
+        path = self.tmp / "dinh_kem.pdf"
+        pdf.save(path)
+        files = {"tai_lieu/01.pdf": path.read_bytes(), "tai_lieu/02.pdf": pdf_bytes(2)}
+        docs = [document(1), document(2, pages=2)]
+        return write_package(self.tmp / "p", documents=docs, files=files)
+
+    def test_a_pdf_with_embedded_files_is_received_with_a_warning_naming_them(self) -> None:
+        """TT 05/2025: what the archive keeps is identified; a PDF's attachments are named
+        with their format so the archivist can review them."""
+        transfer = self.run_package(self.package_with_attachment("ghi_chu.txt", b"ghi chu\n"))
+        self.assertEqual(transfer.state, TransferState.RECEIVED, transfer.errors)
+        [warning] = [w for w in transfer.warnings if w["code"] == "embedded_files"]
+        self.assertEqual(warning["file"], "tai_lieu/01.pdf")
+        self.assertIn("ghi_chu.txt", warning["message"])
+
+    def test_an_executable_attachment_is_refused_as_active_content(self) -> None:
+        """TT 05/2025: archival records carry no active content, attached programs included."""
+        transfer = self.run_package(
+            self.package_with_attachment("cai_dat.exe", b"MZ\x90\x00" + b"\x00" * 200)
+        )
+        self.assertEqual(transfer.state, TransferState.REJECTED)
+        [error] = [e for e in transfer.errors if e["code"] == "active_content"]
+        self.assertEqual(error["file"], "tai_lieu/01.pdf")
+        self.assertIn("cai_dat.exe", error["message"])
