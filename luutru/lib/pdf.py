@@ -368,9 +368,11 @@ def _attachment(name: str, spec: Any) -> Attachment:
 
     data = b""
     try:
-        stream = spec.get("/EF", {}).get("/F")
+        files = spec.get("/EF")
+        stream = files.get("/F") if isinstance(files, pikepdf.Dictionary) else None
         if isinstance(stream, pikepdf.Stream):
-            declared = stream.get("/Params", {}).get("/Size")
+            params = stream.get("/Params")
+            declared = params.get("/Size") if isinstance(params, pikepdf.Dictionary) else None
             if declared is None or int(declared) <= _ATTACHMENT_READ_LIMIT:
                 data = stream.read_bytes()
     except (pikepdf.PdfError, ValueError, TypeError) as exc:

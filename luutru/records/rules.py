@@ -112,14 +112,14 @@ def _clean_one(spec: Element, raw: str, shown: str, result: Cleaned) -> None:
         else:
             result.add("bad_code", spec.name, _bad_code_message(spec, raw, shown, found))
     elif spec.kind == "codes":
-        found = []
+        several: list[str] = []
         for part in re.split(r"[,;]\s*", raw):
             match = codes.match(spec.code_list or "", part)
             if match.code is None:
                 result.add("bad_code", spec.name, _bad_code_message(spec, part, shown, match))
                 return
-            found.append(match.code)
-        result.fields[target] = ",".join(found)
+            several.append(match.code)
+        result.fields[target] = ",".join(several)
     elif spec.kind == "date":
         parsed = parse_date(raw)
         if parsed is None:

@@ -141,7 +141,12 @@ class AipTests(BaseTestCase):
         the representation METS, so it can be re-checked without the network."""
         from luutru.records.models import DocumentFile
 
-        evidence = {"cms": "MIIB", "certificates": ["MIIC"], "timestamp": None, "dss": {}}
+        evidence: dict[str, Any] = {
+            "cms": "MIIB",
+            "certificates": ["MIIC"],
+            "timestamp": None,
+            "dss": {},
+        }
         signed = DocumentFile.objects.filter(document__dossier=self.dossier).order_by("pk")[0]
         signed.signatures = [{"field": "ChuKy", "details": {"evidence": evidence}}]
         signed.save(update_fields=["signatures"])
