@@ -63,6 +63,7 @@ from luutru.records.rules import (
     Cleaned,
     check_archival_code,
     clean_values,
+    defer_missing,
     longest_retention,
 )
 from luutru.storage.actions import put_file, register_many, sync_storage
@@ -165,7 +166,8 @@ def unpack(run: Run) -> None:
                 max_ratio=settings.INGEST_MAX_RATIO,
             )
         except archives.UnsafeArchive as exc:
-            run.error("unsafe_archive", str(exc), file=source.name)
+            # The specific code (encrypted, damaged_file) tells the sender what to fix.
+            run.error(exc.code, str(exc), file=exc.entry or source.name)
             return
         root = target
     else:
@@ -247,12 +249,23 @@ def validate(run: Run) -> None:
         values = dict(document.values)
         parent = by_code.get(values.get("fileCode", "").strip())
         if parent is not None:
-            for inherited in ("maintenance", "mode", "language"):
+            # TT 05: a document's backup regime and status are "as for the file" (hồ sơ).
+            for inherited in (
+                "maintenance",
+                "mode",
+                "language",
+                "riskRecovery",
+                "riskRecoveryStatus",
+            ):
                 if not values.get(inherited):
                     values[inherited] = parent[0].values.get(inherited, "")
         elif form.startswith("edxml"):
             values.setdefault("language", "01")
         cleaned = clean_values("document", values, document.source.label)
+        if parent is None and form.startswith("edxml"):
+            # A message carries no TT 05 docId nor backup regime; the clerk who files the
+            # document gives them, and the description edit checks them then.
+            defer_missing(cleaned)
         if not cleaned.fields.get("access_regime"):
             # Never publish by default: unfiled documents wait for an archivist's decision.
             cleaned.fields["access_regime"] = "02"
@@ -402,7 +415,7 @@ def _check_already_transferred(run: Run) -> None:
     for _pk, code, identifier in documents:
         if code in archival:
             found.setdefault(code, archival[code])
-        if identifier in identifiers:
+        elif identifier in identifiers:  # one document is one record, however many codes
             found.setdefault(identifier, identifiers[identifier])
     earlier = list(
         Transfer.objects.filter(
@@ -541,6 +554,7 @@ def checksums(run: Run) -> None:
                 f"Mã SHA-256 của tệp “{ref.path}” không khớp: khai {ref.sha256}, "
                 f"thực tế {facts.sha256}.",
                 ref.source,
+                file=ref.path,
                 field=ref.checksum_field,
             )
     if run.errors:
@@ -597,6 +611,7 @@ def identify_formats(run: Run) -> None:
                 "unknown_format",
                 f"Không nhận dạng được định dạng của tệp “{facts.ref.path}”.",
                 facts.ref.source,
+                file=facts.ref.path,
                 field=facts.ref.path_field,
             )
         elif not formats.extension_matches(facts.path, info):
@@ -605,6 +620,7 @@ def identify_formats(run: Run) -> None:
                 f"Tệp “{facts.ref.path}” có đuôi {facts.path.suffix or '(không có)'} nhưng nội "
                 f"dung là {info.name or info.mime or 'định dạng khác'} ({info.puid or '?'}).",
                 facts.ref.source,
+                file=facts.ref.path,
                 field=facts.ref.path_field,
             )
 
@@ -624,6 +640,7 @@ def inspect_pdfs(run: Run) -> None:
                 "damaged_file",
                 f"Tệp PDF “{ref.path}” bị hỏng, không đọc được.",
                 ref.source,
+                file=ref.path,
                 field=ref.path_field,
             )
         elif report.encrypted:
@@ -631,6 +648,7 @@ def inspect_pdfs(run: Run) -> None:
                 "encrypted",
                 f"Tệp PDF “{ref.path}” được mã hóa hoặc đặt mật khẩu.",
                 ref.source,
+                file=ref.path,
                 field=ref.path_field,
             )
         elif report.javascript or report.launch_actions:
@@ -639,6 +657,28 @@ def inspect_pdfs(run: Run) -> None:
                 "active_content",
                 f"Tệp PDF “{ref.path}” chứa {kind}.",
                 ref.source,
+                file=ref.path,
+                field=ref.path_field,
+            )
+        elif running := [a.name for a in report.attachments if a.executable]:
+            run.error(
+                "active_content",
+                f"Tệp PDF “{ref.path}” đính kèm chương trình chạy được: {', '.join(running)}.",
+                ref.source,
+                file=ref.path,
+                field=ref.path_field,
+            )
+        if report.embedded_files and not report.damaged:
+            listed = ", ".join(
+                f"“{a.name}” ({a.format_name or a.puid or 'không nhận dạng được định dạng'})"
+                for a in report.attachments
+            )
+            run.warn(
+                "embedded_files",
+                f"Tệp PDF “{ref.path}” có tệp đính kèm bên trong: {listed or 'không đọc được'}; "
+                "lưu trữ viên cần xem xét.",
+                ref.source,
+                file=ref.path,
                 field=ref.path_field,
             )
     _compare_page_counts(run)
@@ -686,6 +726,7 @@ def verify_signatures(run: Run) -> None:
                     "bad_signature",
                     f"Chữ ký số trong “{ref.path}”: {report.summary}",
                     ref.source,
+                    file=ref.path,
                     field=ref.path_field,
                 )
             elif not report.trusted:
@@ -693,6 +734,7 @@ def verify_signatures(run: Run) -> None:
                     "untrusted_signature",
                     f"Chữ ký số trong “{ref.path}”: {report.summary}",
                     ref.source,
+                    file=ref.path,
                     field=ref.path_field,
                 )
 

@@ -13,6 +13,7 @@ cyclic object graph costs a fixed amount of work, not an unbounded one.
 from __future__ import annotations
 
 import logging
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,30 @@ _MAX_TEXT_PAGES = 500  # pages searched for a text layer before answering "unkno
 _MAX_FORM_DEPTH = 3  # nested form XObjects followed when looking for text
 _TEXT_OPERATORS = "Tj TJ ' \""
 _DOCUMENT_TRIGGERS = ("/WC", "/WS", "/DS", "/WP", "/DP")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file embedded in a PDF: its name, what it is by content, and whether it can run."""
+
+    name: str
+    size: int
+    puid: str | None
+    format_name: str | None
+    executable: bool
+
+
+# Programs and scripts by PRONOM identifier: Windows PE/DOS executables, ELF, Mach-O, Java.
+EXECUTABLE_PUIDS = frozenset(
+    {"x-fmt/409", "x-fmt/410", "x-fmt/411", "fmt/899", "fmt/900", "fmt/689", "fmt/690",
+     "fmt/692", "fmt/693", "x-fmt/412", "fmt/1245"}
+)  # fmt: skip
+EXECUTABLE_EXTENSIONS = frozenset(
+    {"exe", "dll", "com", "scr", "msi", "bat", "cmd", "ps1", "vbs", "vbe", "js", "jse", "wsf",
+     "hta", "jar", "sh", "elf", "app", "lnk", "pif", "cpl"}
+)  # fmt: skip
+_EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"#!")
+_ATTACHMENT_READ_LIMIT = 64 * 1024 * 1024  # larger attachments are named, not identified
 
 
 @dataclass(slots=True)
@@ -50,6 +75,7 @@ class PdfReport:
     pdfa: str | None
     has_text: bool | None
     has_form: bool = False  # an AcroForm with fields: where signatures live (and nowhere else)
+    attachments: list[Attachment] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -173,9 +199,22 @@ def _inspect(pdf: pikepdf.Pdf, report: PdfReport, name: str, *, deep: bool) -> N
             "chỉ kiểm tra được một phần."
         )
     if report.embedded_files:
-        report.warnings.append(
-            f"Tệp PDF «{name}» có tệp đính kèm bên trong; cần xem xét trước khi lưu."
+        report.attachments = _attachments(pdf)
+        listed = ", ".join(
+            f"«{a.name}» ({a.format_name or a.puid or 'không rõ định dạng'})"
+            for a in report.attachments
         )
+        report.warnings.append(
+            f"Tệp PDF «{name}» có tệp đính kèm bên trong"
+            + (f": {listed}" if listed else "")
+            + "; cần xem xét trước khi lưu."
+        )
+        running = [a.name for a in report.attachments if a.executable]
+        if running:
+            report.problems.append(
+                f"Tệp PDF «{name}» đính kèm chương trình chạy được ({', '.join(running)}); "
+                "tài liệu lưu trữ không được chứa nội dung chủ động."
+            )
     report.has_text = _has_text(pdf)
     if deep:
         for problem in pdf.check_pdf_syntax():
@@ -298,3 +337,63 @@ def _shows_text(content: Any, resources: Any, depth: int, seen: set[tuple[int, i
         if _shows_text(xobject, form_resources, depth + 1, seen):
             return True
     return False
+
+
+def _attachments(pdf: pikepdf.Pdf) -> list[Attachment]:
+    """The embedded files (the /EmbeddedFiles name tree and file-attachment annotations of the
+    first pages), each identified by content with PRONOM signatures."""
+    specs: list[tuple[str, Any]] = []
+    try:
+        specs += [(str(key), spec.obj) for key, spec in pdf.attachments.items()]
+    except (pikepdf.PdfError, ValueError, TypeError, KeyError) as exc:
+        log.info("Unreadable /EmbeddedFiles: %s", exc)
+    for index, page in enumerate(pdf.pages):
+        if index >= _MAX_ANNOT_PAGES:
+            break
+        annots = page.obj.get("/Annots")
+        if isinstance(annots, pikepdf.Array):
+            for annot in annots:
+                if (
+                    isinstance(annot, pikepdf.Dictionary)
+                    and annot.get("/Subtype") == pikepdf.Name.FileAttachment
+                    and isinstance(annot.get("/FS"), pikepdf.Dictionary)
+                ):
+                    fs = annot["/FS"]
+                    specs.append((str(fs.get("/UF", fs.get("/F", "tệp đính kèm"))), fs))
+    return [_attachment(name, spec) for name, spec in specs]
+
+
+def _attachment(name: str, spec: Any) -> Attachment:
+    from luutru.lib import formats  # FIDO loads its signatures on first use only
+
+    data = b""
+    try:
+        files = spec.get("/EF")
+        stream = files.get("/F") if isinstance(files, pikepdf.Dictionary) else None
+        if isinstance(stream, pikepdf.Stream):
+            params = stream.get("/Params")
+            declared = params.get("/Size") if isinstance(params, pikepdf.Dictionary) else None
+            if declared is None or int(declared) <= _ATTACHMENT_READ_LIMIT:
+                data = stream.read_bytes()
+    except (pikepdf.PdfError, ValueError, TypeError) as exc:
+        log.info("Unreadable attachment %s: %s", name, exc)
+    info = None
+    if data:
+        with tempfile.TemporaryDirectory() as folder:
+            scratch = Path(folder) / "tep-dinh-kem"
+            scratch.write_bytes(data)
+            info = formats.identify(scratch)
+    puid = info.puid if info else None
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    executable = (
+        (puid in EXECUTABLE_PUIDS)
+        or extension in EXECUTABLE_EXTENSIONS
+        or data.startswith(_EXECUTABLE_MAGIC)
+    )
+    return Attachment(
+        name=name,
+        size=len(data),
+        puid=puid,
+        format_name=info.name if info else None,
+        executable=executable,
+    )

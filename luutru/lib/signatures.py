@@ -5,8 +5,11 @@ the archive records for every signature who signed, when, whether the signed byt
 whether anything was changed afterwards, and whether the certificate chains up to a trust root
 the archive configured. Nothing is fetched: no network at run time, so revocation information
 is whatever the file carries and its absence is reported as "unavailable", never as failure
-(pyHanko's ``soft-fail`` revocation mode). Certificates are checked at the time of
-verification, pyHanko's default.
+(pyHanko's ``soft-fail`` revocation mode). A signature that does not chain to a trust root
+now is judged again at its signing time (the timestamp's, else the time the signer declares):
+one valid when made is not untrusted because its certificate has since expired
+(``details["validated_at"]`` says which). ``details["evidence"]`` keeps the CMS, certificates,
+timestamp and DSS so the verdict can be re-checked without the network.
 
 ``validate_pdf_signature`` runs its own event loop (``asyncio.run``), so call this from
 synchronous code (tasks, the CLI); from async code wrap it in ``sync_to_async``.
@@ -14,6 +17,7 @@ synchronous code (tasks, the CLI); from async code wrap it in ``sync_to_async``.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import logging
 import unicodedata
@@ -159,11 +163,30 @@ def _verify_one(sig: Any, roots: list[Any]) -> SignatureReport:
         signed_at, time_source = _aware(status.timestamp_validity.timestamp), "timestamp"
     elif status.signer_reported_dt is not None:
         signed_at, time_source = _aware(status.signer_reported_dt), "signer"
+    validated_at = "now"
+    if status.intact and status.valid and not status.trusted and signed_at is not None:
+        # Judged at its signing time (the certificate's validity then): a signature that was
+        # good when made stays good after the certificate expires. Nothing is fetched.
+        then = ValidationContext(
+            trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail", moment=signed_at
+        )
+        try:
+            at_signing = validate_pdf_signature(sig, then)
+        except Exception:  # as above: a failure here leaves the verdict made now
+            log.debug("signature %s failed validation at signing time", field_name, exc_info=True)
+        else:
+            if at_signing.trusted:
+                status, validated_at = at_signing, "signing_time"
     intact = bool(status.intact)
     valid = intact and bool(status.valid) and status.docmdp_ok is not False
     trusted = bool(status.trusted)
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     details = _details(sig, status, time_source)
+    details["validated_at"] = validated_at
+    summary = _summary(signer, signed_at, status, intact=intact, valid=valid, whole=whole)
+    if validated_at == "signing_time":
+        summary += " Đánh giá tại thời điểm ký: chứng thư số còn hiệu lực lúc ký."
+    details["evidence"] = _evidence(sig)
     return SignatureReport(
         field=field_name,
         signer=signer,
@@ -172,7 +195,7 @@ def _verify_one(sig: Any, roots: list[Any]) -> SignatureReport:
         valid=valid,
         trusted=trusted,
         covers_whole_file=whole,
-        summary=_summary(signer, signed_at, status, intact=intact, valid=valid, whole=whole),
+        summary=summary,
         details=details,
     )
 
@@ -226,6 +249,41 @@ def _details(sig: Any, status: Any, time_source: str | None) -> dict[str, Any]:
         "bottom_line": bool(status.bottom_line),
     }
     return details
+
+
+def _evidence(sig: Any) -> dict[str, Any]:
+    """What re-checking the verdict offline needs, base64 DER: the whole CMS signature (the
+    signer's certificate, the chain it carries, signed attributes, signature timestamp and any
+    revocation data archived in it), its certificates listed apart, and the document security
+    store (DSS: certificates, OCSP responses, CRLs) when the file has one."""
+    evidence: dict[str, Any] = {"cms": None, "certificates": [], "timestamp": None, "dss": {}}
+    try:
+        evidence["cms"] = base64.b64encode(sig.signed_data_content_info.dump()).decode()
+    except Exception:  # a signature pyHanko parsed only in part
+        contents = sig.sig_object.get("/Contents")
+        evidence["cms"] = base64.b64encode(bytes(contents)).decode() if contents else None
+    try:
+        evidence["certificates"] = [
+            base64.b64encode(choice.chosen.dump()).decode()
+            for choice in sig.signed_data["certificates"] or []
+        ]
+    except Exception:
+        log.debug("no certificates in the CMS of %s", sig.field_name, exc_info=True)
+    token = getattr(sig, "attached_timestamp_data", None)
+    if token is not None:
+        evidence["timestamp"] = base64.b64encode(token.dump()).decode()
+    try:
+        dss = sig.reader.root.get("/DSS")
+        if dss is not None:
+            for key, name in (("/Certs", "certificates"), ("/OCSPs", "ocsp"), ("/CRLs", "crl")):
+                streams = dss.get(key)
+                if streams:
+                    evidence["dss"][name] = [
+                        base64.b64encode(ref.get_object().data).decode() for ref in streams
+                    ]
+    except Exception:
+        log.debug("unreadable DSS", exc_info=True)
+    return evidence
 
 
 def _text(value: Any) -> str | None:

@@ -25,7 +25,7 @@ from luutru.organizations.models import (
     Membership,
     Succession,
 )
-from luutru.organizations.validators import normalize_code
+from luutru.organizations.validators import normalize_code, validate_code_under_parent
 
 AGENCY_FIELDS = (
     "code", "name", "kind", "parent", "valid_from", "transfers_to", "accept_on_receipt", "note",
@@ -63,7 +63,7 @@ def update_agency(agency: Agency, *, actor: Actor, **values: Any) -> Agency:
         if name in AGENCY_FIELDS:
             setattr(agency, name, value)
     agency.code = normalize_code(agency.code)
-    if agency.parent_id != before["parent"]:
+    if agency.parent_id != before["parent"] or agency.code != before["code"]:
         _check_parent(agency, agency.parent)
     agency.full_clean()
     agency.save()
@@ -293,6 +293,10 @@ def _check_parent(agency: Agency, parent: Agency | None) -> None:
                 )
             }
         )
+    try:
+        validate_code_under_parent(agency.code, parent.code)
+    except ValidationError as exc:
+        raise ValidationError({"code": exc.messages}) from exc
 
 
 def _snapshot(instance: Any, fields: tuple[str, ...]) -> dict[str, Any]:

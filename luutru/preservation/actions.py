@@ -25,6 +25,7 @@ from luutru.preservation.models import (
     PremisEvent,
 )
 from luutru.records.models import Document, DocumentFile, Dossier, FileRole
+from luutru.storage.actions import describe, identify_blob
 from luutru.storage.backends import CopyState
 from luutru.storage.fixity import FixityResult
 from luutru.storage.models import FixityStatus, StoredFile
@@ -51,6 +52,47 @@ def documents_holding(sha256s: Iterable[str]) -> dict[str, list[str]]:
     for sha, code, identifier, pk in rows:
         out.setdefault(sha, []).append(code or identifier or f"#{pk}")
     return out
+
+
+UNIDENTIFIED_LIMIT = 500  # files re-identified per call; the rest wait for the next run
+
+
+def unidentified_reason(stored: StoredFile) -> str:
+    """Why a stored file has no PRONOM identifier, in Vietnamese, for the dashboard."""
+    if stored.size == 0:
+        return "Tệp rỗng (0 byte)."
+    if stored.mime:
+        return (
+            f"Nội dung không khớp chữ ký PRONOM nào; kiểu khai báo {stored.mime}. "
+            "Cần kiểm tra tệp hoặc bổ sung chữ ký định dạng."
+        )
+    return "Nội dung không khớp chữ ký PRONOM nào và không có kiểu MIME."
+
+
+def identify_unknown_formats(limit: int = UNIDENTIFIED_LIMIT) -> list[dict[str, Any]]:
+    """Identify again the stored files that have no PRONOM identifier (the archive's own
+    PDF/As were registered without one) and list those still unknown, each with its reason
+    and the documents holding it. Cost: one read of each unidentified blob (at most
+    ``limit``), one query per file identified."""
+    unknown = list(StoredFile.objects.filter(puid="").order_by("pk")[:limit])
+    remaining: list[StoredFile] = []
+    for stored in unknown:
+        describe(stored, identify_blob(stored.sha256))
+        if stored.puid:
+            stored.save(update_fields=["puid", "format_name", "mime"])
+        else:
+            remaining.append(stored)
+    holders = documents_holding(s.sha256 for s in remaining)
+    return [
+        {
+            "sha256": s.sha256,
+            "size": s.size,
+            "mime": s.mime,
+            "documents": holders.get(s.sha256, []),
+            "reason": unidentified_reason(s),
+        }
+        for s in remaining
+    ]
 
 
 @transaction.atomic

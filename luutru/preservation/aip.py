@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import shutil
 import uuid
 import zipfile
@@ -337,6 +338,7 @@ def _write_representation(
         now,
         base=base,
     )
+    evidence = _signature_files(root, base, files, now)
     descriptive_entries = []
     if rep == "rep1":
         documents = sorted(
@@ -372,11 +374,40 @@ def _write_representation(
         now,
         agents,
         descriptive_entries,
-        [preservation],
+        [preservation, *evidence],
         data,
     )
     entry = _write(root, f"{base}METS.xml", body, f"file-{rep}-mets", now)
     return mets.Representation(name=rep, mets=entry)
+
+
+def _signature_files(
+    root: Path, base: str, files: list[PackedFile], now: datetime.datetime
+) -> list[mets.FileEntry]:
+    """Each signed file's signature verdicts with their evidence (CMS, certificates, timestamp,
+    DSS revocation data), as verified on ingest: the AIP alone lets the verdict be checked
+    again without the network, after the certificates have expired."""
+    entries = []
+    for number, item in enumerate(files, start=1):
+        if not item.row.signatures:
+            continue
+        body = json.dumps(
+            {"file": item.identifier, "sha256": item.stored.sha256,
+             "signatures": item.row.signatures},
+            ensure_ascii=False, indent=1,
+        ).encode("utf-8")  # fmt: skip
+        entries.append(
+            _write(
+                root,
+                f"{base}metadata/preservation/signatures/{item.name}.json",
+                body,
+                f"signatures-{item.rep}-{number}",
+                now,
+                mime="application/json",
+                base=base,
+            )
+        )
+    return entries
 
 
 def _packed(stored: StoredFile | None, files: list[PackedFile]) -> PackedFile | None:

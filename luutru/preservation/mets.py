@@ -159,7 +159,11 @@ def _metadata_sections(
             section = etree.SubElement(amd, _m("digiprovMD"))
             section.set("ID", f"digiprov-{entry.id}")
             section.set("STATUS", "CURRENT")
-            _md_ref(section, entry, "PREMIS")
+            if entry.mime == "application/json":  # signature evidence (aip._signature_files)
+                _md_ref(section, entry, "OTHER")
+                section[-1].set("OTHERMDTYPE", "SIGNATURE-VALIDATION")
+            else:
+                _md_ref(section, entry, "PREMIS")
             amd_ids.append(f"digiprov-{entry.id}")
     return dmd_ids, amd_ids
 

@@ -67,6 +67,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .order_by("-files", "puid")[:30]
     )
     totals = StoredFile.objects.aggregate(files=Count("pk"), bytes=Sum("size"))
+    unidentified = list(StoredFile.objects.filter(puid="").order_by("pk")[:50])
+    holders = actions.documents_holding(s.sha256 for s in unidentified)
     primary, second = backend(), replica()
     storages = [
         {
@@ -84,6 +86,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ]
     context = {
         "holdings": holdings,
+        "unidentified": [
+            {
+                "stored": s,
+                "documents": holders.get(s.sha256, []),
+                "reason": actions.unidentified_reason(s),
+            }
+            for s in unidentified
+        ],
         "totals": totals,
         "cycle": cycle_status(),
         "runs": FixityRun.objects.order_by("-started_at")[:5],

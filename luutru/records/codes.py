@@ -1,12 +1,15 @@
 """The TT 05 code lists: loading them from data/code_lists.json, and reading them fast.
 
-Values in packages may be the code ("01") or its label ("Vĩnh viễn", "vinh vien"); both map to
-the code. Lookups are cached per process; the table changes only through migrations.
+Values in packages may be the code ("01"), its label ("Vĩnh viễn", "vinh vien") or, for
+document types, the NĐ 30/2020 abbreviation ("HĐ"); each maps to the code. Lookups are cached
+per process; the table changes only through migrations.
 """
 
 from __future__ import annotations
 
 import json
+import unicodedata
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -53,29 +56,72 @@ def _entries(list_name: str) -> dict[str, tuple[str, dict[str, Any]]]:
     return {c.code: (c.label, c.extra) for c in Code.objects.filter(list=list_name)}
 
 
-def _by_folded_label(list_name: str) -> dict[str, str]:
-    return _folded_index(_plain(list_name))
+@dataclass(frozen=True)
+class Match:
+    """What a value in a package means in one code list.
+
+    ``code`` is set when the value names exactly one entry; ``candidates`` lists the codes an
+    ambiguous value could mean (empty when it names none).
+    """
+
+    code: str | None
+    candidates: tuple[str, ...] = ()
+
+
+def _key(text: str) -> str:
+    """Case and spacing ignored, diacritics kept: 'HĐ' and 'hđ' agree, 'HĐ' and 'HD' do not."""
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+
+
+def _names(label: str, extra: dict[str, Any]) -> list[str]:
+    return [label, extra.get("abbr") or "", *extra.get("aliases", [])]
 
 
 @cache
-def _folded_index(list_name: str) -> dict[str, str]:
-    index: dict[str, str] = {}
+def _exact_index(list_name: str) -> dict[str, set[str]]:
+    index: dict[str, set[str]] = {}
     for code, (label, extra) in entries(list_name).items():
-        index[fold(label)] = code
-        if extra.get("abbr"):
-            index.setdefault(fold(extra["abbr"]), code)
+        for name in _names(label, extra):
+            if name:
+                index.setdefault(_key(name), set()).add(code)
     return index
 
 
-def to_code(list_name: str, value: str) -> str | None:
-    """The code for a code or a label, or None when the value is not in the list."""
+@cache
+def _folded_index(list_name: str) -> dict[str, set[str]]:
+    index: dict[str, set[str]] = {}
+    for code, (label, extra) in entries(list_name).items():
+        for name in _names(label, extra):
+            if name:
+                index.setdefault(fold(name), set()).add(code)
+    return index
+
+
+def match(list_name: str, value: str) -> Match:
+    """The entry a code, a label or an abbreviation names, diacritics first.
+
+    A value spelt with its diacritics is matched as spelt (NĐ 30/2020 Phụ lục III: "HĐ" is Hợp
+    đồng, "HD" Hướng dẫn; "ĐA" Đề án, "DA" Dự án). Only a value that matches nothing as spelt
+    is compared without diacritics ("Chua du phong"), and then only when that names one entry.
+    """
+    name = _plain(list_name)
     text = value.strip()
-    known = entries(list_name)
+    known = entries(name)
     if text in known:
-        return text
+        return Match(text)
     if text.isdigit() and text.zfill(2) in known:
-        return text.zfill(2)
-    return _by_folded_label(list_name).get(fold(text))
+        return Match(text.zfill(2))
+    for index in (_exact_index(name).get(_key(text)), _folded_index(name).get(fold(text))):
+        if index:
+            found = tuple(sorted(index))
+            return Match(found[0]) if len(found) == 1 else Match(None, found)
+    return Match(None)
+
+
+def to_code(list_name: str, value: str) -> str | None:
+    """The code for a code, a label or an abbreviation, or None when the value names no entry
+    or more than one."""
+    return match(list_name, value).code
 
 
 def label(list_name: str, code: str) -> str:
@@ -89,4 +135,5 @@ def retention_years(code: str) -> int | None:
 
 def clear_cache() -> None:
     _entries.cache_clear()
+    _exact_index.cache_clear()
     _folded_index.cache_clear()

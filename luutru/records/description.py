@@ -19,7 +19,13 @@ from typing import Any
 from luutru.lib.vietnamese import nfc, short_date
 from luutru.records.elements import Element, elements
 from luutru.records.models import Document, Dossier
-from luutru.records.rules import FILE_CODE_RE, Cleaned, check_archival_code, clean_values
+from luutru.records.rules import (
+    FILE_CODE_RE,
+    Cleaned,
+    check_archival_code,
+    clean_values,
+    defer_missing,
+)
 from luutru.records.services import EMPTY, code_display, date_display
 
 # The document's fileCode has no field of its own: a document changes dossier by being filed
@@ -100,10 +106,13 @@ def check(
     level = level_of(instance)
     name = label or label_of(level)
     merged = record_values(instance)
+    before = dict(merged)
     for element, text in values.items():
         if element in editable(level):
             merged[element] = nfc(str(text or "")).strip()
     cleaned = clean_values(level, merged, name)
+    # An element TT 05 now requires but the record never had warns; emptying one is refused.
+    defer_missing(cleaned, keep=[e for e in values if before.get(e) and not merged.get(e)])
     if isinstance(instance, Dossier):
         _check_dossier(instance, cleaned, name)
     else:

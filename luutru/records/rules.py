@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +28,10 @@ DATE_FORMATS = (
     (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"), "iso"),
 )
 DATE_ELEMENTS = {"start_date": "startDate", "end_date": "endDate", "issued_date": "issuedDate"}
+OTHER_DOCUMENT_TYPE = "32"  # Khác
+# Elements TT 05 requires that records taken in before they were checked, and edXML messages,
+# may lack: their absence warns until someone gives them, rather than blocking other work.
+LATER_REQUIRED = frozenset({"docId", "riskRecovery"})
 TRUE_VALUES = {"1", "có", "co", "true", "x"}
 FALSE_VALUES = {"0", "không", "khong", "false", ""}
 
@@ -79,9 +83,11 @@ def clean_values(level: str, values: dict[str, str], label: Callable[[str], str]
             if spec.required:
                 result.add("missing_field", name, f"Thiếu “{label(name)}” ({spec.label}).")
             continue
+        # A code list value may be given by its label ("Chưa dự phòng" for 02), longer than the
+        # code the element's length is meant for; the code stored is what must fit.
         if (
             spec.max_length
-            and spec.kind not in {"number", "boolean", "date"}
+            and spec.kind not in {"number", "boolean", "date", "code", "codes"}
             and len(raw) > spec.max_length
         ):
             result.add(
@@ -98,20 +104,22 @@ def clean_values(level: str, values: dict[str, str], label: Callable[[str], str]
 def _clean_one(spec: Element, raw: str, shown: str, result: Cleaned) -> None:
     target = spec.field or spec.name
     if spec.kind == "code":
-        code = codes.to_code(spec.code_list or "", raw)
-        if code is None:
-            result.add("bad_code", spec.name, _bad_code_message(spec, raw, shown))
+        found = codes.match(spec.code_list or "", raw)
+        if found.code is not None:
+            result.fields[target] = found.code
+        elif spec.code_list == "document_type":
+            _unsure_document_type(spec, raw, shown, found, result)
         else:
-            result.fields[target] = code
+            result.add("bad_code", spec.name, _bad_code_message(spec, raw, shown, found))
     elif spec.kind == "codes":
-        found = []
+        several: list[str] = []
         for part in re.split(r"[,;]\s*", raw):
-            code = codes.to_code(spec.code_list or "", part)
-            if code is None:
-                result.add("bad_code", spec.name, _bad_code_message(spec, part, shown))
+            match = codes.match(spec.code_list or "", part)
+            if match.code is None:
+                result.add("bad_code", spec.name, _bad_code_message(spec, part, shown, match))
                 return
-            found.append(code)
-        result.fields[target] = ",".join(found)
+            several.append(match.code)
+        result.fields[target] = ",".join(several)
     elif spec.kind == "date":
         parsed = parse_date(raw)
         if parsed is None:
@@ -141,11 +149,21 @@ def _clean_one(spec: Element, raw: str, shown: str, result: Cleaned) -> None:
                 "bad_value", spec.name, f"“{shown}” = “{raw}” phải là 1 (có) hoặc 0 (không)."
             )
     elif spec.kind == "identifier":
-        if not re.fullmatch(r"[A-Za-z0-9.\-/_]+", raw):
+        # NĐ 30/2020 ký hiệu keep their Đ ("QĐ-UBND", "TTĐT"), so codes built from them may too.
+        if not re.fullmatch(r"[A-Za-z0-9Đđ.\-/_]+", raw):
             result.add(
                 "bad_code",
                 spec.name,
-                f"“{shown}” = “{raw}” chứa ký tự không được phép trong mã (chỉ chữ, số, . - / _).",
+                f"“{shown}” = “{raw}” chứa ký tự không được phép trong mã "
+                "(chỉ chữ không dấu, Đ, số, . - / _).",
+            )
+        elif spec.level == "dossier" and spec.name == "fileCode" and not FILE_CODE_RE.match(raw):
+            result.add(
+                "bad_code",
+                spec.name,
+                f"“{shown}” = “{raw}” không đúng dạng mã hồ sơ: mã định danh cơ quan, năm hình "
+                "thành hồ sơ và số, ký hiệu hồ sơ, cách nhau bằng dấu chấm "
+                "(ví dụ 000.00.12.H62.2024.01).",
             )
         else:
             result.fields[target] = raw
@@ -153,7 +171,46 @@ def _clean_one(spec: Element, raw: str, shown: str, result: Cleaned) -> None:
         result.fields[target] = raw
 
 
-def _bad_code_message(spec: Element, raw: str, shown: str) -> str:
+def defer_missing(cleaned: Cleaned, keep: Iterable[str] = ()) -> None:
+    """Turn the missing-element errors of ``LATER_REQUIRED`` into warnings, except for the
+    elements in ``keep`` (the ones an edit has just emptied)."""
+    kept = set(keep)
+    for issue in list(cleaned.issues):
+        if (
+            issue.code == "missing_field"
+            and issue.element in LATER_REQUIRED
+            and issue.element not in kept
+        ):
+            cleaned.issues.remove(issue)
+            cleaned.warnings.append(issue)
+
+
+def _unsure_document_type(
+    spec: Element, raw: str, shown: str, found: codes.Match, result: Cleaned
+) -> None:
+    """A document type no entry of NĐ 30/2020 Phụ lục III names, or one that could be two, is
+    recorded as 32 Khác with a warning on its row for the archivist to correct; guessing would
+    file a contract (HĐ) as a guidance (HD)."""
+    result.fields[spec.field or spec.name] = OTHER_DOCUMENT_TYPE
+    other = codes.label("document_type", OTHER_DOCUMENT_TYPE)
+    if found.candidates:
+        meant = " hay ".join(f"“{codes.label('document_type', c)}” ({c})" for c in found.candidates)
+        message = f"“{shown}” = “{raw}” có thể là {meant}; đã ghi tạm là “{other}”, cần sửa."
+        result.warnings.append(Issue("ambiguous_code", spec.name, message))
+    else:
+        message = (
+            f"“{shown}” = “{raw}” không có trong danh mục tên loại văn bản (Phụ lục III "
+            f"Nghị định 30/2020/NĐ-CP); đã ghi tạm là “{other}”, cần sửa."
+        )
+        result.warnings.append(Issue("unknown_code", spec.name, message))
+
+
+def _bad_code_message(spec: Element, raw: str, shown: str, found: codes.Match) -> str:
+    if found.candidates:
+        meant = " hay ".join(
+            f"{c} {codes.label(spec.code_list or '', c)}" for c in found.candidates
+        )
+        return f"“{shown}” = “{raw}” không rõ là {meant}; hãy ghi mã."
     allowed = ", ".join(
         f"{c} {lbl}" for c, (lbl, _x) in list(codes.entries(spec.code_list or "").items())[:12]
     )
@@ -177,12 +234,29 @@ def _check_together(level: str, result: Cleaned, label: Callable[[str], str]) ->
                 "paperFileCode",
                 f"Hồ sơ số hóa phải có “{label('paperFileCode')}”.",
             )
-        if f.get("backup_regime") and not f.get("backup_status"):
+        if f.get("reliability") == "02" and f.get("sheet_count") is None:
             result.add(
                 "missing_field",
-                "riskRecoveryStatus",
-                f"Có chế độ dự phòng thì phải có “{label('riskRecoveryStatus')}”.",
+                "numberOfPaper",
+                f"Hồ sơ số hóa phải có “{label('numberOfPaper')}” của bản giấy.",
             )
+    if f.get("backup_regime") and not f.get("backup_status"):
+        result.add(
+            "missing_field",
+            "riskRecoveryStatus",
+            f"Có chế độ dự phòng thì phải có “{label('riskRecoveryStatus')}”.",
+        )
+    if level == "document" and f.get("reliability") in {"01", "03"} and "process" not in f:
+        # TT 05 asks for it, but packages made before it rarely carry the element: the
+        # archivist is told, the package is not refused for it.
+        result.warnings.append(
+            Issue(
+                "missing_field",
+                "process",
+                f"Tài liệu gốc điện tử hoặc hỗn hợp phải có “{label('process')}” "
+                "(1 nếu kèm tệp quy trình xử lý, 0 nếu không).",
+            )
+        )
     today = timezone.localdate()
     for name in ("start_date", "end_date", "issued_date"):
         value = f.get(name)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+import shutil
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from luutru.lib import formats
+from luutru.lib.formats import FormatInfo
 from luutru.storage.backends import (
     CHUNK,
     LocalDiskBackend,
@@ -17,7 +21,7 @@ from luutru.storage.backends import (
     StorageUnavailable,
 )
 from luutru.storage.models import StoredFile
-from luutru.storage.services import backend, replica
+from luutru.storage.services import backend, open_stored, replica
 
 
 def put_file(
@@ -73,11 +77,35 @@ def register_many(files: list[dict[str, Any]]) -> dict[str, StoredFile]:
     wanted = {f["sha256"]: f for f in files}
     existing = {s.sha256: s for s in StoredFile.objects.filter(sha256__in=list(wanted))}
     missing = [StoredFile(**f) for sha, f in wanted.items() if sha not in existing]
+    for row in missing:
+        if not row.puid:  # the archive's own output (scans, OCR, migration) comes unidentified
+            describe(row, identify_blob(row.sha256))
     StoredFile.objects.bulk_create(missing, batch_size=1000)
     existing.update(
         {s.sha256: s for s in StoredFile.objects.filter(sha256__in=[m.sha256 for m in missing])}
     )
     return existing
+
+
+def identify_blob(sha256: str) -> FormatInfo | None:
+    """The PRONOM format of a stored blob, read from the primary copy (or the replica); None
+    when neither copy can be read. Cost: a copy of the blob to a scratch file."""
+    try:
+        with open_stored(sha256) as source, tempfile.NamedTemporaryFile() as scratch:
+            shutil.copyfileobj(source, scratch, CHUNK)
+            scratch.flush()
+            return formats.identify(Path(scratch.name))
+    except (OSError, StorageError):
+        return None
+
+
+def describe(row: StoredFile, info: FormatInfo | None) -> None:
+    """Fill a row's PUID, format name and MIME type from ``info``, keeping a MIME type given."""
+    if info is None or not info.puid:
+        return
+    row.puid = info.puid[:30]
+    row.format_name = (info.name or "")[:200]
+    row.mime = row.mime or (info.mime or "")[:100]
 
 
 @dataclass

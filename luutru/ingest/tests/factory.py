@@ -29,6 +29,7 @@ def document(ordinal: int, pages: int = 1, **overrides: str) -> dict[str, str]:
     row = {
         "Mã hồ sơ": DOSSIER["Mã hồ sơ"],
         "Số thứ tự": str(ordinal),
+        "Mã định danh tài liệu": f"H62.00.12.2024.01.{ordinal}",
         "Tên loại tài liệu": "Quyết định",
         "Số của tài liệu": str(100 + ordinal),
         "Ký hiệu của tài liệu": "QĐ-UBND",
@@ -106,7 +107,13 @@ def package_for(
     dossier = dict(DOSSIER)
     dossier.update({"Mã hồ sơ": code, "Tổng số tài liệu trong hồ sơ": str(documents)})
     rows = [
-        {**document(n), "Mã hồ sơ": code, "Tệp tin": f"tai_lieu/{notation}/{n:02d}.pdf"}
+        {
+            **document(n),
+            "Mã hồ sơ": code,
+            # TT 05 docId: issuer, year, number; unique per package as the code is.
+            "Mã định danh tài liệu": f"{agency_code[-3:]}.{agency_code[7:9]}.{year}.{notation}.{n}",
+            "Tệp tin": f"tai_lieu/{notation}/{n:02d}.pdf",
+        }
         for n in range(1, documents + 1)
     ]
     return write_package(root, dossiers=[dossier], documents=rows)

@@ -51,7 +51,12 @@ class AlreadyTransferredTests(ReceivingTestCase):
             code = f"{self.agency_a.code}.2024.{notation}"
             dossiers.append(dict(DOSSIER, **{"Mã hồ sơ": code}))
             rows += [
-                {**document(n), "Mã hồ sơ": code, "Tệp tin": f"tai_lieu/{notation}/{n:02d}.pdf"}
+                {
+                    **document(n),
+                    "Mã hồ sơ": code,
+                    "Mã định danh tài liệu": f"H62.00.12.2024.{notation}.{n}",
+                    "Tệp tin": f"tai_lieu/{notation}/{n:02d}.pdf",
+                }
                 for n in (1, 2)
             ]
         package = write_package(self.tmp / "hai-ho-so", dossiers=dossiers, documents=rows)

@@ -198,6 +198,47 @@ class RejectionTests(PipelineTestCase):
             zipped.writestr("goi/ho_so.csv", b"0" * (60 * 1024 * 1024))
         self.assert_rejected(archive, "unsafe_archive")
 
+    def test_a_password_protected_zip_is_refused_as_encrypted_naming_the_entry(self) -> None:
+        """docs/interfaces.md (Ingest errors): the specific code, not a blanket unsafe_archive,
+        so the sender knows to send the package without a password."""
+        archive = self.tmp / "mat_khau.zip"
+        with zipfile.ZipFile(archive, "w") as zipped:
+            zipped.writestr("goi/ho_so.csv", b"x")
+        data = bytearray(archive.read_bytes())
+        for signature, flag_offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+            data[data.index(signature) + flag_offset] |= 0x01
+        archive.write_bytes(bytes(data))
+        transfer = self.assert_rejected(archive, "encrypted")
+        self.assertEqual([(e["code"], e["file"]) for e in transfer.errors], [
+            ("encrypted", "goi/ho_so.csv")
+        ])  # fmt: skip
+
+    def test_an_unreadable_zip_is_a_damaged_file(self) -> None:
+        archive = self.tmp / "hong.zip"
+        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+            zipped.writestr("goi/ho_so.csv", b"ma ho so\n" * 1000)
+        data = bytearray(archive.read_bytes())
+        start = data.index(b"PK\x03\x04") + 30 + len("goi/ho_so.csv")
+        data[start : start + 20] = b"\xff" * 20  # the deflated bytes, not the directory
+        archive.write_bytes(bytes(data))
+        self.assert_rejected(archive, "damaged_file")
+
+    def test_a_defect_of_one_file_names_that_file_and_where_the_list_names_it(self) -> None:
+        """docs/interfaces.md (Ingest errors): ``file`` is the defective file's path inside the
+        package; ``row`` and ``field`` say where the metadata lists it."""
+        docs = [document(1), document(2, pages=2)]
+        files = {
+            "tai_lieu/01.pdf": b"%PDF-1.7\n" + b"garbage" * 50,
+            "tai_lieu/02.pdf": pdf_bytes(2),
+        }
+        transfer = self.assert_rejected(
+            write_package(self.tmp / "p", documents=docs, files=files), "damaged_file"
+        )
+        [error] = [e for e in transfer.errors if e["code"] == "damaged_file"]
+        self.assertEqual(error["file"], "tai_lieu/01.pdf")
+        self.assertIsNotNone(error["row"])
+        self.assertTrue(error["field"])
+
     def test_an_empty_folder(self) -> None:
         (self.tmp / "rong").mkdir()
         self.assert_rejected(self.tmp / "rong", "empty_package")
@@ -242,3 +283,34 @@ class FilePlanLinkTests(PipelineTestCase):
         )
         self.assertEqual(self.run_package(write_package(self.tmp / "p")).state, "received")
         self.assertEqual(Dossier.objects.get().plan_entry, entry)
+
+
+class AttachmentTests(PipelineTestCase):
+    def package_with_attachment(self, name: str, data: bytes) -> Path:
+        pdf = pikepdf.new()
+        pdf.add_blank_page()
+        pdf.attachments[name] = pikepdf.AttachedFileSpec(pdf, data, filename=name)
+        path = self.tmp / "dinh_kem.pdf"
+        pdf.save(path)
+        files = {"tai_lieu/01.pdf": path.read_bytes(), "tai_lieu/02.pdf": pdf_bytes(2)}
+        docs = [document(1), document(2, pages=2)]
+        return write_package(self.tmp / "p", documents=docs, files=files)
+
+    def test_a_pdf_with_embedded_files_is_received_with_a_warning_naming_them(self) -> None:
+        """TT 05/2025: what the archive keeps is identified; a PDF's attachments are named
+        with their format so the archivist can review them."""
+        transfer = self.run_package(self.package_with_attachment("ghi_chu.txt", b"ghi chu\n"))
+        self.assertEqual(transfer.state, TransferState.RECEIVED, transfer.errors)
+        [warning] = [w for w in transfer.warnings if w["code"] == "embedded_files"]
+        self.assertEqual(warning["file"], "tai_lieu/01.pdf")
+        self.assertIn("ghi_chu.txt", warning["message"])
+
+    def test_an_executable_attachment_is_refused_as_active_content(self) -> None:
+        """TT 05/2025: archival records carry no active content, attached programs included."""
+        transfer = self.run_package(
+            self.package_with_attachment("cai_dat.exe", b"MZ\x90\x00" + b"\x00" * 200)
+        )
+        self.assertEqual(transfer.state, TransferState.REJECTED)
+        [error] = [e for e in transfer.errors if e["code"] == "active_content"]
+        self.assertEqual(error["file"], "tai_lieu/01.pdf")
+        self.assertIn("cai_dat.exe", error["message"])

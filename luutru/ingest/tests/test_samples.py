@@ -83,11 +83,12 @@ class SampleTests(TestCase):
                 self.assertFalse(result["accepted"])
                 where = spec["where"]
                 fields = where["field"] if isinstance(where["field"], list) else [where["field"]]
+                files = where["file"] if isinstance(where["file"], list) else [where["file"]]
                 matching = [
                     e
                     for e in result["errors"]
                     if e["code"] in spec["codes"]
-                    and e["file"] == where["file"]
+                    and e["file"] in files
                     and e.get("row") == where["row"]
                     and e.get("field") in fields
                 ]

@@ -6,6 +6,7 @@ scans (no text layer) and the signed Quyết định.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pikepdf
@@ -201,3 +202,36 @@ def test_only_a_pdf_with_form_fields_is_sent_for_signature_checks() -> None:
     """Signatures are form-field values: the ingest verifies only PDFs that have fields."""
     assert inspect_pdf(TAI_LIEU / "HS13" / "03_674-QD-UBND.pdf").has_form
     assert not inspect_pdf(TAI_LIEU / "HS13" / "01_549-TTR-STNMT.pdf").has_form
+
+
+def pdf_with_attachment(path: Path, name: str, data: bytes) -> Path:
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.attachments[name] = pikepdf.AttachedFileSpec(pdf, data, filename=name)
+    pdf.save(path)
+    return path
+
+
+def test_embedded_files_are_named_and_identified(tmp_path: Path) -> None:
+    """TT 05/2025 (formats recorded for preservation): a file hidden inside a PDF is named in a
+    warning with its PRONOM format, not kept unseen."""
+    inner = pikepdf.new()
+    inner.add_blank_page()
+    buffer = io.BytesIO()
+    inner.save(buffer)
+    report = inspect_pdf(pdf_with_attachment(tmp_path / "a.pdf", "phu_luc.pdf", buffer.getvalue()))
+    assert report.ok
+    [attachment] = report.attachments
+    assert attachment.name == "phu_luc.pdf" and not attachment.executable
+    assert attachment.puid is not None and attachment.puid.startswith("fmt/")
+    assert any("phu_luc.pdf" in w for w in report.warnings)
+
+
+def test_an_executable_attachment_is_active_content(tmp_path: Path) -> None:
+    """TT 05/2025: archival records hold no active content; a program inside a PDF is refused
+    whatever it is called."""
+    program = b"MZ\x90\x00" + b"\x00" * 200
+    report = inspect_pdf(pdf_with_attachment(tmp_path / "b.pdf", "bang_tinh.dat", program))
+    assert not report.ok
+    assert [a.executable for a in report.attachments] == [True]
+    assert any("chương trình chạy được" in p for p in report.problems)

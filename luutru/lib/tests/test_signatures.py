@@ -112,3 +112,116 @@ def test_an_unreadable_trust_root_is_named_in_the_details(tmp_path: Path) -> Non
     assert report.details["trust_root_errors"] == [
         "Không đọc được chứng thư gốc tin cậy «khong_phai_chung_thu.pem»."
     ]
+
+
+def _expired_signer(folder: Path) -> tuple[Path, Path, Path]:
+    """A test CA (valid 2019-2040) and a signer certificate valid only during 2020."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    def name(common: str) -> x509.Name:
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common)])
+
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(name("CA thử nghiệm hết hạn"))
+        .issuer_name(name("CA thử nghiệm hết hạn"))
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(datetime(2019, 1, 1, tzinfo=UTC))
+        .not_valid_after(datetime(2040, 1, 1, tzinfo=UTC))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False), True
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    leaf = (
+        x509.CertificateBuilder()
+        .subject_name(name("Nguyễn Văn Ký"))
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(datetime(2020, 1, 1, tzinfo=UTC))
+        .not_valid_after(datetime(2021, 1, 1, tzinfo=UTC))
+        .add_extension(
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False), True
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    paths = folder / "ca.pem", folder / "ky.pem", folder / "ky.key"
+    paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    paths[1].write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
+    paths[2].write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return paths
+
+
+def _signed_in_2020(folder: Path) -> tuple[Path, Path]:
+    """A PDF signed on 01/06/2020 with a certificate that expired on 01/01/2021."""
+    from unittest import mock
+
+    import pikepdf
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    ca, cert, key = _expired_signer(folder)
+    blank = pikepdf.new()
+    blank.add_blank_page()
+    source, target = folder / "goc.pdf", folder / "da-ky.pdf"
+    blank.save(source)
+    signer = signers.SimpleSigner.load(str(key), str(cert), ca_chain_files=(str(ca),))
+    assert signer is not None
+    then = datetime(2020, 6, 1, 9, 0, tzinfo=UTC)
+    frozen = mock.Mock(wraps=datetime)
+    frozen.now.return_value = then
+    with (
+        mock.patch("pyhanko.sign.signers.pdf_signer.datetime", frozen),
+        source.open("rb") as inp,
+        target.open("wb") as out,
+    ):
+        signers.sign_pdf(
+            IncrementalPdfFileWriter(inp),
+            signers.PdfSignatureMetadata(field_name="ChuKy"),
+            signer=signer,
+            output=out,
+        )
+    return target, ca
+
+
+def test_a_signature_valid_when_made_is_not_untrusted_once_its_certificate_expires(
+    tmp_path: Path,
+) -> None:
+    """Luật Giao dịch điện tử 2023 Điều 23 and TT 05/2025 (preserving signed records): a
+    signature is judged at its signing time, with the certificate's validity then; expiry
+    afterwards does not make it untrusted."""
+    signed, ca = _signed_in_2020(tmp_path)
+    report = only(verify_pdf_signatures(signed, [ca]))
+    assert report.intact and report.valid and report.trusted, report.summary
+    assert report.details["validated_at"] == "signing_time"
+    assert report.signed_at is not None and report.signed_at.year == 2020
+
+
+def test_the_evidence_to_recheck_offline_is_kept_with_the_report(tmp_path: Path) -> None:
+    """TT 05/2025 (AIP keeps what proves authenticity): the CMS signature and the certificates
+    travel with the verdict, enough to validate again without the network."""
+    import base64
+
+    from asn1crypto import x509 as asn1_x509
+
+    signed, ca = _signed_in_2020(tmp_path)
+    evidence = only(verify_pdf_signatures(signed, [ca])).details["evidence"]
+    assert evidence["cms"]
+    subjects = [
+        asn1_x509.Certificate.load(base64.b64decode(c)).subject.native["common_name"]
+        for c in evidence["certificates"]
+    ]
+    assert "Nguyễn Văn Ký" in subjects

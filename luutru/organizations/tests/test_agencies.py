@@ -25,6 +25,21 @@ class AgencyIdentifierTests(BaseTestCase):
                 make_agency(bad, "Sở lỗi", self.province)
             self.assertIn("không đúng dạng NNN.NN.NN.XNN", str(caught.exception.messages))
 
+    def test_a_unit_takes_its_code_under_its_parents_level_one_unit(self) -> None:
+        """QĐ 20/2020/QĐ-TTg (mã định danh điện tử): a unit under UBND tỉnh H62 carries H62 as
+        its level-1 group and a lower-level code than its parent."""
+        for bad in ("000.00.12.H30", "000.00.00.H62"):
+            with self.subTest(code=bad), self.assertRaises(ValidationError) as caught:
+                make_agency(bad, "Sở đặt sai chỗ", self.agency_a)
+            self.assertIn("QĐ 20/2020/QĐ-TTg", str(caught.exception.message_dict["code"]))
+        self.assertEqual(make_agency("000.01.03.H62", "Phòng", self.agency_a).parent, self.agency_a)
+
+    def test_a_code_changed_out_of_its_parents_unit_is_refused(self) -> None:
+        """QĐ 20/2020/QĐ-TTg: the same rule holds when a code is corrected later."""
+        with self.assertRaises(ValidationError) as caught:
+            actions.update_agency(self.agency_a, code="000.00.03.H30", actor=None)
+        self.assertIn("H62", str(caught.exception.message_dict["code"]))
+
     def test_it_rejects_a_duplicate_code_and_writes_nothing(self) -> None:
         agencies, events = Agency.objects.count(), AuditEvent.objects.count()
         with self.assertRaises(ValidationError) as caught:

@@ -135,6 +135,33 @@ class AipTests(BaseTestCase):
         docs = sorted((root / "representations/rep1/metadata/descriptive").glob("EAD_doc_*.xml"))
         self.assertEqual(len(docs), 8)
 
+    def test_a_signed_files_verdict_and_evidence_travel_in_the_aip(self) -> None:
+        """TT 05/2025 (AIP keeps what proves authenticity): the signature verdict with its
+        evidence (CMS, certificates, timestamp, revocation data) is in the package, listed in
+        the representation METS, so it can be re-checked without the network."""
+        from luutru.records.models import DocumentFile
+
+        evidence: dict[str, Any] = {
+            "cms": "MIIB",
+            "certificates": ["MIIC"],
+            "timestamp": None,
+            "dss": {},
+        }
+        signed = DocumentFile.objects.filter(document__dossier=self.dossier).order_by("pk")[0]
+        signed.signatures = [{"field": "ChuKy", "details": {"evidence": evidence}}]
+        signed.save(update_fields=["signatures"])
+        root = write_aip(self.dossier, Path(self.enterContext(_tempdir()))).path
+        rep1 = root / "representations" / "rep1"
+        [kept] = list((rep1 / "metadata/preservation/signatures").glob("*.json"))
+        body = json.loads(kept.read_text("utf-8"))
+        self.assertEqual(body["signatures"][0]["details"]["evidence"], evidence)
+        self.assertEqual(body["sha256"], signed.stored.sha256)
+        listed = etree.parse(str(rep1 / "METS.xml")).findall(".//mets:mdRef", NS)
+        self.assertIn(
+            f"metadata/preservation/signatures/{kept.name}",
+            [r.get(f"{{{mets.XLINK_NS}}}href") for r in listed],
+        )
+
     def test_the_e_ark_validator_finds_only_the_documented_departures(self) -> None:
         out = Path(self.enterContext(_tempdir()))
         root = write_aip(self.dossier, out).path

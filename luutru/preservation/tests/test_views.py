@@ -65,7 +65,7 @@ class PreservationPageTests(StorageTestCase):
 
     def test_the_dashboard_shows_holdings_cycle_incidents_and_replica_health(self) -> None:
         self.login(self.archivist)
-        with self.assertNumQueries(16):
+        with self.assertNumQueries(17):  # + the list of unidentified files
             response = self.client.get("/quan-tri/bao-quan/")
         self.assertContains(response, "Bảo quản tài liệu lưu trữ số")
         self.assertContains(response, "fmt/17")

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from luutru.preservation.actions import identify_unknown_formats
 from luutru.preservation.audits import run_audit
 from luutru.preservation.models import FixityRun, RunKind
 from luutru.preservation.tasks import schedule_next
@@ -43,6 +44,9 @@ class Command(BaseCommand):
         progress = None if options["json"] or not sys.stderr.isatty() else self._progress
         report = run_audit(kind, on_progress=progress)
         outcome = report.as_dict()
+        # Files without a PRONOM identifier are a preservation risk too (TT 05/2025: formats
+        # are recorded so the archive can plan migrations); identified again, the rest listed.
+        outcome["unidentified"] = identify_unknown_formats()
         if options["json"]:
             self.stdout.write(json.dumps(outcome, ensure_ascii=False, indent=1))
         else:
@@ -65,6 +69,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  HỎNG     {item['sha256']}  {', '.join(item['documents'])}")
         for item in outcome["failed"]:
             self.stdout.write(f"  lỗi sửa  {item['sha256']}  {item['error']}")
+        for item in outcome["unidentified"]:
+            self.stdout.write(f"  chưa nhận dạng  {item['sha256']}  {item['reason']}")
         if outcome["interrupted"]:
             self.stdout.write(
                 f"Tạm dừng: {outcome['interrupted']}. Chạy lại lệnh để tiếp tục "
