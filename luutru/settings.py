@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     # In INSTALLED_APPS so that /api/v1/docs serves the Swagger UI bundled in the package
@@ -80,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "luutru.api.auth.TokenMiddleware",  # /api/ only: Authorization: Bearer <token>
+    # Administrators, heads and archivists pass the second factor before any other page.
+    "luutru.accounts.middleware.SecondFactorMiddleware",
     # After the user is known: large bodies only from staff (413 in Vietnamese otherwise).
     "luutru.lib.middleware.BodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -139,6 +144,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "staff:home"  # readers go to the public site: accounts.views.LoginView
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Second factor (accounts/services.py): the issuer shown in the authenticator app.
+OTP_TOTP_ISSUER = SITE_NAME
 
 # Login throttling: five failures from one user name and address lock them out for 15 minutes.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)

@@ -14,6 +14,9 @@ urlpatterns = [
         per_ip("login", "LOGIN_PER_MINUTE", methods=POSTS)(views.LoginView.as_view()),
         name="login",
     ),
+    path("xac-thuc-hai-buoc/", views.second_factor, name="second_factor"),
+    path("xac-thuc-hai-buoc/dang-ky/", views.enrol, name="enrol"),
+    path("xac-thuc-hai-buoc/dat-lai/", views.reset_second_factor_page, name="reset_second_factor"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("doi-mat-khau/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
