@@ -20,10 +20,11 @@ from typing import Any, ClassVar
 
 from django.test import Client, TestCase, TransactionTestCase
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
-from luutru.accounts.actions import create_user, make_reader
+from luutru.accounts.actions import confirm_second_factor, create_user, make_reader
 from luutru.accounts.models import Role, User
+from luutru.accounts.services import has_second_factor, needs_second_factor, pending_device
 from luutru.organizations import actions
 from luutru.organizations.models import Agency, AgencyKind, Archive, ArchiveKind, Fonds
 
@@ -60,6 +61,21 @@ def pass_second_factor(client: Client, user: User) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+def second_factor_code(username: str) -> str | None:
+    """For tests that sign in through the real form (browsers, the demo): ``None`` if the user
+    needs no second factor, else a fresh single-use recovery code to type at the verification
+    page (the user is enrolled first if need be)."""
+    user = User.objects.get(username=username)
+    if not needs_second_factor(user):
+        return None
+    if not has_second_factor(user):
+        return confirm_second_factor(user, pending_device(user), request=None)[0]
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="Mã khôi phục")
+    code = StaticToken.random_token()
+    device.token_set.create(token=code)
+    return str(code)
 
 
 class BaseTestCase(TestCase):
