@@ -151,7 +151,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, objec
         sort=params.sort,
         per_page=PAGE_SIZE,
     )
-    found = services.backend().search(query)
+    found = services.run(query)
     public = query.public_only  # the portal's pages for the public, staff pages for staff
     return {
         "count": found.count,
