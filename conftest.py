@@ -33,6 +33,11 @@ def pytest_configure(config: pytest.Config) -> None:
     # No limit on anonymous API calls: tests make many from one address; test_cli_and_api
     # turns it on to check the 429.
     settings.API_ANON_PER_MINUTE = 0
+    # The same for the other per-address limits (lib/ratelimit.py); their tests turn them on.
+    settings.LOGIN_PER_MINUTE = 0
+    settings.PASSWORD_RESET_PER_MINUTE = 0
+    settings.OAI_PER_MINUTE = 0
+    settings.IIIF_PER_MINUTE = 0
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

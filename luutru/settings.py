@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     # In INSTALLED_APPS so that /api/v1/docs serves the Swagger UI bundled in the package
@@ -81,6 +84,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "luutru.api.auth.TokenMiddleware",  # /api/ only: Authorization: Bearer <token>
+    # Administrators, heads and archivists pass the second factor before any other page.
+    "luutru.accounts.middleware.SecondFactorMiddleware",
+    # After the user is known: large bodies only from staff (413 in Vietnamese otherwise).
+    "luutru.lib.middleware.BodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -138,6 +145,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "staff:home"  # readers go to the public site: accounts.views.LoginView
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Second factor (accounts/services.py): the issuer shown in the authenticator app.
+OTP_TOTP_ISSUER = SITE_NAME
 
 # Login throttling: five failures from one user name and address lock them out for 15 minutes.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
@@ -147,6 +156,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The client's address: X-Forwarded-For is believed only from these proxies (addresses or
+# networks, comma-separated; none by default, so a client cannot pick the address it is counted
+# under). Set it to nginx's address when nginx runs on another host than the application.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "luutru.lib.ratelimit.client_ip"
 
 # Production behind nginx with TLS (deploy/): HTTPS=true turns on the redirect to https://, secure
 # cookies and HSTS, and trusts nginx's X-Forwarded-Proto (nginx sets it, clients cannot).
@@ -281,6 +295,16 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 5 * DIGITIZATION_MAX_PAGES
 # JSON API (/api/v1): requests per minute from one address for anonymous callers (0 = no
 # limit). Counted in the cache, so per process unless a shared cache is configured.
 API_ANON_PER_MINUTE = env_int("API_ANON_PER_MINUTE", 120, minimum=0)
+# Per-address limits a minute (lib/ratelimit.py; 0 = no limit) on the other doors a script can
+# hammer: sign-in attempts (beside axes's per-account lockout), password-reset mail, OAI-PMH and
+# IIIF (a viewer asks one image per page it shows).
+LOGIN_PER_MINUTE = env_int("LOGIN_PER_MINUTE", 20, minimum=0)
+PASSWORD_RESET_PER_MINUTE = env_int("PASSWORD_RESET_PER_MINUTE", 3, minimum=0)
+OAI_PER_MINUTE = env_int("OAI_PER_MINUTE", 120, minimum=0)
+IIIF_PER_MINUTE = env_int("IIIF_PER_MINUTE", 600, minimum=0)
+# Request bodies (lib/middleware.py BodyLimitMiddleware): only staff signed in (pages, or the
+# transfers API with their token) may send more than PUBLIC_MAX_BODY_KB; nginx caps the rest.
+PUBLIC_MAX_BODY_BYTES = env_int("PUBLIC_MAX_BODY_KB", 1024, minimum=1) * 1024
 
 # Search (tra cứu): "embedded" (default) is a tantivy index under SEARCH_INDEX_DIR, derived
 # from the database and rebuilt by `luutru reindex`; "postgres" uses PostgreSQL full-text search.

@@ -18,10 +18,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
-from django.test import TestCase, TransactionTestCase
+from django.test import Client, TestCase, TransactionTestCase
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
-from luutru.accounts.actions import create_user, make_reader
+from luutru.accounts.actions import confirm_second_factor, create_user, make_reader
 from luutru.accounts.models import Role, User
+from luutru.accounts.services import has_second_factor, needs_second_factor, pending_device
 from luutru.organizations import actions
 from luutru.organizations.models import Agency, AgencyKind, Archive, ArchiveKind, Fonds
 
@@ -49,6 +52,30 @@ def make_user(username: str, role: Role | None = None, agency: Agency | None = N
 def make_agency(code: str, name: str, parent: Agency | None = None, **extra: Any) -> Agency:
     extra.setdefault("kind", AgencyKind.DEPARTMENT)
     return actions.create_agency(actor=None, code=code, name=name, parent=parent, **extra)
+
+
+def pass_second_factor(client: Client, user: User) -> None:
+    """Mark the client's session as having passed the second factor, as ``django_otp.login``
+    does after a correct code, with a recovery-code device made for the test."""
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="Thiết bị thử nghiệm")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def second_factor_code(username: str) -> str | None:
+    """For tests that sign in through the real form (browsers, the demo): ``None`` if the user
+    needs no second factor, else a fresh single-use recovery code to type at the verification
+    page (the user is enrolled first if need be)."""
+    user = User.objects.get(username=username)
+    if not needs_second_factor(user):
+        return None
+    if not has_second_factor(user):
+        return confirm_second_factor(user, pending_device(user), request=None)[0]
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="Mã khôi phục")
+    code = StaticToken.random_token()
+    device.token_set.create(token=code)
+    return str(code)
 
 
 class BaseTestCase(TestCase):
@@ -99,11 +126,14 @@ class BaseTestCase(TestCase):
         cls.admin = make_user("quantri", Role.ADMIN, cls.province)
         cls.reader = make_user("docgia", Role.READER)
 
-    def login(self, user: User | None) -> None:
-        """Act as ``user`` from now on; ``None`` means an anonymous visitor."""
+    def login(self, user: User | None, *, second_factor: bool = True) -> None:
+        """Act as ``user`` from now on; ``None`` means an anonymous visitor. The session has
+        passed the second factor unless ``second_factor=False`` (see accounts/tests)."""
         self.client.logout()
         if user is not None:
             self.client.force_login(user)
+            if second_factor:
+                pass_second_factor(self.client, user)
 
 
 class WorkerTestCase(TransactionTestCase):

@@ -34,11 +34,13 @@ from luutru.access.models import (
     LogAction,
     RequestItem,
     Status,
+    Use,
     UseLog,
 )
 from luutru.accounts.actions import create_user, make_reader
 from luutru.accounts.models import Reader, User, signed_in_user
 from luutru.audit.actions import Actor, record
+from luutru.organizations.models import Membership
 from luutru.records.models import Document, Dossier
 
 MAX_ITEMS = 50
@@ -426,3 +428,73 @@ __all__ = [
     "start_review",
     "submit_request",
 ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Need-to-know grants of Mật records to staff (policy: staff in scope list them, nothing more)
+
+
+@transaction.atomic
+def grant_staff_access(
+    user: User,
+    target: Document | Dossier,
+    *,
+    uses: Iterable[str],
+    until: datetime.datetime,
+    reason: str,
+    actor: Actor,
+) -> Grant:
+    """Let a staff member use one Mật record ``target`` (a dossier: with its documents) for
+    ``uses`` until ``until``, for the stated ``reason``. Never to the KPI viewer, who follows
+    figures, not content; never for listing, which scope already gives."""
+    chosen = sorted({str(use) for use in uses} & {Use.READ, Use.DOWNLOAD, Use.COPY})
+    if not chosen:
+        raise ValidationError("Chọn ít nhất một quyền: đọc, tải về hoặc sao.")
+    if not reason.strip():
+        raise ValidationError("Phải ghi lý do cấp quyền.")
+    now = timezone.now()
+    if until <= now:
+        raise ValidationError("Thời hạn phải ở sau thời điểm hiện tại.")
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    if not roles or roles == {"reader"}:
+        raise ValidationError("Chỉ cấp quyền này cho cán bộ.")
+    if "kpi_viewer" in roles:
+        raise ValidationError("Không cấp quyền đọc tài liệu Mật cho tài khoản theo dõi chỉ tiêu.")
+    grant = Grant.objects.create(
+        user=user,
+        dossier=target if isinstance(target, Dossier) else None,
+        document=target if isinstance(target, Document) else None,
+        uses=chosen,
+        valid_from=now,
+        valid_until=until,
+        granted_by=signed_in_user(actor),
+        reason=reason.strip(),
+    )
+    record(
+        AuditAction.STAFF_GRANT,
+        actor=actor,
+        target=grant,
+        message=(
+            f"Cấp cho “{user.username}” quyền {', '.join(chosen)} tài liệu Mật "
+            f"{target} đến {timezone.localtime(until):%d/%m/%Y %H:%M}. Lý do: {reason.strip()}"
+        ),
+        data={"user": user.username, "uses": chosen, "until": until.isoformat()},
+    )
+    return grant
+
+
+@transaction.atomic
+def revoke_grant(grant: Grant, *, actor: Actor) -> Grant:
+    """Thu hồi: the grant stops counting at once (kept, with when it was revoked)."""
+    grant = Grant.objects.select_for_update().get(pk=grant.pk)
+    if grant.revoked_at is not None:
+        return grant
+    grant.revoked_at = timezone.now()
+    grant.save(update_fields=["revoked_at"])
+    record(
+        AuditAction.STAFF_GRANT_REVOKE,
+        actor=actor,
+        target=grant,
+        message=f"Thu hồi quyền của “{grant.user.username}” với {grant.document or grant.dossier}.",
+    )
+    return grant

@@ -35,7 +35,8 @@ class GrantQuerySet(models.QuerySet["Grant"]):
 
 
 class Grant(models.Model):
-    """A reader's right to one dossier (and its documents) or one document, for some uses."""
+    """A reader's right to one dossier (and its documents) or one document, for some uses; or a
+    staff member's need-to-know right to a Mật (03) record (``reason`` filled, no ``request``)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_grants"
@@ -61,6 +62,8 @@ class Grant(models.Model):
     request = models.ForeignKey(
         "AccessRequest", on_delete=models.SET_NULL, null=True, blank=True, related_name="grants"
     )
+    # Staff grants (need-to-know for Mật records, actions.grant_staff_access) say why.
+    reason = models.CharField(_("lý do"), max_length=500, blank=True)
 
     objects = GrantQuerySet.as_manager()
 
@@ -331,3 +334,5 @@ class AuditAction(StrEnum):
     REQUEST_DELIVER = "access.request_deliver"
     REQUEST_CLOSE = "access.request_close"
     DELIVERY_PURGE = "access.delivery_purge"
+    STAFF_GRANT = "access.staff_grant"
+    STAFF_GRANT_REVOKE = "access.staff_grant_revoke"

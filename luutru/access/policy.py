@@ -14,7 +14,11 @@ downloads, thumbnails, IIIF, OAI-PMH, exports. The rules (TT 05/2025 Điều 32-
   lists them (``Fonds.list_conditional``, ``listed_documents_q``): title, dates, code, access
   conditions, never the content. Mật records are never listed.
 - Staff (any role but reader) may do everything with records of the agencies in their scope
-  (``agencies_in_scope``); administrators and province-wide roles with every record.
+  (``agencies_in_scope``); administrators and province-wide roles with every record — except
+  Mật (03) records, which are need-to-know: staff in scope see that one exists in a list (code
+  and title) but open, read, download or copy it only under a staff grant in force for it and
+  for that use (``Grant`` with a reason, ``actions.grant_staff_access``), administrators too.
+  The KPI viewer is never granted one. Downloading the original needs the grant to say so.
 - A reader may use a restricted record only as an approved grant in force says (``Grant``):
   the granted uses, for the granted period. Secret (03) records are never listed to readers.
 - Records of a transfer the archive has not yet accepted (``Custody.RECEIVED``) are seen only by
@@ -111,12 +115,21 @@ def _grant_q(user: Any, use: Use, *, prefix: str) -> Q:
     return Q(pk__in=doc_ids) | Q(dossier_id__in=dossier_ids)
 
 
+def _secret_documents_q() -> Q:
+    return Q(access_regime=SECRET) | Q(dossier__access_regime=SECRET)
+
+
 def documents(user: Any, use: Use = Use.LIST) -> QuerySet[Document]:
     """The documents ``user`` may ``use``."""
     caller = scope(user)
     qs = Document.objects.all()
     if caller.is_staff:
-        return qs if caller.agency_ids is None else qs.filter(agency_id__in=caller.agency_ids)
+        if caller.agency_ids is not None:
+            qs = qs.filter(agency_id__in=caller.agency_ids)
+        if use == Use.LIST:
+            return qs
+        # Need-to-know: a Mật record only under a grant for this use (module docstring).
+        return qs.filter(~_secret_documents_q() | _grant_q(user, use, prefix=""))
     allowed = _public_documents_q(use)
     if user is not None and user.is_authenticated and user.is_active:
         granted = _grant_q(user, use, prefix="")
@@ -132,7 +145,11 @@ def dossiers(user: Any, use: Use = Use.LIST) -> QuerySet[Dossier]:
     caller = scope(user)
     qs = Dossier.objects.all()
     if caller.is_staff:
-        return qs if caller.agency_ids is None else qs.filter(agency_id__in=caller.agency_ids)
+        if caller.agency_ids is not None:
+            qs = qs.filter(agency_id__in=caller.agency_ids)
+        if use == Use.LIST:
+            return qs
+        return qs.filter(~Q(access_regime=SECRET) | _grant_q(user, use, prefix="dossier"))
     allowed = _public_dossiers_q(use)
     if user is not None and user.is_authenticated and user.is_active:
         granted = _grant_q(user, use, prefix="dossier")

@@ -15,12 +15,14 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
 from luutru.access import actions, policy, services
 from luutru.access.forms import RejectForm
-from luutru.access.models import LogAction, Status, UseLog
-from luutru.accounts.models import Reader
+from luutru.access.models import Grant, LogAction, Status, UseLog
+from luutru.accounts.models import Reader, User
+from luutru.records.models import Document, Dossier
 
 View = Callable[..., HttpResponse]
 
@@ -209,3 +211,86 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "request_count": requests.count(),
         },
     )
+
+
+def _secret_record(code: str) -> Document | Dossier | None:
+    """The Mật dossier with this code, else the Mật document with this archival code or
+    identifier (grants are only for Mật records: the rest needs none)."""
+    dossier = Dossier.objects.filter(code=code, access_regime=policy.SECRET).first()
+    if dossier is not None:
+        return dossier
+    return (
+        Document.objects.filter(Q(archival_code=code) | Q(identifier=code))
+        .filter(Q(access_regime=policy.SECRET) | Q(dossier__access_regime=policy.SECRET))
+        .first()
+    )
+
+
+def grant_manager_required(view: View) -> View:
+    """Administrators only (``access.add_grant``): they manage grants without holding one."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.has_perm("access.add_grant"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@grant_manager_required
+def secret_grants(request: HttpRequest) -> HttpResponse:
+    """Quyền đọc tài liệu Mật: administrators grant a staff member one Mật record for a period
+    and a reason, and revoke it. Managing grants needs no grant; reading does."""
+    error = ""
+    if request.method == "POST":
+        user = User.objects.filter(username=request.POST.get("username", "").strip()).first()
+        target = _secret_record(request.POST.get("code", "").strip())
+        until = parse_date(request.POST.get("until", "") or "")
+        if user is None:
+            error = "Không có tài khoản này."
+        elif target is None:
+            error = "Không có hồ sơ hoặc tài liệu Mật nào mang mã này."
+        elif until is None:
+            error = "Ngày hết hạn không hợp lệ."
+        else:
+            end = timezone.make_aware(datetime.datetime.combine(until, datetime.time(23, 59)))
+            try:
+                actions.grant_staff_access(
+                    user,
+                    target,
+                    uses=request.POST.getlist("uses"),
+                    until=end,
+                    reason=request.POST.get("reason", ""),
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(request, f"Đã cấp quyền cho “{user.username}”.")
+                return redirect("access:staff-secret-grants")
+    grants = (
+        Grant.objects.in_force()
+        .filter(request__isnull=True)
+        .exclude(reason="")
+        .select_related("user", "document", "dossier", "granted_by")
+        .order_by("valid_until")
+    )
+    return render(
+        request,
+        "access/staff_secret_grants.html",
+        {"grants": grants, "error": error, "form": request.POST},
+        status=400 if error else 200,
+    )
+
+
+@grant_manager_required
+@require_POST
+def secret_grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = Grant.objects.filter(pk=pk, request__isnull=True).first()
+    if grant is None:
+        raise Http404
+    actions.revoke_grant(grant, actor=request.user)
+    messages.success(request, "Đã thu hồi quyền.")
+    return redirect("access:staff-secret-grants")

@@ -41,4 +41,10 @@ urlpatterns = [
         name="staff-decide",
     ),
     path("quan-tri/khai-thac/thong-ke/", staff_views.statistics, name="staff-statistics"),
+    path("quan-tri/khai-thac/quyen-mat/", staff_views.secret_grants, name="staff-secret-grants"),
+    path(
+        "quan-tri/khai-thac/quyen-mat/<int:pk>/thu-hoi/",
+        staff_views.secret_grant_revoke,
+        name="staff-secret-grant-revoke",
+    ),
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from luutru.accounts.models import AuditAction, Reader, User
 from luutru.audit.actions import Actor, record
@@ -89,3 +91,65 @@ def set_active(user: User, *, active: bool, actor: Actor) -> User:
         ),
     )
     return user
+
+
+@transaction.atomic
+def confirm_second_factor(
+    user: User, device: TOTPDevice, *, request: HttpRequest | None
+) -> list[str]:
+    """Finish enrolment: the TOTP device is confirmed (others removed) and ten new recovery
+    codes replace any old ones. Returns the codes, shown once and never stored in clear."""
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    StaticDevice.objects.filter(user=user).delete()
+    recovery = StaticDevice.objects.create(user=user, name="Mã khôi phục")
+    codes = [StaticToken.random_token() for _ in range(10)]
+    for code in codes:
+        recovery.token_set.create(token=code)
+    record(
+        AuditAction.SECOND_FACTOR_ENROL,
+        actor=user,
+        target=user,
+        message=f"Đăng ký xác thực hai bước cho tài khoản “{user.username}”.",
+        request=request,
+    )
+    return codes
+
+
+@transaction.atomic
+def record_second_factor_failure(user: User, *, request: HttpRequest | None) -> None:
+    record(
+        AuditAction.SECOND_FACTOR_FAILED,
+        actor=user,
+        target=user,
+        message=f"Mã xác thực hai bước sai cho tài khoản “{user.username}”.",
+        request=request,
+    )
+
+
+@transaction.atomic
+def record_recovery_code_use(user: User, *, request: HttpRequest | None) -> None:
+    """A recovery code was used (the phone is lost or absent): the user should enrol again."""
+    record(
+        AuditAction.SECOND_FACTOR_RECOVERY,
+        actor=user,
+        target=user,
+        message=f"Dùng mã khôi phục để đăng nhập tài khoản “{user.username}”.",
+        request=request,
+    )
+
+
+@transaction.atomic
+def reset_second_factor(user: User, *, actor: Actor, request: HttpRequest | None) -> None:
+    """An administrator removes the user's devices (lost phone and lost codes): at the next
+    sign-in the user enrols again, if their role requires it."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    record(
+        AuditAction.SECOND_FACTOR_RESET,
+        actor=actor,
+        target=user,
+        message=f"Đặt lại xác thực hai bước của tài khoản “{user.username}”.",
+        request=request,
+    )

@@ -99,3 +99,7 @@ class AuditAction(StrEnum):
     LOGIN = "accounts.login"
     LOGOUT = "accounts.logout"
     LOGIN_FAILED = "accounts.login_failed"
+    SECOND_FACTOR_ENROL = "accounts.second_factor_enrol"
+    SECOND_FACTOR_FAILED = "accounts.second_factor_failed"
+    SECOND_FACTOR_RECOVERY = "accounts.second_factor_recovery"
+    SECOND_FACTOR_RESET = "accounts.second_factor_reset"

@@ -7,11 +7,9 @@ the message in Vietnamese: callers' scripts read ``code``, people read ``message
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from ninja import NinjaAPI
@@ -22,6 +20,7 @@ from ninja.throttling import BaseThrottle
 from luutru.api.records import router as records_router
 from luutru.exhibitions.api import router as exhibitions_router
 from luutru.ingest.api import router as ingest_router
+from luutru.lib import ratelimit
 from luutru.lib.api import error_body
 from luutru.search.api import router as search_router
 
@@ -39,28 +38,18 @@ Mọi lỗi có dạng `{"error": {"code": "…", "message": "…"}}` kèm mã t
 
 
 class AnonymousPerMinute(BaseThrottle):
-    """At most ``settings.API_ANON_PER_MINUTE`` anonymous requests a minute from one address.
-
-    A fixed one-minute window counted with ``cache.incr``, which is atomic on shared caches, and
-    read from settings on every request, so that a test can change it. Signed-in
+    """At most ``settings.API_ANON_PER_MINUTE`` anonymous requests a minute from one address
+    (``lib.ratelimit``: the address behind trusted proxies only, counted in the cache). Signed-in
     staff are not limited: they are few and accountable.
     """
 
     def allow_request(self, request: HttpRequest) -> bool:
-        limit: int = settings.API_ANON_PER_MINUTE
-        if not limit or request.user.is_authenticated:
+        if request.user.is_authenticated:
             return True
-        key = f"api-anon:{self.get_ident(request)}:{int(time.time() // 60)}"
-        cache.add(key, 0, timeout=90)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # evicted between add and incr
-            cache.set(key, 1, timeout=90)
-            count = 1
-        return count <= limit
+        return ratelimit.hit("api-anon", ratelimit.client_ip(request), settings.API_ANON_PER_MINUTE)
 
     def wait(self) -> float:
-        return 60 - time.time() % 60
+        return ratelimit.seconds_left()
 
 
 class Utf8JSONRenderer(JSONRenderer):

@@ -29,3 +29,34 @@ class ChosenLanguageMiddleware:
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class BodyLimitMiddleware:
+    """Refuse (413, in Vietnamese) a request body larger than ``PUBLIC_MAX_BODY_BYTES`` unless
+    the caller is signed-in staff (pages, or an agency system's token on the transfers API).
+
+    Uploads belong to staff; anonymous visitors and readers only send small forms and OAI-PMH
+    queries. nginx caps every body per path already (deploy/nginx); this is the same rule in
+    Django, for servers without that nginx and for the difference between staff and the rest,
+    which nginx cannot see. "Staff" is who may see the organisation tree (the same test as the
+    sign-in redirect). Judged on ``Content-Length``: a body without one (chunked) is not
+    accepted by the WSGI server anyway.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit: int = settings.PUBLIC_MAX_BODY_BYTES
+        if length > limit and not request.user.has_perm("organizations.view_agency"):
+            return HttpResponse(
+                f"Dữ liệu gửi lên quá lớn ({length // 1024} KB; tối đa {limit // 1024} KB). "
+                "Chỉ cán bộ đã đăng nhập mới được tải tệp lên.",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

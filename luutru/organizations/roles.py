@@ -40,6 +40,9 @@ ARCHIVE_DECISIONS = HANDLE_REQUESTS | ACCEPT_TRANSFERS
 # Công bố: heads of an archive decide what the public sees (publish, withdraw, a fonds' policy)
 # and change access regimes, with the legal basis; administrators hold every permission.
 PUBLISH = frozenset({"records.publish_record", "records.change_access_regime"})
+# Xác thực hai bước: archivists and heads (and administrators, who hold every permission) must
+# confirm each sign-in with a one-time code (accounts.middleware.SecondFactorMiddleware).
+SECOND_FACTOR = frozenset({"accounts.need_second_factor"})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CLERK: STAFF_VIEW | WORK_COLLECTION,
@@ -48,13 +51,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | DIGITIZE
     | VIEW_PRESERVATION
     | ARCHIVE_DECISIONS
-    | DESCRIBE,
+    | DESCRIBE
+    | SECOND_FACTOR,
     Role.HEAD: STAFF_VIEW
     | VIEW_DIGITIZATION
     | VIEW_PRESERVATION
     | ARCHIVE_DECISIONS
     | PUBLISH
-    | DESCRIBE,
+    | DESCRIBE
+    | SECOND_FACTOR,
     Role.COUNCIL: STAFF_VIEW,
     Role.KPI_VIEWER: STAFF_VIEW | VIEW_DIGITIZATION | {"reports.view_kpi"},
     Role.ADMIN: frozenset({ALL}),

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from luutru.lib.pages import PageError
+from luutru.lib.ratelimit import per_ip
 from luutru.portal import files, publication
 from luutru.portal.views import public_document
 from luutru.records.models import Document, DocumentFile
@@ -115,6 +116,7 @@ def _metadata(document: Document) -> list[Any]:
     return [row for row in element_rows(document, "document") if row.element in wanted]
 
 
+@per_ip("iiif", "IIIF_PER_MINUTE")
 @require_safe
 def manifest(request: HttpRequest, code: str) -> HttpResponse:
     """Public documents only, whoever asks: a manifest is meant to be shared."""
@@ -128,6 +130,7 @@ def manifest(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
+@per_ip("iiif", "IIIF_PER_MINUTE")
 @require_safe
 def canvas(request: HttpRequest, code: str, number: int) -> HttpResponse:
     """A canvas id dereferences to the manifest's canvas (IIIF asks ids to be resolvable)."""
@@ -138,6 +141,7 @@ def canvas(request: HttpRequest, code: str, number: int) -> HttpResponse:
     raise Http404("Không có trang này.")
 
 
+@per_ip("iiif", "IIIF_PER_MINUTE")
 @require_safe
 def image(request: HttpRequest, code: str, number: int, width: int) -> HttpResponseBase:
     _, pdf = public_document(code)

@@ -32,6 +32,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from lxml import etree
 
+from luutru.lib.ratelimit import per_ip
 from luutru.organizations.models import Agency, Fonds
 from luutru.portal import publication
 from luutru.portal.models import OaiRecord
@@ -114,6 +115,7 @@ def _arguments(request: HttpRequest) -> QueryDict:
 
 
 @csrf_exempt
+@per_ip("oai", "OAI_PER_MINUTE")
 @require_http_methods(["GET", "HEAD", "POST"])
 def endpoint(request: HttpRequest) -> HttpResponse:
     params = _arguments(request)

@@ -199,7 +199,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, objec
         sort=params.sort,
         per_page=PAGE_SIZE,
     )
-    found = services.backend().search(query)
+    found = services.run(query)
     public = query.public_only  # the portal's pages for the public, staff pages for staff
     about = services.describe(found.hits, public=public)
     return {

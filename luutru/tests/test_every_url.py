@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from luutru.records.tests.factory import make_document, make_dossier, publish
 from luutru.search import services
-from luutru.test import PASSWORD, BaseTestCase
+from luutru.test import PASSWORD, BaseTestCase, pass_second_factor
 
 # JSON API endpoints: open to anyone, showing anonymous callers public records only.
 PUBLIC_API = {
@@ -71,7 +71,13 @@ PUBLIC = {
     "api/v1/<path:rest>",  # any other API path: a JSON 404
 }
 # Signed-in pages every user has, readers included.
-ANY_USER = {"tai-khoan/doi-mat-khau/", "tai-khoan/doi-mat-khau/xong/"}
+ANY_USER = {
+    "tai-khoan/doi-mat-khau/",
+    "tai-khoan/doi-mat-khau/xong/",
+    # The second factor is optional for readers (accounts/tests/test_second_factor.py).
+    "tai-khoan/xac-thuc-hai-buoc/",
+    "tai-khoan/xac-thuc-hai-buoc/dang-ky/",
+}
 # Readers' own pages (access app): what they show is checked in luutru/access/tests.
 READER = {
     "doc-gia/",
@@ -200,6 +206,7 @@ class LandingTests(BaseTestCase):
             response = self.client.post(
                 "/tai-khoan/dang-nhap/", {"username": user.username, "password": PASSWORD}
             )
+            pass_second_factor(self.client, user)  # the archivist's: accounts/tests
             self.assertRedirects(response, landing)
 
     def test_a_refused_page_explains_itself_in_vietnamese(self) -> None:

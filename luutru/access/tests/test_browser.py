@@ -20,7 +20,7 @@ from luutru.organizations.models import AgencyKind, ArchiveKind
 from luutru.organizations.tests.test_browser import page  # noqa: F401 - the Chromium fixture
 from luutru.records.models import Document
 from luutru.records.tests.factory import make_document, make_dossier
-from luutru.test import PASSWORD, make_agency, make_user
+from luutru.test import PASSWORD, make_agency, make_user, second_factor_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,11 +52,16 @@ def go(tab: Page, live_server: object, name: str, *args: object) -> None:
 
 
 def sign_in(tab: Page, live_server: object, username: str, password: str = PASSWORD) -> None:
+    code = second_factor_code(username)
     go(tab, live_server, "accounts:login")
     tab.get_by_label("Tên đăng nhập").fill(username)
     tab.get_by_label("Mật khẩu").fill(password)
     tab.get_by_role("button", name="Đăng nhập").click()
     tab.wait_for_load_state()
+    if code is not None:
+        tab.get_by_label("Mã xác thực").fill(code)
+        tab.get_by_role("button", name="Xác nhận").click()
+        tab.wait_for_load_state()
 
 
 def sign_out(tab: Page) -> None:

@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from luutru.accounts.models import Role
 from luutru.organizations import actions
 from luutru.organizations.models import Agency, AgencyKind, ArchiveKind
-from luutru.test import PASSWORD, make_agency, make_user
+from luutru.test import PASSWORD, make_agency, make_user, second_factor_code
 
 pytestmark = pytest.mark.browser
 
@@ -98,7 +98,11 @@ def sign_in(page: Page, live_server: object, username: str) -> None:
     expect(page).to_have_url(f"{url(live_server, 'accounts:login')}?next={reverse('staff:home')}")
     page.get_by_label("Tên đăng nhập").press_sequentially(username)
     page.get_by_label("Mật khẩu").press_sequentially(PASSWORD)
+    code = second_factor_code(username)
     page.get_by_role("button", name="Đăng nhập").click()
+    if code is not None:
+        page.get_by_label("Mã xác thực").fill(code)
+        page.get_by_role("button", name="Xác nhận").click()
     expect(page).to_have_url(url(live_server, "staff:home"))
 
 

@@ -185,7 +185,8 @@ class CommandTests(SearchTestCase):
         out = self.run_command("quốc phòng")
         self.assertIn("kết quả cho «quốc phòng»", out)
         self.assertIn(f"[Tài liệu] {self.records.secret_doc.archival_code}", out)
-        self.assertIn("[quốc phòng]", out.lower())  # the <mark> made readable
+        # A Mật record: code and title, never a snippet of its text (access.policy).
+        self.assertNotIn("[quốc phòng]", out.lower())
         self.assertNotIn("<mark>", out)
 
     def test_no_match_is_said_plainly(self) -> None:
@@ -230,8 +231,10 @@ class ApiShapeTests(SearchTestCase):
         self.assertEqual(
             urls[records.public_doc.archival_code], f"/quan-tri/tai-lieu/{records.public_doc.pk}/"
         )
-        for url in urls.values():
-            self.assertEqual(self.client.get(url).status_code, 200, url)
+        for code, url in urls.items():
+            # A Mật record opens only under a staff grant (access.policy, need-to-know).
+            status = 404 if code == records.secret_doc.archival_code else 200
+            self.assertEqual(self.client.get(url).status_code, status, url)
 
     def test_snippets_are_escaped_html_with_marks(self) -> None:
         self.index(
