@@ -549,12 +549,16 @@ def checksums(run: Run) -> None:
     for facts in _parallel(_hash, run.facts.values()):
         ref = facts.ref
         if ref.sha256 and ref.sha256.lower() != facts.sha256:
+            # Declared in a row of a spreadsheet, the digest in that cell is what the file
+            # contradicts: the error names the cell (file, row, field) and the file in its
+            # message. Declared in a manifest (METS fileSec), it names the file's path.
+            in_a_row = ref.source is not None and ref.source.row is not None
             run.error(
                 "checksum_mismatch",
                 f"Mã SHA-256 của tệp “{ref.path}” không khớp: khai {ref.sha256}, "
                 f"thực tế {facts.sha256}.",
                 ref.source,
-                file=ref.path,
+                file=ref.source.file if in_a_row and ref.source else ref.path,
                 field=ref.checksum_field,
             )
     if run.errors:

@@ -231,8 +231,8 @@ class _Reading:
         if checksum and _is_sha256(el.get("CHECKSUMTYPE")) and _sha256(target) != checksum.lower():
             self.problem(
                 "checksum_mismatch",
-                f"Mã SHA-256 của tệp {rel} không khớp với giá trị khai trong METS.",
-                mets_rel,
+                f"Mã SHA-256 của tệp {rel} không khớp với giá trị khai trong {mets_rel}.",
+                rel,  # a defect of one file names that file (docs/interfaces.md)
                 "CHECKSUM",
             )
         return True
