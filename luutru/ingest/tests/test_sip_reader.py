@@ -221,9 +221,7 @@ def test_a_changed_metadata_file_fails_its_mets_checksum(package: Path) -> None:
 
     contents = read(package)
 
-    assert codes(contents) == [
-        ("checksum_mismatch", "metadata/descriptive/EAD.xml", "CHECKSUM")
-    ]
+    assert codes(contents) == [("checksum_mismatch", "metadata/descriptive/EAD.xml", "CHECKSUM")]
 
 
 def test_it_never_expands_entities(package: Path) -> None:
