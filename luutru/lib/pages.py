@@ -18,8 +18,11 @@ from PIL import Image
 MAX_SIDE = 4000  # pixels on the long side, whatever is asked
 POINTS_PER_INCH = 72
 
-# PDFium is not thread-safe: one render at a time per process.
-_pdfium_lock = threading.Lock()
+# PDFium is not thread-safe: one call at a time per process, whoever makes it (page images
+# here, text extraction in search, migration in preservation). Two threads in PDFium at once
+# crash the process.
+PDFIUM_LOCK = threading.RLock()
+_pdfium_lock = PDFIUM_LOCK
 
 Source = str | Path | bytes | BinaryIO
 

@@ -25,6 +25,7 @@ import pypdfium2 as pdfium
 from django.db.models import Exists, OuterRef, QuerySet
 
 from luutru.lib import formats, pdf
+from luutru.lib.pages import PDFIUM_LOCK
 from luutru.preservation import actions
 from luutru.preservation.models import EventType, Outcome, PremisEvent
 from luutru.records.models import DocumentFile, Dossier, FileRole
@@ -126,6 +127,11 @@ def convert(source: Path, target: Path) -> str:
 
 
 def _page_texts(path: Path) -> list[str]:
+    with PDFIUM_LOCK:  # PDFium is not thread-safe (lib.pages)
+        return _page_texts_locked(path)
+
+
+def _page_texts_locked(path: Path) -> list[str]:
     document = pdfium.PdfDocument(str(path))
     try:
         texts = []

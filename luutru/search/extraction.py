@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import Q
 from lxml import etree
 
+from luutru.lib.pages import PDFIUM_LOCK
 from luutru.records.models import DocumentFile, FileRole
 from luutru.search.models import ExtractionStatus, FileExtraction
 from luutru.storage.services import open_stored
@@ -90,6 +91,12 @@ def _readable(text: str) -> bool:
 
 
 def _pdf(path: Path, deadline: float) -> Extracted:
+    """The PDF's text layer, holding the process's one PDFium lock (lib.pages.PDFIUM_LOCK)."""
+    with PDFIUM_LOCK:
+        return _pdf_locked(path, deadline)
+
+
+def _pdf_locked(path: Path, deadline: float) -> Extracted:
     import pypdfium2 as pdfium
 
     max_pages = settings.SEARCH_EXTRACT_MAX_PAGES

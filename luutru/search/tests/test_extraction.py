@@ -30,7 +30,7 @@ from luutru.search.extraction import (
 )
 from luutru.search.models import ExtractionStatus
 from luutru.storage.actions import put_bytes, register_many
-from luutru.test import make_agency, make_user
+from luutru.test import make_agency, make_user, pass_second_factor
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 VIETNAMESE = "Quyết định về việc giao chỉ tiêu kế hoạch phát triển kinh tế năm 2024"
@@ -182,7 +182,9 @@ class ExtractFileTests(TestCase):
 
     def test_the_document_page_shows_what_could_not_be_extracted(self) -> None:
         extract_file(self.attach("scan.pdf", blank_pdf(1), "application/pdf"))
-        self.client.force_login(make_user("luutruvien", Role.ARCHIVIST, self.document.agency))
+        archivist = make_user("luutruvien", Role.ARCHIVIST, self.document.agency)
+        self.client.force_login(archivist)
+        pass_second_factor(self.client, archivist)
         page = self.client.get(reverse("records:document-detail", args=[self.document.pk]))
         self.assertContains(page, "Không trích xuất được: Tệp PDF không có lớp chữ")
 
