@@ -94,12 +94,15 @@ class TransferCommandTests(ReceivingTestCase):
         transfer = self.received()
         call_command("transfer", "accept", str(transfer.pk), stdout=io.StringIO())
         err = io.StringIO()
-        # run_from_argv closes every connection when it ends, as a process would; here that
-        # connection holds the test's transaction (PostgreSQL then refuses the next test).
+        # main() is a process's entry point: run_from_argv closes every connection when it
+        # ends (here that connection holds the test's transaction), and main() restores the
+        # default SIGPIPE, which would let the next test's live server die silently when a
+        # browser drops a connection. Neither may leak into the test process.
         with (
             contextlib.redirect_stderr(err),
             contextlib.redirect_stdout(io.StringIO()),
             mock.patch("django.core.management.base.connections.close_all"),
+            mock.patch("luutru.cli.signal.signal"),
             self.assertRaises(SystemExit) as exit_,
         ):
             main(["transfer", "accept", str(transfer.pk)])
