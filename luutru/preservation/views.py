@@ -22,7 +22,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from luutru.access import policy
+import luutru.access.policy as policy
 from luutru.audit.actions import record
 from luutru.preservation import actions
 from luutru.preservation.aip import write_aip, zip_folder

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from luutru.access import policy
+import luutru.access.policy as policy
 from luutru.lib.forms import run_action
 from luutru.organizations.models import Fonds
 from luutru.organizations.services import agencies_in_scope

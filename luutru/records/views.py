@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from luutru.access import policy
+import luutru.access.policy as policy
 from luutru.lib.forms import run_action
 from luutru.lib.htmx import HtmxHttpRequest, render_page
 from luutru.organizations.models import Fonds
