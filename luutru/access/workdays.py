@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime
 from functools import lru_cache
 
-import holidays
 from django.conf import settings
 
 
 @lru_cache(maxsize=64)
 def _public_holidays(year: int) -> frozenset[datetime.date]:
+    import holidays  # here: its country tables take a while to load, and few processes need them
+
     return frozenset(holidays.country_holidays("VN", years=year))
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import segno
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -43,6 +42,8 @@ def pending_device(user: User) -> TOTPDevice:
 
 def qr_svg(device: TOTPDevice) -> str:
     """The device's ``otpauth://`` address as an inline SVG QR code."""
+    import segno  # here: only the enrolment page needs it, not every process
+
     return str(segno.make(device.config_url, error="m").svg_inline(scale=4))
 
 

@@ -7,7 +7,7 @@ class DigitizationConfig(AppConfig):
 
     def ready(self) -> None:
         """Image-only files of an ingest are OCR'd once the ingest has committed."""
-        from luutru.digitization.derivatives import on_records_ingested
+        from luutru.digitization.receivers import on_records_ingested
         from luutru.records.signals import records_ingested
 
         records_ingested.connect(on_records_ingested, dispatch_uid="digitization.ocr_ingested")

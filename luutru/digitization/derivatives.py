@@ -3,7 +3,7 @@
 An image-only PDF or a TIFF scan in an accepted package is left untouched; beside it the
 document gets a two-layer PDF/A (``FileRole.DERIVATIVE``) made by the same OCR as the scan
 batches, and its text (``FileText``) is indexed, so its words are found. The ingest announces
-its documents with ``records.signals.records_ingested`` on commit; this module listens and
+its documents with ``records.signals.records_ingested`` on commit; ``receivers`` listens and
 queues ``ocr_ingested_files``. Each derivative is signed by the archive (``signing``); without
 a configured certificate none is made (a warning is logged). When done it announces the
 documents again (without a ``transfer_id``) so the search index picks up the text.
@@ -15,11 +15,9 @@ import logging
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 
 from luutru.digitization import ocr, signing, sources
 from luutru.digitization.models import FileText
@@ -30,33 +28,6 @@ from luutru.records.models import DocumentFile, FileRole
 from luutru.records.signals import records_ingested
 
 log = logging.getLogger(__name__)
-PDF_PUIDS = ["fmt/14", "fmt/15", "fmt/16", "fmt/17", "fmt/18", "fmt/19", "fmt/20", "fmt/276",
-             "fmt/95", "fmt/354", "fmt/476", "fmt/477", "fmt/478", "fmt/479", "fmt/480",
-             "fmt/481", "fmt/1451"]  # fmt: skip
-PDF = Q(stored__mime="application/pdf") | Q(stored__puid__in=PDF_PUIDS)
-TIFF = Q(stored__mime="image/tiff") | Q(stored__puid__in=["fmt/353", "fmt/152", "x-fmt/387"])
-
-
-def candidates(document_ids: Iterable[int]) -> list[int]:
-    """Original files of these documents that are image-only PDFs or TIFFs, not yet OCR'd."""
-    done = FileText.objects.filter(source__isnull=False).values("source_id")
-    files = DocumentFile.objects.filter(
-        document_id__in=list(document_ids), role=FileRole.ORIGINAL
-    ).filter((PDF & Q(has_text=False)) | TIFF)
-    return list(files.exclude(pk__in=done).order_by("pk").values_list("pk", flat=True))
-
-
-def on_records_ingested(
-    sender: Any, transfer_id: Any = None, document_ids: Iterable[int] = (), **kwargs: Any
-) -> None:
-    """Queue OCR of an ingest's image-only files (our own announcements carry no transfer)."""
-    if transfer_id is None:
-        return
-    ids = candidates(document_ids)
-    if ids:
-        from luutru.digitization.tasks import ocr_ingested_files
-
-        transaction.on_commit(lambda: ocr_ingested_files.enqueue(ids))
 
 
 def make_derivatives(file_ids: Iterable[int]) -> int:

@@ -28,7 +28,6 @@ from django.db import transaction
 from django.db.models import Q
 from lxml import etree
 
-from luutru.lib.pages import PDFIUM_LOCK
 from luutru.records.models import DocumentFile, FileRole
 from luutru.search.models import ExtractionStatus, FileExtraction
 from luutru.storage.services import open_stored
@@ -92,6 +91,8 @@ def _readable(text: str) -> bool:
 
 def _pdf(path: Path, deadline: float) -> Extracted:
     """The PDF's text layer, holding the process's one PDFium lock (lib.pages.PDFIUM_LOCK)."""
+    from luutru.lib.pages import PDFIUM_LOCK  # here: PDFium and Pillow load only when used
+
     with PDFIUM_LOCK:
         return _pdf_locked(path, deadline)
 

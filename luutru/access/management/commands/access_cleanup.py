@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
-
 from luutru.access.actions import purge_expired
+from luutru.lib.commands import OperatorCommand
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Xóa bản đọc, bản sao đã hết hạn quá 5 ngày và kết thúc phiếu yêu cầu tương ứng."
 
     def handle(self, *args: Any, **options: Any) -> None:

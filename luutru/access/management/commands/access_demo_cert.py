@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
 from luutru.access.signing import write_demo_certificate
+from luutru.lib.commands import OperatorCommand
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Tạo chứng thư số thử nghiệm của cơ quan lưu trữ để ký bản sao có xác thực."
 
     def add_arguments(self, parser: Any) -> None:

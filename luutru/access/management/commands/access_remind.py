@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
-
 from luutru.access.services import send_reminders
+from luutru.lib.commands import OperatorCommand
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Nhắc cán bộ các phiếu yêu cầu, tài khoản độc giả sắp đến hạn hoặc quá hạn."
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from luutru.accounts.models import User
 from luutru.api import actions
 from luutru.api.models import ApiToken
+from luutru.lib.commands import OperatorCommand
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Cấp, thu hồi, liệt kê mã truy cập API cho hệ thống của cơ quan."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -6,12 +6,13 @@ import json
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from luutru.audit.services import verify_chain
+from luutru.lib.commands import OperatorCommand
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Kiểm tra chuỗi mã băm của nhật ký hệ thống."
 
     def add_arguments(self, parser: ArgumentParser) -> None:

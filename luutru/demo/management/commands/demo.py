@@ -8,7 +8,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from luutru.demo.collection import DemoCollectionError, seed_collection
 from luutru.demo.digitization import seed_digitization
@@ -16,10 +16,11 @@ from luutru.demo.exhibition import seed_exhibition
 from luutru.demo.province import DEMO_PASSWORD, USERS, seed
 from luutru.demo.publication import publish_demo
 from luutru.demo.use import seed_use
+from luutru.lib.commands import OperatorCommand
 from luutru.portal.publication import sync_register
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Dựng tỉnh mẫu để dùng thử và tập huấn, rồi chạy máy chủ web."
 
     def add_arguments(self, parser: ArgumentParser) -> None:

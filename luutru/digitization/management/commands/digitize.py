@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from luutru.digitization import actions
 from luutru.digitization.models import ScanBatch, ScanItem
+from luutru.lib.commands import OperatorCommand
 from luutru.records.models import Dossier
 
 
@@ -50,7 +51,7 @@ def items_from_folder(folder: Path) -> list[actions.ItemSpec]:
     return items
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Số hóa một thư mục ảnh quét vào một hồ sơ: nhận dạng chữ, PDF/A, kiểm tra chất lượng."
 
     def add_arguments(self, parser: ArgumentParser) -> None:

@@ -14,13 +14,14 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.urls import reverse
 
 from luutru.exhibitions import actions, services
+from luutru.lib.commands import OperatorCommand
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Triển lãm trực tuyến: nạp một triển lãm từ tệp JSON, YAML hoặc TOML."
 
     def add_arguments(self, parser: ArgumentParser) -> None:

@@ -12,15 +12,15 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from luutru.ingest.actions import ingest, receive_package, report
 from luutru.ingest.models import Transfer, TransferState
+from luutru.lib.commands import OperatorCommand
 from luutru.organizations.models import Agency
 from luutru.organizations.validators import normalize_code
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Kiểm tra và tiếp nhận một gói nộp lưu (thư mục hoặc tệp .zip)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -31,6 +31,10 @@ class Command(BaseCommand):
         parser.add_argument("--resume", metavar="TRANSFER", help="chạy tiếp một lần nộp bị dừng")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Imported here, not above: the pipeline loads the spreadsheet, PDF and signature
+        # libraries, and `luutru ingest --help` should not wait for them (lib/commands.py).
+        from luutru.ingest.actions import ingest, report
+
         if options["resume"]:
             transfer = Transfer.objects.filter(pk=options["resume"]).first()
             if transfer is None:
@@ -58,6 +62,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Chưa có cơ quan mã {code}. Hãy đăng ký trước: luutru agency add {code} TÊN"
             )
+        from luutru.ingest.actions import receive_package
+
         return receive_package(path, agency=agency, actor=None, dry_run=options["dry_run"])
 
     def _print(self, transfer: Transfer, outcome: dict[str, Any]) -> None:

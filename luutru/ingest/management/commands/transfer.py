@@ -18,15 +18,15 @@ from argparse import ArgumentParser
 from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.urls import reverse
 
 from luutru.accounts.models import User
-from luutru.ingest.actions import accept_transfer, refusal_code, return_transfer
 from luutru.ingest.models import Transfer, TransferState
+from luutru.lib.commands import OperatorCommand
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Tiếp nhận vào kho hoặc trả lại một lần nộp lưu đang chờ tiếp nhận."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -43,6 +43,9 @@ class Command(BaseCommand):
             command.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Here, not above: the ingest pipeline's libraries load only when a transfer is decided.
+        from luutru.ingest.actions import accept_transfer, refusal_code, return_transfer
+
         as_json = options["json"]
         try:
             transfer = self._transfer(options["id"])

@@ -7,14 +7,15 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from luutru.lib.commands import OperatorCommand
 from luutru.organizations import actions
 from luutru.organizations.models import Agency, AgencyKind
 from luutru.organizations.validators import normalize_code
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Quản lý danh sách cơ quan, tổ chức."
 
     def add_arguments(self, parser: ArgumentParser) -> None:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
-
+from luutru.lib.commands import OperatorCommand
 from luutru.portal.publication import sync_register
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Đối chiếu sổ công bố OAI-PMH với kho tài liệu (tài liệu công khai, đã rút)."
 
     def handle(self, *args: Any, **options: Any) -> None:

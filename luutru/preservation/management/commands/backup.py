@@ -9,12 +9,13 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from luutru.lib.commands import OperatorCommand
 from luutru.preservation.backup import BackupError, backup
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Sao lưu cơ sở dữ liệu và toàn bộ tệp tin vào một thư mục mới."
 
     def add_arguments(self, parser: ArgumentParser) -> None:

@@ -13,13 +13,14 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from luutru.lib.commands import OperatorCommand
 from luutru.preservation.aip import write_aip, write_bag, zip_folder
 from luutru.records.models import Dossier
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Xuất gói của một hồ sơ: AIP theo TT 05/2025 hoặc túi BagIt."
 
     def add_arguments(self, parser: ArgumentParser) -> None:

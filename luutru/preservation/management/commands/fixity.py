@@ -13,15 +13,14 @@ import sys
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand
-
+from luutru.lib.commands import OperatorCommand
 from luutru.preservation.actions import identify_unknown_formats
 from luutru.preservation.audits import run_audit
 from luutru.preservation.models import FixityRun, RunKind
 from luutru.preservation.tasks import schedule_next
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Kiểm tra toàn vẹn tệp tin (SHA-256) ở kho chính và kho dự phòng, sửa bản hỏng."
 
     def add_arguments(self, parser: ArgumentParser) -> None:

@@ -6,13 +6,13 @@ import json
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from luutru.preservation.migration import migrate_dossier
+from luutru.lib.commands import OperatorCommand
 from luutru.records.models import Dossier
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Chuyển đổi tệp PDF gốc sang PDF/A để bảo quản (giữ nguyên bản gốc)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -20,6 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from luutru.preservation.migration import migrate_dossier  # here: it loads pikepdf
+
         dossier = None
         if options["dossier"]:
             dossier = Dossier.objects.filter(code=options["dossier"].strip()).first()

@@ -9,12 +9,13 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from luutru.lib.commands import OperatorCommand
 from luutru.preservation.backup import BackupError, restore, verify_backup
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Khôi phục cơ sở dữ liệu và tệp tin từ một bản sao lưu vào hệ thống trống."
 
     def add_arguments(self, parser: ArgumentParser) -> None:

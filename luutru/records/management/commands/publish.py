@@ -15,10 +15,10 @@ import json
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db.models import Q
 
-from luutru.records import actions
+from luutru.lib.commands import OperatorCommand
 from luutru.records.models import Document, Dossier
 
 
@@ -32,7 +32,7 @@ def find(code: str) -> Dossier | Document | None:
     )
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Công bố hồ sơ, tài liệu trên cổng tra cứu, API, OAI-PMH, IIIF; hoặc thu hồi công bố."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -53,6 +53,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from luutru.records import actions  # here: it loads the spreadsheet reader (openpyxl)
+
         withdraw = options["withdraw"]
         if withdraw and not options["reason"].strip():
             raise CommandError('Thu hồi công bố cần nêu lý do: --reason "…".')

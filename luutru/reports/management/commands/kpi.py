@@ -7,9 +7,10 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
+from luutru.lib.commands import OperatorCommand
 from luutru.organizations.models import Agency
 from luutru.reports import services
 
@@ -32,7 +33,7 @@ def _vi(value: Decimal) -> str:
     return str(value).replace(".", ",")
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Các chỉ tiêu đánh giá (QĐ 458/QĐ-TTg …) của một năm, theo cơ quan."
 
     def add_arguments(self, parser: Any) -> None:

@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from luutru.lib.commands import OperatorCommand
 from luutru.reports.actions import take_snapshot
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Tổng hợp số liệu chỉ tiêu trong ngày cho trang báo cáo."
 
     def add_arguments(self, parser: Any) -> None:

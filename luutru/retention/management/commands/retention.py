@@ -11,13 +11,14 @@ import json
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
+from luutru.lib.commands import OperatorCommand
 from luutru.retention import services
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Lưu giữ và loại hủy: danh sách hồ sơ hết thời hạn lưu trữ (xem xét hủy)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:

@@ -9,8 +9,8 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
+from luutru.lib.commands import OperatorCommand
 from luutru.records.models import DocumentFile
 from luutru.search.extraction import candidates, extract_file
 from luutru.search.services import reindex
@@ -36,7 +36,7 @@ def _vi(number: float, decimals: int = 0) -> str:
     return text.replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Lập lại chỉ mục tìm kiếm từ cơ sở dữ liệu (hồ sơ và tài liệu)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:

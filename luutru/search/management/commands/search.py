@@ -12,9 +12,10 @@ import json
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from luutru.accounts.models import User
+from luutru.lib.commands import OperatorCommand
 from luutru.search import services
 from luutru.search.base import Hit
 
@@ -54,7 +55,7 @@ def line(about: services.Described) -> str:
     return " · ".join(p for p in (about.type, about.notation, when, about.agency) if p)
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Tra cứu hồ sơ, tài liệu như quản trị viên cao nhất thấy (không giới hạn quyền)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
