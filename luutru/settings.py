@@ -78,6 +78,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",  # before anything that may answer (CORS_URLS_REGEX)
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public doors (portal, downloads, API, OAI-PMH, IIIF): one counter a day, no personal data;
+    # before the page cache, so that cached pages count too.
+    "luutru.reports.middleware.DoorCountMiddleware",
+    # Anonymous public pages from the cache, before sessions and users are loaded.
+    "luutru.portal.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "luutru.lib.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -91,8 +96,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Public doors (portal, downloads, API, OAI-PMH, IIIF): one counter a day, no personal data.
-    "luutru.reports.middleware.DoorCountMiddleware",
     # Last, as django-axes asks: it turns a lockout into the Vietnamese lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -305,6 +308,22 @@ IIIF_PER_MINUTE = env_int("IIIF_PER_MINUTE", 600, minimum=0)
 # Request bodies (lib/middleware.py BodyLimitMiddleware): only staff signed in (pages, or the
 # transfers API with their token) may send more than PUBLIC_MAX_BODY_KB; nginx caps the rest.
 PUBLIC_MAX_BODY_BYTES = env_int("PUBLIC_MAX_BODY_KB", 1024, minimum=1) * 1024
+
+# Anonymous public pages are kept this long at most (portal/cache.py); any change to what they
+# show retires them at once. 0 turns the page cache off. The search page, whose index follows
+# changes in the background, is kept for PORTAL_SEARCH_CACHE_SECONDS at most.
+PORTAL_CACHE_SECONDS = env_int("PORTAL_CACHE_SECONDS", 300, minimum=0)
+PORTAL_SEARCH_CACHE_SECONDS = env_int("PORTAL_SEARCH_CACHE_SECONDS", 10, minimum=0)
+PORTAL_CACHE_ALIAS = "default"
+# Each process's count of public door uses is written this often (reports/middleware.py).
+DOOR_COUNT_FLUSH_SECONDS = env_int("DOOR_COUNT_FLUSH_SECONDS", 5, minimum=0)
+# Per process, in memory: pages are retired through the database, so nothing is shared.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
 
 # Search (tra cứu): "embedded" (default) is a tantivy index under SEARCH_INDEX_DIR, derived
 # from the database and rebuilt by `luutru reindex`; "postgres" uses PostgreSQL full-text search.

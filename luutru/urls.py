@@ -3,9 +3,14 @@
 ``"portal:home"``, ``"staff:search"``, ``"accounts:login"``, …"""
 
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    # A forged language switch only changes the visitor's language, so the switcher needs no
+    # CSRF token: public pages then carry nothing per visitor and can be cached for all
+    # (portal/cache.py).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("tai-khoan/", include("luutru.accounts.urls")),
     path("quan-tri/", include("luutru.staff.urls")),
     path("quan-tri/", include("luutru.organizations.urls")),

@@ -23,6 +23,7 @@ APT_PACKAGES=(
     ca-certificates
     make
     git
+    wrk                 # make bench: requests/s of the portal beside a Django hello-world
 )
 
 note() { printf '%s\n' "install-system: $*" >&2; }

@@ -41,3 +41,23 @@ class OaiRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}{' (đã rút)' if self.deleted else ''}"
+
+
+class PageChange(models.Model):
+    """A change to something the public pages show; the highest id is the pages' generation.
+
+    Anonymous portal pages are cached under the current generation (``portal.cache``), so one
+    new row retires every cached page at once, in every web process on every machine. A row is
+    inserted in the transaction that made the change, so the new generation becomes visible
+    exactly when the change does (inserts never wait for each other, unlike an update of one
+    shared counter). Old rows are pruned as new ones come.
+    """
+
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thay đổi trang công khai")
+        verbose_name_plural = _("thay đổi trang công khai")
+
+    def __str__(self) -> str:
+        return f"{self.pk} ({self.at:%Y-%m-%d %H:%M:%S})"
