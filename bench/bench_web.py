@@ -157,7 +157,7 @@ def _wrk(url: str) -> tuple[float, float]:
         [WRK, "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
-    if "Non-2xx" in out or "Socket errors" in out:
+    if "Non-2xx" in out or re.search(r"Socket errors: connect [1-9]|read [1-9]|write [1-9]", out):
         raise RuntimeError(f"errors under load at {url}:\n{out}")
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -359,6 +360,7 @@ class PermissionTests(ExhibitionTestCase):
         self.assertTrue(Anniversary.objects.filter(name="Ngày thành lập tỉnh").exists())
 
 
+@override_settings(PORTAL_CACHE_SECONDS=0)  # the cost of rendering, not of a cached page
 class QueryCountTests(ExhibitionTestCase):
     def queries(self, url: str) -> int:
         with CaptureQueriesContext(connection) as captured:
