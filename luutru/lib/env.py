@@ -89,6 +89,10 @@ def database_config(url: str | None, sqlite_path: Path) -> dict[str, object]:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(sqlite_path),
+            # Kept open between requests: opening one runs the PRAGMAs below, which cost more
+            # than a cached page (portal/cache.py).
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of
                 # failing with "database is locked" half-way through a transaction.
