@@ -115,6 +115,16 @@ def parse(text: str) -> list[Unit]:
     return units
 
 
+MAX_ISSUER_WORDS = 32  # words of an issuer filter (a name is rarely more than a dozen)
+
+
+def issuer_words(text: str) -> list[str]:
+    """The folded words an issuer is matched by (``SearchQuery.issuer``, ``IndexEntry.issuer``),
+    each once: 'Sở Tài chính' → ['so', 'tai', 'chinh']."""
+    words = tokens(fold_fast(clean_query(text)))
+    return list(dict.fromkeys(words))[:MAX_ISSUER_WORDS]
+
+
 def query_terms(units: list[Unit]) -> frozenset[str]:
     """Folded words of a query, for highlighting."""
     return frozenset(t for u in units for t in u.folded)
