@@ -256,7 +256,7 @@ class SearchForm(forms.Form):
             value = params.get(name, "").strip()[:MAX_DATE]
             year = params.get(legacy, "").strip()
             if not value and year.isascii() and year.isdigit() and 1 <= int(year) <= MAX_YEAR:
-                value = year
+                value = f"{int(year):04d}"  # a year as parse_day reads one
             fixed[name] = value
         fixed["issuer"] = params.get("issuer", "").replace("\x00", "").strip()[:MAX_ISSUER]
         form = cls(fixed, facets=facets, page_param=page_param)

@@ -155,3 +155,5 @@ class AdvancedSearchTests(SimpleTestCase):
         days_win = SearchForm.lenient(QueryDict("year_from=2020&date_from=5/5/2021"))
         self.assertEqual(days_win.search_arguments()["date_from"], datetime.date(2021, 5, 5))
         self.assertEqual(SearchForm.lenient(QueryDict("year_from=x&year_to=0")).filtered, False)
+        early = SearchForm.lenient(QueryDict("year_from=5")).search_arguments()["date_from"]
+        self.assertEqual(early, datetime.date(5, 1, 1))
