@@ -5,7 +5,8 @@ subjects, place and person names and years, notations such as `1234/QĐ-UBND`, c
 `000.00.12.H62.2023.0042.0000007`, a tenth of them dossiers; deterministic (seed 2025). Measured:
 the build rate and size of the index, and p50/p95 of 200 mixed queries (folded, exact
 diacritics, notation, code prefix; each without and with facets, as an administrator and as an
-anonymous caller) through `TantivyBackend.search` — parsing, access filters, snippets, hits.
+anonymous caller; and the advanced search, five years of days and an issuer) through
+`TantivyBackend.search` — parsing, access filters, snippets, hits.
 Each figure is set beside the engine's own bare query on the same index in the same run:
 tantivy's query parser over the folded fields, top 20, no filters, no documents fetched.
 For comparison, the same data in SQLite FTS5 (`unicode61 remove_diacritics 2`, đ folded by us):
@@ -250,6 +251,7 @@ def generate(count: int, seed: int = SEED) -> Iterator[Any]:
                     retention=rng.choice(RETENTIONS),
                     access_regime=rng.choice(REGIMES),
                     date=day,
+                    issuer=issuer,
                 )
             )
             continue
@@ -270,6 +272,7 @@ def generate(count: int, seed: int = SEED) -> Iterator[Any]:
                 retention=rng.choice(RETENTIONS),
                 access_regime=rng.choice(REGIMES),
                 date=day,
+                issuer=issuer,
             )
         )
 
@@ -303,6 +306,20 @@ def mixed_queries(count: int, seed: int = SEED + 1) -> list[tuple[str, str]]:
             prefix = f"000.00.{agency + 10:02d}.H62.{year}"
             out.append((kind, rng.choice([prefix, f"{prefix}.{rng.randint(1, 400):04d}"])))
     return out
+
+
+def _advanced(text: str) -> Any:
+    """The advanced search's filters on a query: five years of days and an issuer."""
+    from luutru.search.base import SearchQuery
+
+    return SearchQuery(
+        text,
+        public_only=False,
+        agency_ids=None,
+        date_from=datetime.date(2010, 1, 1),
+        date_to=datetime.date(2014, 12, 31),
+        issuer="Sở Tài chính",
+    )
 
 
 def _size_mb(path: Path) -> float:
@@ -403,6 +420,8 @@ def embedded_figures(root: Path) -> list[Figure]:
             _latencies(ours(False, True), subset),
             "≤ 150",
         )
+    advanced = _latencies(lambda t: backend.search(_advanced(t)), texts)
+    figures += _pair("embedded: advanced search (5 years, issuer) with facets", advanced, "≤ 150")
     browse = _latencies(lambda _t: backend.search(SearchQuery("", False, None)), texts[:50])
     figures += _pair("embedded: empty query (browse by date) with facets", browse, "≤ 150")
     return figures
@@ -682,6 +701,8 @@ def _postgres_figures() -> list[Figure]:
         _latencies(ours(False, True, "date"), texts),
         "≤ 150",
     )
+    advanced = _latencies(lambda t: engine.search(_advanced(t)), texts)
+    figures += _pair("PostgreSQL: advanced search (5 years, issuer) with facets", advanced, "≤ 150")
     browse = _latencies(lambda _t: engine.search(SearchQuery("", False, None)), texts[:50])
     figures += _pair("PostgreSQL: empty query (browse by date) with facets", browse, "≤ 150")
     with override_settings(SEARCH_BACKEND="postgres"):

@@ -31,8 +31,8 @@ from luutru.records.models import Document, DocumentFile, Dossier
 from luutru.records.services import date_display, element_rows
 from luutru.search import services as search
 from luutru.search.base import Hit
-from luutru.search.facets import facet_groups, labelled_facets
-from luutru.search.forms import PAGE_SIZE, SearchForm
+from luutru.search.facets import DROPDOWN_FACETS, dropdowns, facet_groups, labelled_facets
+from luutru.search.forms import SearchForm
 from luutru.storage.services import open_stored
 
 LIST_PAGE = 50
@@ -274,33 +274,32 @@ def _rows(hits: list[Hit], *, public: bool) -> list[tuple[Hit, search.Described 
 
 @require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
-    """Tra cứu: the same search as the API, over what the visitor may see."""
+    """Tra cứu: the same search as the API, over what the visitor may see; the advanced
+    search's dates and issuer in the URL with the rest. A date that does not exist is shown
+    as the form's error, and nothing is searched until it is put right."""
     form = SearchForm.lenient(request.GET, facets=PUBLIC_FACETS)
+    context: dict[str, object] = {"form": form, "query": form.query, "sort": form.sort_order}
+    if form.errors:
+        query = search.query_for(request.user, "", filters=form.filters())
+        context.update(count=0, rows=[], groups=[], page=form.result_page(0), first=1)
+        context["dropdowns"] = dropdowns(query, {})
+        return render(request, "portal/search.html", context)
     filters = form.filters()
-    found = search.search(
-        request.user,
-        form.query,
-        filters=filters,
-        page=form.page_number,
-        sort=form.sort_order,
-        per_page=PAGE_SIZE,
-    )
+    query = search.query_for(request.user, form.query, **form.search_arguments())
+    found = search.run(query)
     facets = {k: v for k, v in labelled_facets(found.facets).items() if k in PUBLIC_FACETS}
-    context = {
-        "query": form.query,
-        "sort": form.sort_order,
-        "count": found.count,
-        "approximate": f"{found.count:,}".replace(",", ".") if found.approximate else "",
-        "hits": found.hits,
-        "rows": _rows(found.hits, public=True),
-        "groups": facet_groups(facets, filters),
-        "page": form.result_page(found.count),
-        "first": form.first,
-        "filtered": bool(filters),
-        "searched": form.searched,
-        "year_from": form.cleaned_data.get("year_from"),
-        "year_to": form.cleaned_data.get("year_to"),
-    }
+    context.update(
+        count=found.count,
+        approximate=f"{found.count:,}".replace(",", ".") if found.approximate else "",
+        hits=found.hits,
+        rows=_rows(found.hits, public=True),
+        groups=facet_groups(facets, filters, exclude=DROPDOWN_FACETS),
+        dropdowns=dropdowns(query, facets),
+        page=form.result_page(found.count),
+        first=form.first,
+        filtered=form.filtered,
+        searched=form.searched,
+    )
     return render(request, "portal/search.html", context)
 
 

@@ -15,20 +15,22 @@ from django.urls import NoReverseMatch, reverse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from luutru.lib.api import ErrorOut
+from luutru.lib.api import ErrorOut, error_body
 from luutru.search import services
-from luutru.search.base import FACETS, Hit
+from luutru.search.base import Hit
 from luutru.search.facets import labelled_facets
 from luutru.search.forms import (
     CODE_LENGTH,
     CODE_PATTERN,
+    MAX_DATE,
     MAX_ID,
+    MAX_ISSUER,
     MAX_PAGE,
     MAX_QUERY,
     MAX_VALUES,
     MAX_YEAR,
     PAGE_SIZE,
-    year_range,
+    SearchForm,
 )
 
 router = Router(tags=["Tra cứu"])
@@ -64,8 +66,30 @@ class SearchParams(Schema):
     year: list[Year] = Field(
         default_factory=list, max_length=MAX_VALUES, description="Lọc theo năm."
     )
-    year_from: Year | None = Field(None, description="Từ năm (tìm nâng cao, tối đa 50 năm).")
-    year_to: Year | None = Field(None, description="Đến năm (tìm nâng cao).")
+    date_from: str = Field(
+        "",
+        max_length=MAX_DATE,
+        description="Từ ngày (tìm nâng cao), kể cả ngày này: 31/12/2024 hoặc 2024-12-31; "
+        "12/2024 là từ đầu tháng, 2024 từ đầu năm. Ngày không có thật (31/02/2024) bị từ chối.",
+    )
+    date_to: str = Field(
+        "",
+        max_length=MAX_DATE,
+        description="Đến ngày, kể cả ngày này; 12/2024 là đến hết tháng, 2024 đến hết năm. "
+        "Phải không trước date_from.",
+    )
+    issuer: str = Field(
+        "",
+        max_length=MAX_ISSUER,
+        description="Cơ quan ban hành: tài liệu mà cơ quan ban hành (hồ sơ mà cơ quan lập) có "
+        "đủ các từ này, có dấu hoặc không, thứ tự bất kỳ (ví dụ: sở tài chính).",
+    )
+    year_from: Year | None = Field(
+        None, description="Từ năm: như date_from=năm (giữ cho liên kết cũ)."
+    )
+    year_to: Year | None = Field(
+        None, description="Đến năm: như date_to=năm (giữ cho liên kết cũ)."
+    )
     doc_type: list[Code] = Field(
         default_factory=list,
         max_length=MAX_VALUES,
@@ -81,16 +105,6 @@ class SearchParams(Schema):
         max_length=MAX_VALUES,
         description="Lọc theo mã chế độ sử dụng, ví dụ 01.",
     )
-
-    def filters(self) -> dict[str, tuple[str, ...]]:
-        """Facet filters in the service's form: name → values as strings, empty ones left out."""
-        chosen = {
-            name: tuple(dict.fromkeys(str(v) for v in getattr(self, name))) for name in FACETS
-        }
-        years = year_range(self.year_from, self.year_to)
-        if years and not chosen["year"]:
-            chosen["year"] = years
-        return {name: values for name, values in chosen.items() if values}
 
 
 class DossierRefOut(Schema):
@@ -184,21 +198,25 @@ def _described(about: services.Described | None) -> dict[str, object]:
     summary="Tra cứu hồ sơ, tài liệu",
     operation_id="search",
 )
-def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, object]:
+def search(
+    request: HttpRequest, params: Query[SearchParams]
+) -> dict[str, object] | tuple[int, dict[str, dict[str, str]]]:
     """Tìm trong siêu dữ liệu và nội dung tệp của hồ sơ, tài liệu; phù hợp nhất trước.
 
     Người gọi không đăng nhập chỉ thấy hồ sơ, tài liệu Công khai đã công bố (và phần giới thiệu
     tài liệu sử dụng có điều kiện khi phông cho phép); số kết quả và facets cũng chỉ tính trên
-    những gì người gọi được xem.
+    những gì người gọi được xem. Tìm nâng cao: khoảng ngày (date_from, date_to), cơ quan ban
+    hành (issuer), loại tài liệu (doc_type), phông (fonds).
     """
-    query = services.query_for(
-        request.user,
-        params.q,
-        filters=params.filters(),
-        page=params.page,
-        sort=params.sort,
-        per_page=PAGE_SIZE,
-    )
+    # The schema above documents and bounds the parameters; the form (the pages' own) reads
+    # them, so the dates and the issuer are judged here exactly as on the pages.
+    form = SearchForm(request.GET, page_param="page")
+    if not form.is_valid():
+        problems = "; ".join(
+            f"{name} — {message}" for name, messages in form.errors.items() for message in messages
+        )
+        return 422, error_body("bad_request", f"Tham số không hợp lệ: {problems}")
+    query = services.query_for(request.user, params.q, **form.search_arguments())
     found = services.run(query)
     public = query.public_only  # the portal's pages for the public, staff pages for staff
     about = services.describe(found.hits, public=public)

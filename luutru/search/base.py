@@ -45,6 +45,9 @@ class IndexEntry:
     # What the record is, searched as if part of the title: the document type's name and
     # abbreviation ("Quyết định QĐ"), NFC; never shown (the title is).
     heading: str = ""
+    # Who issued it (cơ quan ban hành): a document's issuer, a dossier's agency; NFC. Matched
+    # word by word (folded) by ``SearchQuery.issuer``.
+    issuer: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,12 @@ class SearchQuery:
     per_page: int = 20
     sort: Literal["relevance", "date"] = "relevance"
     with_facets: bool = True
+    # Advanced search: entries dated within [date_from, date_to] (either end open; entries
+    # without a date never match a range), and whose issuer holds every word of ``issuer``
+    # (folded, in any order).
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    issuer: str = ""
 
 
 @dataclass(frozen=True)

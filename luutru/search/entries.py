@@ -105,6 +105,7 @@ _DOCUMENT_COLUMNS = (
 _DOSSIER_COLUMNS = (
     "pk", "agency_id", "fonds_id", "code", "title", "keywords", "description", "info_mark",
     "creator", "paper_code", "year", "end_date", "retention", "access_regime", "visibility",
+    "agency__name",
 )  # fmt: skip
 
 
@@ -164,6 +165,7 @@ def document_entry(row: tuple[Any, ...], files_text: str = "") -> IndexEntry:
         date=issued_date,
         visibility=visibility,
         heading=type_words(doc_type),
+        issuer=_nfc(issuer),
     )
 
 
@@ -191,6 +193,7 @@ def dossier_entry(row: tuple[Any, ...]) -> IndexEntry:
         retention,
         access_regime,
         visibility,
+        agency_name,
     ) = row
     return IndexEntry(
         key=f"dossier:{pk}",
@@ -208,6 +211,7 @@ def dossier_entry(row: tuple[Any, ...]) -> IndexEntry:
         access_regime=access_regime,
         date=end_date,
         visibility=visibility,
+        issuer=_nfc(agency_name),  # the agency that made the dossier, shown as its issuer
     )
 
 

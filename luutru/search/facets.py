@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from luutru.organizations.models import Agency, Fonds
 from luutru.records import codes
-from luutru.search.base import FACETS
+from luutru.records.models import CodeList, Dossier, listed_dossiers_q, open_dossiers_q
+from luutru.search.base import FACETS, SearchQuery
 
 # Facets whose values are codes of a TT 05 code list, and the list that names them.
 CODE_LISTS = {
@@ -90,12 +92,17 @@ def labelled_facets(facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[
 
 
 def facet_groups(
-    facets: dict[str, list[FacetValue]], filters: dict[str, tuple[str, ...]]
+    facets: dict[str, list[FacetValue]],
+    filters: dict[str, tuple[str, ...]],
+    *,
+    exclude: tuple[str, ...] = (),
 ) -> list[FacetGroup]:
     """Facets for checkboxes; a chosen value stays listed even when no result has it any more,
-    so that it can always be unticked."""
+    so that it can always be unticked. ``exclude``: facets offered otherwise (``dropdowns``)."""
     groups = []
     for name in FACETS:
+        if name in exclude:
+            continue
         values = facets.get(name, [])
         chosen = filters.get(name, ())
         seen = {v.value for v in values}
@@ -108,3 +115,64 @@ def facet_groups(
         if options:
             groups.append(FacetGroup(name, FACET_TITLES[name], options))
     return groups
+
+
+# -- the advanced search's dropdowns --------------------------------------------------------
+
+# Facets the advanced search offers as dropdowns listing every value the caller may choose
+# (not only those of the current results), each with its count in the results when it has one.
+DROPDOWN_FACETS = ("doc_type", "fonds")
+ANY = _("Tất cả")
+
+
+@dataclass(frozen=True)
+class Dropdown:
+    name: str
+    title: str | Promise
+    options: list[FacetOption]
+    multiple: bool  # several values chosen (a hand-made link): a list box keeps them all
+
+
+def fonds_choices(query: SearchQuery) -> list[tuple[str, str]]:
+    """(pk, "name (code)") of the fonds the caller of ``query`` may search in, by name: for
+    the public, those holding a record it may find; for staff, those of the agencies in their
+    scope. One query."""
+    fonds = Fonds.objects.all()
+    if query.public_only:
+        visible = Dossier.objects.filter(fonds=OuterRef("pk")).filter(
+            open_dossiers_q() | listed_dossiers_q()
+        )
+        fonds = fonds.filter(Exists(visible))
+    elif query.agency_ids is not None:
+        fonds = fonds.filter(agency_id__in=query.agency_ids)
+    rows = fonds.order_by("name", "code").values_list("pk", "code", "name")
+    return [(str(pk), f"{name} ({code})") for pk, code, name in rows]
+
+
+def type_choices() -> list[tuple[str, str]]:
+    """(code, name) of every document type of the code list (TT 05), in its order."""
+    return [
+        (code, label) for code, (label, _extra) in codes.entries(CodeList.DOCUMENT_TYPE).items()
+    ]
+
+
+def dropdowns(query: SearchQuery, facets: dict[str, list[FacetValue]]) -> list[Dropdown]:
+    """The type and fonds dropdowns of the page that ran ``query`` (its caller's choices, its
+    filters): every choice, its count in the results where it has one, the chosen values
+    selected (a chosen value no longer offered is kept, so it shows). One query."""
+    filters = query.filters
+    out = []
+    for name, choices in (("doc_type", type_choices()), ("fonds", fonds_choices(query))):
+        counts = {v.value: v.count for v in facets.get(name, [])}
+        chosen = filters.get(name, ())
+        offered = {value for value, _label in choices}
+        missing = [v for v in chosen if v not in offered]
+        if missing:
+            labels = labelled_facets({name: [(v, 0) for v in missing]})[name]
+            choices = choices + [(v.value, v.label) for v in labels]
+        options = [
+            FacetOption(value, label, counts.get(value, 0), value in chosen)
+            for value, label in choices
+        ]
+        out.append(Dropdown(name, FACET_TITLES[name], options, len(chosen) > 1))
+    return out

@@ -109,11 +109,16 @@ def query_for(
     sort: str = "relevance",
     per_page: int = 20,
     with_facets: bool = True,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    issuer: str = "",
 ) -> SearchQuery:
     """The access-aware query for ``user``; any input gives a valid query, never an error.
 
-    ``text`` is normalised to NFC, control characters and lone combining marks removed, and
-    cut at a word boundary after 256 characters.
+    ``text`` (and ``issuer``) is normalised to NFC, control characters and lone combining
+    marks removed, and cut at a word boundary after 256 characters. ``date_from`` and
+    ``date_to`` bound the records' dates, both included (a range given backwards matches
+    nothing: the forms refuse it with a message first).
     """
     public_only, agency_ids = _scope(user)
     chosen: Literal["relevance", "date"] = "date" if sort == "date" else "relevance"
@@ -126,6 +131,9 @@ def query_for(
         per_page=max(1, min(int(per_page), 100)),
         sort=chosen,
         with_facets=with_facets,
+        date_from=date_from if isinstance(date_from, datetime.date) else None,
+        date_to=date_to if isinstance(date_to, datetime.date) else None,
+        issuer=clean_query(issuer if isinstance(issuer, str) else ""),
     )
 
 

@@ -21,8 +21,13 @@ from luutru.organizations.services import agencies_in_scope
 from luutru.search import services
 from luutru.search.api import record_url
 from luutru.search.base import Hit
-from luutru.search.facets import facet_groups, labelled_facets
-from luutru.search.forms import PAGE_SIZE, SearchForm
+from luutru.search.facets import (
+    DROPDOWN_FACETS,
+    dropdowns,
+    facet_groups,
+    labelled_facets,
+)
+from luutru.search.forms import SearchForm
 from luutru.staff.services import work_for
 
 
@@ -62,34 +67,34 @@ def _rows(hits: list[Hit]) -> list[Row]:
 
 @login_required
 def search(request: HtmxHttpRequest) -> HttpResponse:
-    """Search the records in the user's scope; htmx requests get only the results partial."""
+    """Search the records in the user's scope; htmx requests get only the results partial.
+    A date that does not exist is shown as the form's error, and nothing is searched."""
     if not request.user.has_perm("organizations.view_agency"):
         raise PermissionDenied
     form = SearchForm.lenient(request.GET)
     filters = form.filters()
     context: dict[str, object] = {
+        "form": form,
         "query": form.query,
         "sort": form.sort_order,
-        "searched": form.searched,
-        "year_from": form.cleaned_data.get("year_from"),
-        "year_to": form.cleaned_data.get("year_to"),
+        "searched": form.searched and not form.errors,
     }
-    if form.searched:
-        found = services.search(
-            request.user,
-            form.query,
-            filters=filters,
-            page=form.page_number,
-            sort=form.sort_order,
-            per_page=PAGE_SIZE,
-        )
+    if context["searched"]:
+        query = services.query_for(request.user, form.query, **form.search_arguments())
+        found = services.run(query)
+        facets = labelled_facets(found.facets)
         context.update(
             count=found.count,
             approximate=f"{found.count:,}".replace(",", ".") if found.approximate else "",
             rows=_rows(found.hits),
-            groups=facet_groups(labelled_facets(found.facets), filters),
+            groups=facet_groups(facets, filters, exclude=DROPDOWN_FACETS),
             page=form.result_page(found.count),
             first=form.first,
-            filtered=bool(filters),
+            filtered=form.filtered,
         )
+    else:
+        query = services.query_for(request.user, "", filters=filters)
+    # Outside the results partial, so they are not redrawn as results change: no counts (they
+    # would go stale), and computed only when the whole page is drawn (the template calls it).
+    context["dropdowns"] = lambda: dropdowns(query, {})
     return render_page(request, "staff/search.html", context, partial="results")

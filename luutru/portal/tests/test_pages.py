@@ -164,12 +164,60 @@ class PortalSearchTests(PortalTestCase):
             self.assertNotContains(response, hidden.summary)
         self.assertNotContains(response, "Chế độ sử dụng")  # no regime facet on the public side
 
-    def test_a_year_range_is_kept_in_the_url_and_the_form(self) -> None:
+    def test_an_older_links_year_range_is_kept_in_the_url_and_the_form(self) -> None:
         params = {"q": "giao dat", "year_from": "1990", "year_to": "1991"}
         response = self.client.get("/tra-cuu/", params)
         self.assertNotContains(response, self.records.land.summary)
-        self.assertContains(response, 'name="year_from" type="number"')
+        self.assertContains(response, 'id="date_from" name="date_from"')
         self.assertContains(response, 'value="1990"')
+
+    def test_advanced_search_narrows_to_the_day_and_keeps_its_values(self) -> None:
+        records = self.records
+        params = {"date_from": "02/03/2023", "date_to": "2023-03-02"}
+        response = self.client.get("/tra-cuu/", params)
+        self.assertContains(response, records.budget.summary)
+        self.assertNotContains(response, records.land.summary)
+        self.assertContains(response, 'value="02/03/2023"')
+        self.assertContains(response, 'value="2023-03-02"')
+        self.assertContains(response, '<details class="advanced" open>')
+        self.assertContains(response, "Bỏ mọi bộ lọc")
+
+    def test_advanced_search_by_issuer_type_and_fonds(self) -> None:
+        records = self.records
+        self.assertNotContains(
+            self.client.get("/tra-cuu/", {"q": "giao dat", "issuer": "Sở Xây dựng"}),
+            records.land.summary,
+        )
+        by_issuer = self.client.get("/tra-cuu/", {"q": "giao dat", "issuer": "so tai chinh"})
+        self.assertContains(by_issuer, records.land.summary)
+        self.assertContains(by_issuer, 'value="so tai chinh"')
+        in_fonds = self.client.get("/tra-cuu/", {"q": "giao dat", "fonds": str(self.fonds_a.pk)})
+        self.assertContains(in_fonds, records.land.summary)
+        self.assertNotContains(in_fonds, records.other_agency.summary)  # filed in no fonds
+        self.assertContains(
+            in_fonds,
+            f'<option value="{self.fonds_a.pk}" selected>{self.fonds_a.name} '
+            f"({self.fonds_a.code}) (3)</option>",
+            html=True,
+        )
+        by_type = self.client.get("/tra-cuu/", {"doc_type": "02"})
+        self.assertContains(by_type, '<option value="02" selected>Quyết định', count=1)
+        self.assertContains(by_type, '<option value="">Tất cả</option>', html=True, count=2)
+        self.assertNotContains(by_type, 'name="doc_type" value="02"')  # no checkbox as well
+
+    def test_a_day_that_does_not_exist_is_explained_not_searched(self) -> None:
+        response = self.client.get("/tra-cuu/", {"q": "giao dat", "date_from": "31/02/2024"})
+        self.assertContains(
+            response, "Không có ngày 31/02/2024: tháng 2 năm 2024 có 29 ngày.", count=2
+        )
+        self.assertContains(response, 'aria-invalid="true"')
+        self.assertContains(response, 'value="31/02/2024"')
+        self.assertNotContains(response, self.records.land.summary)
+        backwards = self.client.get(
+            "/tra-cuu/", {"date_from": "02/03/2023", "date_to": "01/03/2023"}
+        )
+        self.assertContains(backwards, "«Từ ngày» (02/03/2023) sau «Đến ngày» (01/03/2023)")
+        self.assertEqual(self.client.get("/tra-cuu/", {"date_to": "x" * 500}).status_code, 200)
 
     def test_results_say_what_each_record_is(self) -> None:
         land = self.records.land

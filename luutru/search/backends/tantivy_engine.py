@@ -27,6 +27,8 @@ letter to its base and đ to d), so index and query cannot disagree. Fields:
 - facets as fast fields (``agency``, ``fonds``, ``year`` integers; ``doc_type``,
   ``retention``, ``access_regime`` strings), ``date`` (day number, kind and key) for sorting,
   and ``data``: the stored key, code, title and body the hits and snippets are made from.
+- ``issuer_f``: the issuer's words folded (the advanced search's cơ quan ban hành filter
+  requires each word of its value here).
 - ``visibility``: what the public may find (``base.OPEN``, ``base.LISTED``), the one term the
   public's searches require.
 
@@ -39,6 +41,7 @@ search). Readers also reload when the generation's ``meta.json`` changes, i.e. o
 
 from __future__ import annotations
 
+import datetime
 import fcntl
 import logging
 import os
@@ -65,6 +68,7 @@ from luutru.search.base import (
     SearchResults,
 )
 from luutru.search.text import (
+    MAX_ISSUER_WORDS,
     SNIPPET_SCAN,
     Unit,
     fold_fast,
@@ -77,7 +81,7 @@ from luutru.search.text import (
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "2"  # bump when the fields change: an older index is then ignored until reindex
+SCHEMA_VERSION = "3"  # bump when the fields change: an older index is then ignored until reindex
 TITLE_BOOST = 2.0
 EXACT_BONUS = 1_000.0  # per query word matched with its diacritics; BM25 per word stays < 200
 NOTATION_BONUS = 10_000.0
@@ -127,6 +131,7 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field("code_k", tokenizer_name="raw", index_option="basic")
     sb.add_text_field("code_p", tokenizer_name="raw", index_option="basic")
     sb.add_text_field("visibility", tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("issuer_f", tokenizer_name="vi_fold", index_option="basic")
     for name in ("agency", "fonds", "year"):
         sb.add_unsigned_field(name, indexed=True, fast=True)
     for name in ("doc_type", "retention", "access_regime"):
@@ -183,6 +188,16 @@ def _date_key(entry: IndexEntry) -> int:
     return (day << 33) | ((entry.kind == "dossier") << 32) | (entry.pk & 0xFFFFFFFF)
 
 
+def _date_range(query: SearchQuery) -> tuple[int, int] | None:
+    """The advanced search's date range as bounds of the ``date`` sort key (whose high bits
+    are the day number); None without a range. Undated entries (day 0) are outside any."""
+    if query.date_from is None and query.date_to is None:
+        return None
+    low = query.date_from.toordinal() if query.date_from else 1
+    high = query.date_to.toordinal() if query.date_to else datetime.date.max.toordinal()
+    return low << 33, ((high + 1) << 33) - 1
+
+
 def _row(entry: IndexEntry) -> dict[str, Any]:
     """The tantivy document of one entry, as the dict ``Document.from_dict`` takes."""
     title = " ".join(p for p in (entry.heading, entry.notation, entry.title) if p)
@@ -204,6 +219,8 @@ def _row(entry: IndexEntry) -> dict[str, Any]:
     }
     if entry.visibility:
         row["visibility"] = entry.visibility
+    if entry.issuer:
+        row["issuer_f"] = entry.issuer
     if entry.fonds is not None:
         row["fonds"] = entry.fonds
     if entry.year is not None:
@@ -418,6 +435,26 @@ class TantivyBackend:
                 if len(values) == 1
                 else tantivy.Query.term_set_query(SCHEMA, name, values)
             )
+        dates = _date_range(query)
+        if dates is not None:
+            if dates[0] > dates[1]:
+                return None
+            clauses.append(
+                tantivy.Query.range_query(
+                    SCHEMA, "date", tantivy.FieldType.Integer, dates[0], dates[1]
+                )
+            )
+        if query.issuer:
+            words = FOLD.analyze(query.issuer)[:MAX_ISSUER_WORDS]
+            if words:
+                clauses.append(
+                    tantivy.Query.boolean_query(
+                        [
+                            (tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, "issuer_f", w))
+                            for w in dict.fromkeys(words)
+                        ]
+                    )
+                )
         # Filters decide what matches, never the order: their score is zero.
         return [tantivy.Query.const_score_query(c, 0.0) for c in clauses]
 

@@ -353,6 +353,53 @@ class ApiAccessTests(SearchTestCase):
         self.assertGreaterEqual(everything, within["count"])
         self.api(422, q="giao đất", year_from=0)
 
+    def test_a_range_of_days_narrows_the_results_to_the_day(self) -> None:
+        records = self.records
+        documents = {records.public_doc.archival_code, records.other_public.identifier}
+        for start, end in (("01/03/2023", "01/03/2023"), ("2023-03-01", "2023-03-01")):
+            body = self.api(q="giao đất", date_from=start, date_to=end)
+            self.assertEqual(self.codes(body) & documents, documents, (start, end))
+            self.assertTrue(all(r["date"] == "2023-03-01" for r in body["results"]))
+        self.assertFalse(self.codes(self.api(q="giao đất", date_from="2/3/2023")) & documents)
+        self.assertFalse(self.codes(self.api(q="giao đất", date_to="28/02/2023")) & documents)
+        self.assertEqual(
+            self.codes(self.api(q="giao đất", date_from="3/2023")) & documents, documents
+        )
+
+    def test_a_day_that_does_not_exist_is_refused_in_vietnamese(self) -> None:
+        body = self.api(422, q="giao đất", date_from="31/02/2024")
+        self.assertEqual(body["error"]["code"], "bad_request")
+        self.assertIn("date_from", body["error"]["message"])
+        self.assertIn(
+            "Không có ngày 31/02/2024: tháng 2 năm 2024 có 29 ngày", body["error"]["message"]
+        )
+        backwards = self.api(422, date_from="02/03/2023", date_to="01/03/2023")
+        self.assertIn(
+            "«Từ ngày» (02/03/2023) sau «Đến ngày» (01/03/2023)", backwards["error"]["message"]
+        )
+        for odd in ("hôm qua", "13/13/2023", "0000-01-01", "1/1/99999"):
+            self.api(422, date_to=odd)
+
+    def test_the_issuer_filter_matches_its_words_with_or_without_diacritics(self) -> None:
+        records = self.records
+        for issuer in ("Sở Xây dựng", "xay dung", "XÂY DỰNG sở"):
+            body = self.api(q="giao đất", issuer=issuer)
+            self.assertEqual(self.codes(body), {records.other_public.identifier}, issuer)
+            self.assertEqual(body["count"], 1)
+        tai_chinh = self.codes(self.api(issuer="tài chính"))
+        self.assertIn(records.public_doc.archival_code, tai_chinh)
+        self.assertNotIn(records.other_public.identifier, tai_chinh)
+        self.assertEqual(self.api(q="giao đất", issuer="Sở Y tế")["count"], 0)
+        self.api(422, issuer="x" * 201)
+
+    def test_the_filters_combine_with_type_and_fonds(self) -> None:
+        records = self.records
+        body = self.api(date_from="01/01/2023", issuer="sở", doc_type="07")
+        self.assertEqual(self.codes(body), {records.other_public.identifier})
+        in_fonds = self.codes(self.api(q="giao đất", fonds=self.fonds_a.pk, date_to="31/12/2023"))
+        self.assertIn(records.public_doc.archival_code, in_fonds)
+        self.assertNotIn(records.other_public.identifier, in_fonds)
+
     def test_rows_say_what_each_record_is_and_how_it_may_be_used(self) -> None:
         records = self.records
         anonymous = {r["code"]: r for r in self.api(q="giao đất")["results"]}
@@ -455,7 +502,20 @@ class OpenApiTests(BaseTestCase):
         self.assertEqual(doc["info"]["title"], "Lưu trữ số API")
         operation = doc["paths"]["/api/v1/search"]["get"]
         names = {p["name"] for p in operation["parameters"]}
-        self.assertEqual(names, {"q", "page", "sort", "year_from", "year_to", *FACETS})
+        self.assertEqual(
+            names,
+            {
+                "q",
+                "page",
+                "sort",
+                "date_from",
+                "date_to",
+                "issuer",
+                "year_from",
+                "year_to",
+                *FACETS,
+            },
+        )
         self.assertEqual(set(operation["responses"]), {"200", "422", "429"})
         schemas = doc["components"]["schemas"]
         self.assertEqual(

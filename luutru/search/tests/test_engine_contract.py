@@ -450,3 +450,61 @@ def test_date_sorted_pages_never_swap_records_of_the_same_day(fresh: SearchBacke
     assert len(first) == len(set(first)) == 10
     assert again == first
     assert all_keys(fresh, "công văn", sort="date") == first
+
+
+# -- advanced search: a range of days, the issuer ---------------------------------------------
+
+DATED = [
+    entry("document", 50, "Công văn về ngân sách", date=datetime.date(2024, 2, 28),
+          issuer="Sở Tài chính tỉnh Hà Giang"),
+    entry("document", 51, "Công văn về ngân sách", date=datetime.date(2024, 2, 29),
+          issuer="Ủy ban nhân dân tỉnh Hà Giang"),
+    entry("document", 52, "Công văn về ngân sách", date=datetime.date(2024, 3, 1),
+          issuer="Sở Tài nguyên và Môi trường", doc_type="22"),
+    entry("document", 53, "Công văn về ngân sách", date=datetime.date(2025, 1, 1),
+          issuer="Sở Tài chính", year=2025),
+    entry("dossier", 54, "Hồ sơ ngân sách", date=datetime.date(2023, 12, 31), year=2023,
+          issuer="Sở Tài chính"),
+    entry("document", 55, "Công văn về ngân sách", date=None, year=None, issuer="Sở Tài chính"),
+]  # fmt: skip
+
+
+def days(engine: SearchBackend, text: str = "", **kw: Any) -> list[int]:
+    return sorted(h.pk for h in ask(engine, text, per_page=50, **kw).hits)
+
+
+def test_a_range_of_days_includes_both_ends_and_never_undated_records(
+    fresh: SearchBackend,
+) -> None:
+    fresh.rebuild(DATED)
+    d = datetime.date
+    assert days(fresh, "ngân sách", date_from=d(2024, 2, 29), date_to=d(2024, 3, 1)) == [51, 52]
+    assert days(fresh, date_from=d(2024, 2, 29), date_to=d(2024, 2, 29)) == [51]
+    assert days(fresh, date_from=d(2024, 3, 1)) == [52, 53]
+    assert days(fresh, date_to=d(2024, 2, 28)) == [50, 54]
+    assert days(fresh, date_from=d(1, 1, 1), date_to=d(9999, 12, 31)) == [50, 51, 52, 53, 54]
+    assert days(fresh, date_from=d(2024, 3, 2), date_to=d(2024, 12, 31)) == []
+    assert days(fresh, date_from=d(2024, 3, 2), date_to=d(2024, 3, 1)) == []  # backwards
+    # counts and facets are of the range, on every path (sorted by date too)
+    found = ask(fresh, "", date_from=d(2024, 1, 1), date_to=d(2024, 12, 31), sort="date")
+    assert found.count == 3 and [h.pk for h in found.hits] == [52, 51, 50]
+    assert dict(found.facets["doc_type"]) == {"02": 2, "22": 1}
+
+
+def test_the_issuer_filter_requires_each_of_its_words_folded(fresh: SearchBackend) -> None:
+    fresh.rebuild(DATED)
+    assert days(fresh, issuer="Sở Tài chính") == [50, 53, 54, 55]
+    assert days(fresh, issuer="tai chinh so") == [50, 53, 54, 55]
+    assert days(fresh, "ngân sách", issuer="ha giang") == [50, 51]
+    assert days(fresh, issuer="Sở Y tế") == []
+    assert days(fresh, issuer="tài") == [50, 52, 53, 54, 55]  # a word, not a prefix ("tài…")
+    assert days(fresh, issuer="!!!") == [50, 51, 52, 53, 54, 55]  # no word: no filter
+    both = days(
+        fresh,
+        issuer="sở tài chính",
+        date_from=datetime.date(2024, 1, 1),
+        filters={"doc_type": ("02",)},
+    )
+    assert both == [50, 53]
+    public = days(fresh, issuer="tài chính", public_only=True, date_to=datetime.date(2024, 12, 31))
+    assert public == [50, 54]

@@ -7,6 +7,8 @@ drop, and the pages never fail on a query string however odd.
 
 from __future__ import annotations
 
+import datetime
+
 from django.http import QueryDict
 from django.test import SimpleTestCase
 from hypothesis import given, settings
@@ -31,6 +33,12 @@ CASES: list[tuple[str, list[str]]] = [
     ("doc_type", ["'; --"]), ("retention", ["01"] * MAX_VALUES),
     ("retention", ["01"] * (MAX_VALUES + 1)),
     ("retention", [f"{n:02d}" for n in range(MAX_VALUES + 1)]), ("access_regime", ["03"]),
+    ("date_from", ["31/12/2024"]), ("date_from", ["2024-12-31"]), ("date_from", ["12/2024"]),
+    ("date_from", ["2024"]), ("date_from", ["31/02/2024"]), ("date_to", ["29/02/2023"]),
+    ("date_to", ["29/02/2024"]), ("date_to", ["1/13/2024"]), ("date_to", ["hôm nay"]),
+    ("date_to", ["0/1/2024"]), ("date_to", ["1" * 30]), ("issuer", ["Sở Tài chính"]),
+    ("issuer", ["x" * 200]), ("issuer", ["x" * 201]), ("year_from", ["2020"]),
+    ("year_from", ["0"]),
 ]  # fmt: skip
 
 
@@ -88,7 +96,7 @@ class LenientReadingTests(SimpleTestCase):
     @settings(max_examples=200, deadline=None)
     @given(
         st.dictionaries(
-            st.sampled_from(["q", "trang", "sort", *FACETS]),
+            st.sampled_from(["q", "trang", "sort", "issuer", "year_from", *FACETS]),
             st.lists(st.text(max_size=30), max_size=3),
         )
     )
@@ -100,18 +108,52 @@ class LenientReadingTests(SimpleTestCase):
             self.assertTrue(SearchForm(query({name: list(values)})).is_valid(), (name, values))
 
 
-class YearRangeTests(SimpleTestCase):
-    def test_a_year_range_becomes_the_years_filter_and_stays_in_the_url(self) -> None:
-        form = SearchForm.lenient(QueryDict("q=đất&year_from=2020&year_to=2022"))
-        self.assertEqual(form.filters(), {"year": ("2020", "2021", "2022")})
-        backwards = SearchForm.lenient(QueryDict("year_from=2022&year_to=2020")).filters()
-        self.assertEqual(backwards, {"year": ("2020", "2021", "2022")})
-        self.assertTrue(SearchForm.lenient(QueryDict("year_to=2000")).searched)
+class AdvancedSearchTests(SimpleTestCase):
+    def test_days_are_read_as_vietnamese_write_them_and_as_iso(self) -> None:
+        for start, end in (("01/03/2023", "31/3/2023"), ("2023-03-01", "2023-03-31"),
+                           ("1.3.2023", "31-03-2023"), ("3/2023", "3/2023")):  # fmt: skip
+            form = SearchForm.lenient(query({"date_from": [start], "date_to": [end]}))
+            self.assertEqual(form.search_arguments()["date_from"], datetime.date(2023, 3, 1), start)
+            self.assertEqual(form.search_arguments()["date_to"], datetime.date(2023, 3, 31), end)
+        year = SearchForm.lenient(query({"date_from": ["2020"], "date_to": ["2021"]}))
+        arguments = year.search_arguments()
+        self.assertEqual(arguments["date_from"], datetime.date(2020, 1, 1))
+        self.assertEqual(arguments["date_to"], datetime.date(2021, 12, 31))
+        self.assertTrue(year.searched)
 
-    def test_ticked_years_win_and_a_bad_range_is_dropped(self) -> None:
-        ticked = SearchForm.lenient(QueryDict("year=2019&year_from=2020&year_to=2022"))
-        self.assertEqual(ticked.filters(), {"year": ("2019",)})
-        self.assertEqual(SearchForm.lenient(QueryDict("year_from=x&year_to=0")).filters(), {})
-        wide = SearchForm.lenient(QueryDict("year_from=1&year_to=9999")).filters()["year"]
-        self.assertEqual(len(wide), MAX_VALUES)
-        self.assertEqual(wide[-1], "9999")
+    def test_a_day_that_does_not_exist_is_an_error_that_says_why(self) -> None:
+        form = SearchForm.lenient(query({"q": ["đất"], "date_from": ["31/02/2024"]}))
+        self.assertFalse(form.is_valid())
+        self.assertEqual(
+            form.errors["date_from"], ["Không có ngày 31/02/2024: tháng 2 năm 2024 có 29 ngày."]
+        )
+        self.assertEqual(form.query, "đất")  # the rest of the form is still read
+        month = SearchForm.lenient(query({"date_to": ["1/13/2024"]}))
+        self.assertEqual(month.errors["date_to"], ["Không có tháng 13: tháng từ 1 đến 12."])
+        words = SearchForm.lenient(query({"date_to": ["hôm qua"]}))
+        self.assertIn("ví dụ 31/12/2024", words.errors["date_to"][0])
+
+    def test_a_range_given_backwards_is_an_error(self) -> None:
+        form = SearchForm.lenient(query({"date_from": ["02/03/2023"], "date_to": ["01/03/2023"]}))
+        self.assertEqual(
+            form.errors["date_to"],
+            ["«Từ ngày» (02/03/2023) sau «Đến ngày» (01/03/2023): hãy đổi lại cho đúng thứ tự."],
+        )
+
+    def test_the_issuer_is_kept_and_cut_to_its_length(self) -> None:
+        form = SearchForm.lenient(query({"issuer": ["  Sở Tài chính\x00 "]}))
+        self.assertEqual(form.search_arguments()["issuer"], "Sở Tài chính")
+        self.assertTrue(form.filtered)
+        self.assertEqual(len(SearchForm.lenient(query({"issuer": ["x" * 500]})).issuer_name), 200)
+
+    def test_an_older_links_years_become_the_range_of_days(self) -> None:
+        form = SearchForm.lenient(QueryDict("q=đất&year_from=2020&year_to=2022"))
+        self.assertEqual(form.data["date_from"], "2020")  # shown in the date fields
+        arguments = form.search_arguments()
+        self.assertEqual(arguments["date_from"], datetime.date(2020, 1, 1))
+        self.assertEqual(arguments["date_to"], datetime.date(2022, 12, 31))
+        days_win = SearchForm.lenient(QueryDict("year_from=2020&date_from=5/5/2021"))
+        self.assertEqual(days_win.search_arguments()["date_from"], datetime.date(2021, 5, 5))
+        self.assertEqual(SearchForm.lenient(QueryDict("year_from=x&year_to=0")).filtered, False)
+        early = SearchForm.lenient(QueryDict("year_from=5")).search_arguments()["date_from"]
+        self.assertEqual(early, datetime.date(5, 1, 1))

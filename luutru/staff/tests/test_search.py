@@ -99,18 +99,52 @@ class StaffSearchTests(BaseTestCase):
 
     def test_queries_do_not_grow_with_the_results(self) -> None:
         """Beyond the service's own: session, user, the permission check (3), and the agency
-        and fonds names for the facets, and what the rows are (documents, dossiers: 2)."""
+        and fonds names for the facets, what the rows are (documents, dossiers: 2), and the
+        fonds the advanced search offers (1)."""
         self.login(self.clerk_a)
         self.client.get(URL, {"q": "giao đất"})  # code labels are cached after the first use
         with CaptureQueriesContext(connection) as service:
             services.search(self.clerk_a, "giao đất", sort="date")
-        with self.assertNumQueries(len(service) + 9):
+        with self.assertNumQueries(len(service) + 10):
             self.client.get(URL, {"q": "giao đất", "sort": "date"})
+
+    def test_advanced_search_by_day_issuer_type_and_fonds_stays_in_the_url(self) -> None:
+        records = self.records
+        self.login(self.clerk_b)
+        params = {"q": "giao đất", "date_from": "1/3/2023", "date_to": "01/03/2023",
+                  "issuer": "sở xây dựng", "doc_type": "07"}  # fmt: skip
+        response = self.client.get(URL, params)
+        self.assertContains(response, records.other_public.summary)
+        self.assertNotContains(response, records.other_secret.summary)  # another type (02)
+        self.assertContains(response, 'value="1/3/2023"')
+        self.assertContains(response, 'value="sở xây dựng"')
+        self.assertContains(response, '<option value="07" selected>Thông báo</option>', html=True)
+        later = self.client.get(
+            URL, {**params, "date_from": "02/03/2023", "date_to": "2023"}, headers=HTMX
+        )
+        self.assertNotContains(later, records.other_public.summary)
+        self.assertContains(later, "0 kết quả")
+        self.login(self.clerk_a)
+        in_fonds = self.client.get(URL, {"q": "giao đất", "fonds": str(self.fonds_a.pk)})
+        self.assertContains(in_fonds, records.public_doc.summary)
+        self.assertContains(in_fonds, f'<option value="{self.fonds_a.pk}" selected>')
+
+    def test_a_bad_day_is_explained_in_the_results_even_live(self) -> None:
+        self.login(self.clerk_a)
+        params = {"q": "giao đất", "date_from": "31/02/2024"}
+        message = "Không có ngày 31/02/2024: tháng 2 năm 2024 có 29 ngày."
+        page = self.client.get(URL, params)
+        self.assertContains(page, message, count=2)  # by the field, and where results go
+        self.assertNotContains(page, self.records.public_doc.summary)
+        live = self.client.get(URL, params, headers=HTMX)
+        self.assertContains(live, message, count=1)
+        self.assertContains(live, 'role="alert"')
+        self.assertNotContains(live, "<details")
 
     def test_an_estimated_count_says_so(self) -> None:
         self.login(self.clerk_a)
         estimated = SearchResults(12_000, [], {}, approximate=True)
-        with mock.patch.object(services, "search", return_value=estimated):
+        with mock.patch.object(services, "run", return_value=estimated):
             response = self.client.get(URL, {"q": "giao đất"})
         self.assertContains(response, "khoảng 12.000 kết quả")
 

@@ -9,6 +9,7 @@ the title's and notation's words under ``HEAD``.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -17,7 +18,15 @@ from typing import Any
 
 from luutru.search.backends import postgres
 from luutru.search.base import IndexEntry
-from luutru.search.text import MAX_QUERY_CHARS, Unit, fold_fast, key, notation_keys, parse
+from luutru.search.text import (
+    MAX_QUERY_CHARS,
+    Unit,
+    fold_fast,
+    issuer_words,
+    key,
+    notation_keys,
+    parse,
+)
 
 # Filter lexemes: facet → prefix. Values are IndexEntry codes and integers.
 FACET_PREFIX = {
@@ -31,6 +40,8 @@ FACET_PREFIX = {
 _INT_FACETS = frozenset({"agency", "fonds", "year"})
 ALL = "~all"
 VISIBLE = "~v"  # + base.OPEN / base.LISTED: what the public may find
+DAY = "~d"  # + YYYYMMDD: the entry's date, found by range as prefixes (query.date_lexemes)
+ISSUER = "~i"  # + each folded word of the issuer (cơ quan ban hành)
 HEAD = "^"
 
 SEPARATORS = re.compile(r"[./-]")
@@ -191,12 +202,20 @@ def facet_value(name: str, value: object) -> str | None:
     return text or None
 
 
+def day_number(day: datetime.date) -> str:
+    """'20230301': eight digits whose order is the dates' order (year zero-padded)."""
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
 def _filter_lexemes(entry: IndexEntry) -> list[str]:
     out = [f"'{ALL}'", f"'~g{int(entry.agency)}'"]
     if entry.fonds is not None:
         out.append(f"'~f{int(entry.fonds)}'")
     if entry.year is not None:
         out.append(f"'~y{int(entry.year)}'")
+    if entry.date is not None:
+        out.append(f"'{DAY}{day_number(entry.date)}'")
+    out += [quote(ISSUER + w) for w in issuer_words(entry.issuer)]
     for prefix, value in (
         ("~t", entry.doc_type),
         ("~r", entry.retention),

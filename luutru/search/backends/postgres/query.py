@@ -7,6 +7,7 @@ gives its SQL as ``Fragment``s (text and parameters), never as values pasted int
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -14,16 +15,19 @@ from typing import Any, cast
 from luutru.search.backends import postgres
 from luutru.search.backends.postgres.analysis import (
     ALL,
+    DAY,
     FACET_PREFIX,
     HEAD,
+    ISSUER,
     SEPARATORS,
     VISIBLE,
+    day_number,
     facet_value,
     quote,
     wholes,
 )
 from luutru.search.base import PUBLIC_VISIBILITY, SearchQuery
-from luutru.search.text import Unit, fold_fast, parse
+from luutru.search.text import Unit, fold_fast, issuer_words, parse
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,15 @@ def _filter_query(query: SearchQuery) -> list[str] | None:
             return None
         if len(ids) <= postgres.SCOPE_LEXEMES:
             parts.append("(" + " | ".join(quote(f"~g{int(i)}") for i in ids) + ")")
+    if query.date_from is not None or query.date_to is not None:
+        low = _edge(query.date_from, start=True)
+        high = _edge(query.date_to, start=False)
+        if low > high:
+            return None
+        parts.append("(" + " | ".join(date_lexemes(low, high)) + ")")
+    words = issuer_words(query.issuer)
+    if words:
+        parts.append(_and([quote(ISSUER + w) for w in words]))
     for name, raw_values in query.filters.items():
         prefix = FACET_PREFIX.get(name)
         if prefix is None or not raw_values:
@@ -142,6 +155,45 @@ def _filter_query(query: SearchQuery) -> list[str] | None:
             return None
         parts.append("(" + " | ".join(quote(prefix + v) for v in values) + ")")
     return parts
+
+
+def _edge(day: datetime.date | None, *, start: bool) -> str:
+    """A range's end as a day number, widened over numbers that are no date ('20230100' for
+    1 January, '20231299' for 31 December…), so that whole months and years are one block."""
+    if day is None:
+        return "00000000" if start else "99999999"
+    number = day_number(day)
+    if start:
+        if day.day == 1:
+            number = number[:6] + "00" if day.month > 1 else number[:4] + "0000"
+        return number
+    last_of_month = day == datetime.date.max or (day + datetime.timedelta(days=1)).day == 1
+    if last_of_month:
+        number = number[:6] + "99" if day.month < 12 else number[:4] + "9999"
+    return number
+
+
+def date_lexemes(low: str, high: str) -> list[str]:
+    """The days from ``low`` to ``high`` (``day_number``s) as few tsquery prefix terms.
+
+    Day numbers compare as the dates do, and any run of numbers sharing a prefix is one
+    prefix term ('~d2023':* is all of 2023, '~d20230':* January to September), so the range
+    is cut into aligned decimal blocks: at most 9 terms per digit on each side (usually a
+    dozen), each a GIN range scan of the index's entries, never a walk of the rows.
+    """
+    terms: list[str] = []
+    width = len(low)
+    lo, hi = int(low), int(high)
+    while lo <= hi:
+        # The largest aligned block that starts at lo and ends by hi.
+        size = 1
+        while lo % (size * 10) == 0 and lo + size * 10 - 1 <= hi and size * 10 <= 10**width:
+            size *= 10
+        digits = width - (len(str(size)) - 1)
+        prefix = f"{lo:0{width}d}"[:digits]
+        terms.append(quote(DAY + prefix) + (":*" if size > 1 else ""))
+        lo += size
+    return terms
 
 
 def _and(parts: Sequence[str]) -> str:
