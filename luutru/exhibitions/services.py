@@ -37,6 +37,20 @@ def find_public_document(code: str) -> Document | None:
     return public_documents().filter(Q(archival_code=code) | Q(identifier=code)).first()
 
 
+def not_public_reason(code: str) -> str:
+    """Why the document ``code`` cannot go into an exhibition, naming it: it is unknown, or it
+    is held but not published for the public (unpublished, withdrawn or restricted). The
+    regime itself is not said: the message may reach people who may not read the record."""
+    code = code.strip()
+    known = Document.objects.filter(Q(archival_code=code) | Q(identifier=code))
+    if not code or not known.exists():
+        return f"Không có tài liệu mã «{code}» trong kho lưu trữ: không thể đưa vào triển lãm."
+    return (
+        f"Tài liệu {code} chưa được công bố công khai hoặc bị hạn chế sử dụng: chỉ tài liệu "
+        "đã công bố, thuộc chế độ sử dụng Công khai mới đưa được vào triển lãm."
+    )
+
+
 def shown_items(exhibition: Exhibition) -> list[Item]:
     """The exhibition's items a visitor may see now, in order (sections, then items). One
     query for the items and one for the public set, whatever the number of items."""
@@ -109,6 +123,17 @@ class SpecError(ValueError):
         self.message = message
 
 
+class _DatesAsText(yaml.SafeLoader):
+    """YAML without implicit timestamps: ``2026-02-30`` stays text, and is then refused as a
+    bad date naming its field (PyYAML would fail the whole file on it)."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def read_spec(path: Path) -> dict[str, Any]:
     """An exhibition file as a dict: JSON (.json), YAML (.yaml/.yml) or TOML (.toml)."""
     try:
@@ -118,7 +143,7 @@ def read_spec(path: Path) -> dict[str, Any]:
     suffix = path.suffix.lower()
     try:
         if suffix in {".yaml", ".yml"}:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=_DatesAsText)  # noqa: S506 (a SafeLoader)
         elif suffix == ".toml":
             data = tomllib.loads(text)
         else:

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from luutru.exhibitions import actions, services
-from luutru.exhibitions.models import Anniversary, Exhibition, Section, State
+from luutru.exhibitions.models import Anniversary, Exhibition, Item, Section, State
 from luutru.records.actions import withdraw_records
 from luutru.records.models import Document, Dossier
 from luutru.records.tests.factory import make_document, make_dossier, publish
@@ -238,7 +238,7 @@ class ApiTests(ExhibitionTestCase):
         self.assertEqual(missing.json()["error"]["code"], "not_found")
 
 
-class LoadCommandTests(ExhibitionTestCase):
+class LoadFiles(ExhibitionTestCase):
     def run_load(self, content: str, suffix: str = ".json") -> tuple[dict[str, Any], bool]:
         path = Path(tempfile.mkdtemp()) / f"trien-lam{suffix}"
         path.write_text(content, encoding="utf-8")
@@ -268,6 +268,8 @@ class LoadCommandTests(ExhibitionTestCase):
             ],
         }
 
+
+class LoadCommandTests(LoadFiles):
     def test_load_prints_the_pinned_json(self) -> None:
         payload, failed = self.run_load(json.dumps(self.spec(self.shown.archival_code)))
         self.assertFalse(failed)
@@ -307,6 +309,125 @@ class LoadCommandTests(ExhibitionTestCase):
         payload, failed = self.run_load(toml_text, ".toml")
         self.assertFalse(failed, payload)
         self.assertEqual(payload["slug"], "ngay-sinh-bac")
+
+
+class BadInputTests(LoadFiles):
+    """Each bad file: a clear Vietnamese message naming the item, exit 1, nothing created."""
+
+    def refused(self, spec: dict[str, Any] | str, suffix: str = ".json") -> list[dict[str, str]]:
+        content = spec if isinstance(spec, str) else json.dumps(spec, ensure_ascii=False)
+        payload, failed = self.run_load(content, suffix)
+        self.assertTrue(failed, payload)
+        self.assertEqual((payload["slug"], payload["url"], payload["items"]), (None, None, 0))
+        self.assertFalse(Exhibition.objects.exists())
+        self.assertFalse(Section.objects.exists())
+        self.assertFalse(Item.objects.exists())
+        return payload["errors"]
+
+    def test_a_bad_date_names_its_field(self) -> None:
+        spec = self.spec(self.shown.archival_code)
+        spec["publish_from"] = "2026-02-30"
+        spec["publish_until"] = "mùng 2 tháng 9"
+        errors = self.refused(spec)
+        self.assertEqual([e["code"] for e in errors], ["bad_date", "bad_date"])
+        self.assertIn("publish_from: «2026-02-30» không phải ngày hợp lệ", errors[0]["message"])
+        self.assertIn("publish_until", errors[1]["message"])
+
+    def test_a_bad_date_in_yaml_is_a_bad_date_not_a_broken_file(self) -> None:
+        code = self.shown.archival_code
+        text = (
+            "title: Thử\npublish_from: 2026-02-30\n"
+            f"sections:\n  - title: Một\n    items:\n      - code: {code}\n"
+        )
+        errors = self.refused(text, ".yaml")
+        self.assertEqual([e["code"] for e in errors], ["bad_date"])
+
+    def test_an_end_before_the_start_is_refused(self) -> None:
+        spec = self.spec(self.shown.archival_code)
+        spec["publish_until"] = "2026-08-01"
+        self.assertEqual([e["code"] for e in self.refused(spec)], ["bad_date"])
+
+    def test_an_unknown_section_or_field_is_named(self) -> None:
+        spec = self.spec(self.shown.archival_code)
+        spec["sections"].append({"tieu_de": "Chương lạ", "items": []})
+        spec["sections"][0]["itmes"] = []
+        spec["chuong"] = []
+        errors = self.refused(spec)
+        self.assertEqual(
+            sorted(e["code"] for e in errors), ["bad_section", "unknown_field", "unknown_field"]
+        )
+        messages = " ".join(e["message"] for e in errors)
+        self.assertIn("«chuong»", messages)
+        self.assertIn("Chương 1 «Ngày 2/9/1945»: trường «itmes»", messages)
+        self.assertIn("Chương 2: mỗi chương phải có tên", messages)
+
+    def test_a_duplicated_item_is_named(self) -> None:
+        code = self.shown.archival_code
+        spec = self.spec(code, self.second.archival_code)
+        spec["sections"].append({"title": "Hai", "items": [{"code": code, "page": 1}]})
+        errors = self.refused(spec)
+        self.assertEqual([e["code"] for e in errors], ["duplicate"])
+        self.assertIn(f"Tài liệu {code} (trang 1) có hai lần trong tệp", errors[0]["message"])
+
+    def test_restricted_unpublished_and_unknown_items_are_each_named(self) -> None:
+        restricted = make_document(
+            self.agency_a, self.dossier, 3, summary="Mật", access_regime="03"
+        )
+        Document.objects.filter(pk=restricted.pk).update(published_at=timezone.now())
+        codes = [restricted.archival_code, self.unpublished.archival_code, "000.00.03.H62.X"]
+        errors = self.refused(self.spec(self.shown.archival_code, *codes))
+        self.assertEqual([e["code"] for e in errors], ["not_public"] * 3)
+        for code, error in zip(codes, errors, strict=True):
+            self.assertIn(code, error["message"])
+        self.assertIn("chưa được công bố công khai hoặc bị hạn chế", errors[0]["message"])
+        self.assertIn("Không có tài liệu mã «000.00.03.H62.X»", errors[2]["message"])
+
+    def test_a_bad_page_and_a_missing_code_are_named(self) -> None:
+        spec = self.spec()
+        spec["sections"][0]["items"] = [
+            {"code": self.shown.archival_code, "page": "một"},
+            {"caption": "Không có mã"},
+            {"code": self.second.archival_code, "page": 7},
+        ]
+        errors = self.refused(spec)
+        self.assertEqual([e["code"] for e in errors], ["bad_page", "missing_field"])
+        spec["sections"][0]["items"] = [{"code": self.second.archival_code, "page": 7}]
+        errors = self.refused(spec)
+        self.assertEqual([e["code"] for e in errors], ["bad_page"])
+        self.assertIn(self.second.archival_code, errors[0]["message"])
+
+    def test_html_in_a_caption_is_shown_as_text_never_run(self) -> None:
+        spec = self.spec(self.shown.archival_code)
+        caption = '<script>alert("x")</script><img src=x onerror=alert(1)> Bản gốc'
+        spec["sections"][0]["items"][0]["caption"] = caption
+        spec["summary"] = "<b>Đậm</b>"
+        payload, failed = self.run_load(json.dumps(spec))
+        self.assertFalse(failed, payload)
+        Exhibition.objects.update(publish_from=None, publish_until=None)
+        for url in (payload["url"], payload["url"] + "nhung/"):
+            page = self.client.get(url).content.decode()
+            self.assertNotIn("<script>alert", page)
+            self.assertNotIn("<img src=x", page)
+            self.assertIn("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;", page)
+        body = self.client.get(f"/api/v1/exhibitions/{payload['slug']}").json()
+        self.assertEqual(body["sections"][0]["items"][0]["caption"], caption)
+
+
+class CuratorRefusalTests(ExhibitionTestCase):
+    def test_the_curator_is_told_which_item_was_refused(self) -> None:
+        exhibition = actions.create_exhibition(title="Thử", actor=self.archivist)
+        section = actions.add_section(exhibition, title="Một", actor=self.archivist)
+        self.login(self.archivist)
+        add = reverse("exhibitions:item-add", args=[exhibition.pk, section.pk])
+        code = self.unpublished.archival_code
+        response = self.client.post(add, {"code": code, "page": 1}, follow=True)
+        self.assertContains(response, f"Tài liệu {code} chưa được công bố công khai")
+        response = self.client.post(add, {"code": "KHONG.CO", "page": 1}, follow=True)
+        self.assertContains(response, "Không có tài liệu mã «KHONG.CO»")
+        self.client.post(add, {"code": self.shown.archival_code, "page": 1})
+        response = self.client.post(add, {"code": self.shown.archival_code, "page": 1}, follow=True)
+        self.assertContains(response, "đã có trong triển lãm")
+        self.assertEqual(section.items.count(), 1)
 
 
 class PermissionTests(ExhibitionTestCase):
@@ -374,7 +495,8 @@ class QueryCountTests(ExhibitionTestCase):
         self.make_exhibition()
         self.make_exhibition()
         section = exhibition.sections.get()
-        for _ in range(3):
-            actions.add_item(section, code=self.second.archival_code, actor=None)
+        more = actions.add_section(exhibition, title="Hai", actor=None)
+        actions.add_item(more, code=self.second.archival_code, page=2, actor=None)
+        actions.add_item(section, code=self.shown.archival_code, page=2, actor=None)
         large = [self.queries(u) for u in ("/trien-lam/", "/api/v1/exhibitions", detail)]
         self.assertEqual(small, large)
