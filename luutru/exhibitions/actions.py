@@ -12,13 +12,17 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
 
+from luutru.accounts.models import Role
 from luutru.audit.actions import record
 from luutru.exhibitions import services
 from luutru.exhibitions.models import (
@@ -332,6 +336,66 @@ def remove_anniversary(anniversary: Anniversary, *, actor: Any) -> None:
         target=anniversary,
     )
     anniversary.delete()
+
+
+def _curators(exhibition: Exhibition) -> list[str]:
+    """Who hears of the exhibition's hidden items: its author; for one loaded from a file (no
+    author), the archivists and heads."""
+    author = exhibition.created_by
+    if author is not None:
+        return [author.email] if author.is_active and author.email else []
+    users = get_user_model().objects.filter(
+        memberships__role__in=[Role.ARCHIVIST, Role.HEAD], is_active=True
+    )
+    return sorted({user.email for user in users.exclude(email="")})
+
+
+def tell_curators(document_ids: list[int], dossier_ids: list[int]) -> None:
+    """After records were withdrawn or restricted (``records_changed``), mail the curators of
+    each exhibition in which some of them are now hidden, naming them by code. Runs on commit,
+    when the policy answers with the new state; items shown again say nothing."""
+    touched = Q(document_id__in=document_ids) | Q(document__dossier_id__in=dossier_ids)
+    exhibition_ids = set(
+        Item.objects.filter(touched).values_list("section__exhibition_id", flat=True)
+    )
+    if not exhibition_ids:
+        return
+
+    def send() -> None:
+        for exhibition in Exhibition.objects.filter(pk__in=exhibition_ids).select_related(
+            "created_by"
+        ):
+            hidden = [
+                item
+                for item in services.hidden_items(exhibition)
+                if item.document_id in document_ids or item.document.dossier_id in dossier_ids
+            ]
+            recipients = _curators(exhibition)
+            if not hidden or not recipients:
+                continue
+            codes = "\n".join(
+                f"- {services.public_code(item.document)} (chương «{item.section.title}»)"
+                for item in hidden
+            )
+            send_mail(
+                f"[Lưu trữ số] Triển lãm «{exhibition.title}»: {len(hidden)} tài liệu bị ẩn",
+                f"Các tài liệu sau không còn được trưng bày trong triển lãm «{exhibition.title}» "
+                f"vì đã bị thu hồi công bố hoặc không còn công khai:\n\n{codes}\n\n"
+                "Hãy thay tài liệu khác hoặc bỏ chúng khỏi triển lãm tại "
+                f"{reverse('exhibitions:staff-detail', args=[exhibition.pk])}",
+                None,
+                recipients,
+                fail_silently=True,
+            )
+
+    transaction.on_commit(send)
+
+
+def on_records_changed(
+    sender: Any, document_ids: Any = (), dossier_ids: Any = (), **kwargs: Any
+) -> None:
+    """``records.signals.records_changed`` receiver (connected in ``ExhibitionsConfig.ready``)."""
+    tell_curators(list(document_ids), list(dossier_ids))
 
 
 def count_view(exhibition: Exhibition) -> None:

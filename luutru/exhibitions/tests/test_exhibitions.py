@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -169,6 +170,25 @@ class WindowAndAccessTests(ExhibitionTestCase):
         staff = self.client.get(reverse("exhibitions:staff-detail", args=[exhibition.pk]))
         self.assertContains(staff, "1 tài liệu đang bị ẩn khỏi triển lãm")
         self.assertContains(staff, self.shown.archival_code)
+
+    def test_the_curator_gets_a_mail_naming_the_withdrawn_item(self) -> None:
+        exhibition = self.make_exhibition()
+        Exhibition.objects.filter(pk=exhibition.pk).update(created_by=self.archivist)
+        other = actions.create_exhibition(title="Không liên quan", actor=self.head)
+        with self.captureOnCommitCallbacks(execute=True):
+            withdraw_records([self.shown], None, "Rà soát lại")
+        self.assertEqual(len(mail.outbox), 1)
+        message = mail.outbox[0]
+        self.assertEqual(message.to, [self.archivist.email])
+        self.assertIn("Mùa thu cách mạng", message.subject)
+        self.assertIn(f"- {self.shown.archival_code} (chương «Ngày độc lập»)", message.body)
+        self.assertNotIn(self.second.archival_code, message.body)
+        self.assertIn(f"/quan-tri/trien-lam/{exhibition.pk}/", message.body)
+        self.assertNotIn(other.title, message.subject)
+        # Published again: shown again, nobody is mailed.
+        with self.captureOnCommitCallbacks(execute=True):
+            publish(self.shown)
+        self.assertEqual(len(mail.outbox), 1)
 
     def test_a_tightened_regime_hides_the_item_too(self) -> None:
         exhibition = self.make_exhibition()
