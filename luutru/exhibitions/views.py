@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -80,6 +81,7 @@ def _story(request: HttpRequest, exhibition: Exhibition) -> dict[str, Any]:
         "embed_url": request.build_absolute_uri(
             reverse("exhibitions:embed", args=[exhibition.slug])
         ),
+        "widget_url": request.build_absolute_uri(static("js/widget.js")),
         "on_show": exhibition.is_on_show(),
     }
 

@@ -218,12 +218,42 @@ class PublicPageTests(ExhibitionTestCase):
         exhibition.refresh_from_db()
         self.assertEqual(exhibition.views, 1)
 
+    def test_the_story_offers_embed_snippets_with_copy_buttons_and_no_inline_script(
+        self,
+    ) -> None:
+        exhibition = self.make_exhibition()
+        page = self.client.get(f"/trien-lam/{exhibition.slug}/").content.decode()
+        self.assertIn(
+            f'&lt;div data-luutru-widget data-exhibition="{exhibition.slug}"&gt;&lt;/div&gt;', page
+        )
+        self.assertIn('&lt;script src="http://testserver/static/js/widget.js" defer', page)
+        self.assertIn('data-copy="embed-code"', page)
+        self.assertIn('data-copy="widget-code"', page)
+        self.assertIn('<script src="/static/js/exhibition-share.js" defer></script>', page)
+        self.assertNotRegex(page, r"<script>|<script [^>]*>[^<]|\son[a-z]+=")
+        cover = reverse("portal:iiif-image", args=[self.shown.archival_code, 1, 1200])
+        self.assertIn(f'<meta property="og:image" content="http://testserver{cover}">', page)
+        self.assertIn(
+            '<meta property="og:description" content="Tư liệu về Cách mạng Tháng Tám">', page
+        )
+        self.assertIn(f"/tai-lieu/{self.shown.archival_code}/xem/#trang-1", page)
+
+    def test_the_widget_page_shows_how_to_embed_an_exhibition(self) -> None:
+        exhibition = self.make_exhibition()
+        actions.create_exhibition(title="Bản nháp", actor=None)
+        page = self.client.get(reverse("portal:embed")).content.decode()
+        self.assertIn(f'data-exhibition="{exhibition.slug}"', page)
+        self.assertIn(reverse("exhibitions:detail", args=[exhibition.slug]), page)
+        self.assertNotIn("Bản nháp", page)
+
     def test_english_visitors_read_the_english_texts(self) -> None:
         exhibition = self.make_exhibition(title_en="Autumn of revolution")
         self.client.cookies["django_language"] = "en"
         response = self.client.get(f"/trien-lam/{exhibition.slug}/", HTTP_ACCEPT_LANGUAGE="en")
         self.assertContains(response, "Autumn of revolution")
         self.assertContains(response, "The declaration")
+        for url in ("/trien-lam/", f"/trien-lam/{exhibition.slug}/nhung/"):
+            self.assertContains(self.client.get(url), "Autumn of revolution")
 
     def test_the_embed_view_may_be_framed(self) -> None:
         exhibition = self.make_exhibition()
