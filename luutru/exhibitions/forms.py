@@ -35,7 +35,7 @@ class NewExhibitionForm(forms.Form):
 
 class SectionForm(forms.Form):
     title = forms.CharField(label="Tên chương", max_length=200)
-    title_en = forms.CharField(label="Tên tiếng Anh", max_length=200, required=False)
+    title_en = forms.CharField(label="Tên chương tiếng Anh", max_length=200, required=False)
     text = forms.CharField(
         label="Lời dẫn", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

@@ -219,6 +219,8 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 }
                 for item in section.items.select_related("document")
             ],
+            # One form per chapter, with its own element ids (labels stay unique on the page).
+            "item_form": forms.ItemForm(auto_id=f"muc-{section.pk}-%s"),
         }
         for section in exhibition.sections.all()
     ]
@@ -230,8 +232,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "sections": sections,
             "hidden": hidden,
-            "section_form": forms.SectionForm(),
-            "item_form": forms.ItemForm(),
+            "section_form": forms.SectionForm(auto_id="chuong-%s"),
             "can_change": request.user.has_perm(CHANGE),
             "can_publish": request.user.has_perm(PUBLISH),
             "on_show": exhibition.is_on_show(),
