@@ -12,7 +12,6 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -22,7 +21,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
 
-from luutru.accounts.models import Role
 from luutru.audit.actions import record
 from luutru.exhibitions import services
 from luutru.exhibitions.models import (
@@ -344,10 +342,7 @@ def _curators(exhibition: Exhibition) -> list[str]:
     author = exhibition.created_by
     if author is not None:
         return [author.email] if author.is_active and author.email else []
-    users = get_user_model().objects.filter(
-        memberships__role__in=[Role.ARCHIVIST, Role.HEAD], is_active=True
-    )
-    return sorted({user.email for user in users.exclude(email="")})
+    return services.curator_addresses()
 
 
 def tell_curators(document_ids: list[int], dossier_ids: list[int]) -> None:

@@ -168,7 +168,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         "exhibitions/staff_list.html",
         {
             "rows": rows,
-            "coming": services.upcoming(timezone.localdate(), days),
+            "coming": services.upcoming_with_exhibitions(timezone.localdate(), days),
             "days": days,
             "anniversaries": Anniversary.objects.all(),
             "new_form": forms.NewExhibitionForm(),

@@ -134,6 +134,46 @@ class CuratingTests(ExhibitionTestCase):
         self.assertEqual(near[0].date, datetime.date(2027, 2, 3))
 
 
+class ReminderTests(ExhibitionTestCase):
+    NATIONAL_DAY = datetime.datetime(2026, 9, 2, 8, tzinfo=datetime.UTC)
+
+    def test_curators_are_mailed_30_and_7_days_before_an_uncovered_anniversary(self) -> None:
+        due = services.send_reminders(datetime.date(2026, 8, 3))
+        self.assertEqual([c.date for c in due], [datetime.date(2026, 9, 2)])
+        self.assertEqual(len(mail.outbox), 1)
+        message = mail.outbox[0]
+        self.assertIn(self.archivist.email, message.to)
+        self.assertIn(self.head.email, message.to)
+        self.assertNotIn(self.clerk_a.email, message.to)
+        self.assertIn("02/09/2026 (30 ngày nữa): Quốc khánh", message.body)
+        self.assertIn("chưa có triển lãm", message.body)
+        self.assertEqual(services.send_reminders(datetime.date(2026, 8, 4)), [])
+        # A draft planned for the day is named; a published one silences the reminder.
+        exhibition = self.make_exhibition(published=False, publish_from=self.NATIONAL_DAY)
+        services.send_reminders(datetime.date(2026, 8, 26))
+        self.assertIn("đang chuẩn bị: «Mùa thu cách mạng» (bản nháp)", mail.outbox[1].body)
+        actions.submit_for_review(exhibition, actor=None)
+        actions.publish_exhibition(exhibition, actor=None)
+        self.assertEqual(services.send_reminders(datetime.date(2026, 8, 26)), [])
+        self.assertEqual(len(mail.outbox), 2)
+
+    def test_the_remind_command_prints_what_it_reminded_of(self) -> None:
+        out = io.StringIO()
+        call_command("exhibition", "remind", "--json", stdout=out)
+        self.assertEqual(json.loads(out.getvalue()).keys(), {"reminded"})
+
+    def test_the_calendar_says_which_coming_days_have_no_exhibition(self) -> None:
+        day = timezone.localdate() + datetime.timedelta(days=10)
+        actions.add_anniversary(day=day.day, month=day.month, name="Ngày tái lập tỉnh", actor=None)
+        opening = timezone.make_aware(datetime.datetime.combine(day, datetime.time(8)))
+        self.make_exhibition(published=False, publish_from=opening)
+        self.login(self.archivist)
+        page = self.client.get(reverse("exhibitions:staff-list"), {"ngay": 366}).content.decode()
+        line = page[page.index("Ngày tái lập tỉnh") :].split("</li>")[0]
+        self.assertIn("Mùa thu cách mạng</a> (bản nháp)", line)
+        self.assertIn("chưa có triển lãm", page)  # the national days, later on
+
+
 class WindowAndAccessTests(ExhibitionTestCase):
     def test_the_window_puts_an_exhibition_up_and_takes_it_down(self) -> None:
         now = timezone.now()
