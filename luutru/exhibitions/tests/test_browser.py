@@ -258,6 +258,15 @@ def test_a_curator_builds_schedules_and_the_public_sees_it_at_its_time(
         no_serious_violations(page, axe, f"exhibition at {width}px")
         page.screenshot(path=tmp_path / f"exhibition-{width}.png", full_page=True)
 
+    # In English: the curator's English title, summary and captions.
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("National Day")
+    expect(page.get_by_text("Records of the autumn of 1945.")).to_be_visible()
+    expect(page.locator("figure .caption").first).to_have_text("EN Quang cảnh buổi mít tinh")
+    no_serious_violations(page, axe, "exhibition in English")
+    page.get_by_role("button", name="Tiếng Việt").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+
     page.get_by_role("button", name="Chép mã nhúng").click()
     expect(page.get_by_role("status")).to_have_text("Đã chép mã nhúng.")
     copied = page.evaluate("navigator.clipboard.readText()")
