@@ -132,6 +132,77 @@ def add_section(
     return section
 
 
+SECTION_FIELDS_EDITABLE = ("number", "title", "title_en", "text", "text_en")
+
+
+@transaction.atomic
+def update_section(section: Section, *, actor: Any, **values: Any) -> Section:
+    """Change a chapter's texts or its place (``number``: chapters are shown by number)."""
+    if "title" in values and not str(values["title"]).strip():
+        raise ValidationError("Chương cần có tên.", code="missing_field")
+    changed = [
+        name
+        for name in SECTION_FIELDS_EDITABLE
+        if name in values and values[name] is not None and getattr(section, name) != values[name]
+    ]
+    for name in changed:
+        value = values[name]
+        setattr(section, name, nfc(value.strip()) if isinstance(value, str) else value)
+    if changed:
+        section.save(update_fields=changed)
+        record(
+            AuditAction.CHANGE,
+            actor=actor,
+            message=f"Sửa chương «{section.title}» của triển lãm «{section.exhibition.title}»: "
+            f"{', '.join(changed)}.",
+            target=section.exhibition,
+        )
+    return section
+
+
+def _check_page(item_document: Any, code: str, page: int) -> None:
+    if page < 1 or (item_document.page_count and page > item_document.page_count):
+        raise ValidationError(
+            f"Tài liệu {code} có {item_document.page_count} trang, không có trang {page}.",
+            code="bad_page",
+        )
+
+
+@transaction.atomic
+def update_item(
+    item: Item, *, actor: Any, caption: str, caption_en: str = "", page: int | None = None
+) -> Item:
+    """Change an item's captions or the page it shows (checked as when it was added)."""
+    code = services.public_code(item.document)
+    changed = []
+    if page is not None and page != item.page:
+        _check_page(item.document, code, page)
+        exhibition_id = item.section.exhibition_id
+        twin = Item.objects.filter(
+            section__exhibition_id=exhibition_id, document_id=item.document_id, page=page
+        ).exclude(pk=item.pk)
+        if twin.exists():
+            raise ValidationError(
+                f"Tài liệu {code} (trang {page}) đã có trong triển lãm.", code="duplicate"
+            )
+        item.page = page
+        changed.append("page")
+    for name, value in (("caption", nfc(caption.strip())), ("caption_en", caption_en.strip())):
+        if getattr(item, name) != value:
+            setattr(item, name, value)
+            changed.append(name)
+    if changed:
+        item.save(update_fields=changed)
+        record(
+            AuditAction.CHANGE,
+            actor=actor,
+            message=f"Sửa tài liệu {code} trong triển lãm «{item.section.exhibition.title}»: "
+            f"{', '.join(changed)}.",
+            target=item.section.exhibition,
+        )
+    return item
+
+
 def _not_public(code: str) -> ValidationError:
     return ValidationError(services.not_public_reason(code), code="not_public")
 
@@ -153,11 +224,7 @@ def add_item(
     document = services.find_public_document(code)
     if document is None:
         raise _not_public(code)
-    if page < 1 or (document.page_count and page > document.page_count):
-        raise ValidationError(
-            f"Tài liệu {code} có {document.page_count} trang, không có trang {page}.",
-            code="bad_page",
-        )
+    _check_page(document, code, page)
     twin = (
         Item.objects.filter(
             section__exhibition_id=section.exhibition_id, document=document, page=page

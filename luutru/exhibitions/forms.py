@@ -44,6 +44,16 @@ class SectionForm(forms.Form):
     )
 
 
+class SectionEditForm(SectionForm):
+    number = forms.IntegerField(label="Thứ tự chương", min_value=1)
+
+
+class ItemEditForm(forms.Form):
+    page = forms.IntegerField(label="Trang trưng bày", min_value=1)
+    caption = forms.CharField(label="Chú thích", max_length=500, required=False)
+    caption_en = forms.CharField(label="Chú thích tiếng Anh", max_length=500, required=False)
+
+
 class ItemForm(forms.Form):
     code = forms.CharField(label="Mã tài liệu (đã công bố)", max_length=100)
     page = forms.IntegerField(label="Trang trưng bày", min_value=1, initial=1)

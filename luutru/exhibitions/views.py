@@ -216,11 +216,23 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "item": item,
                     "hidden": item.pk in hidden_ids,
                     "code": services.public_code(item.document),
+                    "edit_form": forms.ItemEditForm(
+                        auto_id=f"sua-muc-{item.pk}-%s",
+                        initial={
+                            "page": item.page,
+                            "caption": item.caption,
+                            "caption_en": item.caption_en,
+                        },
+                    ),
                 }
                 for item in section.items.select_related("document")
             ],
             # One form per chapter, with its own element ids (labels stay unique on the page).
             "item_form": forms.ItemForm(auto_id=f"muc-{section.pk}-%s"),
+            "edit_form": forms.SectionEditForm(
+                auto_id=f"sua-chuong-{section.pk}-%s",
+                initial={name: getattr(section, name) for name in actions.SECTION_FIELDS_EDITABLE},
+            ),
         }
         for section in exhibition.sections.all()
     ]
@@ -254,6 +266,46 @@ def section_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         messages.error(request, "Chương cần có tên.")
+    return redirect("exhibitions:staff-detail", pk=pk)
+
+
+@login_required
+@permission_required(CHANGE, raise_exception=True)
+@require_POST
+def section_edit(request: HttpRequest, pk: int, section: int) -> HttpResponse:
+    chapter = get_object_or_404(
+        Section.objects.select_related("exhibition"), pk=section, exhibition_id=pk
+    )
+    form = forms.SectionEditForm(request.POST)
+    if form.is_valid():
+        _try(
+            request,
+            lambda: actions.update_section(chapter, actor=request.user, **form.cleaned_data),
+            "Đã sửa chương.",
+        )
+    else:
+        messages.error(request, "Chương cần có tên và số thứ tự hợp lệ.")
+    return redirect("exhibitions:staff-detail", pk=pk)
+
+
+@login_required
+@permission_required(CHANGE, raise_exception=True)
+@require_POST
+def item_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    found = get_object_or_404(
+        Item.objects.select_related("section__exhibition", "document"),
+        pk=item,
+        section__exhibition_id=pk,
+    )
+    form = forms.ItemEditForm(request.POST)
+    if form.is_valid():
+        _try(
+            request,
+            lambda: actions.update_item(found, actor=request.user, **form.cleaned_data),
+            "Đã sửa chú thích.",
+        )
+    else:
+        messages.error(request, "Cần số trang hợp lệ.")
     return redirect("exhibitions:staff-detail", pk=pk)
 
 

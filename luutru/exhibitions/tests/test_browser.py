@@ -135,11 +135,12 @@ def chapter(page: Page, number: int) -> Locator:
 def add_item(page: Page, number: int, code: str, page_shown: int, caption: str) -> None:
     part = chapter(page, number)
     part.get_by_text("Thêm tài liệu vào chương này").click()
-    part.get_by_label("Mã tài liệu (đã công bố)").fill(code)
-    part.get_by_label("Trang trưng bày").fill(str(page_shown))
-    part.get_by_label("Chú thích", exact=True).fill(caption)
-    part.get_by_label("Chú thích tiếng Anh").fill(f"EN {caption}")
-    part.get_by_role("button", name="Thêm", exact=True).click()
+    form = part.locator("details").filter(has_text="Thêm tài liệu vào chương này")
+    form.get_by_label("Mã tài liệu (đã công bố)").fill(code)
+    form.get_by_label("Trang trưng bày").fill(str(page_shown))
+    form.get_by_label("Chú thích", exact=True).fill(caption)
+    form.get_by_label("Chú thích tiếng Anh").fill(f"EN {caption}")
+    form.get_by_role("button", name="Thêm", exact=True).click()
 
 
 def build_and_schedule(page: Page, live_server: Any, records: Records, start: str) -> int:
@@ -157,9 +158,10 @@ def build_and_schedule(page: Page, live_server: Any, records: Records, start: st
     expect(page.get_by_text("Đã lưu triển lãm.")).to_be_visible()
 
     for title, text in zip(CHAPTERS, ("Lời dẫn chương một.", "Lời dẫn chương hai."), strict=True):
-        page.get_by_label(re.compile(r"^Tên chương( \*)?$")).fill(title)
-        page.get_by_label("Lời dẫn", exact=True).fill(text)
-        page.get_by_role("button", name="Thêm chương").click()
+        new = page.locator("form").filter(has=page.get_by_role("button", name="Thêm chương"))
+        new.get_by_label(re.compile(r"^Tên chương( \*)?$")).fill(title)
+        new.get_by_label("Lời dẫn", exact=True).fill(text)
+        new.get_by_role("button", name="Thêm chương").click()
         expect(page.get_by_text("Đã thêm chương.")).to_be_visible()
 
     first, second, third = (d.archival_code for d in records.documents)
@@ -179,6 +181,12 @@ def build_and_schedule(page: Page, live_server: Any, records: Records, start: st
     chapter(page, 1).get_by_role("button", name="Lưu thứ tự").click()
     expect(page.get_by_text("Đã sắp xếp lại.")).to_be_visible()
     expect(chapter(page, 1).locator("tbody tr").first).to_contain_text(second)
+    # A caption corrected afterwards.
+    chapter(page, 2).get_by_text("Sửa chú thích, trang trưng bày").click()
+    edit = chapter(page, 2).get_by_role("form", name=f"Sửa {third}")
+    edit.get_by_label("Chú thích", exact=True).fill("Quyết định thành lập ủy ban")
+    edit.get_by_role("button", name="Lưu").click()
+    expect(page.get_by_text("Đã sửa chú thích.")).to_be_visible()
     exhibition_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
     page.get_by_role("button", name="Gửi duyệt").click()
     expect(page.get_by_text("Trạng thái: Chờ duyệt")).to_be_visible()
@@ -247,7 +255,7 @@ def test_a_curator_builds_schedules_and_the_public_sees_it_at_its_time(
         expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
         expect(page.locator("section.chapter h2")).to_have_text(list(CHAPTERS))
         expect(page.locator("figure .caption")).to_have_text(
-            ["Quang cảnh buổi mít tinh", "Lời kêu gọi", "Quyết định thành lập"]
+            ["Quang cảnh buổi mít tinh", "Lời kêu gọi", "Quyết định thành lập ủy ban"]
         )
         images = page.locator("figure.exhibit-item img")
         expect(images.first).to_have_attribute("src", f"/iiif/{second}/trang/2/1200.jpg")
@@ -294,7 +302,9 @@ def test_a_curator_builds_schedules_and_the_public_sees_it_at_its_time(
         server.shutdown()
         server.server_close()
     page.goto(story)
-    expect(page.locator("figure .caption")).to_have_text(["Lời kêu gọi", "Quyết định thành lập"])
+    expect(page.locator("figure .caption")).to_have_text(
+        ["Lời kêu gọi", "Quyết định thành lập ủy ban"]
+    )
     expect(page.get_by_text(second)).to_have_count(0)
     page.goto(f"{story}nhung/")
     expect(page.locator("figure .caption")).to_have_count(2)

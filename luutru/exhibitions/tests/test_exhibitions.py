@@ -552,6 +552,35 @@ class PermissionTests(ExhibitionTestCase):
         self.client.post(publish_url)
         self.assertEqual(Exhibition.objects.get().state, State.PUBLISHED)
 
+    def test_a_curator_edits_a_chapter_and_a_caption_later(self) -> None:
+        exhibition = self.make_exhibition(published=False)
+        later = actions.add_section(exhibition, title="Hai", actor=None)
+        section = exhibition.sections.get(number=1)
+        item = section.items.get(document=self.shown)
+        self.login(self.archivist)
+        self.client.post(
+            reverse("exhibitions:section-edit", args=[exhibition.pk, later.pk]),
+            {"title": "Mở đầu", "text": "Lời dẫn mới", "number": 0},
+        )
+        self.assertEqual(Section.objects.get(pk=later.pk).title, "Hai")  # 0 is no place
+        self.client.post(
+            reverse("exhibitions:section-edit", args=[exhibition.pk, later.pk]),
+            {"title": "Mở đầu", "text": "Lời dẫn mới", "title_en": "Opening", "number": 1},
+        )
+        later.refresh_from_db()
+        self.assertEqual(
+            (later.title, later.title_en, later.text), ("Mở đầu", "Opening", "Lời dẫn mới")
+        )
+        edit = reverse("exhibitions:item-edit", args=[exhibition.pk, item.pk])
+        response = self.client.post(edit, {"page": 5, "caption": "X"}, follow=True)
+        self.assertContains(response, f"Tài liệu {self.shown.archival_code} có 2 trang")
+        self.client.post(edit, {"page": 2, "caption": "Trang hai", "caption_en": "Page two"})
+        item.refresh_from_db()
+        self.assertEqual((item.page, item.caption, item.caption_en), (2, "Trang hai", "Page two"))
+        other = Exhibition.objects.create(slug="khac", title="Khác")
+        wrong = reverse("exhibitions:item-edit", args=[other.pk, item.pk])
+        self.assertEqual(self.client.post(wrong, {"page": 1}).status_code, 404)
+
     def test_a_clerk_cannot_change_an_exhibition(self) -> None:
         exhibition = self.make_exhibition(published=False)
         self.login(self.clerk_a)
