@@ -51,12 +51,15 @@ def _story(request: HttpRequest, exhibition: Exhibition) -> dict[str, Any]:
             {
                 "section": section,
                 "title": section.in_language("title", language),
+                "lang": section.language_of("title", language),
                 "text": section.in_language("text", language),
+                "text_lang": section.language_of("text", language),
                 "items": [
                     {
                         "item": item,
                         "code": services.public_code(item.document),
                         "caption": item.in_language("caption", language) or item.document.summary,
+                        "lang": item.language_of("caption", language),
                     }
                     for item in by_section.get(section.pk, [])
                 ],
@@ -73,6 +76,8 @@ def _story(request: HttpRequest, exhibition: Exhibition) -> dict[str, Any]:
         "exhibition": exhibition,
         "title": exhibition.in_language("title", language),
         "summary": exhibition.in_language("summary", language),
+        "title_lang": exhibition.language_of("title", language),
+        "summary_lang": exhibition.language_of("summary", language),
         "sections": [s for s in sections if s["items"] or s["text"]],
         "count": len(shown),
         "cover_code": cover,
@@ -111,6 +116,8 @@ def public_list(request: HttpRequest) -> HttpResponse:
             "exhibition": exhibition,
             "title": exhibition.in_language("title", language),
             "summary": exhibition.in_language("summary", language),
+            "title_lang": exhibition.language_of("title", language),
+            "summary_lang": exhibition.language_of("summary", language),
         }
 
     return render(

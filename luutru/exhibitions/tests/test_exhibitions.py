@@ -290,8 +290,11 @@ class PublicPageTests(ExhibitionTestCase):
         exhibition = self.make_exhibition(title_en="Autumn of revolution")
         self.client.cookies["django_language"] = "en"
         response = self.client.get(f"/trien-lam/{exhibition.slug}/", HTTP_ACCEPT_LANGUAGE="en")
-        self.assertContains(response, "Autumn of revolution")
-        self.assertContains(response, "The declaration")
+        self.assertContains(response, '<h1 lang="en">Autumn of revolution</h1>')
+        self.assertContains(response, '<p class="caption" lang="en">The declaration</p>')
+        # No English written: the Vietnamese text is marked as such for screen readers.
+        self.assertContains(response, '<h2 lang="vi">Ngày độc lập</h2>')
+        self.assertContains(response, '<p class="caption" lang="vi">Lễ mít tinh 2/9</p>')
         for url in ("/trien-lam/", f"/trien-lam/{exhibition.slug}/nhung/"):
             self.assertContains(self.client.get(url), "Autumn of revolution")
 
