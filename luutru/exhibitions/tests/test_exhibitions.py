@@ -4,6 +4,7 @@ time, the public pages, the API and the load command."""
 from __future__ import annotations
 
 import datetime
+import importlib
 import io
 import json
 import tempfile
@@ -26,6 +27,8 @@ from luutru.records.models import Document, Dossier
 from luutru.records.tests.factory import make_document, make_dossier, publish
 from luutru.test import BaseTestCase
 
+NATIONAL_DAYS = importlib.import_module("luutru.exhibitions.migrations.0002_national_days").DAYS
+
 
 class ExhibitionTestCase(BaseTestCase):
     dossier: Dossier
@@ -36,6 +39,12 @@ class ExhibitionTestCase(BaseTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
+        # The national days are seeded by a migration, but a browser test's flush
+        # (transactional_db) in the same worker empties the table: seed them again if so.
+        for day, month, name, since in NATIONAL_DAYS:
+            Anniversary.objects.get_or_create(
+                day=day, month=month, defaults={"name": name, "since": since}
+            )
         cls.dossier = make_dossier(cls.agency_a, 1, fonds=cls.fonds_a)
         cls.shown = make_document(cls.agency_a, cls.dossier, 1, summary="Tuyên ngôn độc lập")
         cls.second = make_document(cls.agency_a, cls.dossier, 2, summary="Lễ mít tinh 2/9")
