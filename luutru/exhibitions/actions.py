@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
@@ -130,11 +132,79 @@ def add_section(
     return section
 
 
+SECTION_FIELDS_EDITABLE = ("number", "title", "title_en", "text", "text_en")
+
+
+@transaction.atomic
+def update_section(section: Section, *, actor: Any, **values: Any) -> Section:
+    """Change a chapter's texts or its place (``number``: chapters are shown by number)."""
+    if "title" in values and not str(values["title"]).strip():
+        raise ValidationError("Chương cần có tên.", code="missing_field")
+    changed = [
+        name
+        for name in SECTION_FIELDS_EDITABLE
+        if name in values and values[name] is not None and getattr(section, name) != values[name]
+    ]
+    for name in changed:
+        value = values[name]
+        setattr(section, name, nfc(value.strip()) if isinstance(value, str) else value)
+    if changed:
+        section.save(update_fields=changed)
+        record(
+            AuditAction.CHANGE,
+            actor=actor,
+            message=f"Sửa chương «{section.title}» của triển lãm «{section.exhibition.title}»: "
+            f"{', '.join(changed)}.",
+            target=section.exhibition,
+        )
+    return section
+
+
+def _check_page(item_document: Any, code: str, page: int) -> None:
+    if page < 1 or (item_document.page_count and page > item_document.page_count):
+        raise ValidationError(
+            f"Tài liệu {code} có {item_document.page_count} trang, không có trang {page}.",
+            code="bad_page",
+        )
+
+
+@transaction.atomic
+def update_item(
+    item: Item, *, actor: Any, caption: str, caption_en: str = "", page: int | None = None
+) -> Item:
+    """Change an item's captions or the page it shows (checked as when it was added)."""
+    code = services.public_code(item.document)
+    changed = []
+    if page is not None and page != item.page:
+        _check_page(item.document, code, page)
+        exhibition_id = item.section.exhibition_id
+        twin = Item.objects.filter(
+            section__exhibition_id=exhibition_id, document_id=item.document_id, page=page
+        ).exclude(pk=item.pk)
+        if twin.exists():
+            raise ValidationError(
+                f"Tài liệu {code} (trang {page}) đã có trong triển lãm.", code="duplicate"
+            )
+        item.page = page
+        changed.append("page")
+    for name, value in (("caption", nfc(caption.strip())), ("caption_en", caption_en.strip())):
+        if getattr(item, name) != value:
+            setattr(item, name, value)
+            changed.append(name)
+    if changed:
+        item.save(update_fields=changed)
+        record(
+            AuditAction.CHANGE,
+            actor=actor,
+            message=f"Sửa tài liệu {code} trong triển lãm «{item.section.exhibition.title}»: "
+            f"{', '.join(changed)}.",
+            target=item.section.exhibition,
+        )
+    return item
+
+
 def _not_public(code: str) -> ValidationError:
-    return ValidationError(
-        f"Tài liệu {code} không có hoặc chưa được công bố công khai: không thể đưa vào triển lãm.",
-        code="not_public",
-    )
+    return ValidationError(services.not_public_reason(code), code="not_public")
 
 
 @transaction.atomic
@@ -149,14 +219,24 @@ def add_item(
     number: int | None = None,
 ) -> Item:
     """Add the public document ``code`` to the section. Refused (``not_public``) unless it is
-    held, Công khai and published; refused (``bad_page``) for a page it does not have."""
+    held, Công khai and published; refused (``bad_page``) for a page it does not have, and
+    (``duplicate``) when the exhibition already shows that page of that document."""
     document = services.find_public_document(code)
     if document is None:
         raise _not_public(code)
-    if page < 1 or (document.page_count and page > document.page_count):
+    _check_page(document, code, page)
+    twin = (
+        Item.objects.filter(
+            section__exhibition_id=section.exhibition_id, document=document, page=page
+        )
+        .select_related("section")
+        .first()
+    )
+    if twin is not None:
         raise ValidationError(
-            f"Tài liệu {code} có {document.page_count} trang, không có trang {page}.",
-            code="bad_page",
+            f"Tài liệu {code} (trang {page}) đã có trong triển lãm, "
+            f"ở chương «{twin.section.title}».",
+            code="duplicate",
         )
     item = Item.objects.create(
         section=section,
@@ -323,6 +403,63 @@ def remove_anniversary(anniversary: Anniversary, *, actor: Any) -> None:
     anniversary.delete()
 
 
+def _curators(exhibition: Exhibition) -> list[str]:
+    """Who hears of the exhibition's hidden items: its author; for one loaded from a file (no
+    author), the archivists and heads."""
+    author = exhibition.created_by
+    if author is not None:
+        return [author.email] if author.is_active and author.email else []
+    return services.curator_addresses()
+
+
+def tell_curators(document_ids: list[int], dossier_ids: list[int]) -> None:
+    """After records were withdrawn or restricted (``records_changed``), mail the curators of
+    each exhibition in which some of them are now hidden, naming them by code. Runs on commit,
+    when the policy answers with the new state; items shown again say nothing."""
+    touched = Q(document_id__in=document_ids) | Q(document__dossier_id__in=dossier_ids)
+    exhibition_ids = set(
+        Item.objects.filter(touched).values_list("section__exhibition_id", flat=True)
+    )
+    if not exhibition_ids:
+        return
+
+    def send() -> None:
+        for exhibition in Exhibition.objects.filter(pk__in=exhibition_ids).select_related(
+            "created_by"
+        ):
+            hidden = [
+                item
+                for item in services.hidden_items(exhibition)
+                if item.document_id in document_ids or item.document.dossier_id in dossier_ids
+            ]
+            recipients = _curators(exhibition)
+            if not hidden or not recipients:
+                continue
+            codes = "\n".join(
+                f"- {services.public_code(item.document)} (chương «{item.section.title}»)"
+                for item in hidden
+            )
+            send_mail(
+                f"[Lưu trữ số] Triển lãm «{exhibition.title}»: {len(hidden)} tài liệu bị ẩn",
+                f"Các tài liệu sau không còn được trưng bày trong triển lãm «{exhibition.title}» "
+                f"vì đã bị thu hồi công bố hoặc không còn công khai:\n\n{codes}\n\n"
+                "Hãy thay tài liệu khác hoặc bỏ chúng khỏi triển lãm tại "
+                f"{reverse('exhibitions:staff-detail', args=[exhibition.pk])}",
+                None,
+                recipients,
+                fail_silently=True,
+            )
+
+    transaction.on_commit(send)
+
+
+def on_records_changed(
+    sender: Any, document_ids: Any = (), dossier_ids: Any = (), **kwargs: Any
+) -> None:
+    """``records.signals.records_changed`` receiver (connected in ``ExhibitionsConfig.ready``)."""
+    tell_curators(list(document_ids), list(dossier_ids))
+
+
 def count_view(exhibition: Exhibition) -> None:
     """One more view: an atomic increment, nothing about the visitor kept (not audited)."""
     Exhibition.objects.filter(pk=exhibition.pk).update(views=F("views") + 1)
@@ -367,14 +504,122 @@ def _when(value: Any, name: str, *, end: bool = False) -> datetime.datetime | No
     return moment
 
 
+TOP_FIELDS = {
+    "title", "title_en", "summary", "summary_en", "slug", "state", "publish_from",
+    "publish_until", "sections",
+}  # fmt: skip
+SECTION_FIELDS = {"title", "title_en", "text", "text_en", "items"}
+ITEM_FIELDS = {"code", "caption", "caption_en", "page"}
+STATES = {State.DRAFT.value, State.REVIEW.value, State.PUBLISHED.value}
+
+
+def _error(code: str, message: str) -> dict[str, str]:
+    return {"code": code, "message": message}
+
+
+def _unknown(keys: Any, known: set[str], where: str) -> list[dict[str, str]]:
+    return [
+        _error("unknown_field", f"{where}: trường «{key}» không có trong mẫu tệp triển lãm.")
+        for key in keys
+        if key not in known
+    ]
+
+
+def _page(value: Any) -> int | None:
+    """The page an item shows (1 when absent), ``None`` when it is not a positive number."""
+    if value in (None, ""):
+        return 1
+    if isinstance(value, bool):
+        return None
+    try:
+        page = int(str(value).strip())
+    except ValueError:
+        return None
+    return page if page >= 1 else None
+
+
+def check_spec(spec: dict[str, Any]) -> list[dict[str, str]]:
+    """Every problem of the file's shape, before anything is written: unknown fields (a
+    misspelt ``sections``, an unknown section or item key), a missing title, a bad date or
+    window, an unknown state, a section that is not a titled mapping, an item without a code
+    or with a bad page, the same page of a document twice. Each message names the item."""
+    errors = _unknown(spec, TOP_FIELDS, "Triển lãm")
+    if not str(spec.get("title") or "").strip():
+        errors.append(_error("missing_field", "Triển lãm cần có tên (title)."))
+    window: list[datetime.datetime | None] = []
+    for name in ("publish_from", "publish_until"):
+        try:
+            window.append(_when(spec.get(name), name, end=name == "publish_until"))
+        except ValidationError as exc:
+            errors.append(_error("bad_date", exc.messages[0]))
+    if len(window) == 2:
+        try:
+            _check_window(*window)
+        except ValidationError as exc:
+            errors.append(_error("bad_date", exc.messages[0]))
+    state = spec.get("state") or State.DRAFT.value
+    if not isinstance(state, str) or state not in STATES:
+        errors.append(
+            _error(
+                "bad_state",
+                f"Trạng thái «{state}» không có: dùng draft, review hoặc published.",
+            )
+        )
+    sections = spec.get("sections") or []
+    if not isinstance(sections, list):
+        return [*errors, _error("bad_file", "sections phải là một danh sách các chương.")]
+    seen: dict[tuple[str, int], str] = {}
+    for number, section in enumerate(sections, start=1):
+        where = f"Chương {number}"
+        if not isinstance(section, dict) or not str(section.get("title") or "").strip():
+            errors.append(
+                _error("bad_section", f"{where}: mỗi chương phải có tên (title) và các tài liệu.")
+            )
+            continue
+        where = f"Chương {number} «{section['title']}»"
+        errors += _unknown(section, SECTION_FIELDS, where)
+        items = section.get("items") or []
+        if not isinstance(items, list):
+            errors.append(_error("bad_section", f"{where}: items phải là một danh sách."))
+            continue
+        for position, item in enumerate(items, start=1):
+            code = str(item.get("code") or "").strip() if isinstance(item, dict) else ""
+            if not code:
+                errors.append(
+                    _error("missing_field", f"{where}, tài liệu thứ {position}: thiếu mã (code).")
+                )
+                continue
+            errors += _unknown(item, ITEM_FIELDS, f"{where}, tài liệu {code}")
+            page = _page(item.get("page"))
+            if page is None:
+                errors.append(
+                    _error("bad_page", f"Tài liệu {code}: trang «{item.get('page')}» không hợp lệ.")
+                )
+                continue
+            if (code, page) in seen:
+                errors.append(
+                    _error(
+                        "duplicate",
+                        f"Tài liệu {code} (trang {page}) có hai lần trong tệp: "
+                        f"ở {seen[code, page]} và ở {where}.",
+                    )
+                )
+            seen.setdefault((code, page), where)
+    return errors
+
+
 def load_exhibition(spec: dict[str, Any], *, actor: Any) -> LoadResult:
     """Build one exhibition from a file's content (title, summary, sections with items by code
     and captions, publish_from, publish_until; optional ``*_en`` texts, ``slug``, ``state``).
 
-    All or nothing: any refused item (``not_public``, ``bad_page``) or bad field leaves nothing
-    behind, and every problem is reported. ``state: published`` publishes it through review,
-    as the system (the operator running the command answers for it)."""
-    result = LoadResult()
+    All or nothing: a bad shape (``check_spec``) or any refused item (``not_public``,
+    ``bad_page``, ``duplicate``) leaves nothing behind, and every problem is reported.
+    Captions are kept as the text written (HTML in them is shown as text, never run).
+    ``state: published`` publishes it through review, as the system (the operator running
+    the command answers for it)."""
+    result = LoadResult(errors=check_spec(spec))
+    if result.errors:
+        return result
     try:
         with transaction.atomic():
             exhibition = create_exhibition(
@@ -387,10 +632,7 @@ def load_exhibition(spec: dict[str, Any], *, actor: Any) -> LoadResult:
                 publish_from=_when(spec.get("publish_from"), "publish_from"),
                 publish_until=_when(spec.get("publish_until"), "publish_until", end=True),
             )
-            sections = spec.get("sections") or []
-            if not isinstance(sections, list):
-                raise ValidationError("sections phải là một danh sách.", code="bad_file")
-            for section_spec in sections:
+            for section_spec in spec.get("sections") or []:
                 section = add_section(
                     exhibition,
                     title=str(section_spec.get("title") or ""),
@@ -400,7 +642,7 @@ def load_exhibition(spec: dict[str, Any], *, actor: Any) -> LoadResult:
                     actor=actor,
                 )
                 for item_spec in section_spec.get("items") or []:
-                    code = str(item_spec.get("code") or "")
+                    code = str(item_spec.get("code") or "").strip()
                     try:
                         with transaction.atomic():
                             add_item(
@@ -408,14 +650,12 @@ def load_exhibition(spec: dict[str, Any], *, actor: Any) -> LoadResult:
                                 code=code,
                                 caption=str(item_spec.get("caption") or ""),
                                 caption_en=str(item_spec.get("caption_en") or ""),
-                                page=int(item_spec.get("page") or 1),
+                                page=_page(item_spec.get("page")) or 1,
                                 actor=actor,
                             )
                         result.items += 1
                     except ValidationError as exc:
-                        result.errors.append(
-                            {"code": exc.code or "invalid", "message": exc.messages[0]}
-                        )
+                        result.errors.append(_error(exc.code or "invalid", exc.messages[0]))
             if result.errors:
                 raise ValidationError("refused", code="refused")
             if spec.get("state") in (State.REVIEW, State.PUBLISHED):
@@ -431,7 +671,7 @@ def load_exhibition(spec: dict[str, Any], *, actor: Any) -> LoadResult:
             result.exhibition = exhibition
     except ValidationError as exc:
         if exc.code != "refused":
-            result.errors.append({"code": exc.code or "invalid", "message": exc.messages[0]})
+            result.errors.append(_error(exc.code or "invalid", exc.messages[0]))
         result.exhibition = None
         result.items = 0
     return result

@@ -35,13 +35,23 @@ class NewExhibitionForm(forms.Form):
 
 class SectionForm(forms.Form):
     title = forms.CharField(label="Tên chương", max_length=200)
-    title_en = forms.CharField(label="Tên tiếng Anh", max_length=200, required=False)
+    title_en = forms.CharField(label="Tên chương tiếng Anh", max_length=200, required=False)
     text = forms.CharField(
         label="Lời dẫn", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     text_en = forms.CharField(
         label="Lời dẫn tiếng Anh", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+
+class SectionEditForm(SectionForm):
+    number = forms.IntegerField(label="Thứ tự chương", min_value=1)
+
+
+class ItemEditForm(forms.Form):
+    page = forms.IntegerField(label="Trang trưng bày", min_value=1)
+    caption = forms.CharField(label="Chú thích", max_length=500, required=False)
+    caption_en = forms.CharField(label="Chú thích tiếng Anh", max_length=500, required=False)
 
 
 class ItemForm(forms.Form):

@@ -37,6 +37,12 @@ class Bilingual:
                 return str(english)
         return str(getattr(self, field))
 
+    def language_of(self, field: str, language: str) -> str:
+        """The language ``in_language`` answers in: "en" or "vi" (for the ``lang`` attribute
+        of a Vietnamese text shown on an English page)."""
+        english = language.startswith("en") and bool(getattr(self, f"{field}_en", ""))
+        return "en" if english else "vi"
+
 
 class ExhibitionQuerySet(models.QuerySet["Exhibition"]):
     def on_show(self, now: datetime.datetime | None = None) -> ExhibitionQuerySet:

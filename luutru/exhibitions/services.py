@@ -11,10 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 
 from luutru.access import policy
-from luutru.exhibitions.models import Anniversary, Exhibition, Item
+from luutru.accounts.models import Role
+from luutru.exhibitions.models import Anniversary, Exhibition, Item, State
 from luutru.records.models import Document
 
 
@@ -35,6 +40,20 @@ def find_public_document(code: str) -> Document | None:
     if not code:
         return None
     return public_documents().filter(Q(archival_code=code) | Q(identifier=code)).first()
+
+
+def not_public_reason(code: str) -> str:
+    """Why the document ``code`` cannot go into an exhibition, naming it: it is unknown, or it
+    is held but not published for the public (unpublished, withdrawn or restricted). The
+    regime itself is not said: the message may reach people who may not read the record."""
+    code = code.strip()
+    known = Document.objects.filter(Q(archival_code=code) | Q(identifier=code))
+    if not code or not known.exists():
+        return f"Không có tài liệu mã «{code}» trong kho lưu trữ: không thể đưa vào triển lãm."
+    return (
+        f"Tài liệu {code} chưa được công bố công khai hoặc bị hạn chế sử dụng: chỉ tài liệu "
+        "đã công bố, thuộc chế độ sử dụng Công khai mới đưa được vào triển lãm."
+    )
 
 
 def shown_items(exhibition: Exhibition) -> list[Item]:
@@ -77,6 +96,7 @@ class Coming:
     anniversary: Anniversary
     date: datetime.date
     days: int
+    exhibitions: tuple[Exhibition, ...] = ()
 
     @property
     def years(self) -> int | None:
@@ -100,6 +120,76 @@ def upcoming(today: datetime.date, days: int = 60) -> list[Coming]:
     return sorted(found, key=lambda coming: coming.days)
 
 
+PLANNED_LEAD = datetime.timedelta(days=60)
+
+
+def covering(date: datetime.date) -> list[Exhibition]:
+    """Exhibitions (any state) planned for the day: their window holds it and opens within
+    the 60 days before (last year's open-ended exhibition does not cover this year's day)."""
+    start = timezone.make_aware(datetime.datetime.combine(date, datetime.time()))
+    end = start + datetime.timedelta(days=1)
+    return list(
+        Exhibition.objects.filter(publish_from__lt=end, publish_from__gte=start - PLANNED_LEAD)
+        .filter(Q(publish_until__isnull=True) | Q(publish_until__gt=start))
+        .order_by("publish_from", "pk")
+    )
+
+
+def upcoming_with_exhibitions(today: datetime.date, days: int = 60) -> list[Coming]:
+    """``upcoming`` with the exhibitions planned for each day (one query per anniversary:
+    a province keeps a handful)."""
+    return [
+        Coming(c.anniversary, c.date, c.days, tuple(covering(c.date)))
+        for c in upcoming(today, days)
+    ]
+
+
+REMIND_DAYS = (30, 7)  # how long before an anniversary the curators are mailed
+
+
+def curator_addresses() -> list[str]:
+    """The active archivists and heads with an address: those who curate exhibitions."""
+    users = get_user_model().objects.filter(
+        memberships__role__in=[Role.ARCHIVIST, Role.HEAD], is_active=True
+    )
+    return sorted({user.email for user in users.exclude(email="")})
+
+
+def send_reminders(today: datetime.date | None = None) -> list[Coming]:
+    """Mail the curators, 30 and 7 days ahead, of each anniversary that no published
+    exhibition covers yet (safe to run every day: a day is reminded of on those two days
+    only). Returns the anniversaries reminded of."""
+    today = today or timezone.localdate()
+    due = [
+        coming
+        for coming in upcoming_with_exhibitions(today, max(REMIND_DAYS))
+        if coming.days in REMIND_DAYS
+        and not any(e.state == State.PUBLISHED for e in coming.exhibitions)
+    ]
+    recipients = curator_addresses()
+    if not due or not recipients:
+        return []
+    lines = []
+    for coming in due:
+        planned = ", ".join(
+            f"«{e.title}» ({e.get_state_display().lower()})" for e in coming.exhibitions
+        )
+        lines.append(
+            f"- {coming.date:%d/%m/%Y} ({coming.days} ngày nữa): {coming.anniversary.name}"
+            + (f" — đang chuẩn bị: {planned}" if planned else " — chưa có triển lãm")
+        )
+    send_mail(
+        "[Lưu trữ số] Ngày kỷ niệm sắp tới: chuẩn bị triển lãm trực tuyến",
+        "Các ngày kỷ niệm sau sắp tới mà chưa có triển lãm nào được công bố:\n\n"
+        + "\n".join(lines)
+        + f"\n\nLập hoặc lên lịch triển lãm tại {reverse('exhibitions:staff-list')}",
+        None,
+        recipients,
+        fail_silently=True,
+    )
+    return due
+
+
 class SpecError(ValueError):
     """An exhibition file that cannot be read; ``code`` is the machine code."""
 
@@ -107,6 +197,17 @@ class SpecError(ValueError):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+class _DatesAsText(yaml.SafeLoader):
+    """YAML without implicit timestamps: ``2026-02-30`` stays text, and is then refused as a
+    bad date naming its field (PyYAML would fail the whole file on it)."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def read_spec(path: Path) -> dict[str, Any]:
@@ -118,7 +219,7 @@ def read_spec(path: Path) -> dict[str, Any]:
     suffix = path.suffix.lower()
     try:
         if suffix in {".yaml", ".yml"}:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=_DatesAsText)  # noqa: S506 (a SafeLoader)
         elif suffix == ".toml":
             data = tomllib.loads(text)
         else:

@@ -20,6 +20,11 @@ urlpatterns = [
     path("quan-tri/trien-lam/<int:pk>/", views.staff_detail, name="staff-detail"),
     path("quan-tri/trien-lam/<int:pk>/chuong/", views.section_add, name="section-add"),
     path(
+        "quan-tri/trien-lam/<int:pk>/chuong/<int:section>/sua/",
+        views.section_edit,
+        name="section-edit",
+    ),
+    path(
         "quan-tri/trien-lam/<int:pk>/chuong/<int:section>/them/",
         views.item_add,
         name="item-add",
@@ -30,6 +35,7 @@ urlpatterns = [
         name="reorder",
     ),
     path("quan-tri/trien-lam/<int:pk>/muc/<int:item>/bo/", views.item_remove, name="item-remove"),
+    path("quan-tri/trien-lam/<int:pk>/muc/<int:item>/sua/", views.item_edit, name="item-edit"),
     path("quan-tri/trien-lam/<int:pk>/muc/<int:item>/bia/", views.item_cover, name="item-cover"),
     path("quan-tri/trien-lam/<int:pk>/<str:step>/", views.transition, name="transition"),
 ]

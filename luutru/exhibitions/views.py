@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -50,12 +51,15 @@ def _story(request: HttpRequest, exhibition: Exhibition) -> dict[str, Any]:
             {
                 "section": section,
                 "title": section.in_language("title", language),
+                "lang": section.language_of("title", language),
                 "text": section.in_language("text", language),
+                "text_lang": section.language_of("text", language),
                 "items": [
                     {
                         "item": item,
                         "code": services.public_code(item.document),
                         "caption": item.in_language("caption", language) or item.document.summary,
+                        "lang": item.language_of("caption", language),
                     }
                     for item in by_section.get(section.pk, [])
                 ],
@@ -72,6 +76,8 @@ def _story(request: HttpRequest, exhibition: Exhibition) -> dict[str, Any]:
         "exhibition": exhibition,
         "title": exhibition.in_language("title", language),
         "summary": exhibition.in_language("summary", language),
+        "title_lang": exhibition.language_of("title", language),
+        "summary_lang": exhibition.language_of("summary", language),
         "sections": [s for s in sections if s["items"] or s["text"]],
         "count": len(shown),
         "cover_code": cover,
@@ -80,6 +86,7 @@ def _story(request: HttpRequest, exhibition: Exhibition) -> dict[str, Any]:
         "embed_url": request.build_absolute_uri(
             reverse("exhibitions:embed", args=[exhibition.slug])
         ),
+        "widget_url": request.build_absolute_uri(static("js/widget.js")),
         "on_show": exhibition.is_on_show(),
     }
 
@@ -109,6 +116,8 @@ def public_list(request: HttpRequest) -> HttpResponse:
             "exhibition": exhibition,
             "title": exhibition.in_language("title", language),
             "summary": exhibition.in_language("summary", language),
+            "title_lang": exhibition.language_of("title", language),
+            "summary_lang": exhibition.language_of("summary", language),
         }
 
     return render(
@@ -166,7 +175,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         "exhibitions/staff_list.html",
         {
             "rows": rows,
-            "coming": services.upcoming(timezone.localdate(), days),
+            "coming": services.upcoming_with_exhibitions(timezone.localdate(), days),
             "days": days,
             "anniversaries": Anniversary.objects.all(),
             "new_form": forms.NewExhibitionForm(),
@@ -214,9 +223,23 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "item": item,
                     "hidden": item.pk in hidden_ids,
                     "code": services.public_code(item.document),
+                    "edit_form": forms.ItemEditForm(
+                        auto_id=f"sua-muc-{item.pk}-%s",
+                        initial={
+                            "page": item.page,
+                            "caption": item.caption,
+                            "caption_en": item.caption_en,
+                        },
+                    ),
                 }
                 for item in section.items.select_related("document")
             ],
+            # One form per chapter, with its own element ids (labels stay unique on the page).
+            "item_form": forms.ItemForm(auto_id=f"muc-{section.pk}-%s"),
+            "edit_form": forms.SectionEditForm(
+                auto_id=f"sua-chuong-{section.pk}-%s",
+                initial={name: getattr(section, name) for name in actions.SECTION_FIELDS_EDITABLE},
+            ),
         }
         for section in exhibition.sections.all()
     ]
@@ -228,8 +251,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "sections": sections,
             "hidden": hidden,
-            "section_form": forms.SectionForm(),
-            "item_form": forms.ItemForm(),
+            "section_form": forms.SectionForm(auto_id="chuong-%s"),
             "can_change": request.user.has_perm(CHANGE),
             "can_publish": request.user.has_perm(PUBLISH),
             "on_show": exhibition.is_on_show(),
@@ -251,6 +273,46 @@ def section_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         messages.error(request, "Chương cần có tên.")
+    return redirect("exhibitions:staff-detail", pk=pk)
+
+
+@login_required
+@permission_required(CHANGE, raise_exception=True)
+@require_POST
+def section_edit(request: HttpRequest, pk: int, section: int) -> HttpResponse:
+    chapter = get_object_or_404(
+        Section.objects.select_related("exhibition"), pk=section, exhibition_id=pk
+    )
+    form = forms.SectionEditForm(request.POST)
+    if form.is_valid():
+        _try(
+            request,
+            lambda: actions.update_section(chapter, actor=request.user, **form.cleaned_data),
+            "Đã sửa chương.",
+        )
+    else:
+        messages.error(request, "Chương cần có tên và số thứ tự hợp lệ.")
+    return redirect("exhibitions:staff-detail", pk=pk)
+
+
+@login_required
+@permission_required(CHANGE, raise_exception=True)
+@require_POST
+def item_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    found = get_object_or_404(
+        Item.objects.select_related("section__exhibition", "document"),
+        pk=item,
+        section__exhibition_id=pk,
+    )
+    form = forms.ItemEditForm(request.POST)
+    if form.is_valid():
+        _try(
+            request,
+            lambda: actions.update_item(found, actor=request.user, **form.cleaned_data),
+            "Đã sửa chú thích.",
+        )
+    else:
+        messages.error(request, "Cần số trang hợp lệ.")
     return redirect("exhibitions:staff-detail", pk=pk)
 
 

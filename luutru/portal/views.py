@@ -24,6 +24,7 @@ from django.views.decorators.http import require_safe
 
 from luutru.access import policy
 from luutru.access.models import Use
+from luutru.exhibitions.models import Exhibition
 from luutru.organizations.models import Agency, Fonds
 from luutru.portal import publication
 from luutru.portal.files import pdf_of
@@ -305,9 +306,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def embed_help(request: HttpRequest) -> HttpResponse:
-    """How an agency website embeds the search widget (the snippet to paste)."""
+    """How an agency website embeds the search widget, or an online exhibition in it (the
+    snippets to paste)."""
     agencies = _publishing_agencies(None)
-    return render(request, "portal/embed.html", {"agencies": agencies})
+    exhibitions = list(Exhibition.objects.on_show().only("slug", "title", "title_en"))
+    return render(request, "portal/embed.html", {"agencies": agencies, "exhibitions": exhibitions})
 
 
 def dossier_of(document: Document) -> Dossier | None:

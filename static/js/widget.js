@@ -4,7 +4,10 @@
      <script src="https://<portal>/static/js/widget.js" defer></script>
 
    It searches the agency's public records through the public API (CORS, no cookies) and
-   opens results on the portal. Plain DOM, no styles of the host page are touched beyond the
+   opens results on the portal. With data-exhibition="<slug>" the block shows that online
+   exhibition instead (its chapters, page images, captions, links to the records), in English
+   where the curator wrote English and the host page (or data-lang) is English. Every text
+   from the API is set with textContent: a caption holding HTML is shown, never run. Plain DOM, no styles of the host page are touched beyond the
    widget's own box. */
 (function () {
   "use strict";
@@ -72,8 +75,57 @@
     });
   }
 
+  function mountExhibition(box, slug) {
+    var lang = (box.getAttribute("data-lang") || document.documentElement.lang || "vi").toLowerCase();
+    var english = lang.indexOf("en") === 0;
+    function pick(object, field) {
+      return (english && object[field + "_en"]) || object[field] || "";
+    }
+    var status = el("p", { role: "status", "aria-live": "polite" }, english ? "Loading…" : "Đang tải…");
+    box.appendChild(status);
+    api("/api/v1/exhibitions/" + encodeURIComponent(slug))
+      .then(function (exhibition) {
+        status.textContent = "";
+        var root = el("section", { class: "luutru-exhibition", lang: english ? "en" : "vi" });
+        var heading = el("h2");
+        heading.appendChild(
+          el("a", { href: exhibition.url, target: "_blank", rel: "noopener" }, pick(exhibition, "title"))
+        );
+        root.appendChild(heading);
+        if (pick(exhibition, "summary")) root.appendChild(el("p", {}, pick(exhibition, "summary")));
+        exhibition.sections.forEach(function (section) {
+          if (!section.items.length && !pick(section, "text")) return;
+          root.appendChild(el("h3", {}, pick(section, "title")));
+          if (pick(section, "text")) root.appendChild(el("p", {}, pick(section, "text")));
+          section.items.forEach(function (item) {
+            var caption = pick(item, "caption") || item.title;
+            var figure = el("figure", { style: "margin:1rem 0" });
+            var link = el("a", { href: item.url, target: "_blank", rel: "noopener" });
+            link.appendChild(
+              el("img", { src: item.image, alt: caption, loading: "lazy", style: "max-width:100%;height:auto" })
+            );
+            figure.appendChild(link);
+            var text = el("figcaption", {}, caption + " ");
+            text.appendChild(
+              el("a", { href: item.url, target: "_blank", rel: "noopener" }, "(" + item.code + ")")
+            );
+            figure.appendChild(text);
+            root.appendChild(figure);
+          });
+        });
+        box.appendChild(root);
+      })
+      .catch(function (error) {
+        status.textContent = (english ? "The exhibition cannot be shown: " : "Không hiển thị được triển lãm: ") + error.message;
+      });
+  }
+
   function start() {
-    document.querySelectorAll("[data-luutru-widget]").forEach(mount);
+    document.querySelectorAll("[data-luutru-widget]").forEach(function (box, index) {
+      var slug = box.getAttribute("data-exhibition");
+      if (slug) mountExhibition(box, slug);
+      else mount(box, index);
+    });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -1,4 +1,6 @@
 """`luutru exhibition load FILE [--json]`: build an exhibition from a JSON, YAML or TOML file.
+`luutru exhibition remind [--json]`: mail the curators of the anniversaries coming in 30 and 7
+days that no published exhibition covers (run it each morning).
 
 The file holds title, summary, sections with items by code and captions, ``publish_from`` and
 ``publish_until`` (optional: ``title_en``, ``summary_en``, ``caption_en``, ``page``, ``slug``,
@@ -29,8 +31,13 @@ class Command(OperatorCommand):
         load = sub.add_parser("load", help="nạp triển lãm từ tệp")
         load.add_argument("file", help="tệp .json, .yaml/.yml hoặc .toml")
         load.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+        remind = sub.add_parser("remind", help="nhắc ngày kỷ niệm sắp tới chưa có triển lãm")
+        remind.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["verb"] == "remind":
+            self.remind(json_output=options["json"])
+            return
         try:
             spec = services.read_spec(Path(options["file"]))
         except services.SpecError as exc:
@@ -55,3 +62,16 @@ class Command(OperatorCommand):
                 self.stderr.write(f"[{error['code']}] {error['message']}")
         if not exhibition:
             raise CommandError("Không nạp được triển lãm.", returncode=1)
+
+    def remind(self, *, json_output: bool) -> None:
+        due = services.send_reminders()
+        if json_output:
+            payload = {
+                "reminded": [
+                    {"date": c.date.isoformat(), "name": c.anniversary.name, "days": c.days}
+                    for c in due
+                ]
+            }
+            self.stdout.write(json.dumps(payload, ensure_ascii=False))
+        else:
+            self.stdout.write(f"Đã nhắc {len(due)} ngày kỷ niệm sắp tới.")
