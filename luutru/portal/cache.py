@@ -137,8 +137,10 @@ class PageCacheMiddleware:
         key = get_cache_key(request, prefix, "GET", cache=cache)
         if key is not None:
             cached = cache.get(key)
-            if cached is not None:
-                return cached
+            # Each entry carries its end on the application's clock (timezone.now), which
+            # a scheduled exhibition's start is compared with, not only the cache's own.
+            if cached is not None and timezone.now() < cached[0]:
+                return cached[1]
         response = self.get_response(request)
         if _response_cacheable(response):
             timeout = _timeout(request)
@@ -148,5 +150,6 @@ class PageCacheMiddleware:
                 # Template responses are rendered by now (the handler renders them before
                 # the middleware sees them).
                 key = learn_cache_key(request, response, timeout, prefix, cache=cache)
-                cache.set(key, response, timeout)
+                ends = timezone.now() + datetime.timedelta(seconds=timeout)
+                cache.set(key, (ends, response), timeout)
         return response
