@@ -647,12 +647,15 @@ def inspect_media(run: Run) -> None:
     """Photos, sound and film: technical metadata read, damaged or oversized files refused.
 
     Every image, audio or video file is checked, whatever record names it; a photo record
-    (EAD_pic) must hold pictures and a recording (EAD_media) sound or film.
+    (EAD_pic) must hold pictures and a recording (EAD_media) sound or film, and may carry
+    WebVTT captions (``.vtt``) beside it.
     """
     candidates = []
     for facts in run.facts.values():
         kind = media.kind_of(facts.path, facts.format.mime if facts.format else None)
         ref = facts.ref
+        if facts.level == "media" and facts.path.suffix.lower() == ".vtt":
+            continue  # WebVTT captions of a recording (identified as fmt/1454 above)
         if facts.level in _MEDIA_KINDS and kind not in _MEDIA_KINDS[facts.level]:
             run.error(
                 "format_mismatch",

@@ -25,7 +25,7 @@ from typing import Any
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
-__all__ = ["AV_EXTENSIONS", "IMAGE_EXTENSIONS", "MediaReport", "kind_of", "probe"]
+__all__ = ["AV_EXTENSIONS", "IMAGE_EXTENSIONS", "MediaReport", "kind_of", "probe", "transcode"]
 
 log = logging.getLogger(__name__)
 
@@ -279,3 +279,39 @@ def _complaint(stderr: bytes | None, path: Path) -> str:
 
 # Partial files are a finding, never silently accepted.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
+def transcode(
+    source: Path,
+    target: Path,
+    kind: str,
+    *,
+    seconds: int = 3600,
+    ffmpeg: str = "ffmpeg",
+) -> str | None:
+    """A copy a browser plays: MP4 (H.264 + AAC, ``faststart``) for film, MP3 for sound.
+
+    The source is only read. The copy is written beside ``target`` and renamed into place, so
+    a reader never gets half a file. Returns None, or a Vietnamese message when it failed or
+    ran past ``seconds`` (ffmpeg is then killed).
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.part{target.suffix}")
+    if kind == "video":
+        codec = ["-map", "0:v:0", "-map", "0:a:0?", "-c:v", "libx264", "-preset", "veryfast",
+                 "-crf", "26", "-pix_fmt", "yuv420p", "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2",
+                 "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", "-f", "mp4"]  # fmt: skip
+    else:
+        codec = ["-map", "0:a:0", "-vn", "-c:a", "libmp3lame", "-q:a", "4", "-f", "mp3"]
+    done = _run(
+        [ffmpeg, "-nostdin", "-hide_banner", "-v", "error", "-y", "-i", str(source), *codec,
+         str(partial)],
+        seconds,
+    )  # fmt: skip
+    if done is None or done.returncode != 0:
+        partial.unlink(missing_ok=True)
+        if done is None:
+            return f"Tạo bản sử dụng của “{source.name}” quá {seconds} giây; đã dừng."
+        return f"Không tạo được bản sử dụng của “{source.name}”: {_complaint(done.stderr, source)}"
+    partial.replace(target)
+    return None

@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save, pre_delete
 
-        from luutru.portal import publication
+        from luutru.portal import publication, tasks
         from luutru.records.models import Document, Dossier
         from luutru.records.signals import records_changed, records_ingested
 
@@ -17,3 +17,4 @@ class PortalConfig(AppConfig):
         post_save.connect(publication.on_dossier_saved, sender=Dossier)
         records_ingested.connect(publication.on_records_ingested)
         records_changed.connect(publication.on_records_changed)
+        records_ingested.connect(tasks.on_records_ingested, dispatch_uid="portal.access_copies")

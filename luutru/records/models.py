@@ -412,16 +412,6 @@ class DocumentFile(models.Model):
     # Photos, audio, video: what Pillow and ffprobe read (width, height, duration, codecs, bit
     # depth, EXIF text), kept as PREMIS object characteristics in the AIP.
     technical = models.JSONField(_("thông tin kỹ thuật"), default=dict, blank=True)
-    # A derived copy for use (MP4/H.264 or MP3 a browser plays), made in the background and
-    # rebuildable; never part of the AIP, never replacing the original.
-    access_copy = models.ForeignKey(
-        StoredFile,
-        verbose_name=_("bản sử dụng"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("tệp của tài liệu")

@@ -125,13 +125,17 @@ class SampleMediaPackages(MediaTestCase):
         self.assertIn('<script>alert("exif")</script>', technical["exif"]["ImageDescription"])
         film = Document.objects.get(ordinal=4)
         self.assertEqual(film.media["typeMedia"], "02")
-        facts = film.files.get().technical
+        facts = film.files.get(name__endswith=".mp4").technical
         self.assertAlmostEqual(facts["duration"], 2.0, delta=0.2)
         codecs = {s["codec_name"] for s in facts["streams"]}
         self.assertEqual(codecs, {"h264", "aac"})
         sound = Document.objects.get(ordinal=3).files.get().technical
         self.assertEqual((sound["bits_per_sample"], sound["sample_rate"]), (16, 8000))
-        self.assertEqual(film.files.get().stored.puid, "fmt/199")  # PRONOM: MPEG-4 Media File
+        self.assertEqual(film.files.get(name__endswith=".mp4").stored.puid, "fmt/199")
+        captions = film.files.get(name__endswith=".vtt")  # WebVTT rides with its recording
+        self.assertEqual(
+            (captions.stored.puid, captions.technical), ("fmt/1454", {})
+        )  # PRONOM: MPEG-4 Media File
 
     def test_a_spreadsheet_of_photos_needs_no_document_list(self) -> None:
         transfer = self.run_package(MEDIA_SAMPLES / "spreadsheet_photos")

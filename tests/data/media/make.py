@@ -141,6 +141,10 @@ def make_sip() -> None:
            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
            "-c:a", "aac", "-b:a", "16k", "-shortest", "-movflags", "+faststart",
            str(data / f"{code[4]}.mp4"))  # fmt: skip
+    (data / f"{code[4]}.vtt").write_text(
+        "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nPhim tư liệu lễ khánh thành cầu Cái Tư\n",
+        encoding="utf-8",
+    )
     common = {"maintenance": "01", "mode": "01", "riskRecovery": "0", "format": "01"}
     simpledc(desc / f"EAD_pic_{code[1]}.xml", {
         "docCode": code[1], "docOrdinal": "1", "typePic": "02", "archivesNumber": "A-01",
@@ -176,13 +180,15 @@ def make_sip() -> None:
     file_sec = etree.Element(m("fileSec"))
     group = etree.SubElement(file_sec, m("fileGrp"), USE="Data")
     mimes = {".jpg": "image/jpeg", ".png": "image/png", ".wav": "audio/x-wav",
-             ".mp4": "video/mp4"}  # fmt: skip
-    for prefix, number, suffix in items:
-        md_ref(rep_mets, f"dmd-{number}", f"metadata/descriptive/{prefix}_{code[number]}.xml",
-               desc / f"{prefix}_{code[number]}.xml")  # fmt: skip
+             ".mp4": "video/mp4", ".vtt": "text/vtt"}  # fmt: skip
+    listed = [*items, ("EAD_media", 4, ".vtt")]
+    for prefix, number, suffix in listed:
+        if suffix != ".vtt":
+            md_ref(rep_mets, f"dmd-{number}", f"metadata/descriptive/{prefix}_{code[number]}.xml",
+                   desc / f"{prefix}_{code[number]}.xml")  # fmt: skip
         path = data / f"{code[number]}{suffix}"
         entry = etree.SubElement(
-            group, m("file"), ID=f"file-{number}", MIMETYPE=mimes[suffix],
+            group, m("file"), ID=f"file-{number}{suffix}", MIMETYPE=mimes[suffix],
             SIZE=str(path.stat().st_size), CHECKSUM=sha(path), CHECKSUMTYPE="SHA-256",
             DMDID=f"dmd-{number}",
         )  # fmt: skip
