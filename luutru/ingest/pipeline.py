@@ -312,10 +312,25 @@ def validate(run: Run) -> None:
         if count > 1:
             run.error("duplicate", f"Số thứ tự {ordinal} lặp lại {count} lần trong hồ sơ {code}.")
     _check_document_uniqueness(run)
+    _check_header_total(run)
     _check_already_transferred(run)
     _raise_dossier_retention(run)
     _check_totals(run)
     _check_files_listed(run)
+
+
+def _check_header_total(run: Run) -> None:
+    """A SIP_tailieu header's document count against the documents the package holds."""
+    assert run.contents is not None
+    declared = run.contents.header.get("totalDoc", "").strip()
+    source = run.contents.header_source
+    if declared.isdigit() and int(declared) != len(run.documents) and source is not None:
+        run.warn(
+            "count_mismatch",
+            f"Gói khai {declared} tài liệu nhưng có {len(run.documents)}.",
+            source,
+            field=source.label("totalDoc"),
+        )
 
 
 def _report(run: Run, cleaned: Cleaned, source: Source) -> None:
@@ -335,7 +350,9 @@ def _check_document_codes(
     fields, source = cleaned.fields, document.source
     file_code = document.values.get("fileCode", "").strip()
     if not file_code:
-        if not form.startswith("edxml"):
+        # edXML messages and SIP_tailieu packages bring loose documents (tài liệu chưa lập hồ sơ).
+        loose = form.startswith("edxml") or (run.contents is not None and run.contents.unfiled)
+        if not loose:
             run.error(
                 "missing_field",
                 "Tài liệu không gắn với hồ sơ nào.",

@@ -133,6 +133,11 @@ class PackageContents:
     payload: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # A package of loose documents (TT 05 SIP_tailieu): its documents may have no dossier, and
+    # its header (fileCode = mã gói tin, title, source 0 đi / 1 đến, totalDoc, description).
+    unfiled: bool = False
+    header: dict[str, str] = field(default_factory=dict)
+    header_source: Source | None = None
 
 
 class Reader(Protocol):

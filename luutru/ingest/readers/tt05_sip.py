@@ -284,10 +284,13 @@ class Tt05SipReader:
             return contents
         reading = _Reading(root=root, pkg=pkg, contents=contents)
         is_tailieu, ead = _read_package_mets(reading)
+        contents.unfiled = is_tailieu
         if ead is not None and not is_tailieu:
             dossier = _read_simpledc(reading, ead, _DOSSIER_NAMES)
             if dossier is not None:
                 contents.dossiers.append(DossierRecord(source=dossier[0], values=dossier[1]))
+        elif ead is not None:
+            _read_tailieu_header(reading, ead)
         reps = pkg / "representations"
         rep_dirs = sorted(d for d in reps.iterdir() if d.is_dir()) if reps.is_dir() else []
         if not rep_dirs:
@@ -349,6 +352,37 @@ def _read_package_mets(r: _Reading) -> tuple[bool, Path | None]:
                 r.rel(fallback),
             )
     return is_tailieu, ead
+
+
+_HEADER_NAMES = {name.lower(): name for name in ("fileCode", "title", "source", "totalDoc",
+                                                 "description")}  # fmt: skip
+
+
+def _read_tailieu_header(r: _Reading, ead: Path) -> None:
+    """The SIP_tailieu header (Phụ lục IV): mã gói tin, title, source (0 văn bản đi, 1 văn bản
+    đến), document count, note. The title is required; the source must be 0 or 1."""
+    parsed = _read_simpledc(r, ead, _HEADER_NAMES)
+    if parsed is None:
+        return
+    source, values = parsed
+    r.contents.header, r.contents.header_source = values, source
+    if not values.get("title", "").strip():
+        r.problem("missing_field", "Thiếu tiêu đề gói tài liệu (title).", source.file, "title")
+    if values.get("source", "").strip() not in {"", "0", "1"}:
+        r.problem(
+            "bad_code",
+            f"Nguồn tài liệu “{values['source']}” phải là 0 (văn bản đi) hoặc 1 (văn bản đến).",
+            source.file,
+            source.label("source"),
+        )
+    total = values.get("totalDoc", "").strip()
+    if total and not total.isdigit():
+        r.problem(
+            "bad_value",
+            f"Số lượng tài liệu “{total}” phải là số nguyên không âm.",
+            source.file,
+            source.label("totalDoc"),
+        )
 
 
 def _add_file_entry(r: _Reading, el: Any, mets: Path) -> None:

@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 import os
+import shutil
 import struct
 import subprocess
 import tempfile
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from django.test import TestCase
+from lxml import etree
 from PIL import Image
 
 from luutru.ingest.actions import ingest, receive_package
@@ -225,3 +227,42 @@ def test_a_tool_that_overruns_its_time_is_killed(tmp_path: Path) -> None:
     except ProcessLookupError:
         return
     raise AssertionError(f"ffprobe stand-in {pid} is still running")
+
+
+def tailieu_package(root: Path, **header: str) -> Path:
+    """The media SIP turned into a SIP_tailieu: the same items, loose, under a package header."""
+    shutil.copytree(MEDIA_SAMPLES / "sip_media", root)
+    [pkg] = [p for p in root.iterdir() if p.is_dir()]
+    ead = pkg / "metadata" / "descriptive" / "EAD.xml"
+    values = {"fileCode": "000.00.16.H30.2023.01.0000001", "title": "Ảnh, phim lễ khánh thành",
+              "source": "1", "totalDoc": "4", **header}  # fmt: skip
+    body = "".join(f"<{k}>{v}</{k}>" for k, v in values.items())
+    ead.write_text(f"<?xml version='1.0' encoding='UTF-8'?><simpledc>{body}</simpledc>", "utf-8")
+    mets_path = pkg / "METS.xml"
+    mets = etree.parse(str(mets_path))
+    root_el = mets.getroot()
+    for name in list(root_el.attrib):
+        if name.endswith("OTHERCONTENTINFORMATIONTYPE"):
+            root_el.set(name, "TT05/2025-SIP_tailieu")
+    for ref in root_el.iter("{http://www.loc.gov/METS/}mdRef"):
+        ref.set("CHECKSUM", hashlib.sha256(ead.read_bytes()).hexdigest().upper())
+    mets.write(str(mets_path), xml_declaration=True, encoding="UTF-8")
+    return root
+
+
+class LooseDocuments(MediaTestCase):
+    agency_code = "000.00.16.H30"
+
+    def test_a_sip_tailieu_brings_loose_items_under_its_header(self) -> None:
+        transfer = self.run_package(tailieu_package(self.tmp / "goi", totalDoc="5"))
+        self.assertEqual(transfer.state, TransferState.RECEIVED, transfer.errors)
+        self.assertEqual(Dossier.objects.count(), 0)
+        self.assertEqual(Document.objects.filter(dossier__isnull=True).count(), 4)
+        [warning] = [w for w in transfer.warnings if w["code"] == "count_mismatch"]
+        self.assertEqual(warning["field"], "totalDoc")
+
+    def test_a_sip_tailieu_header_must_say_where_its_documents_come_from(self) -> None:
+        transfer = self.run_package(tailieu_package(self.tmp / "goi", source="7", title=""))
+        self.assertEqual(transfer.state, TransferState.REJECTED)
+        codes = {(e["code"], e.get("field")) for e in transfer.errors}
+        self.assertEqual(codes, {("bad_code", "source"), ("missing_field", "title")})
