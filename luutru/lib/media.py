@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageFile, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 __all__ = ["AV_EXTENSIONS", "IMAGE_EXTENSIONS", "MediaReport", "kind_of", "probe", "transcode"]
 
@@ -139,6 +139,8 @@ def _probe_image(path: Path, report: MediaReport, max_pixels: int) -> None:
                     # Decode at 1/8 scale: every byte is still read, truncation still found.
                     image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
                 image.load()
+                if not _complete(path, image.format or ""):
+                    raise OSError("tệp bị cắt cụt, thiếu phần cuối")
     except Image.DecompressionBombError:
         report.too_large = f"Ảnh “{name}” quá lớn để mở an toàn (nghi là ảnh gây tràn bộ nhớ)."
     except UnidentifiedImageError:
@@ -277,8 +279,16 @@ def _complaint(stderr: bytes | None, path: Path) -> str:
     return "; ".join(lines[:_ERROR_LINES])[:500]
 
 
-# Partial files are a finding, never silently accepted.
-ImageFile.LOAD_TRUNCATED_IMAGES = False
+def _complete(path: Path, container: str) -> bool:
+    """A PNG ends with its IEND chunk, a JPEG with its end marker. Checked on the bytes, because
+    WeasyPrint, once imported, makes Pillow pad truncated images instead of failing
+    (``ImageFile.LOAD_TRUNCATED_IMAGES``); the same check as digitization's."""
+    if container not in {"PNG", "JPEG"}:
+        return True
+    with path.open("rb") as handle:
+        handle.seek(max(0, path.stat().st_size - 4096))
+        tail = handle.read()
+    return b"IEND\xaeB`\x82" in tail if container == "PNG" else b"\xff\xd9" in tail
 
 
 def transcode(
