@@ -260,6 +260,18 @@ INGEST_MAX_FILES = env_int("INGEST_MAX_FILES", 500_000, minimum=1)
 INGEST_MAX_RATIO = float(env_int("INGEST_MAX_RATIO", 200, minimum=2))
 INGEST_WORKERS = env_int("INGEST_WORKERS", min(4, os.cpu_count() or 1), minimum=1)
 TRUST_ROOTS_DIR = Path(env_str("TRUST_ROOTS_DIR", str(DATA_DIR / "trust")))
+# Photos, audio, video (ảnh, ghi âm, ghi hình): a file larger than MEDIA_MAX_GB or a picture of
+# more than MEDIA_MAX_MEGAPIXELS is refused before it is decoded (a pixel bomb is like a zip
+# bomb); ffprobe gets MEDIA_PROBE_SECONDS, the full decode that finds truncated or lying files
+# MEDIA_DECODE_SECONDS (then it is killed and the file warned about as not fully checked), and
+# making an access copy MEDIA_TRANSCODE_SECONDS.
+MEDIA_MAX_BYTES = env_int("MEDIA_MAX_GB", 4, minimum=1) * 1024**3
+MEDIA_MAX_PIXELS = env_int("MEDIA_MAX_MEGAPIXELS", 150, minimum=1) * 1_000_000
+MEDIA_PROBE_SECONDS = env_int("MEDIA_PROBE_SECONDS", 60, minimum=1)
+MEDIA_DECODE_SECONDS = env_int("MEDIA_DECODE_SECONDS", 900, minimum=1)
+MEDIA_TRANSCODE_SECONDS = env_int("MEDIA_TRANSCODE_SECONDS", 3600, minimum=10)
+FFMPEG_BINARY = env_str("FFMPEG_BINARY", "ffmpeg")
+FFPROBE_BINARY = env_str("FFPROBE_BINARY", "ffprobe")
 # Days the archive has to check and accept (or return) a received transfer, counted from the day
 # the package was handed over. TT 05/2025 Chương IV gives the archive 60 days to confirm a
 # transfer (known through third-party digests only, regulations.md §5.1): change it here if the

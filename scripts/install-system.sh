@@ -20,6 +20,7 @@ APT_PACKAGES=(
     tesseract-ocr       # OCR of scanned pages (digitization)
     tesseract-ocr-vie   # Tesseract's Vietnamese model
     ghostscript         # OCRmyPDF's PDF/A conversion
+    ffmpeg              # ffprobe/ffmpeg: check photos' sound and film, make playable access copies
     ca-certificates
     make
     git

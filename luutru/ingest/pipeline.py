@@ -1,6 +1,7 @@
 """The ingest pipeline: ordered, typed steps over one transfer.
 
-    unpack → read → validate → checksums → formats → pdfs → signatures → store → create records
+    unpack → read → validate → checksums → formats → media → pdfs → signatures → store →
+    create records
 
 The first seven only look; if any of them found an error the transfer is rejected and nothing
 has been written but its report. ``store`` writes blobs (content-addressed, so writing twice is
@@ -47,13 +48,15 @@ from luutru.ingest.readers.base import (
     Source,
 )
 from luutru.ingest.services import code_prefixes
-from luutru.lib import archives, formats, pdf, signatures
+from luutru.lib import archives, formats, media, pdf, signatures
 from luutru.lib.vietnamese import nfc
 from luutru.records import codes
+from luutru.records.elements import elements
 from luutru.records.models import (
     Custody,
     Document,
     DocumentFile,
+    DocumentKind,
     Dossier,
     FilePlanEntry,
     FileRole,
@@ -93,6 +96,8 @@ class FileFacts:
     format: formats.FormatInfo | None = None
     pdf: pdf.PdfReport | None = None
     signatures: list[signatures.SignatureReport] = field(default_factory=list)
+    media: media.MediaReport | None = None
+    level: str = "document"  # the element set of the record that names the file
 
     @property
     def is_pdf(self) -> bool:
@@ -261,7 +266,7 @@ def validate(run: Run) -> None:
                     values[inherited] = parent[0].values.get(inherited, "")
         elif form.startswith("edxml"):
             values.setdefault("language", "01")
-        cleaned = clean_values("document", values, document.source.label)
+        cleaned = clean_values(document.level, values, document.source.label)
         if parent is None and form.startswith("edxml"):
             # A message carries no TT 05 docId nor backup regime; the clerk who files the
             # document gives them, and the description edit checks them then.
@@ -307,10 +312,25 @@ def validate(run: Run) -> None:
         if count > 1:
             run.error("duplicate", f"Số thứ tự {ordinal} lặp lại {count} lần trong hồ sơ {code}.")
     _check_document_uniqueness(run)
+    _check_header_total(run)
     _check_already_transferred(run)
     _raise_dossier_retention(run)
     _check_totals(run)
     _check_files_listed(run)
+
+
+def _check_header_total(run: Run) -> None:
+    """A SIP_tailieu header's document count against the documents the package holds."""
+    assert run.contents is not None
+    declared = run.contents.header.get("totalDoc", "").strip()
+    source = run.contents.header_source
+    if declared.isdigit() and int(declared) != len(run.documents) and source is not None:
+        run.warn(
+            "count_mismatch",
+            f"Gói khai {declared} tài liệu nhưng có {len(run.documents)}.",
+            source,
+            field=source.label("totalDoc"),
+        )
 
 
 def _report(run: Run, cleaned: Cleaned, source: Source) -> None:
@@ -330,7 +350,9 @@ def _check_document_codes(
     fields, source = cleaned.fields, document.source
     file_code = document.values.get("fileCode", "").strip()
     if not file_code:
-        if not form.startswith("edxml"):
+        # edXML messages and SIP_tailieu packages bring loose documents (tài liệu chưa lập hồ sơ).
+        loose = form.startswith("edxml") or (run.contents is not None and run.contents.unfiled)
+        if not loose:
             run.error(
                 "missing_field",
                 "Tài liệu không gắn với hồ sơ nào.",
@@ -536,7 +558,7 @@ def _check_files_listed(run: Run) -> None:
                 path, on_disk = actual, run.root / actual
                 ref.path = actual
             referenced.add(path)
-            run.facts.setdefault(path, FileFacts(ref=ref, path=on_disk))
+            run.facts.setdefault(path, FileFacts(ref=ref, path=on_disk, level=document.level))
     for path in sorted(payload - referenced):
         run.error(
             "unlisted_file", f"Tệp “{path}” có trong gói nhưng không tài liệu nào nêu.", file=path
@@ -631,6 +653,61 @@ def identify_formats(run: Run) -> None:
 
 def _identify(facts: FileFacts) -> FileFacts:
     facts.format = formats.identify(facts.path)
+    return facts
+
+
+_MEDIA_KINDS = {"photo": {"image"}, "media": {"audio", "video"}}
+_LEVEL_NAMES = {"photo": "Phim, ảnh (EAD_pic)", "media": "Ghi âm, ghi hình (EAD_media)"}
+
+
+def inspect_media(run: Run) -> None:
+    """Photos, sound and film: technical metadata read, damaged or oversized files refused.
+
+    Every image, audio or video file is checked, whatever record names it; a photo record
+    (EAD_pic) must hold pictures and a recording (EAD_media) sound or film, and may carry
+    WebVTT captions (``.vtt``) beside it.
+    """
+    candidates = []
+    for facts in run.facts.values():
+        kind = media.kind_of(facts.path, facts.format.mime if facts.format else None)
+        ref = facts.ref
+        if facts.level == "media" and facts.path.suffix.lower() == ".vtt":
+            continue  # WebVTT captions of a recording (identified as fmt/1454 above)
+        if facts.level in _MEDIA_KINDS and kind not in _MEDIA_KINDS[facts.level]:
+            run.error(
+                "format_mismatch",
+                f"{_LEVEL_NAMES[facts.level]} “{ref.path}” không phải tệp "
+                f"{'ảnh' if facts.level == 'photo' else 'âm thanh hoặc phim'}.",
+                ref.source,
+                file=ref.path,
+                field=ref.path_field,
+            )
+        elif kind is not None:
+            candidates.append((facts, kind))
+    for facts in _parallel(_probe_media, [f for f, _k in candidates]):
+        report, ref = facts.media, facts.ref
+        assert report is not None
+        where = {"file": ref.path, "field": ref.path_field}
+        if report.too_large:
+            run.error("unsafe_archive", report.too_large, ref.source, **where)
+        elif report.damaged:
+            run.error("damaged_file", report.damaged, ref.source, **where)
+        elif report.unchecked:
+            run.warn("media_unchecked", report.unchecked, ref.source, **where)
+
+
+def _probe_media(facts: FileFacts) -> FileFacts:
+    kind = media.kind_of(facts.path, facts.format.mime if facts.format else None) or "video"
+    facts.media = media.probe(
+        facts.path,
+        kind,
+        max_bytes=settings.MEDIA_MAX_BYTES,
+        max_pixels=settings.MEDIA_MAX_PIXELS,
+        probe_seconds=settings.MEDIA_PROBE_SECONDS,
+        decode_seconds=settings.MEDIA_DECODE_SECONDS,
+        ffprobe=settings.FFPROBE_BINARY,
+        ffmpeg=settings.FFMPEG_BINARY,
+    )
     return facts
 
 
@@ -819,6 +896,8 @@ def create_records(run: Run) -> None:
         document.dossier = dossiers.get(document_record.values.get("fileCode", "").strip())
         document.signer = document_record.values.get("signer", "")[:100]
         document.signer_position = document_record.values.get("signerPosition", "")[:100]
+        if document_record.level != "document":
+            _describe_media_item(document, document_record.level, cleaned)
         documents.append(document)
     Document.objects.bulk_create(documents)
     files = []
@@ -836,6 +915,7 @@ def create_records(run: Run) -> None:
                     pdfa=(report.pdfa or "") if report else "",
                     has_text=report.has_text if report else None,
                     signatures=[_evidence(s) for s in facts.signatures],
+                    technical=facts.media.technical if facts.media else {},
                 )
             )
     DocumentFile.objects.bulk_create(files)
@@ -865,6 +945,28 @@ def create_records(run: Run) -> None:
 
         transfer = accept_transfer(transfer, None, automatic=True)
     run.transfer = transfer
+
+
+def _describe_media_item(document: Document, level: str, cleaned: Cleaned) -> None:
+    """A photo (EAD_pic) or recording (EAD_media) as a document: its kind, its author as the
+    issuer, no pages, and the elements without a column of their own in ``media``."""
+    fields = cleaned.fields
+    if level == "photo":
+        document.kind = DocumentKind.PHOTO
+        author = fields.get("photographer", "")
+    else:
+        document.kind = (
+            DocumentKind.AUDIO if fields.get("typeMedia") == "01" else DocumentKind.VIDEO
+        )
+        author = fields.get("recorder", "")
+    document.issuer = author[:200]
+    document.page_count = 0
+    document.doc_type = ""
+    document.media = {
+        name: value
+        for name, spec in elements(level).items()
+        if spec.field is None and name != "fileCode" and (value := fields.get(name))
+    }
 
 
 def _link_to_file_plans(agency: Any, dossiers: Iterable[Dossier]) -> None:
@@ -902,6 +1004,7 @@ LOOKING_STEPS: list[tuple[str, str, Step]] = [
     ("validate", "Kiểm tra theo TT 05/2025", validate),
     ("checksums", "Kiểm tra mã SHA-256", checksums),
     ("formats", "Nhận dạng định dạng", identify_formats),
+    ("media", "Kiểm tra ảnh, ghi âm, ghi hình", inspect_media),
     ("pdfs", "Kiểm tra tệp PDF", inspect_pdfs),
     ("signatures", "Xác thực chữ ký số", verify_signatures),
 ]

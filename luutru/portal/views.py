@@ -26,9 +26,9 @@ from luutru.access import policy
 from luutru.access.models import Use
 from luutru.exhibitions.models import Exhibition
 from luutru.organizations.models import Agency, Fonds
-from luutru.portal import publication
+from luutru.portal import media, publication
 from luutru.portal.files import pdf_of
-from luutru.records.models import Document, DocumentFile, Dossier
+from luutru.records.models import Document, DocumentFile, DocumentKind, Dossier
 from luutru.records.services import date_display, element_rows
 from luutru.search import services as search
 from luutru.search.base import Hit
@@ -37,6 +37,7 @@ from luutru.search.forms import SearchForm
 from luutru.storage.services import open_stored
 
 LIST_PAGE = 50
+RANGE_CHUNK = 8 * 1024 * 1024
 PUBLIC_FACETS = ("agency", "fonds", "year", "doc_type", "retention")
 
 
@@ -211,13 +212,23 @@ def document_detail(request: HttpRequest, code: str) -> HttpResponse:
     document, readable = readable_or_listed(lambda use: find_document(request.user, code, use))
     public = policy.is_public(document)
     pdf = pdf_of(document) if public else None
+    photos = media.photos_of(document) if public else []
+    recordings = media.recordings_of(document) if public else []
+    level = DocumentKind(document.kind).level
     return render(
         request,
         "portal/document_detail.html",
         {
             "document": document,
             "code": publication.public_code(document),
-            "rows": element_rows(document, "document") if readable else description_rows(document),
+            "rows": element_rows(document, level) if readable else description_rows(document),
+            "photos": photos,
+            "recordings": [
+                (number, recording, media.access_copy_type(recording))
+                for number, recording in enumerate(recordings, start=1)
+            ],
+            "ready": all(media.access_copy_path(r).exists() for r in recordings),
+            "captions": list(enumerate(media.captions_of(document), start=1)) if public else [],
             "readable": readable,
             "pdf": pdf,
             "public": public,
@@ -246,7 +257,9 @@ def public_document(code: str, use: Use = Use.READ) -> tuple[Document, DocumentF
 @record_page
 def viewer(request: HttpRequest, code: str) -> HttpResponse:
     """The page viewer; it reads the document's IIIF manifest, as any IIIF viewer could."""
-    document, _ = public_document(code)
+    document = find_document(None, code)
+    if not media.photos_of(document):
+        document, _ = public_document(code)
     return render(
         request,
         "portal/viewer.html",
@@ -265,6 +278,78 @@ def download(request: HttpRequest, code: str) -> HttpResponseBase:
         filename=name,
         content_type="application/pdf",
     )
+
+
+def _public_recording(code: str, number: int) -> DocumentFile:
+    """The ``number``-th sound or film file of a public audio or video document, else 404."""
+    recordings = media.recordings_of(find_document(None, code))
+    if not 1 <= number <= len(recordings):
+        raise Http404(policy.NOT_FOUND)
+    return recordings[number - 1]
+
+
+@require_safe
+def play(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
+    """The access copy (MP4/MP3) of a public recording, with byte ranges for seeking. A copy
+    not made yet is queued and the player told to come back (503, Retry-After)."""
+    recording = _public_recording(code, number)
+    path = media.access_copy_path(recording)
+    if not path.exists():
+        from luutru.portal.tasks import make_access_copies
+
+        make_access_copies.enqueue([recording.document_id])
+        response = HttpResponse(
+            "Bản nghe, xem đang được chuẩn bị; vui lòng thử lại sau ít phút.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "60"
+        return response
+    return ranged_file(request, path, media.access_copy_type(recording))
+
+
+@require_safe
+def caption(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
+    """A WebVTT caption file that arrived with a public recording."""
+    document = find_document(None, code)
+    captions = media.captions_of(document) if media.recordings_of(document) else []
+    if not 1 <= number <= len(captions):
+        raise Http404(policy.NOT_FOUND)
+    return FileResponse(
+        open_stored(captions[number - 1].stored.sha256), content_type="text/vtt; charset=utf-8"
+    )
+
+
+def ranged_file(request: HttpRequest, path: Any, content_type: str) -> HttpResponseBase:
+    """The file, or the one byte range a media player asks for (``Range: bytes=a-b``)."""
+    size = path.stat().st_size
+    wanted = request.headers.get("Range", "")
+    response: HttpResponseBase
+    start, end = 0, size - 1
+    if wanted.startswith("bytes=") and "," not in wanted:
+        first, _, last = wanted[len("bytes=") :].partition("-")
+        try:
+            if first:
+                start, end = int(first), int(last) if last else size - 1
+            elif last:
+                start = max(0, size - int(last))
+        except ValueError:
+            start, end = 0, size - 1
+        end = min(end, size - 1, start + RANGE_CHUNK - 1)  # a player asks again for more
+        if start > end:
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+        with path.open("rb") as handle:
+            handle.seek(start)
+            body = handle.read(end - start + 1)
+        response = HttpResponse(body, status=206, content_type=content_type)
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    else:
+        response = FileResponse(path.open("rb"), content_type=content_type)
+    response["Accept-Ranges"] = "bytes"
+    response["Content-Length"] = str(end - start + 1)
+    return response
 
 
 def _rows(hits: list[Hit], *, public: bool) -> list[tuple[Hit, search.Described | None]]:

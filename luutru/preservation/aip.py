@@ -165,7 +165,8 @@ Cơ quan lập hồ sơ: {dossier.agency.name} ({dossier.agency.code})
 
 Cấu trúc theo E-ARK CSIP 2.0: METS.xml; metadata/descriptive/EAD.xml (siêu dữ liệu hồ sơ,
 thẻ gốc <simpledc>); metadata/preservation/PREMIS.xml; representations/rep1 (tệp nhận khi
-nộp lưu, kèm EAD_doc_<mã lưu trữ>.xml cho từng tài liệu và PREMIS_rep1.xml);
+nộp lưu, kèm EAD_doc_<mã lưu trữ>.xml cho từng tài liệu — EAD_pic_ cho phim, ảnh,
+EAD_media_ cho ghi âm, ghi hình — và PREMIS_rep1.xml);
 representations/rep2 (bản chuyển đổi để bảo quản, PDF/A, nếu có); schemas/ (các lược đồ XSD).
 Mã kiểm tra: SHA-256. Thời gian: ISO 8601, múi giờ +07:00.
 
@@ -321,6 +322,7 @@ def _write_representation(
                     original_name=item.row.name,
                     derived_from=source_of.get(item.stored.sha256, ""),
                     event_ids=linked,
+                    technical=item.row.technical,
                 )
             )
         )
@@ -350,7 +352,7 @@ def _write_representation(
             descriptive_entries.append(
                 _write(
                     root,
-                    f"{base}metadata/descriptive/EAD_doc_{name}.xml",
+                    f"{base}metadata/descriptive/{descriptive.record_prefix(document)}_{name}.xml",
                     descriptive.document_record(document),
                     f"doc-{number}",
                     now,

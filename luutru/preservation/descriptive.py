@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from luutru.records.models import Document, Dossier
+from luutru.records.elements import elements
+from luutru.records.models import Document, DocumentKind, Dossier
 from luutru.records.services import date_display
 
 
@@ -49,8 +50,38 @@ def dossier_record(dossier: Dossier) -> bytes:
     )
 
 
+def record_prefix(document: Document) -> str:
+    """The descriptive file's name prefix: EAD_doc, EAD_pic (photos) or EAD_media."""
+    return {"document": "EAD_doc", "photo": "EAD_pic"}.get(
+        DocumentKind(document.kind).level, "EAD_media"
+    )
+
+
+def media_record(document: Document) -> bytes:
+    """EAD_pic_ / EAD_media_<mã lưu trữ>.xml: the photo's or recording's elements, in TT 05
+    order, from the document's columns and the ``media`` values that have none."""
+    level = DocumentKind(document.kind).level
+    pairs: list[tuple[str, object]] = []
+    for name, spec in elements(level).items():
+        if name == "fileCode":
+            continue
+        if name == "docCode":
+            pairs.append(("arcDocCode", document.archival_code))
+        elif spec.field == "issued_date":
+            pairs.append((name, date_display(document.issued_date)))
+        elif spec.field == "backup_status":
+            pairs.append((name, document.backup_status if document.backup_regime else ""))
+        elif spec.field:
+            pairs.append((name, getattr(document, spec.field)))
+        else:
+            pairs.append((name, document.media.get(name, "")))
+    return _record(pairs)
+
+
 def document_record(document: Document) -> bytes:
     """EAD_doc_<mã lưu trữ>.xml: the document-level elements in their AIP form."""
+    if document.kind != DocumentKind.TEXT:
+        return media_record(document)
     return _record(
         [
             ("docId", document.identifier),

@@ -8,8 +8,9 @@ are the Library of Congress vocabulary terms (``models.EventType``), with their 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -18,6 +19,9 @@ from luutru.preservation.mets import iso
 PREMIS_NS = "http://www.loc.gov/premis/v3"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 NSMAP = {"premis": PREMIS_NS, "xsi": XSI_NS}
+# Technical metadata of photos, audio and video (Pillow, ffprobe) in objectCharacteristicsExtension,
+# which PREMIS leaves open (processContents="lax"): our own small vocabulary, documented here.
+TECH_NS = "urn:luutru:technical:1"
 EVENT_TYPE_URI = "http://id.loc.gov/vocabulary/preservation/eventType/"
 EVENT_TYPE_CODES = {
     "ingestion": "ing",
@@ -41,6 +45,8 @@ class FileObject:
     original_name: str = ""
     derived_from: str = ""  # identifier of the file this one was migrated from
     event_ids: Sequence[str] = ()
+    # width, height, duration (s), container, streams [{codec_type, codec_name…}], exif {…}
+    technical: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -122,6 +128,9 @@ def file_object(file: FileObject) -> etree._Element:
         _text(registry, "formatRegistryName", "PRONOM")
         _text(registry, "formatRegistryKey", file.puid)
         _text(registry, "formatRegistryRole", "specification")
+    if file.technical:
+        extension = etree.SubElement(characteristics, _p("objectCharacteristicsExtension"))
+        extension.append(technical_characteristics(file.technical))
     if file.original_name:
         _text(element, "originalName", file.original_name)
     if file.derived_from:
@@ -134,6 +143,34 @@ def file_object(file: FileObject) -> etree._Element:
     for event_id in file.event_ids:
         _identifier(element, "linkingEvent", "UUID", event_id)
     return element
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def technical_characteristics(technical: Mapping[str, Any]) -> etree._Element:
+    """``<tech:media>``: dimensions, duration, codecs, bit depth, EXIF text, as Pillow and
+    ffprobe read them at ingest (keys in camelCase: ``bits_per_sample`` → ``bitsPerSample``)."""
+    root = etree.Element(f"{{{TECH_NS}}}media", nsmap={"tech": TECH_NS})
+    for key, value in technical.items():
+        if value is None or value == "" or value == [] or value == {}:
+            continue
+        if key == "streams":
+            for stream in value:
+                element = etree.SubElement(root, f"{{{TECH_NS}}}stream")
+                for name, item in stream.items():
+                    etree.SubElement(element, f"{{{TECH_NS}}}{_camel(name)}").text = str(item)
+        elif key == "exif":
+            for name, item in value.items():
+                tag = etree.SubElement(root, f"{{{TECH_NS}}}exif", name=str(name))
+                tag.text = str(item)
+        elif isinstance(value, list):
+            etree.SubElement(root, f"{{{TECH_NS}}}{_camel(key)}").text = " ".join(map(str, value))
+        else:
+            etree.SubElement(root, f"{{{TECH_NS}}}{_camel(key)}").text = str(value)
+    return root
 
 
 def event(record: EventRecord) -> etree._Element:

@@ -32,6 +32,9 @@ class CodeList(models.TextChoices):
     PHYSICAL_CONDITION = "physical_condition", _("Tình trạng vật lý")
     BACKUP_STATUS = "backup_status", _("Tình trạng dự phòng")
     DOCUMENT_TYPE = "document_type", _("Tên loại tài liệu")
+    PHOTO_TYPE = "photo_type", _("Loại tài liệu phim ảnh")
+    COLOUR = "colour", _("Màu sắc")
+    MEDIA_TYPE = "media_type", _("Loại tài liệu ghi âm ghi hình")
 
 
 class Code(models.Model):
@@ -260,8 +263,29 @@ class DocumentQuerySet(models.QuerySet["Document"]):
         return self.filter(listed_documents_q())
 
 
+class DocumentKind(models.TextChoices):
+    """What a document (tài liệu) is: a text, or a photo or recording described by TT 05's
+    EAD_pic / EAD_media element sets instead of EAD_doc."""
+
+    TEXT = "text", _("Văn bản")
+    PHOTO = "photo", _("Phim, ảnh")
+    AUDIO = "audio", _("Ghi âm")
+    VIDEO = "video", _("Ghi hình")
+
+    @property
+    def level(self) -> str:
+        """The element set (tt05_elements.csv level) that describes this kind."""
+        return {"text": "document", "photo": "photo"}.get(self.value, "media")
+
+
 class Document(models.Model):
-    """Tài liệu: TT 05/2025 document-level data (21 elements), filed in a dossier or not yet."""
+    """Tài liệu: TT 05/2025 document-level data (21 elements), filed in a dossier or not yet.
+
+    Photos and negatives (EAD_pic) and audio and video recordings (EAD_media) are documents
+    too (``kind``), so that search, access, publication and AIPs treat them alike: their title
+    fills ``summary``, their author ``issuer``, their date ``issued_date``; the elements with no
+    column of their own (typePic, eventName, photoPlace, playTime…) are kept in ``media``.
+    """
 
     dossier = models.ForeignKey(
         Dossier, on_delete=models.PROTECT, related_name="documents", null=True, blank=True
@@ -294,6 +318,19 @@ class Document(models.Model):
     # From edXML messages: who signed, and the organisations it went between.
     signer = models.CharField(_("người ký"), max_length=100, blank=True)
     signer_position = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
+    kind = models.CharField(
+        _("loại tài liệu lưu trữ"),
+        max_length=8,
+        choices=DocumentKind.choices,
+        default=DocumentKind.TEXT,
+        db_index=True,
+    )
+    media = models.JSONField(
+        _("thông tin phim, ảnh, ghi âm, ghi hình"),
+        default=dict,
+        blank=True,
+        help_text=_("Các trường EAD_pic / EAD_media của TT 05/2025 không có cột riêng."),
+    )
     custody = models.CharField(
         _("tình trạng tiếp nhận"),
         max_length=10,
@@ -372,6 +409,9 @@ class DocumentFile(models.Model):
     has_text = models.BooleanField(_("có lớp chữ"), null=True)
     # pyHanko's findings, kept as evidence: signer, time, intact, valid, trusted, summary.
     signatures = models.JSONField(_("chữ ký số"), default=list, blank=True)
+    # Photos, audio, video: what Pillow and ffprobe read (width, height, duration, codecs, bit
+    # depth, EXIF text), kept as PREMIS object characteristics in the AIP.
+    technical = models.JSONField(_("thông tin kỹ thuật"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("tệp của tài liệu")

@@ -136,17 +136,23 @@ def element_rows(instance: Dossier | Document, level: str) -> list[FieldRow]:
     """Every TT 05/2025 element of a dossier or document, under its Vietnamese name.
 
     Driven by data/tt05_elements.csv, so a new element shows up without touching templates.
-    Elements with no model field of their own (a document's fileCode) are left to the page.
+    Elements with no model field of their own (a document's fileCode) are left to the page,
+    except a photo's or recording's (``level`` photo, media), which are kept in ``media``.
     """
     rows = []
+    extra = getattr(instance, "media", None) or {}
     for element in elements(level).values():
         if element.field is None:
-            continue
-        raw = getattr(instance, element.field)
+            if element.name not in extra:
+                continue
+            raw = extra[element.name]
+        else:
+            raw = getattr(instance, element.field)
         if element.kind in {"code", "codes"}:
             value = code_display(element.code_list or "", raw)
         elif element.kind == "date":
-            precision = getattr(instance, element.field.replace("_date", "_precision"), "day")
+            field_name = (element.field or "").replace("_date", "_precision")
+            precision = getattr(instance, field_name, "day") if field_name else "day"
             value = date_display(raw, precision)
         elif element.kind == "boolean":
             value = "Có" if raw else "Không"

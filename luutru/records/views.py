@@ -37,7 +37,7 @@ from luutru.records.forms import (
     WithdrawForm,
     download_choice,
 )
-from luutru.records.models import Document, Dossier, FilePlan
+from luutru.records.models import Document, DocumentKind, Dossier, FilePlan
 from luutru.records.services import (
     CHANGE_FILE_PLAN,
     VIEW_DOCUMENT,
@@ -143,7 +143,8 @@ def _document_page(
         "records/document_detail.html",
         {
             "document": document,
-            "rows": element_rows(document, "document"),
+            # A photo or recording shows its EAD_pic / EAD_media elements.
+            "rows": element_rows(document, DocumentKind(document.kind).level),
             # A filed document's clock starts with its dossier's end, a loose one's with its date.
             "retention": retention_of(
                 document.retention,

@@ -39,6 +39,8 @@ PORTAL = {
     "tai-lieu/<str:code>/",
     "tai-lieu/<str:code>/xem/",
     "tai-lieu/<str:code>/tai-ve/",
+    "tai-lieu/<str:code>/nghe-xem/<int:number>",
+    "tai-lieu/<str:code>/phu-de/<int:number>.vtt",
     "nhung/",
     "oai",
     "iiif/<str:code>/manifest",
@@ -171,11 +173,12 @@ class EveryUrlTests(BaseTestCase):
 
         for route in sorted(PORTAL | PUBLIC_API_RECORDS):
             shown = self.client.get(url(route, public.code, document.archival_code))
-            # 404 only where the record has no pages to serve (viewer, PDF, IIIF).
+            # 404 only where the record has no pages to serve (viewer, PDF, IIIF), or no
+            # recording to play or caption (nghe-xem, phu-de).
             self.assertIn(shown.status_code, {200, 404}, route)
             if "/" not in route.removesuffix("/") or "agencies" in route or "iiif" in route:
                 continue
-            if "xem" in route or "tai-ve" in route:
+            if "xem" in route or "tai-ve" in route or "phu-de" in route:
                 continue
             self.assertEqual(shown.status_code, 200, route)
             hidden_url = url(route, restricted.code, hidden.archival_code)

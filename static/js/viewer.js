@@ -1,7 +1,8 @@
 /* Lưu trữ số — a small IIIF Presentation 3 viewer for the portal (no framework).
    Reads the manifest named by #viewer[data-manifest]; shows one canvas at a time with
    previous/next, zoom and thumbnails; ←/→ turn pages. Any IIIF viewer can read the same
-   manifest. */
+   manifest. A canvas that names a larger image as its "rendering" (photos) is swapped to it
+   when the reader zooms in: deep zoom without tiles. */
 (function () {
   "use strict";
   var root = document.getElementById("viewer");
@@ -28,7 +29,7 @@
     img.width = page.width;
     img.height = page.height;
     img.alt = page.label;
-    status.textContent = "Trang " + (index + 1) + "/" + pages.length;
+    status.textContent = (page.large ? "Ảnh " : "Trang ") + (index + 1) + "/" + pages.length;
     root.querySelector('[data-go="-1"]').disabled = index === 0;
     root.querySelector('[data-go="1"]').disabled = index === pages.length - 1;
     thumbs.querySelectorAll("button").forEach(function (b, i) {
@@ -39,6 +40,10 @@
   }
 
   function applyZoom() {
+    var page = pages[current];
+    if (page && page.large && zoom > 1 && img.getAttribute("src") !== page.large) {
+      img.src = page.large;
+    }
     stage.classList.toggle("zoomed", zoom !== 1);
     img.style.width = zoom === 1 ? "" : Math.round(stage.clientWidth * zoom) + "px";
   }
@@ -52,12 +57,14 @@
       pages = (manifest.items || []).map(function (canvas) {
         var body = canvas.items[0].items[0].body;
         var thumb = (canvas.thumbnail || [body])[0];
+        var large = (canvas.rendering || []).filter(function (r) { return r.type === "Image"; })[0];
         return {
           label: label(canvas.label),
           image: body.id,
           width: body.width || canvas.width,
           height: body.height || canvas.height,
-          thumb: thumb.id
+          thumb: thumb.id,
+          large: large ? large.id : null
         };
       });
       pages.forEach(function (page, i) {

@@ -15,6 +15,14 @@ document: fileCode docOrdinal docId docCode maintenance typeName codeNumber code
           issuedDate organName subject language numberOfPage inforSign keyword mode
           confidenceLevel autograph format riskRecovery riskRecoveryStatus process description
           (edXML also: signer, signerPosition, direction = "in"/"out", fromOrganId)
+photo:    (EAD_pic) fileCode docOrdinal docCode maintenance typePic archivesNumber inforSign
+          eventName imageTitle photographer photoPlace photoTime colour filmSize docAttached
+          keyword mode format riskRecovery riskRecoveryStatus description
+media:    (EAD_media) fileCode docOrdinal docCode maintenance typeMedia archivesNumber
+          inforSign eventName movieTitle recorder recordPlace recordDate language playTime
+          quality keyword mode format riskRecovery riskRecoveryStatus description
+
+A photo or recording is a ``DocumentRecord`` whose ``level`` names its element set.
 """
 
 from __future__ import annotations
@@ -33,6 +41,19 @@ DOCUMENT_ELEMENTS = (
     "codeNotation", "issuedDate", "organName", "subject", "language", "numberOfPage",
     "inforSign", "keyword", "mode", "confidenceLevel", "autograph", "format", "riskRecovery",
     "riskRecoveryStatus", "process", "description",
+)  # fmt: skip
+
+PHOTO_ELEMENTS = (
+    "fileCode", "docOrdinal", "docCode", "maintenance", "typePic", "archivesNumber", "inforSign",
+    "eventName", "imageTitle", "photographer", "photoPlace", "photoTime", "colour", "filmSize",
+    "docAttached", "keyword", "mode", "format", "riskRecovery", "riskRecoveryStatus",
+    "description",
+)  # fmt: skip
+MEDIA_ELEMENTS = (
+    "fileCode", "docOrdinal", "docCode", "maintenance", "typeMedia", "archivesNumber",
+    "inforSign", "eventName", "movieTitle", "recorder", "recordPlace", "recordDate", "language",
+    "playTime", "quality", "keyword", "mode", "format", "riskRecovery", "riskRecoveryStatus",
+    "description",
 )  # fmt: skip
 
 
@@ -99,6 +120,7 @@ class DocumentRecord:
     source: Source
     values: dict[str, str]
     files: list[FileRef] = field(default_factory=list)
+    level: str = "document"  # the element set: document (EAD_doc), photo, media
 
 
 @dataclass
@@ -111,6 +133,11 @@ class PackageContents:
     payload: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # A package of loose documents (TT 05 SIP_tailieu): its documents may have no dossier, and
+    # its header (fileCode = mã gói tin, title, source 0 đi / 1 đến, totalDoc, description).
+    unfiled: bool = False
+    header: dict[str, str] = field(default_factory=dict)
+    header_source: Source | None = None
 
 
 class Reader(Protocol):

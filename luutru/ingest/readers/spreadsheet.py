@@ -1,5 +1,9 @@
 """The spreadsheet package (packages.md §2): ``ho_so`` and ``tai_lieu`` as ``.xlsx`` or ``.csv``.
 
+Photos and negatives are listed in ``anh`` (TT 05 EAD_pic elements), audio and video
+recordings in ``phim_am_thanh`` (EAD_media elements), each optional, each with the same *Mã hồ
+sơ* and *Tệp tin* columns as ``tai_lieu``; a package of photos only may leave ``tai_lieu`` out.
+
 Agencies without an e-office export fill in two sheets by hand, so this reader is lenient
 about spelling and strict about nothing else:
 
@@ -51,6 +55,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from luutru.ingest.readers.base import (
     DOCUMENT_ELEMENTS,
     DOSSIER_ELEMENTS,
+    MEDIA_ELEMENTS,
+    PHOTO_ELEMENTS,
     DocumentRecord,
     DossierRecord,
     FileRef,
@@ -101,12 +107,32 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "subject": ("Trích yếu nội dung", "Trích yếu"),
     "autograph": ("Bút tích",),
     "process": ("Quy trình xử lý", "Quy trình xử lí"),
+    # EAD_pic (sheet anh) and EAD_media (sheet phim_am_thanh)
+    "typePic": ("Loại tài liệu phim ảnh", "Loại phim ảnh", "Phim âm bản hay ảnh"),
+    "typeMedia": ("Loại tài liệu ghi âm ghi hình", "Loại ghi âm ghi hình", "Âm thanh hay video"),
+    "archivesNumber": ("Số lưu trữ",),
+    "eventName": ("Tên sự kiện", "Sự kiện"),
+    "imageTitle": ("Tiêu đề phim ảnh", "Tiêu đề ảnh", "Tiêu đề", "Nội dung ảnh"),
+    "movieTitle": ("Tiêu đề phim, ghi âm", "Tiêu đề ghi âm ghi hình", "Tiêu đề", "Tên phim"),
+    "photographer": ("Tác giả", "Người chụp", "Tác giả ảnh"),
+    "recorder": ("Tác giả", "Người ghi", "Người ghi âm ghi hình"),
+    "photoPlace": ("Địa điểm chụp", "Địa điểm"),
+    "recordPlace": ("Địa điểm ghi", "Địa điểm ghi âm ghi hình", "Địa điểm"),
+    "photoTime": ("Thời gian chụp", "Ngày chụp", "Thời gian"),
+    "recordDate": ("Thời gian ghi", "Ngày ghi", "Thời gian"),
+    "colour": ("Màu sắc", "Màu"),
+    "filmSize": ("Cỡ phim ảnh", "Cỡ phim", "Cỡ ảnh"),
+    "docAttached": ("Tài liệu kèm theo",),
+    "playTime": ("Thời lượng", "Thời gian phát"),
+    "quality": ("Chất lượng",),
     PATH: ("Tệp tin", "Tệp", "Tên tệp", "Tên tệp tin", "Đường dẫn", "Đường dẫn tệp",
            "Đường dẫn tệp tin", "path", "file", "filePath", "fileName"),
     CHECKSUM: ("SHA-256", "Mã SHA-256", "Mã băm", "Mã băm SHA-256", "Giá trị băm", "checksum"),
 }  # fmt: skip
 
-ROLES = {"hoso": "ho_so", "tailieu": "tai_lieu"}  # header_key of a file stem -> role
+# header_key of a file stem -> role
+ROLES = {"hoso": "ho_so", "tailieu": "tai_lieu", "anh": "anh", "phimanh": "anh",
+         "phimamthanh": "phim_am_thanh", "ghiamghihinh": "phim_am_thanh"}  # fmt: skip
 READABLE = (".xlsx", ".csv")  # preferred first when a role has several candidates
 SPREADSHEET_SUFFIXES = (*READABLE, ".xls", ".xlsm", ".xlsb", ".ods")
 HEADER_SCAN = 10  # rows searched for the header: room for a title block, little else
@@ -154,6 +180,14 @@ HO_SO = Table("ho_so", _column_index(DOSSIER_ELEMENTS), "danh sách hồ sơ")
 TAI_LIEU = Table(
     "tai_lieu", _column_index((*DOCUMENT_ELEMENTS, PATH, CHECKSUM)), "danh sách tài liệu"
 )
+ANH = Table("anh", _column_index((*PHOTO_ELEMENTS, PATH, CHECKSUM)), "danh sách phim, ảnh")
+PHIM_AM_THANH = Table(
+    "phim_am_thanh",
+    _column_index((*MEDIA_ELEMENTS, PATH, CHECKSUM)),
+    "danh sách ghi âm, ghi hình",
+)
+# The lists of items that are not texts, with the element set (level) their rows are read as.
+MEDIA_TABLES = ((ANH, "photo"), (PHIM_AM_THANH, "media"))
 
 
 @dataclass
@@ -201,53 +235,70 @@ class SpreadsheetReader:
 
     def read(self, root: Path, scratch: Path) -> PackageContents:
         contents = PackageContents(form=self.form)
-        candidates: dict[str, list[Path]] = {"ho_so": [], "tai_lieu": []}
+        candidates: dict[str, list[Path]] = {
+            "ho_so": [], "tai_lieu": [], "anh": [], "phim_am_thanh": []
+        }  # fmt: skip
         for path in root.iterdir():
             role = metadata_role(path.name)
             if role and path.is_file() and not path.is_symlink():
                 candidates[role].append(path)
 
         dossiers = _read_table(root, HO_SO, candidates["ho_so"], contents)
-        documents = _read_table(root, TAI_LIEU, candidates["tai_lieu"], contents)
+        lists: list[tuple[TableResult, str]] = []
+        has_media = any(candidates[table.role] for table, _level in MEDIA_TABLES)
+        if candidates["tai_lieu"] or not has_media:  # photos alone need no tai_lieu
+            lists.append(
+                (_read_table(root, TAI_LIEU, candidates["tai_lieu"], contents), "document")
+            )
+        for table, level in MEDIA_TABLES:
+            if candidates[table.role]:
+                lists.append((_read_table(root, table, candidates[table.role], contents), level))
         on_disk = _payload(root, exclude=set(chain(*candidates.values())))
         contents.payload = sorted(on_disk)
 
         for row in dossiers.rows:
             contents.dossiers.append(DossierRecord(source=row.source, values=row.values))
+        for result, level in lists:
+            _add_records(root, result, level, on_disk, contents)
+        return contents
 
-        if documents.file and documents.header_row and PATH not in documents.labels:
-            contents.problems.append(
-                Problem(
-                    code="missing_field",
-                    message=(
-                        f"Tệp {documents.file} không có cột Tệp tin: không biết tệp nào là "
-                        "của tài liệu nào."
-                    ),
-                    file=documents.file,
-                    row=documents.header_row,
-                    field="Tệp tin",
+
+def _add_records(
+    root: Path, table: TableResult, level: str, on_disk: dict[str, Path], contents: PackageContents
+) -> None:
+    """One DocumentRecord per row of a list of items (tai_lieu, anh, phim_am_thanh)."""
+    if table.file and table.header_row and PATH not in table.labels:
+        contents.problems.append(
+            Problem(
+                code="missing_field",
+                message=(
+                    f"Tệp {table.file} không có cột Tệp tin: không biết tệp nào là "
+                    "của tài liệu nào."
+                ),
+                file=table.file,
+                row=table.header_row,
+                field="Tệp tin",
+            )
+        )
+    for row in table.rows:
+        path_text = row.values.pop(PATH, None)
+        digest = row.values.pop(CHECKSUM, None)
+        record = DocumentRecord(source=row.source, values=row.values, level=level)
+        if path_text is not None:
+            reference = _reference_path(path_text)
+            real = on_disk.get(reference)
+            record.files.append(
+                FileRef(
+                    path=reference,
+                    sha256="".join((digest or "").split()).lower() or None,
+                    source=row.source,
+                    path_field=table.labels[PATH],
+                    checksum_field=table.labels.get(CHECKSUM, "SHA-256"),
+                    # the name on disk may be NFD while the package names it in NFC
+                    location=real if real is not None and real != root / reference else None,
                 )
             )
-        for row in documents.rows:
-            path_text = row.values.pop(PATH, None)
-            digest = row.values.pop(CHECKSUM, None)
-            record = DocumentRecord(source=row.source, values=row.values)
-            if path_text is not None:
-                reference = _reference_path(path_text)
-                real = on_disk.get(reference)
-                record.files.append(
-                    FileRef(
-                        path=reference,
-                        sha256="".join((digest or "").split()).lower() or None,
-                        source=row.source,
-                        path_field=documents.labels[PATH],
-                        checksum_field=documents.labels.get(CHECKSUM, "SHA-256"),
-                        # the name on disk may be NFD while the package names it in NFC
-                        location=real if real is not None and real != root / reference else None,
-                    )
-                )
-            contents.documents.append(record)
-        return contents
+        contents.documents.append(record)
 
 
 def _read_table(

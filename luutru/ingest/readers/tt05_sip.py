@@ -7,6 +7,11 @@ Layout (packages.md §1, regulations.md §1.1)::
     <OBJID>/representations/rep1/METS.xml             fileSec: data files, SHA-256, MIME
     <OBJID>/representations/rep1/data/<files>
     <OBJID>/representations/rep1/metadata/descriptive/EAD_doc_<mã lưu trữ>.xml
+    <OBJID>/representations/rep1/metadata/descriptive/EAD_pic_<mã lưu trữ>.xml    photo, negative
+    <OBJID>/representations/rep1/metadata/descriptive/EAD_media_<mã lưu trữ>.xml  audio, video
+
+A photo (EAD_pic) or a recording (EAD_media) is read like a document, with its own element set
+(``DocumentRecord.level`` = ``photo`` / ``media``), and finds its files by the same rules.
 
 How a document (tài liệu) finds its data files, first rule that applies wins:
 
@@ -38,6 +43,8 @@ from lxml import etree
 from luutru.ingest.readers.base import (
     DOCUMENT_ELEMENTS,
     DOSSIER_ELEMENTS,
+    MEDIA_ELEMENTS,
+    PHOTO_ELEMENTS,
     DocumentRecord,
     DossierRecord,
     FileRef,
@@ -56,6 +63,22 @@ _HREF = f"{{{XLINK_NS}}}href"
 _ALIASES = {"arcfilecode": "fileCode", "arcdoccode": "docCode"}
 _DOSSIER_NAMES = {name.lower(): name for name in DOSSIER_ELEMENTS} | {"arcfilecode": "fileCode"}
 _DOCUMENT_NAMES = {name.lower(): name for name in DOCUMENT_ELEMENTS} | _ALIASES
+# The descriptive file's prefix (lower case) -> the element set it is read with, and its names.
+_RECORD_KINDS = {
+    "ead_doc_": ("document", _DOCUMENT_NAMES),
+    "ead_pic_": ("photo", {name.lower(): name for name in PHOTO_ELEMENTS} | _ALIASES),
+    "ead_media_": ("media", {name.lower(): name for name in MEDIA_ELEMENTS} | _ALIASES),
+}
+
+
+def _record_prefix(name: str) -> str | None:
+    """``ead_doc_``, ``ead_pic_`` or ``ead_media_`` when a file name is a record's, else None."""
+    folded = name.casefold()
+    if not folded.endswith(".xml"):
+        return None
+    return next((p for p in _RECORD_KINDS if folded.startswith(p)), None)
+
+
 _NAME_SEPARATORS = "._- "
 _HASH_CHUNK = 1 << 20
 
@@ -144,11 +167,15 @@ class _Entry:
 
 @dataclass
 class _DocMeta:
-    """An EAD_doc file as METS names it (dmdSec ID) or as found on disk."""
+    """An EAD_doc (EAD_pic, EAD_media) file as METS names it (dmdSec ID) or as found on disk."""
 
     path: Path
     rel: str
     dmd_id: str | None = None
+
+    @property
+    def prefix(self) -> str:
+        return _record_prefix(self.path.name) or "ead_doc_"
 
 
 @dataclass
@@ -257,10 +284,13 @@ class Tt05SipReader:
             return contents
         reading = _Reading(root=root, pkg=pkg, contents=contents)
         is_tailieu, ead = _read_package_mets(reading)
+        contents.unfiled = is_tailieu
         if ead is not None and not is_tailieu:
             dossier = _read_simpledc(reading, ead, _DOSSIER_NAMES)
             if dossier is not None:
                 contents.dossiers.append(DossierRecord(source=dossier[0], values=dossier[1]))
+        elif ead is not None:
+            _read_tailieu_header(reading, ead)
         reps = pkg / "representations"
         rep_dirs = sorted(d for d in reps.iterdir() if d.is_dir()) if reps.is_dir() else []
         if not rep_dirs:
@@ -324,6 +354,37 @@ def _read_package_mets(r: _Reading) -> tuple[bool, Path | None]:
     return is_tailieu, ead
 
 
+_HEADER_NAMES = {name.lower(): name for name in ("fileCode", "title", "source", "totalDoc",
+                                                 "description")}  # fmt: skip
+
+
+def _read_tailieu_header(r: _Reading, ead: Path) -> None:
+    """The SIP_tailieu header (Phụ lục IV): mã gói tin, title, source (0 văn bản đi, 1 văn bản
+    đến), document count, note. The title is required; the source must be 0 or 1."""
+    parsed = _read_simpledc(r, ead, _HEADER_NAMES)
+    if parsed is None:
+        return
+    source, values = parsed
+    r.contents.header, r.contents.header_source = values, source
+    if not values.get("title", "").strip():
+        r.problem("missing_field", "Thiếu tiêu đề gói tài liệu (title).", source.file, "title")
+    if values.get("source", "").strip() not in {"", "0", "1"}:
+        r.problem(
+            "bad_code",
+            f"Nguồn tài liệu “{values['source']}” phải là 0 (văn bản đi) hoặc 1 (văn bản đến).",
+            source.file,
+            source.label("source"),
+        )
+    total = values.get("totalDoc", "").strip()
+    if total and not total.isdigit():
+        r.problem(
+            "bad_value",
+            f"Số lượng tài liệu “{total}” phải là số nguyên không âm.",
+            source.file,
+            source.label("totalDoc"),
+        )
+
+
 def _add_file_entry(r: _Reading, el: Any, mets: Path) -> None:
     """Record one ``mets:file``: data files for the documents, metadata checked at once."""
     locations = el.xpath("mets:FLocat", namespaces=NS)
@@ -381,26 +442,19 @@ def _read_representation(r: _Reading, rep: Path) -> None:
                 target = r.resolve(ref.get(_HREF), mets)
                 if target is None or not r.check_metadata_file(ref, target, mets):
                     continue
-                if target.name.casefold().startswith("ead_doc_"):
+                if _record_prefix(target.name):
                     doc_paths[target] = _DocMeta(target, r.rel(target), sec.get("ID"))
             for div in root.xpath("mets:structMap//mets:div[@DMDID]", namespaces=NS):
                 dmdids = str(div.get("DMDID")).split()
                 fileids = {str(f.get("FILEID")) for f in div.xpath(".//mets:fptr", namespaces=NS)}
                 if len(dmdids) == 1 and fileids:
                     r.div_links.setdefault(dmdids[0], set()).update(fileids)
-    # EAD_doc files the METS forgot are still documents of the package.
+    # EAD_doc (EAD_pic, EAD_media) files the METS forgot are still records of the package.
     descriptive = _find_ci(rep, "metadata/descriptive")
     if descriptive.is_dir():
         for path in sorted(descriptive.iterdir()):
-            name = path.name.casefold()
-            if name.startswith("ead_doc_") and name.endswith(".xml") and path not in doc_paths:
+            if _record_prefix(path.name) and path.is_file() and path not in doc_paths:
                 doc_paths[path] = _DocMeta(path, r.rel(path))
-            elif name.startswith(("ead_pic_", "ead_media_")):
-                r.warn(
-                    "unsupported",
-                    f"Chưa hỗ trợ đọc {path.name} (ảnh, phim, ghi âm); tệp của nó không được nhận.",
-                    r.rel(path),
-                )
     r.docs.extend(doc_paths.values())
 
 
@@ -453,7 +507,7 @@ def _file_ref(r: _Reading, entry: _Entry) -> FileRef:
 
 
 def _name_keys(doc: _DocMeta, values: dict[str, str]) -> set[str]:
-    keys = {doc.path.name[len("EAD_doc_") : -len(".xml")].casefold()}
+    keys = {doc.path.name[len(doc.prefix) : -len(".xml")].casefold()}
     if values.get("docCode"):
         keys.add(values["docCode"].casefold())
     return {k for k in keys if k}
@@ -474,13 +528,14 @@ def _build_documents(r: _Reading) -> None:
     dossier_code = r.contents.dossiers[0].values.get("fileCode") if r.contents.dossiers else None
     read: list[tuple[_DocMeta, DocumentRecord]] = []
     for doc in r.docs:
-        parsed = _read_simpledc(r, doc.path, _DOCUMENT_NAMES)
+        level, names = _RECORD_KINDS[doc.prefix]
+        parsed = _read_simpledc(r, doc.path, names)
         if parsed is None:
             continue
         source, values = parsed
         if dossier_code and not values.get("fileCode"):
             values["fileCode"] = dossier_code  # SIP_hoso: every document is in the one dossier
-        read.append((doc, DocumentRecord(source=source, values=values)))
+        read.append((doc, DocumentRecord(source=source, values=values, level=level)))
 
     linked: dict[str, int] = {}  # entry rel -> index in read
     by_id = {e.file_id: e for e in r.entries.values() if e.file_id}

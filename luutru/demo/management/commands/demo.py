@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from luutru.demo.collection import DemoCollectionError, seed_collection
 from luutru.demo.digitization import seed_digitization
 from luutru.demo.exhibition import seed_exhibition
+from luutru.demo.media import DemoMediaError, seed_media
 from luutru.demo.province import DEMO_PASSWORD, USERS, seed
 from luutru.demo.publication import publish_demo
 from luutru.demo.use import seed_use
@@ -44,6 +45,13 @@ class Command(OperatorCommand):
             )
         else:
             self.stdout.write("Các lần nộp lưu mẫu đã có trong kho; không nạp lại.")
+        try:
+            if seed_media():
+                self.stdout.write(
+                    self.style.SUCCESS("Đã tiếp nhận bộ ảnh và đoạn ghi âm mẫu (tạo tại chỗ).")
+                )
+        except DemoMediaError as exc:
+            raise CommandError(str(exc)) from exc
         if seed_digitization():
             self.stdout.write(self.style.SUCCESS("Đã số hóa một hồ sơ giấy mẫu (OCR tiếng Việt)."))
         published = publish_demo()
