@@ -348,7 +348,9 @@ class DestroyedRecord(models.Model):
     and its deletion (``events``). Rows are never changed or deleted."""
 
     appraisal = models.ForeignKey(Appraisal, on_delete=models.PROTECT, related_name="destroyed")
-    code = models.CharField(_("mã hồ sơ"), max_length=100, unique=True)
+    # Not unique alone: a code freed by a destruction may be given to a new dossier years
+    # later, which may be destroyed in its turn. Once per round (decision) is the rule.
+    code = models.CharField(_("mã hồ sơ"), max_length=100, db_index=True)
     title = models.CharField(_("tiêu đề hồ sơ"), max_length=1000)
     agency_code = models.CharField(_("mã cơ quan"), max_length=60)
     agency_name = models.CharField(_("tên cơ quan"), max_length=300)
@@ -369,6 +371,11 @@ class DestroyedRecord(models.Model):
         verbose_name = _("hồ sơ đã hủy")
         verbose_name_plural = _("sổ đăng ký hồ sơ đã hủy")
         ordering = ["-destroyed_at", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appraisal", "code"], name="destroyed_once_per_appraisal"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.title}"
