@@ -28,6 +28,8 @@ EVENT_TYPE_CODES = {
     "fixity check": "fix",
     "replication": "rep",
     "migration": "mig",
+    "transfer": "tra",
+    "accession": "acc",
 }
 
 

@@ -20,11 +20,13 @@ from django.utils import timezone
 
 from luutru.access.models import Grant, RequestItem
 from luutru.access.workdays import add_working_days
+from luutru.accounts.models import Role
 from luutru.audit.actions import record
 from luutru.digitization.models import ScanBatch, ScanItem, ScanPage
 from luutru.lib.vietnamese import nfc
-from luutru.organizations.models import Agency, Fonds
-from luutru.preservation.models import Aip, Incident, PremisEvent
+from luutru.organizations.models import Agency, Archive, Fonds, Membership
+from luutru.preservation import actions as preservation_actions
+from luutru.preservation.models import Aip, EventType, Incident, PremisEvent
 from luutru.records import actions as records_actions
 from luutru.records import codes
 from luutru.records.models import Document, DocumentFile, Dossier
@@ -38,8 +40,10 @@ from luutru.retention.models import (
     AppraisalState,
     CouncilMember,
     DestroyedRecord,
+    HistoricalHolding,
     HistoricalTransfer,
     Hold,
+    HoldingSource,
     MemberRole,
     Opinion,
     Schedule,
@@ -79,6 +83,8 @@ class Event(StrEnum):
     TRANSFER_SUBMIT = "retention.transfer_submit"
     TRANSFER_REPLY = "retention.transfer_reply"
     TRANSFER_RECEIVE = "retention.transfer_receive"
+    CUSTODY_MOVE = "retention.custody_move"
+    AIP_IMPORT = "retention.aip_import"
 
 
 def _refuse(message: str) -> ValidationError:
@@ -486,8 +492,13 @@ def _destroy(
 
 def _check_destroyable(dossiers: list[Dossier]) -> None:
     held = services.held_dossier_ids()
+    historical = set(
+        HistoricalHolding.objects.filter(dossier__in=dossiers).values_list("dossier_id", flat=True)
+    )
     problems = []
     for dossier in dossiers:
+        if dossier.pk in historical:  # its AIP versions are kept there, never destroyed here
+            problems.append(f"{dossier.code} đã thuộc lưu trữ lịch sử quản lý")
         if dossier.pk in held:
             problems.append(f"{dossier.code} đang bị tạm dừng hủy (lệnh tạm dừng còn hiệu lực)")
         if services.retention_years(dossier.retention) is None:
@@ -851,6 +862,7 @@ def reply_transfer(
 ) -> HistoricalTransfer:
     """The historical archive's review: accept, or return for completion with its reasons."""
     transfer = _lock_transfer(transfer, TransferState.SUBMITTED)
+    _check_historical_archive_staff(transfer, actor, "trả lời đăng ký nộp lưu")
     if not accept and not reply.strip():
         raise ValidationError({"reply": "Cần nêu nội dung yêu cầu bổ sung."})
     transfer.state = TransferState.ACCEPTED if accept else TransferState.RETURNED
@@ -866,21 +878,103 @@ def reply_transfer(
     return transfer
 
 
+REVIEW_TRANSFER = "retention.review_transfer"
+ARCHIVE_SIDE_ROLES = (Role.ARCHIVIST, Role.HEAD, Role.ADMIN)
+
+
+def _check_historical_archive_staff(
+    transfer: HistoricalTransfer, actor: Any, doing: str
+) -> Archive:
+    """Only staff of the historical archive the agency transfers to answer for it: the agency
+    cannot accept (or hand over to itself) its own transfer."""
+    archive_id = transfer.agency.transfers_to_id
+    archive = (
+        Archive.objects.select_related("agency").filter(pk=archive_id).first()
+        if archive_id is not None
+        else None
+    )
+    if archive is None:
+        raise _refuse(f"{transfer.agency.name} không thuộc nguồn nộp lưu vào lưu trữ lịch sử.")
+    memberships = Membership.objects.filter(user_id=getattr(actor, "pk", 0) or 0)
+    on_archive_side = memberships.filter(
+        agency_id=archive.agency_id, role__in=ARCHIVE_SIDE_ROLES
+    ).exists()
+    if not actor.has_perm(REVIEW_TRANSFER) or not on_archive_side:
+        raise _refuse(f"Chỉ cán bộ của {archive.name} mới được {doing}.")
+    if transfer.agency_id != archive.agency_id and (
+        memberships.filter(agency_id=transfer.agency_id).exists()
+        or transfer.planned_by_id == actor.pk
+    ):
+        raise _refuse(
+            f"Cán bộ của {transfer.agency.name} không được {doing} cho chính cơ quan mình."
+        )
+    return archive
+
+
 @transaction.atomic
 def receive_transfer(transfer: HistoricalTransfer, *, actor: Any) -> HistoricalTransfer:
-    """The handover (giao nhận); refused while a hold covers one of its dossiers."""
+    """The handover (giao nhận, Luật Lưu trữ 2024 Điều 17): custody of every dossier moves to
+    the historical archive (``HistoricalHolding``), each gets a new AIP version whose package
+    names the archive as custodian, with a PREMIS ``transfer`` event, the previous version kept
+    in storage (``preservation.actions.new_aip_version``). Refused while a hold covers one of
+    its dossiers, and unless the actor is staff of the historical archive. All or nothing."""
     transfer = _lock_transfer(transfer, TransferState.ACCEPTED)
+    archive = _check_historical_archive_staff(transfer, actor, "giao nhận hồ sơ nộp lưu")
     held = services.held_dossier_ids() & set(transfer.dossiers.values_list("pk", flat=True))
     if held:
         codes_ = ", ".join(transfer.dossiers.filter(pk__in=held).values_list("code", flat=True))
         raise _refuse(f"Không giao nhận: hồ sơ {codes_} đang bị tạm dừng chuyển giao.")
+    dossiers = list(transfer.dossiers.select_related("agency", "fonds").order_by("code"))
+    taken = HistoricalHolding.objects.filter(dossier__in=dossiers).select_related("dossier")
+    if taken:
+        names = ", ".join(h.dossier.code for h in taken)
+        raise _refuse(f"Không giao nhận: hồ sơ {names} đã do lưu trữ lịch sử quản lý.")
+    now = timezone.now()
+    reason = f"Nộp lưu vào {archive.name} (đợt nộp lưu năm {transfer.year})"
+    for dossier in dossiers:
+        HistoricalHolding.objects.create(
+            dossier=dossier,
+            archive=archive,
+            source=HoldingSource.TRANSFER,
+            since=now,
+            transfer=transfer,
+        )
+        try:
+            preservation_actions.new_aip_version(
+                dossier,
+                reason=reason,
+                event_type=EventType.TRANSFER,
+                detail=(
+                    f"Chuyển giao quyền quản lý hồ sơ từ lưu trữ hiện hành của "
+                    f"{dossier.agency.name} sang {archive.name} (Luật Lưu trữ 2024 Điều 17)."
+                ),
+                actor=actor,
+                custodian=archive.name,
+                custodian_code=archive.agency.code,
+                agent_person=actor.get_username(),
+            )
+        except FileNotFoundError as exc:
+            raise _refuse(
+                f"Không giao nhận: hồ sơ {dossier.code} thiếu tệp trong kho ({exc.filename}); "
+                "hãy chạy luutru fixity."
+            ) from exc
+        except (StorageError, OSError) as exc:
+            raise _refuse(f"Không giao nhận: hồ sơ {dossier.code}: {exc}") from exc
+        record(
+            Event.CUSTODY_MOVE,
+            actor=actor,
+            target=dossier,
+            message=f"Hồ sơ {dossier.code} chuyển sang {archive.name} quản lý.",
+            data={"transfer": transfer.pk, "archive": archive.pk},
+        )
     transfer.state = TransferState.RECEIVED
-    transfer.received_at = timezone.now()
-    transfer.save(update_fields=["state", "received_at"])
+    transfer.received_at, transfer.received_by = now, actor
+    transfer.save(update_fields=["state", "received_at", "received_by"])
     record(
         Event.TRANSFER_RECEIVE,
         actor=actor,
         target=transfer,
-        message=f"Giao nhận {transfer.dossiers.count()} hồ sơ vào lưu trữ lịch sử.",
+        message=f"Giao nhận {len(dossiers)} hồ sơ vào {archive.name}.",
+        data={"codes": [d.code for d in dossiers]},
     )
     return transfer

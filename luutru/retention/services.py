@@ -212,6 +212,7 @@ class Dashboard:
     transfers_due: int
     transfers_overdue: int
     transfers_open: list[HistoricalTransfer]
+    replies_overdue: list[HistoricalTransfer]
     holds: list[Hold]
     secrecy_due: list[Secrecy]
 
@@ -231,6 +232,7 @@ def dashboard(agencies: Any = None, today: datetime.date | None = None) -> Dashb
         holds = holds.filter(Q(dossier__agency__in=agencies) | Q(fonds__agency__in=agencies))
         secrecy = secrecy.filter(dossier__agency__in=agencies)
         transfers = transfers.filter(agency__in=agencies)
+    open_transfers = list(transfers)
     return Dashboard(
         year=day.year,
         due_this_year=due_dossiers(day.year, agencies).count(),
@@ -239,7 +241,8 @@ def dashboard(agencies: Any = None, today: datetime.date | None = None) -> Dashb
         overdue_decisions=[a for a in appraisals if a.overdue(day)],
         transfers_due=transfers_due(day.year + 1, agencies).count(),
         transfers_overdue=transfers_due(day.year - 1, agencies).count(),
-        transfers_open=list(transfers),
+        transfers_open=open_transfers,
+        replies_overdue=[t for t in open_transfers if reply_overdue(t, day)],
         holds=list(holds),
         secrecy_due=list(secrecy),
     )
