@@ -294,6 +294,37 @@ def new_aip_version(
 
 
 @transaction.atomic
+def record_accession(
+    dossier: Dossier,
+    *,
+    source_objid: str,
+    custodian: str,
+    custodian_code: str,
+    actor: Actor,
+    agent_person: str = "",
+) -> Aip:
+    """A dossier taken in from an AIP another system made: its AIP (with the ingest events
+    of ``create_aips``), the archive as custodian, and a PREMIS ``accession`` event naming the
+    package it came from. Call inside the transaction that created the dossier's rows."""
+    create_aips(dossier.documents.values_list("pk", flat=True))
+    aip = ensure_aip(dossier)
+    aip.custodian, aip.custodian_code = custodian, custodian_code
+    aip.save(update_fields=["custodian", "custodian_code"])
+    PremisEvent.objects.create(
+        event_type=EventType.ACCESSION,
+        dossier=dossier,
+        agent=AGENT,
+        detail=f"Nhập gói lưu trữ {source_objid} do hệ thống khác lập vào {custodian}."[:500],
+        outcome=Outcome.SUCCESS,
+        outcome_detail=(
+            "Kiểm tra METS, PREMIS theo lược đồ và mã SHA-256 của mọi tệp trong gói; "
+            f"lập gói {aip.objid}." + (f" Người thực hiện: {agent_person}." if agent_person else "")
+        ),
+    )
+    return aip
+
+
+@transaction.atomic
 def record_fixity_problem(result: FixityResult, run: FixityRun | None) -> Incident:
     """A damaged or missing copy: PREMIS events, an incident for administrators, the audit
     trail, and the file's status. A repaired copy's incident is opened and resolved at once;

@@ -8,10 +8,15 @@ Each action is atomic and writes its audit event in the same transaction. Refusa
 from __future__ import annotations
 
 import datetime
+import tempfile
+import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, Q
@@ -23,16 +28,17 @@ from luutru.access.workdays import add_working_days
 from luutru.accounts.models import Role
 from luutru.audit.actions import record
 from luutru.digitization.models import ScanBatch, ScanItem, ScanPage
+from luutru.lib import archives
 from luutru.lib.vietnamese import nfc
-from luutru.organizations.models import Agency, Archive, Fonds, Membership
+from luutru.organizations.models import Agency, Archive, ArchiveKind, Fonds, Membership
 from luutru.preservation import actions as preservation_actions
 from luutru.preservation.models import Aip, EventType, Incident, PremisEvent
 from luutru.records import actions as records_actions
 from luutru.records import codes
-from luutru.records.models import Document, DocumentFile, Dossier
-from luutru.records.rules import effective_regime
+from luutru.records.models import Custody, Document, DocumentFile, Dossier
+from luutru.records.rules import FILE_CODE_RE, effective_regime
 from luutru.records.signals import records_destroyed
-from luutru.retention import services
+from luutru.retention import aip_import, services
 from luutru.retention.models import (
     TRANSFER_REPLY_WORKDAYS,
     Appraisal,
@@ -56,7 +62,7 @@ from luutru.retention.models import (
     Vote,
 )
 from luutru.search.services import enqueue_indexing
-from luutru.storage.actions import Removal, remove_files
+from luutru.storage.actions import Removal, put_file, register_many, remove_files
 from luutru.storage.backends import StorageError
 from luutru.storage.models import StoredFile
 
@@ -978,3 +984,204 @@ def receive_transfer(transfer: HistoricalTransfer, *, actor: Any) -> HistoricalT
         data={"codes": [d.code for d in dossiers]},
     )
     return transfer
+
+
+# ---------------------------------------------------------------------------------------------
+# AIPs made by another system, into the historical archive
+
+
+@dataclass
+class ImportResult:
+    """What ``import_aip`` did, in the JSON shape of ``luutru aip import --json``."""
+
+    imported: bool
+    dossier: str = ""
+    documents: int = 0
+    files: int = 0
+    source_objid: str = ""
+    objid: str = ""
+    archive: str = ""
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _historical_archive(agency: Agency, archive_agency: Agency | None) -> Archive:
+    archives = Archive.objects.select_related("agency").filter(kind=ArchiveKind.HISTORICAL)
+    if archive_agency is not None:
+        archive = archives.filter(agency=archive_agency).first()
+        if archive is None:
+            raise _refuse(f"{archive_agency.name} không quản lý lưu trữ lịch sử nào.")
+        return archive
+    if agency.transfers_to_id is not None:
+        found = archives.filter(pk=agency.transfers_to_id).first()
+        if found is not None:
+            return found
+    if archives.count() == 1:
+        return archives.get()
+    raise _refuse("Cần chỉ rõ lưu trữ lịch sử nhận gói (--archive MÃ_CƠ_QUAN_QUẢN_LÝ).")
+
+
+def import_aip(
+    path: Path,
+    *,
+    actor: Any,
+    agency: Agency | None = None,
+    archive_agency: Agency | None = None,
+) -> ImportResult:
+    """Take an AIP made by another system to TT 05 form (a folder or a .zip) into the
+    historical archive: every check of ``aip_import.read_package`` first (METS and PREMIS
+    against their schemas, the SHA-256 and size of every file, no unlisted file, TT 05
+    values, codes not yet held); then the files into both storages, then in one transaction
+    the dossier, its documents and files (held), its custody in the historical archive
+    (``HistoricalHolding``), its AIP with a PREMIS ``accession`` event, and the audit event.
+
+    A refused package changes nothing (``ImportResult.errors`` name the file and field). The
+    agency is the package's IPOWNER (``--agency`` overrides); the archive is the one the
+    agency transfers to, or ``archive_agency``'s, or the only historical archive. Only staff
+    of that archive (``review_transfer``) import, or the operator at the console (``None``).
+    Blobs stored before a database failure stay unreferenced (content-addressed, harmless).
+    """
+    try:
+        with tempfile.TemporaryDirectory(prefix="luutru-aip-import-") as work:
+            folder = _unpack(path, Path(work))
+            package = aip_import.read_package(folder)
+            return _import(package, actor=actor, agency=agency, archive_agency=archive_agency)
+    except aip_import.PackageRefused as exc:
+        return ImportResult(imported=False, errors=[p.as_dict() for p in exc.problems])
+    except ValidationError as exc:
+        return ImportResult(
+            imported=False, errors=[{"file": path.name, "message": m} for m in exc.messages]
+        )
+
+
+def _unpack(path: Path, work: Path) -> Path:
+    if path.is_dir():
+        problems = archives.check_tree(path)
+        if problems:
+            raise aip_import.PackageRefused([aip_import.Problem(path.name, p) for p in problems])
+        return path
+    if not path.is_file() or not zipfile.is_zipfile(path):
+        raise aip_import.PackageRefused(
+            [aip_import.Problem(path.name, "Gói phải là một thư mục hoặc một tệp .zip.")]
+        )
+    target = work / "package"
+    try:
+        archives.safe_extract_zip(
+            path,
+            target,
+            max_total_bytes=settings.INGEST_MAX_BYTES,
+            max_files=settings.INGEST_MAX_FILES,
+            max_ratio=settings.INGEST_MAX_RATIO,
+        )
+    except archives.UnsafeArchive as exc:
+        raise aip_import.PackageRefused(
+            [aip_import.Problem(exc.entry or path.name, str(exc))]
+        ) from exc
+    return target
+
+
+def _import(
+    package: aip_import.AipPackage,
+    *,
+    actor: Any,
+    agency: Agency | None,
+    archive_agency: Agency | None,
+) -> ImportResult:
+    if agency is None:
+        agency = Agency.objects.filter(code=package.owner_code).first()
+        if agency is None:
+            raise _refuse(
+                f"METS.xml: cơ quan lập hồ sơ (IPOWNER) mã “{package.owner_code or '(không có)'}”"
+                " chưa được đăng ký; đăng ký cơ quan hoặc dùng --agency."
+            )
+    archive = _historical_archive(agency, archive_agency)
+    if actor is not None:
+        on_archive_side = Membership.objects.filter(
+            user=actor, agency_id=archive.agency_id, role__in=ARCHIVE_SIDE_ROLES
+        ).exists()
+        if not actor.has_perm(REVIEW_TRANSFER) or not on_archive_side:
+            raise _refuse(f"Chỉ cán bộ của {archive.name} mới được nhập gói lưu trữ.")
+    for packed in package.files.values():
+        try:
+            put_file(packed.path, expected_sha256=packed.sha256)
+        except (StorageError, OSError) as exc:
+            raise _refuse(f"{packed.rel}: không lưu được tệp vào kho ({exc}).") from exc
+    return _create_imported(package, agency=agency, archive=archive, actor=actor)
+
+
+@transaction.atomic
+def _create_imported(
+    package: aip_import.AipPackage, *, agency: Agency, archive: Archive, actor: Any
+) -> ImportResult:
+    stored = register_many(
+        [
+            {"sha256": f.sha256, "size": f.size, "mime": f.mime[:100], "puid": f.puid,
+             "format_name": f.format_name}
+            for f in package.files.values()
+        ]
+    )  # fmt: skip
+    fonds = agency.fonds.filter(is_open=True).order_by("code").first() or agency.fonds.first()
+    dossier = Dossier(agency=agency, fonds=fonds, custody=Custody.HELD)
+    _assign(dossier, package.dossier)
+    match = FILE_CODE_RE.match(dossier.code)
+    if match:
+        dossier.year, dossier.notation = int(match["year"]), match["notation"][:20]
+    dossier.start_precision = package.dossier.fields.get("start_date__precision", "day")
+    dossier.end_precision = package.dossier.fields.get("end_date__precision", "day")
+    dossier.save()
+    files = 0
+    for item in package.documents:
+        document = Document(agency=agency, dossier=dossier, custody=Custody.HELD)
+        _assign(document, item.cleaned)
+        document.save()
+        for packed, role in item.files:
+            DocumentFile.objects.create(
+                document=document,
+                stored=stored[packed.sha256],
+                role=role,
+                name=(packed.original_name or PurePosixPath(packed.rel).name)[:255],
+                signatures=packed.signatures,
+            )
+            files += 1
+    HistoricalHolding.objects.create(
+        dossier=dossier,
+        archive=archive,
+        source=HoldingSource.IMPORT,
+        package=package.objid[:200],
+    )
+    aip = preservation_actions.record_accession(
+        dossier,
+        source_objid=package.objid,
+        custodian=archive.name,
+        custodian_code=archive.agency.code,
+        actor=actor,
+        agent_person=actor.get_username() if actor is not None else "",
+    )
+    record(
+        Event.AIP_IMPORT,
+        actor=actor,
+        target=dossier,
+        message=f"Nhập gói lưu trữ {package.objid} vào {archive.name}: hồ sơ {dossier.code}, "
+        f"{len(package.documents)} tài liệu, {files} tệp.",
+        data={"source": package.objid, "objid": aip.objid, "archive": archive.pk},
+    )
+    ids = list(dossier.documents.values_list("pk", flat=True))
+    transaction.on_commit(lambda: enqueue_indexing(ids))
+    return ImportResult(
+        imported=True,
+        dossier=dossier.code,
+        documents=len(package.documents),
+        files=files,
+        source_objid=package.objid,
+        objid=aip.objid,
+        archive=archive.name,
+    )
+
+
+def _assign(row: Dossier | Document, cleaned: Any) -> None:
+    names = {f.name for f in row._meta.get_fields()}
+    for key, value in cleaned.fields.items():
+        if key in names and "__" not in key:
+            setattr(row, key, value)
