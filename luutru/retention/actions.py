@@ -25,7 +25,6 @@ from django.utils import timezone
 
 from luutru.access.models import Grant, RequestItem
 from luutru.access.workdays import add_working_days
-from luutru.accounts.models import Role
 from luutru.audit.actions import record
 from luutru.digitization.models import ScanBatch, ScanItem, ScanPage
 from luutru.lib import archives
@@ -884,10 +883,6 @@ def reply_transfer(
     return transfer
 
 
-REVIEW_TRANSFER = "retention.review_transfer"
-ARCHIVE_SIDE_ROLES = (Role.ARCHIVIST, Role.HEAD, Role.ADMIN)
-
-
 def _check_historical_archive_staff(
     transfer: HistoricalTransfer, actor: Any, doing: str
 ) -> Archive:
@@ -901,14 +896,10 @@ def _check_historical_archive_staff(
     )
     if archive is None:
         raise _refuse(f"{transfer.agency.name} không thuộc nguồn nộp lưu vào lưu trữ lịch sử.")
-    memberships = Membership.objects.filter(user_id=getattr(actor, "pk", 0) or 0)
-    on_archive_side = memberships.filter(
-        agency_id=archive.agency_id, role__in=ARCHIVE_SIDE_ROLES
-    ).exists()
-    if not actor.has_perm(REVIEW_TRANSFER) or not on_archive_side:
+    if archive.pk not in services.staffed_archive_ids(actor):
         raise _refuse(f"Chỉ cán bộ của {archive.name} mới được {doing}.")
     if transfer.agency_id != archive.agency_id and (
-        memberships.filter(agency_id=transfer.agency_id).exists()
+        Membership.objects.filter(user_id=actor.pk, agency_id=transfer.agency_id).exists()
         or transfer.planned_by_id == actor.pk
     ):
         raise _refuse(
@@ -1097,12 +1088,8 @@ def _import(
                 " chưa được đăng ký; đăng ký cơ quan hoặc dùng --agency."
             )
     archive = _historical_archive(agency, archive_agency)
-    if actor is not None:
-        on_archive_side = Membership.objects.filter(
-            user=actor, agency_id=archive.agency_id, role__in=ARCHIVE_SIDE_ROLES
-        ).exists()
-        if not actor.has_perm(REVIEW_TRANSFER) or not on_archive_side:
-            raise _refuse(f"Chỉ cán bộ của {archive.name} mới được nhập gói lưu trữ.")
+    if actor is not None and archive.pk not in services.staffed_archive_ids(actor):
+        raise _refuse(f"Chỉ cán bộ của {archive.name} mới được nhập gói lưu trữ.")
     for packed in package.files.values():
         try:
             put_file(packed.path, expected_sha256=packed.sha256)

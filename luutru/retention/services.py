@@ -14,7 +14,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from luutru.accounts.models import Role
 from luutru.lib.vietnamese import fold
+from luutru.organizations.models import Archive, ArchiveKind, Membership
 from luutru.records import codes
 from luutru.records.models import Dossier
 from luutru.retention.models import (
@@ -176,6 +178,24 @@ def secrecy_review_on(level: str, classified_on: datetime.date) -> datetime.date
 
 # ---------------------------------------------------------------------------------------------
 # Transfer into the historical archive
+
+
+# Who answers for a historical archive: its agency's archivists, heads and administrators.
+ARCHIVE_SIDE_ROLES = (Role.ARCHIVIST, Role.HEAD, Role.ADMIN)
+REVIEW_TRANSFER = "retention.review_transfer"
+
+
+def staffed_archive_ids(user: Any) -> set[int]:
+    """The historical archives whose transfers ``user`` may answer and receive: held
+    ``retention.review_transfer`` and an archive-side role in the agency running the archive."""
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(REVIEW_TRANSFER):
+        return set()
+    agencies = Membership.objects.filter(user=user, role__in=ARCHIVE_SIDE_ROLES).values("agency_id")
+    return set(
+        Archive.objects.filter(kind=ArchiveKind.HISTORICAL, agency_id__in=agencies).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def transfer_due_year(dossier: Dossier) -> int:

@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -460,6 +460,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
             "reply_form": forms.ReplyTransferForm(),
             "can_transfer": request.user.has_perm(TRANSFER),
             "can_review": request.user.has_perm(REVIEW_TRANSFER),
+            "reviewable": services.staffed_archive_ids(request.user),
             "states": TransferState,
             "today": timezone.localdate(),
             "transfers": HistoricalTransfer.objects.filter(agency__in=scope)
@@ -511,14 +512,17 @@ def transfer_plan(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def transfer_step(request: HttpRequest, pk: int) -> HttpResponse:
     """Register with the historical archive (the agency's side, ``change_historicaltransfer``),
     or record the archive's reply and the handover (its staff, ``review_transfer``; the action
-    also refuses anyone outside the historical archive)."""
+    also refuses anyone outside the historical archive). POST only."""
+    user = request.user
+    if not (user.has_perm(TRANSFER) or user.has_perm(REVIEW_TRANSFER)):
+        raise PermissionDenied
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     step = request.POST.get("step", "")
-    needed = TRANSFER if step == "submit" else REVIEW_TRANSFER
-    if not request.user.has_perm(needed):
+    if not user.has_perm(TRANSFER if step == "submit" else REVIEW_TRANSFER):
         raise PermissionDenied
     transfer = _transfer(request, pk)
     if step == "submit":

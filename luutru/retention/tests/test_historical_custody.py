@@ -99,13 +99,14 @@ class ReviewRoleTests(CustodyTestCase):
         url = f"/quan-tri/luu-giu/nop-luu-lich-su/{transfer.pk}/"
         self.login(self.archivist_a)
         page = self.client.get("/quan-tri/luu-giu/nop-luu-lich-su/").content.decode()
-        self.assertIn("Ghi ý kiến", page)  # an archivist's role, but the action refuses
-        self.client.post(url, {"step": "reply", "accept": "1", "reply": ""})
+        self.assertNotIn("Ghi ý kiến", page)  # an archivist, but of the agency itself
+        self.client.post(url, {"step": "reply", "accept": "1", "reply": ""})  # refused
         transfer.refresh_from_db()
         self.assertEqual(transfer.state, TransferState.SUBMITTED)
         self.login(self.council)
         self.assertEqual(self.client.post(url, {"step": "reply", "accept": "1"}).status_code, 403)
         self.login(self.head)  # the archive's head: no change_historicaltransfer, may reply
+        self.assertContains(self.client.get("/quan-tri/luu-giu/nop-luu-lich-su/"), "Ghi ý kiến")
         self.client.post(url, {"step": "reply", "accept": "1", "reply": ""})
         transfer.refresh_from_db()
         self.assertEqual(transfer.state, TransferState.ACCEPTED)
