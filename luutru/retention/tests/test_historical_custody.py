@@ -232,3 +232,16 @@ class CustodyMoveTests(CustodyTestCase):
         self.assertFalse(HistoricalHolding.objects.exists())
         self.assertFalse(AipVersion.objects.exists())
         self.assertEqual(Aip.objects.get(dossier=first).version, 1)
+
+    def test_the_agency_cannot_destroy_what_the_historical_archive_holds(self) -> None:
+        dossier = self.permanent(1)
+        transfer = self.submitted(dossier)
+        transfer = actions.reply_transfer(transfer, accept=True, reply="", actor=self.head)
+        actions.receive_transfer(transfer, actor=self.archivist)
+        # A later correction gives it a ten-year retention: it comes up as expired.
+        Dossier.objects.filter(pk=dossier.pk).update(retention="06")
+        appraisal = self.decided_round()
+        with self.assertRaisesMessage(ValidationError, "đã thuộc lưu trữ lịch sử quản lý"):
+            actions.destroy(appraisal, actor=self.archivist)
+        self.assertTrue(Dossier.objects.filter(pk=dossier.pk).exists())
+        self.assertEqual(AipVersion.objects.filter(dossier=dossier).count(), 1)
