@@ -22,6 +22,7 @@ from luutru.exhibitions.api import router as exhibitions_router
 from luutru.ingest.api import router as ingest_router
 from luutru.lib import ratelimit
 from luutru.lib.api import error_body
+from luutru.retention.api import router as retention_router
 from luutru.search.api import router as search_router
 
 logger = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ api.add_router("", search_router)
 api.add_router("", records_router)
 api.add_router("", ingest_router)
 api.add_router("", exhibitions_router)
+api.add_router("", retention_router)
 
 
 def error_response(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:

@@ -69,15 +69,22 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 # Lưu giữ và loại hủy: archivists list what is due, run the council and carry out a decided
 # destruction, place holds; heads also decide the destruction and secrecy reviews; council
 # members see the rounds (they vote on those they sit on). Schedules: administrators (ALL).
+# The historical archive's reply to a transfer, the handover and AIP imports need
+# ``review_transfer``, and ``retention.actions`` also asks that the person be staff of that
+# archive's agency (never of the agency transferring).
 VIEW_RETENTION = frozenset({"retention.view_appraisal"})
+REVIEW_TRANSFER = frozenset({"retention.review_transfer"})
 RETENTION_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ARCHIVIST: VIEW_RETENTION
+    | REVIEW_TRANSFER
     | {
         "retention.carry_out_disposal",
         "retention.place_hold",
         "retention.change_historicaltransfer",
     },
-    Role.HEAD: VIEW_RETENTION | {"retention.decide_disposal", "retention.review_secrecy"},
+    Role.HEAD: VIEW_RETENTION
+    | REVIEW_TRANSFER
+    | {"retention.decide_disposal", "retention.review_secrecy"},
     Role.COUNCIL: VIEW_RETENTION,
 }
 for _role, _granted in RETENTION_PERMISSIONS.items():

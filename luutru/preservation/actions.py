@@ -3,7 +3,10 @@ incidents. Each is atomic and writes its audit event in the same transaction."""
 
 from __future__ import annotations
 
+import tempfile
+import uuid
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -16,6 +19,7 @@ from luutru.accounts.models import Role
 from luutru.audit.actions import Actor, record
 from luutru.preservation.models import (
     Aip,
+    AipVersion,
     AuditAction,
     EventType,
     FixityRun,
@@ -25,7 +29,7 @@ from luutru.preservation.models import (
     PremisEvent,
 )
 from luutru.records.models import Document, DocumentFile, Dossier, FileRole
-from luutru.storage.actions import describe, identify_blob
+from luutru.storage.actions import describe, identify_blob, put_file, register_many
 from luutru.storage.backends import CopyState
 from luutru.storage.fixity import FixityResult
 from luutru.storage.models import FixityStatus, StoredFile
@@ -205,6 +209,118 @@ def ensure_aip(dossier: Dossier) -> Aip:
         if aip is None:  # a dossier without documents
             with transaction.atomic():
                 aip = Aip.objects.create(dossier=dossier)
+    return aip
+
+
+@transaction.atomic
+def new_aip_version(
+    dossier: Dossier,
+    *,
+    reason: str,
+    event_type: str,
+    detail: str,
+    actor: Actor,
+    custodian: str = "",
+    custodian_code: str = "",
+    agent_person: str = "",
+) -> Aip:
+    """Supersede the dossier's AIP with a new version (custody moving to the historical
+    archive, TT 05/2025; Luật Lưu trữ 2024 Điều 17).
+
+    The package as it is now is zipped and stored in both storages as the previous version
+    (``AipVersion``, verified on the way like every stored file); a PREMIS event of
+    ``event_type`` (e.g. ``transfer``) records why; the AIP gets a new UUID (so a new OBJID),
+    the next version number and its new custodian, whose package lists the event. Cost: one
+    copy of every file of the dossier out of storage and one zip into it.
+    """
+    from luutru.preservation.aip import zip_aip  # aip.py builds on this module
+
+    aip = Aip.objects.select_for_update().get(pk=ensure_aip(dossier).pk)
+    with tempfile.TemporaryDirectory(prefix="luutru-aip-") as work:
+        package = zip_aip(dossier, Path(work))
+        sha256, size = put_file(package)
+    stored = register_many([{"sha256": sha256, "size": size, "mime": "application/zip"}])[sha256]
+    now = timezone.now()
+    previous = AipVersion.objects.create(
+        dossier=dossier,
+        uuid=aip.uuid,
+        objid=aip.objid,
+        version=aip.version,
+        created_at=aip.created_at,
+        superseded_at=now,
+        reason=reason[:500],
+        custodian=aip.custodian,
+        package=stored,
+    )
+    PremisEvent.objects.create(
+        event_type=event_type,
+        date_time=now,
+        dossier=dossier,
+        agent=AGENT,
+        detail=detail[:500],
+        outcome=Outcome.SUCCESS,
+        outcome_detail=(
+            f"Gói phiên bản {previous.version} ({previous.objid}) được giữ nguyên trong kho "
+            f"(SHA-256 {sha256}); lập gói phiên bản {previous.version + 1}."
+            + (f" Người thực hiện: {agent_person}." if agent_person else "")
+        ),
+    )
+    aip.uuid = uuid.uuid4()
+    aip.version = previous.version + 1
+    aip.created_at = now
+    aip.custodian, aip.custodian_code = custodian, custodian_code
+    aip.save(update_fields=["uuid", "version", "created_at", "custodian", "custodian_code"])
+    PremisEvent.objects.create(
+        event_type=EventType.PACKAGE_CREATION,
+        date_time=now,
+        dossier=dossier,
+        agent=AGENT,
+        detail=f"Lập gói lưu trữ AIP_hoso phiên bản {aip.version} (TT 05/2025 Phụ lục I).",
+        outcome_detail=f"Thay thế {previous.objid}: {reason}"[:2000],
+    )
+    record(
+        AuditAction.AIP_VERSION,
+        actor=actor,
+        target=dossier,
+        message=f"Lập gói lưu trữ phiên bản {aip.version} cho hồ sơ {dossier.code}: {reason}",
+        data={
+            "previous": previous.objid,
+            "objid": aip.objid,
+            "version": aip.version,
+            "package": sha256,
+        },
+    )
+    return aip
+
+
+@transaction.atomic
+def record_accession(
+    dossier: Dossier,
+    *,
+    source_objid: str,
+    custodian: str,
+    custodian_code: str,
+    actor: Actor,
+    agent_person: str = "",
+) -> Aip:
+    """A dossier taken in from an AIP another system made: its AIP (with the ingest events
+    of ``create_aips``), the archive as custodian, and a PREMIS ``accession`` event naming the
+    package it came from. Call inside the transaction that created the dossier's rows."""
+    create_aips(dossier.documents.values_list("pk", flat=True))
+    aip = ensure_aip(dossier)
+    aip.custodian, aip.custodian_code = custodian, custodian_code
+    aip.save(update_fields=["custodian", "custodian_code"])
+    PremisEvent.objects.create(
+        event_type=EventType.ACCESSION,
+        dossier=dossier,
+        agent=AGENT,
+        detail=f"Nhập gói lưu trữ {source_objid} do hệ thống khác lập vào {custodian}."[:500],
+        outcome=Outcome.SUCCESS,
+        outcome_detail=(
+            "Kiểm tra METS, PREMIS theo lược đồ và mã SHA-256 của mọi tệp trong gói; "
+            f"lập gói {aip.objid}." + (f" Người thực hiện: {agent_person}." if agent_person else "")
+        ),
+    )
     return aip
 
 

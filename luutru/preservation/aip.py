@@ -99,6 +99,15 @@ def write_aip(dossier: Dossier, target: Path) -> AipResult:
         note_type="IDENTIFICATIONCODE",
     )
     agents = [SOFTWARE, organisation]
+    if aip.custodian:  # custody moved (nộp lưu vào lưu trữ lịch sử): who keeps it now
+        agents.append(
+            mets.Agent(
+                name=aip.custodian,
+                role="CUSTODIAN",
+                note=aip.custodian_code,
+                note_type="IDENTIFICATIONCODE" if aip.custodian_code else "",
+            )
+        )
     files = _pack_files(dossier, root)
     events = list(
         PremisEvent.objects.of_dossier(dossier).select_related("stored_file", "result_file")
@@ -158,10 +167,12 @@ def write_aip(dossier: Dossier, target: Path) -> AipResult:
 
 def _profile_note(aip: Aip, dossier: Dossier) -> bytes:
     """documentation/: what this package is and how it departs from E-ARK CSIP."""
+    custody = f"\nĐơn vị bảo quản: {aip.custodian}" if aip.custodian else ""
     text = f"""Gói lưu trữ (AIP_hoso) theo Thông tư 05/2025/TT-BNV, Phụ lục I
 Hồ sơ: {dossier.code} — {dossier.title}
 Mã gói (OBJID): {aip.objid}
 Cơ quan lập hồ sơ: {dossier.agency.name} ({dossier.agency.code})
+Phiên bản gói: {aip.version}{custody}
 
 Cấu trúc theo E-ARK CSIP 2.0: METS.xml; metadata/descriptive/EAD.xml (siêu dữ liệu hồ sơ,
 thẻ gốc <simpledc>); metadata/preservation/PREMIS.xml; representations/rep1 (tệp nhận khi
@@ -474,6 +485,14 @@ def zip_folder(folder: Path, target: Path) -> Path:
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 archive.write(path, PurePosixPath(folder.name, *path.relative_to(folder).parts))
+    return target
+
+
+def zip_aip(dossier: Dossier, work: Path) -> Path:
+    """The dossier's AIP as it is now, zipped inside ``work`` (a scratch folder)."""
+    folder = write_aip(dossier, work).path
+    target = zip_folder(folder, work / f"{folder.name}.zip")
+    shutil.rmtree(folder)
     return target
 
 

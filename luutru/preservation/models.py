@@ -31,6 +31,8 @@ class EventType(models.TextChoices):
     FIXITY_CHECK = "fixity check", _("Kiểm tra toàn vẹn")
     REPLICATION = "replication", _("Sửa bản hỏng từ bản còn tốt")
     MIGRATION = "migration", _("Chuyển đổi định dạng")
+    TRANSFER = "transfer", _("Chuyển giao quyền quản lý")
+    ACCESSION = "accession", _("Nhập gói lưu trữ từ hệ thống khác")
 
 
 class Outcome(models.TextChoices):
@@ -91,6 +93,16 @@ class Aip(models.Model):
     dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="aip")
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("thời điểm lập gói"), default=timezone.now)
+    # A new version replaces the package when custody moves (``new_aip_version``); the
+    # previous ones are ``AipVersion`` rows with their package kept in storage.
+    version = models.PositiveSmallIntegerField(_("phiên bản"), default=1)
+    custodian = models.CharField(
+        _("đơn vị bảo quản"),
+        max_length=300,
+        blank=True,
+        help_text=_("Lưu trữ đang quản lý gói; để trống khi là lưu trữ của cơ quan lập hồ sơ."),
+    )
+    custodian_code = models.CharField(_("mã đơn vị bảo quản"), max_length=60, blank=True)
 
     class Meta:
         verbose_name = _("gói lưu trữ (AIP)")
@@ -107,6 +119,36 @@ class Aip(models.Model):
         dossier = self.dossier
         prefix = dossier.fonds.code if dossier.fonds is not None else dossier.agency.code
         return f"urn:{prefix}:uuid:{str(self.uuid).upper()}"
+
+
+class AipVersion(models.Model):
+    """A superseded version of a dossier's AIP: its identity, and the package as it was built
+    at the moment it was superseded, zipped and kept in both storages (``package``)."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="+", verbose_name=_("hồ sơ")
+    )
+    uuid = models.UUIDField(unique=True)
+    objid = models.CharField(_("mã gói (OBJID)"), max_length=200)
+    version = models.PositiveSmallIntegerField(_("phiên bản"))
+    created_at = models.DateTimeField(_("thời điểm lập gói"))
+    superseded_at = models.DateTimeField(_("thay thế lúc"), default=timezone.now)
+    reason = models.CharField(_("lý do lập phiên bản mới"), max_length=500)
+    custodian = models.CharField(_("đơn vị bảo quản"), max_length=300, blank=True)
+    package = models.ForeignKey(
+        StoredFile, on_delete=models.PROTECT, related_name="+", verbose_name=_("gói (zip)")
+    )
+
+    class Meta:
+        verbose_name = _("phiên bản cũ của gói lưu trữ")
+        verbose_name_plural = _("phiên bản cũ của gói lưu trữ")
+        ordering = ["dossier", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "version"], name="aip_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.objid} (phiên bản {self.version})"
 
 
 class RunKind(models.TextChoices):
@@ -244,3 +286,4 @@ class AuditAction(StrEnum):
     BACKUP = "preservation.backup"
     BACKUP_FAILED = "preservation.backup_failed"
     RESTORE = "preservation.restore"
+    AIP_VERSION = "preservation.aip_version"

@@ -32,6 +32,8 @@ EVENT_TYPE_CODES = {
     "fixity check": "fix",
     "replication": "rep",
     "migration": "mig",
+    "transfer": "tra",
+    "accession": "acc",
 }
 
 

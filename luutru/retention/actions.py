@@ -8,10 +8,15 @@ Each action is atomic and writes its audit event in the same transaction. Refusa
 from __future__ import annotations
 
 import datetime
+import tempfile
+import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, Q
@@ -22,15 +27,17 @@ from luutru.access.models import Grant, RequestItem
 from luutru.access.workdays import add_working_days
 from luutru.audit.actions import record
 from luutru.digitization.models import ScanBatch, ScanItem, ScanPage
+from luutru.lib import archives
 from luutru.lib.vietnamese import nfc
-from luutru.organizations.models import Agency, Fonds
-from luutru.preservation.models import Aip, Incident, PremisEvent
+from luutru.organizations.models import Agency, Archive, ArchiveKind, Fonds, Membership
+from luutru.preservation import actions as preservation_actions
+from luutru.preservation.models import Aip, EventType, Incident, PremisEvent
 from luutru.records import actions as records_actions
 from luutru.records import codes
-from luutru.records.models import Document, DocumentFile, Dossier
-from luutru.records.rules import effective_regime
+from luutru.records.models import Custody, Document, DocumentFile, Dossier
+from luutru.records.rules import FILE_CODE_RE, effective_regime
 from luutru.records.signals import records_destroyed
-from luutru.retention import services
+from luutru.retention import aip_import, services
 from luutru.retention.models import (
     TRANSFER_REPLY_WORKDAYS,
     Appraisal,
@@ -38,8 +45,10 @@ from luutru.retention.models import (
     AppraisalState,
     CouncilMember,
     DestroyedRecord,
+    HistoricalHolding,
     HistoricalTransfer,
     Hold,
+    HoldingSource,
     MemberRole,
     Opinion,
     Schedule,
@@ -52,7 +61,7 @@ from luutru.retention.models import (
     Vote,
 )
 from luutru.search.services import enqueue_indexing
-from luutru.storage.actions import Removal, remove_files
+from luutru.storage.actions import Removal, put_file, register_many, remove_files
 from luutru.storage.backends import StorageError
 from luutru.storage.models import StoredFile
 
@@ -79,6 +88,8 @@ class Event(StrEnum):
     TRANSFER_SUBMIT = "retention.transfer_submit"
     TRANSFER_REPLY = "retention.transfer_reply"
     TRANSFER_RECEIVE = "retention.transfer_receive"
+    CUSTODY_MOVE = "retention.custody_move"
+    AIP_IMPORT = "retention.aip_import"
 
 
 def _refuse(message: str) -> ValidationError:
@@ -486,8 +497,13 @@ def _destroy(
 
 def _check_destroyable(dossiers: list[Dossier]) -> None:
     held = services.held_dossier_ids()
+    historical = set(
+        HistoricalHolding.objects.filter(dossier__in=dossiers).values_list("dossier_id", flat=True)
+    )
     problems = []
     for dossier in dossiers:
+        if dossier.pk in historical:  # its AIP versions are kept there, never destroyed here
+            problems.append(f"{dossier.code} đã thuộc lưu trữ lịch sử quản lý")
         if dossier.pk in held:
             problems.append(f"{dossier.code} đang bị tạm dừng hủy (lệnh tạm dừng còn hiệu lực)")
         if services.retention_years(dossier.retention) is None:
@@ -851,6 +867,7 @@ def reply_transfer(
 ) -> HistoricalTransfer:
     """The historical archive's review: accept, or return for completion with its reasons."""
     transfer = _lock_transfer(transfer, TransferState.SUBMITTED)
+    _check_historical_archive_staff(transfer, actor, "trả lời đăng ký nộp lưu")
     if not accept and not reply.strip():
         raise ValidationError({"reply": "Cần nêu nội dung yêu cầu bổ sung."})
     transfer.state = TransferState.ACCEPTED if accept else TransferState.RETURNED
@@ -866,21 +883,292 @@ def reply_transfer(
     return transfer
 
 
+def _check_historical_archive_staff(
+    transfer: HistoricalTransfer, actor: Any, doing: str
+) -> Archive:
+    """Only staff of the historical archive the agency transfers to answer for it: the agency
+    cannot accept (or hand over to itself) its own transfer."""
+    archive_id = transfer.agency.transfers_to_id
+    archive = (
+        Archive.objects.select_related("agency").filter(pk=archive_id).first()
+        if archive_id is not None
+        else None
+    )
+    if archive is None:
+        raise _refuse(f"{transfer.agency.name} không thuộc nguồn nộp lưu vào lưu trữ lịch sử.")
+    if archive.pk not in services.staffed_archive_ids(actor):
+        raise _refuse(f"Chỉ cán bộ của {archive.name} mới được {doing}.")
+    if transfer.agency_id != archive.agency_id and (
+        Membership.objects.filter(user_id=actor.pk, agency_id=transfer.agency_id).exists()
+        or transfer.planned_by_id == actor.pk
+    ):
+        raise _refuse(
+            f"Cán bộ của {transfer.agency.name} không được {doing} cho chính cơ quan mình."
+        )
+    return archive
+
+
 @transaction.atomic
 def receive_transfer(transfer: HistoricalTransfer, *, actor: Any) -> HistoricalTransfer:
-    """The handover (giao nhận); refused while a hold covers one of its dossiers."""
+    """The handover (giao nhận, Luật Lưu trữ 2024 Điều 17): custody of every dossier moves to
+    the historical archive (``HistoricalHolding``), each gets a new AIP version whose package
+    names the archive as custodian, with a PREMIS ``transfer`` event, the previous version kept
+    in storage (``preservation.actions.new_aip_version``). Refused while a hold covers one of
+    its dossiers, and unless the actor is staff of the historical archive. All or nothing."""
     transfer = _lock_transfer(transfer, TransferState.ACCEPTED)
+    archive = _check_historical_archive_staff(transfer, actor, "giao nhận hồ sơ nộp lưu")
     held = services.held_dossier_ids() & set(transfer.dossiers.values_list("pk", flat=True))
     if held:
         codes_ = ", ".join(transfer.dossiers.filter(pk__in=held).values_list("code", flat=True))
         raise _refuse(f"Không giao nhận: hồ sơ {codes_} đang bị tạm dừng chuyển giao.")
+    dossiers = list(transfer.dossiers.select_related("agency", "fonds").order_by("code"))
+    taken = HistoricalHolding.objects.filter(dossier__in=dossiers).select_related("dossier")
+    if taken:
+        names = ", ".join(h.dossier.code for h in taken)
+        raise _refuse(f"Không giao nhận: hồ sơ {names} đã do lưu trữ lịch sử quản lý.")
+    now = timezone.now()
+    reason = f"Nộp lưu vào {archive.name} (đợt nộp lưu năm {transfer.year})"
+    for dossier in dossiers:
+        HistoricalHolding.objects.create(
+            dossier=dossier,
+            archive=archive,
+            source=HoldingSource.TRANSFER,
+            since=now,
+            transfer=transfer,
+        )
+        try:
+            preservation_actions.new_aip_version(
+                dossier,
+                reason=reason,
+                event_type=EventType.TRANSFER,
+                detail=(
+                    f"Chuyển giao quyền quản lý hồ sơ từ lưu trữ hiện hành của "
+                    f"{dossier.agency.name} sang {archive.name} (Luật Lưu trữ 2024 Điều 17)."
+                ),
+                actor=actor,
+                custodian=archive.name,
+                custodian_code=archive.agency.code,
+                agent_person=actor.get_username(),
+            )
+        except FileNotFoundError as exc:
+            raise _refuse(
+                f"Không giao nhận: hồ sơ {dossier.code} thiếu tệp trong kho ({exc.filename}); "
+                "hãy chạy luutru fixity."
+            ) from exc
+        except (StorageError, OSError) as exc:
+            raise _refuse(f"Không giao nhận: hồ sơ {dossier.code}: {exc}") from exc
+        record(
+            Event.CUSTODY_MOVE,
+            actor=actor,
+            target=dossier,
+            message=f"Hồ sơ {dossier.code} chuyển sang {archive.name} quản lý.",
+            data={"transfer": transfer.pk, "archive": archive.pk},
+        )
     transfer.state = TransferState.RECEIVED
-    transfer.received_at = timezone.now()
-    transfer.save(update_fields=["state", "received_at"])
+    transfer.received_at, transfer.received_by = now, actor
+    transfer.save(update_fields=["state", "received_at", "received_by"])
     record(
         Event.TRANSFER_RECEIVE,
         actor=actor,
         target=transfer,
-        message=f"Giao nhận {transfer.dossiers.count()} hồ sơ vào lưu trữ lịch sử.",
+        message=f"Giao nhận {len(dossiers)} hồ sơ vào {archive.name}.",
+        data={"codes": [d.code for d in dossiers]},
     )
     return transfer
+
+
+# ---------------------------------------------------------------------------------------------
+# AIPs made by another system, into the historical archive
+
+
+@dataclass
+class ImportResult:
+    """What ``import_aip`` did, in the JSON shape of ``luutru aip import --json``."""
+
+    imported: bool
+    dossier: str = ""
+    documents: int = 0
+    files: int = 0
+    source_objid: str = ""
+    objid: str = ""
+    archive: str = ""
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _historical_archive(agency: Agency, archive_agency: Agency | None) -> Archive:
+    archives = Archive.objects.select_related("agency").filter(kind=ArchiveKind.HISTORICAL)
+    if archive_agency is not None:
+        archive = archives.filter(agency=archive_agency).first()
+        if archive is None:
+            raise _refuse(f"{archive_agency.name} không quản lý lưu trữ lịch sử nào.")
+        return archive
+    if agency.transfers_to_id is not None:
+        found = archives.filter(pk=agency.transfers_to_id).first()
+        if found is not None:
+            return found
+    if archives.count() == 1:
+        return archives.get()
+    raise _refuse("Cần chỉ rõ lưu trữ lịch sử nhận gói (--archive MÃ_CƠ_QUAN_QUẢN_LÝ).")
+
+
+def import_aip(
+    path: Path,
+    *,
+    actor: Any,
+    agency: Agency | None = None,
+    archive_agency: Agency | None = None,
+) -> ImportResult:
+    """Take an AIP made by another system to TT 05 form (a folder or a .zip) into the
+    historical archive: every check of ``aip_import.read_package`` first (METS and PREMIS
+    against their schemas, the SHA-256 and size of every file, no unlisted file, TT 05
+    values, codes not yet held); then the files into both storages, then in one transaction
+    the dossier, its documents and files (held), its custody in the historical archive
+    (``HistoricalHolding``), its AIP with a PREMIS ``accession`` event, and the audit event.
+
+    A refused package changes nothing (``ImportResult.errors`` name the file and field). The
+    agency is the package's IPOWNER (``--agency`` overrides); the archive is the one the
+    agency transfers to, or ``archive_agency``'s, or the only historical archive. Only staff
+    of that archive (``review_transfer``) import, or the operator at the console (``None``).
+    Blobs stored before a database failure stay unreferenced (content-addressed, harmless).
+    """
+    try:
+        with tempfile.TemporaryDirectory(prefix="luutru-aip-import-") as work:
+            folder = _unpack(path, Path(work))
+            package = aip_import.read_package(folder)
+            return _import(package, actor=actor, agency=agency, archive_agency=archive_agency)
+    except aip_import.PackageRefused as exc:
+        return ImportResult(imported=False, errors=[p.as_dict() for p in exc.problems])
+    except ValidationError as exc:
+        return ImportResult(
+            imported=False, errors=[{"file": path.name, "message": m} for m in exc.messages]
+        )
+
+
+def _unpack(path: Path, work: Path) -> Path:
+    if path.is_dir():
+        problems = archives.check_tree(path)
+        if problems:
+            raise aip_import.PackageRefused([aip_import.Problem(path.name, p) for p in problems])
+        return path
+    if not path.is_file() or not zipfile.is_zipfile(path):
+        raise aip_import.PackageRefused(
+            [aip_import.Problem(path.name, "Gói phải là một thư mục hoặc một tệp .zip.")]
+        )
+    target = work / "package"
+    try:
+        archives.safe_extract_zip(
+            path,
+            target,
+            max_total_bytes=settings.INGEST_MAX_BYTES,
+            max_files=settings.INGEST_MAX_FILES,
+            max_ratio=settings.INGEST_MAX_RATIO,
+        )
+    except archives.UnsafeArchive as exc:
+        raise aip_import.PackageRefused(
+            [aip_import.Problem(exc.entry or path.name, str(exc))]
+        ) from exc
+    return target
+
+
+def _import(
+    package: aip_import.AipPackage,
+    *,
+    actor: Any,
+    agency: Agency | None,
+    archive_agency: Agency | None,
+) -> ImportResult:
+    if agency is None:
+        agency = Agency.objects.filter(code=package.owner_code).first()
+        if agency is None:
+            raise _refuse(
+                f"METS.xml: cơ quan lập hồ sơ (IPOWNER) mã “{package.owner_code or '(không có)'}”"
+                " chưa được đăng ký; đăng ký cơ quan hoặc dùng --agency."
+            )
+    archive = _historical_archive(agency, archive_agency)
+    if actor is not None and archive.pk not in services.staffed_archive_ids(actor):
+        raise _refuse(f"Chỉ cán bộ của {archive.name} mới được nhập gói lưu trữ.")
+    for packed in package.files.values():
+        try:
+            put_file(packed.path, expected_sha256=packed.sha256)
+        except (StorageError, OSError) as exc:
+            raise _refuse(f"{packed.rel}: không lưu được tệp vào kho ({exc}).") from exc
+    return _create_imported(package, agency=agency, archive=archive, actor=actor)
+
+
+@transaction.atomic
+def _create_imported(
+    package: aip_import.AipPackage, *, agency: Agency, archive: Archive, actor: Any
+) -> ImportResult:
+    stored = register_many(
+        [
+            {"sha256": f.sha256, "size": f.size, "mime": f.mime[:100], "puid": f.puid,
+             "format_name": f.format_name}
+            for f in package.files.values()
+        ]
+    )  # fmt: skip
+    fonds = agency.fonds.filter(is_open=True).order_by("code").first() or agency.fonds.first()
+    dossier = Dossier(agency=agency, fonds=fonds, custody=Custody.HELD)
+    _assign(dossier, package.dossier)
+    match = FILE_CODE_RE.match(dossier.code)
+    if match:
+        dossier.year, dossier.notation = int(match["year"]), match["notation"][:20]
+    dossier.start_precision = package.dossier.fields.get("start_date__precision", "day")
+    dossier.end_precision = package.dossier.fields.get("end_date__precision", "day")
+    dossier.save()
+    files = 0
+    for item in package.documents:
+        document = Document(agency=agency, dossier=dossier, custody=Custody.HELD)
+        _assign(document, item.cleaned)
+        document.save()
+        for packed, role in item.files:
+            DocumentFile.objects.create(
+                document=document,
+                stored=stored[packed.sha256],
+                role=role,
+                name=(packed.original_name or PurePosixPath(packed.rel).name)[:255],
+                signatures=packed.signatures,
+            )
+            files += 1
+    HistoricalHolding.objects.create(
+        dossier=dossier,
+        archive=archive,
+        source=HoldingSource.IMPORT,
+        package=package.objid[:200],
+    )
+    aip = preservation_actions.record_accession(
+        dossier,
+        source_objid=package.objid,
+        custodian=archive.name,
+        custodian_code=archive.agency.code,
+        actor=actor,
+        agent_person=actor.get_username() if actor is not None else "",
+    )
+    record(
+        Event.AIP_IMPORT,
+        actor=actor,
+        target=dossier,
+        message=f"Nhập gói lưu trữ {package.objid} vào {archive.name}: hồ sơ {dossier.code}, "
+        f"{len(package.documents)} tài liệu, {files} tệp.",
+        data={"source": package.objid, "objid": aip.objid, "archive": archive.pk},
+    )
+    ids = list(dossier.documents.values_list("pk", flat=True))
+    transaction.on_commit(lambda: enqueue_indexing(ids))
+    return ImportResult(
+        imported=True,
+        dossier=dossier.code,
+        documents=len(package.documents),
+        files=files,
+        source_objid=package.objid,
+        objid=aip.objid,
+        archive=archive.name,
+    )
+
+
+def _assign(row: Dossier | Document, cleaned: Any) -> None:
+    names = {f.name for f in row._meta.get_fields()}
+    for key, value in cleaned.fields.items():
+        if key in names and "__" not in key:
+            setattr(row, key, value)

@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luutru.organizations.models import Agency, Fonds
+from luutru.organizations.models import Agency, Archive, Fonds
 from luutru.records.models import Dossier
 
 # TT 06/2025: the destruction is carried out within 15 days of the decision.
@@ -348,7 +348,9 @@ class DestroyedRecord(models.Model):
     and its deletion (``events``). Rows are never changed or deleted."""
 
     appraisal = models.ForeignKey(Appraisal, on_delete=models.PROTECT, related_name="destroyed")
-    code = models.CharField(_("mã hồ sơ"), max_length=100, unique=True)
+    # Not unique alone: a code freed by a destruction may be given to a new dossier years
+    # later, which may be destroyed in its turn. Once per round (decision) is the rule.
+    code = models.CharField(_("mã hồ sơ"), max_length=100, db_index=True)
     title = models.CharField(_("tiêu đề hồ sơ"), max_length=1000)
     agency_code = models.CharField(_("mã cơ quan"), max_length=60)
     agency_name = models.CharField(_("tên cơ quan"), max_length=300)
@@ -369,6 +371,11 @@ class DestroyedRecord(models.Model):
         verbose_name = _("hồ sơ đã hủy")
         verbose_name_plural = _("sổ đăng ký hồ sơ đã hủy")
         ordering = ["-destroyed_at", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appraisal", "code"], name="destroyed_once_per_appraisal"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.title}"
@@ -489,6 +496,13 @@ class HistoricalTransfer(models.Model):
     )
     reply = models.TextField(_("ý kiến của lưu trữ lịch sử"), blank=True)
     received_at = models.DateTimeField(_("giao nhận lúc"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = HistoricalTransferQuerySet.as_manager()
 
@@ -496,6 +510,50 @@ class HistoricalTransfer(models.Model):
         verbose_name = _("đợt nộp lưu vào lưu trữ lịch sử")
         verbose_name_plural = _("đợt nộp lưu vào lưu trữ lịch sử")
         ordering = ["-planned_at"]
+        permissions = [
+            (
+                "review_transfer",
+                _("Lưu trữ lịch sử: trả lời đăng ký nộp lưu, giao nhận, nhập gói lưu trữ"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Nộp lưu năm {self.year} — {self.agency.name}"
+
+
+class HoldingSource(models.TextChoices):
+    TRANSFER = "transfer", _("Nộp lưu từ lưu trữ hiện hành")
+    IMPORT = "import", _("Nhập gói lưu trữ từ hệ thống khác")
+
+
+class HistoricalHolding(models.Model):
+    """Which historical archive (lưu trữ lịch sử) holds a dossier, since when and how it came.
+
+    A dossier without one is kept by its agency's current archive (lưu trữ hiện hành). Made
+    by the handover of a transfer (``receive_transfer``) or by importing an AIP made by another
+    system (``import_aip``); never changed afterwards."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="holding")
+    archive = models.ForeignKey(
+        Archive, verbose_name=_("lưu trữ lịch sử"), on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(_("nguồn"), max_length=10, choices=HoldingSource.choices)
+    since = models.DateTimeField(_("quản lý từ"), default=timezone.now)
+    transfer = models.ForeignKey(
+        HistoricalTransfer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="holdings",
+    )
+    package = models.CharField(
+        _("gói nhập"), max_length=200, blank=True, help_text=_("OBJID của gói đã nhập.")
+    )
+
+    class Meta:
+        verbose_name = _("hồ sơ do lưu trữ lịch sử quản lý")
+        verbose_name_plural = _("hồ sơ do lưu trữ lịch sử quản lý")
+        ordering = ["-since"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier.code} — {self.archive.name}"

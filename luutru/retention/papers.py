@@ -16,13 +16,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count, Sum
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from luutru.lib import printing
 from luutru.lib.printing import Heading, Signer
 from luutru.lib.spreadsheets import Column, FormSheet, new_workbook, workbook_bytes
+from luutru.organizations.models import Archive
+from luutru.preservation.models import Aip
+from luutru.records.models import DocumentFile
 from luutru.retention import services
-from luutru.retention.models import Appraisal, AppraisalItem, Opinion
+from luutru.retention.models import Appraisal, AppraisalItem, HistoricalTransfer, Opinion
 
 BLANK = "…………………"
 
@@ -67,6 +72,78 @@ PAPERS = {
         ),
     ),
 }
+
+
+RECEIPT = Paper(
+    "bien-ban-giao-nhan",
+    "Biên bản giao nhận tài liệu nộp lưu vào lưu trữ lịch sử",
+    "retention/papers/receipt.html",
+    (
+        Signer(("ĐẠI DIỆN BÊN GIAO",), hint="(Ký, ghi rõ họ tên, đóng dấu)"),
+        Signer(("ĐẠI DIỆN BÊN NHẬN",), hint="(Ký, ghi rõ họ tên, đóng dấu)"),
+    ),
+)
+
+
+def receipt_pdf(transfer: HistoricalTransfer) -> bytes:
+    """Biên bản giao nhận tài liệu (Luật Lưu trữ 2024 Điều 17) of a transfer: the two sides,
+    the block of records, counts and size, and the list of dossiers with their new AIP. Drawn
+    up by the receiving historical archive, in the NĐ 30 layout. Cost: three queries."""
+    archive = Archive.objects.select_related("agency__parent").get(source_agencies=transfer.agency)
+    dossiers = list(transfer.dossiers.annotate(documents_count=Count("documents")).order_by("code"))
+    aips = {a.dossier_id: a for a in Aip.objects.filter(dossier__in=dossiers)}
+    totals = DocumentFile.objects.filter(document__dossier__in=dossiers).aggregate(
+        files=Count("pk"), size=Sum("stored__size")
+    )
+    rows = []
+    for dossier in dossiers:
+        aip = aips.get(dossier.pk)
+        if aip is not None:
+            aip.dossier = dossier  # objid reads the dossier's fonds
+        rows.append(
+            {
+                "dossier": dossier,
+                "documents": dossier.documents_count,
+                "objid": aip.objid if aip else "",
+                "version": aip.version if aip else None,
+            }
+        )
+    years = [d.start_date.year for d in dossiers] + [d.end_date.year for d in dossiers]
+    agency = archive.agency
+    heading = Heading(
+        (agency.name,),
+        agency.parent.name if agency.parent else "",
+        place=BLANK,
+        day=timezone.localdate(transfer.received_at) if transfer.received_at else None,
+    )
+    receiver = transfer.received_by
+    return printing.render_pdf(
+        RECEIPT.template,
+        {
+            "heading": heading,
+            "signers": (
+                RECEIPT.signers[0],
+                Signer(
+                    RECEIPT.signers[1].titles,
+                    hint=RECEIPT.signers[1].hint,
+                    name=receiver.get_full_name() if receiver else "",
+                ),
+            ),
+            "organisation": agency.name,
+            "now": timezone.localtime(),
+            "paper": RECEIPT,
+            "transfer": transfer,
+            "archive": archive,
+            "rows": rows,
+            "documents": sum(r["documents"] for r in rows),
+            "files": totals["files"] or 0,
+            "size": filesizeformat(totals["size"] or 0),
+            "first_year": min(years) if years else None,
+            "last_year": max(years) if years else None,
+            "receiver": receiver.get_full_name() if receiver else "",
+            "giver": transfer.planned_by.get_full_name() if transfer.planned_by_id else "",
+        },
+    )
 
 
 def _items(appraisal: Appraisal, name: str) -> list[AppraisalItem]:

@@ -14,7 +14,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from luutru.accounts.models import Role
 from luutru.lib.vietnamese import fold
+from luutru.organizations.models import Archive, ArchiveKind, Membership
 from luutru.records import codes
 from luutru.records.models import Dossier
 from luutru.retention.models import (
@@ -178,6 +180,24 @@ def secrecy_review_on(level: str, classified_on: datetime.date) -> datetime.date
 # Transfer into the historical archive
 
 
+# Who answers for a historical archive: its agency's archivists, heads and administrators.
+ARCHIVE_SIDE_ROLES = (Role.ARCHIVIST, Role.HEAD, Role.ADMIN)
+REVIEW_TRANSFER = "retention.review_transfer"
+
+
+def staffed_archive_ids(user: Any) -> set[int]:
+    """The historical archives whose transfers ``user`` may answer and receive: held
+    ``retention.review_transfer`` and an archive-side role in the agency running the archive."""
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(REVIEW_TRANSFER):
+        return set()
+    agencies = Membership.objects.filter(user=user, role__in=ARCHIVE_SIDE_ROLES).values("agency_id")
+    return set(
+        Archive.objects.filter(kind=ArchiveKind.HISTORICAL, agency_id__in=agencies).values_list(
+            "pk", flat=True
+        )
+    )
+
+
 def transfer_due_year(dossier: Dossier) -> int:
     """The year by whose end a permanent dossier must reach the lưu trữ lịch sử: submitted
     to the current archive at most 1 year after its matter ended, then at most 5 years."""
@@ -212,6 +232,7 @@ class Dashboard:
     transfers_due: int
     transfers_overdue: int
     transfers_open: list[HistoricalTransfer]
+    replies_overdue: list[HistoricalTransfer]
     holds: list[Hold]
     secrecy_due: list[Secrecy]
 
@@ -231,6 +252,7 @@ def dashboard(agencies: Any = None, today: datetime.date | None = None) -> Dashb
         holds = holds.filter(Q(dossier__agency__in=agencies) | Q(fonds__agency__in=agencies))
         secrecy = secrecy.filter(dossier__agency__in=agencies)
         transfers = transfers.filter(agency__in=agencies)
+    open_transfers = list(transfers)
     return Dashboard(
         year=day.year,
         due_this_year=due_dossiers(day.year, agencies).count(),
@@ -239,7 +261,8 @@ def dashboard(agencies: Any = None, today: datetime.date | None = None) -> Dashb
         overdue_decisions=[a for a in appraisals if a.overdue(day)],
         transfers_due=transfers_due(day.year + 1, agencies).count(),
         transfers_overdue=transfers_due(day.year - 1, agencies).count(),
-        transfers_open=list(transfers),
+        transfers_open=open_transfers,
+        replies_overdue=[t for t in open_transfers if reply_overdue(t, day)],
         holds=list(holds),
         secrecy_due=list(secrecy),
     )

@@ -22,6 +22,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("luu-giu/nop-luu-lich-su/", views.transfer_list, name="transfers"),
     path("luu-giu/nop-luu-lich-su/lap/", views.transfer_plan, name="transfer-plan"),
     path("luu-giu/nop-luu-lich-su/<int:pk>/", views.transfer_step, name="transfer-step"),
+    path(
+        "luu-giu/nop-luu-lich-su/<int:pk>/bien-ban-giao-nhan.pdf",
+        views.transfer_receipt,
+        name="transfer-receipt",
+    ),
     path("luu-giu/do-mat/", views.secrecy_list, name="secrecy"),
     path("luu-giu/do-mat/<int:pk>/quyet-dinh/", views.secrecy_decide, name="secrecy-decide"),
 ]

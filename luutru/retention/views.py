@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -47,6 +47,7 @@ HOLD = "retention.place_hold"
 SECRECY = "retention.review_secrecy"
 SCHEDULE = "retention.add_schedule"
 TRANSFER = "retention.change_historicaltransfer"
+REVIEW_TRANSFER = "retention.review_transfer"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SAMPLE_FILES = 3
 
@@ -458,6 +459,8 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
             "plan_form": forms.PlanTransferForm(initial={"year": year}),
             "reply_form": forms.ReplyTransferForm(),
             "can_transfer": request.user.has_perm(TRANSFER),
+            "can_review": request.user.has_perm(REVIEW_TRANSFER),
+            "reviewable": services.staffed_archive_ids(request.user),
             "states": TransferState,
             "today": timezone.localdate(),
             "transfers": HistoricalTransfer.objects.filter(agency__in=scope)
@@ -465,6 +468,18 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
             .prefetch_related("dossiers"),
         },
     )
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def transfer_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """Biên bản giao nhận of a transfer that was handed over, as PDF."""
+    transfer = _transfer(request, pk)
+    if transfer.state != TransferState.RECEIVED:
+        raise Http404("Đợt nộp lưu chưa giao nhận: chưa có biên bản giao nhận.")
+    response = HttpResponse(papers.receipt_pdf(transfer), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{papers.RECEIPT.slug}-{transfer.pk}.pdf"'
+    return response
 
 
 def _transfer(request: HttpRequest, pk: int) -> HistoricalTransfer:
@@ -497,12 +512,19 @@ def transfer_plan(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@permission_required(TRANSFER, raise_exception=True)
-@require_POST
 def transfer_step(request: HttpRequest, pk: int) -> HttpResponse:
-    """Register with the historical archive, record its reply, or hand over."""
-    transfer = _transfer(request, pk)
+    """Register with the historical archive (the agency's side, ``change_historicaltransfer``),
+    or record the archive's reply and the handover (its staff, ``review_transfer``; the action
+    also refuses anyone outside the historical archive). POST only."""
+    user = request.user
+    if not (user.has_perm(TRANSFER) or user.has_perm(REVIEW_TRANSFER)):
+        raise PermissionDenied
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     step = request.POST.get("step", "")
+    if not user.has_perm(TRANSFER if step == "submit" else REVIEW_TRANSFER):
+        raise PermissionDenied
+    transfer = _transfer(request, pk)
     if step == "submit":
         _try(request, lambda: actions.submit_transfer(transfer, actor=request.user), "Đã đăng ký.")
     elif step == "reply":

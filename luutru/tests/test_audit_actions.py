@@ -13,6 +13,7 @@ from luutru.ingest.models import AuditAction as IngestAction
 from luutru.organizations.models import AuditAction as OrganizationsAction
 from luutru.preservation.models import AuditAction as PreservationAction
 from luutru.records.models import AuditAction as RecordsAction
+from luutru.retention.actions import Event as RetentionEvent
 
 STORED = {
     AccessAction: {
@@ -44,6 +45,16 @@ STORED = {
         "preservation.incident_resolve", "preservation.migrate", "preservation.migrate_failed",
         "preservation.fixity_run", "preservation.fixity_request", "preservation.aip_export",
         "preservation.backup", "preservation.backup_failed", "preservation.restore",
+        "preservation.aip_version",
+    },
+    RetentionEvent: {
+        "retention.schedule_version", "retention.hold_place", "retention.hold_lift",
+        "retention.appraisal_open", "retention.member_add", "retention.vote",
+        "retention.item_conclude", "retention.council_close", "retention.disposal_decide",
+        "retention.destroy", "retention.destroy_record", "retention.secrecy_set",
+        "retention.secrecy_decide", "retention.transfer_plan", "retention.transfer_submit",
+        "retention.transfer_reply", "retention.transfer_receive", "retention.custody_move",
+        "retention.aip_import",
     },
     RecordsAction: {
         "records.file_plan_create", "records.plan_entry_add", "records.plan_entry_change",

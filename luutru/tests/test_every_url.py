@@ -27,7 +27,14 @@ PUBLIC_API = {
 PUBLIC_API_RECORDS = {"api/v1/dossiers/<code>", "api/v1/documents/<code>", "api/v1/agencies/<code>"}
 # JSON API for agencies' systems (online transfer): a clerk's token, else 401 (no sign-in page to
 # send a machine to); readers' accounts get 403.
-TOKEN_API = {"api/v1/transfers", "api/v1/transfers/<id>"}
+# The retention lists (staff with retention.view_appraisal, by token or session) likewise.
+TOKEN_API = {
+    "api/v1/transfers",
+    "api/v1/transfers/<id>",
+    "api/v1/retention/due",
+    "api/v1/retention/holds",
+    "api/v1/retention/transfers",
+}
 # The public portal (portal app): pages, OAI-PMH and IIIF; record pages answer 404 for codes
 # that do not exist or are not public.
 PORTAL = {

@@ -302,3 +302,25 @@ class DisposalTests(RetentionTestCase):
         self.assertEqual(calls["n"], 3)
         self.assert_nothing_deleted(first, second)
         self.assertFalse(list((self.scratch / "files" / ".discarded").iterdir()))
+
+
+class ReusedCodeTests(RetentionTestCase):
+    def test_a_code_destroyed_before_and_given_to_a_new_dossier_is_destroyed_again(self) -> None:
+        first = self.expired_dossier(1)
+        code = first.code
+        appraisal = self.decided_round(first)
+        actions.destroy(appraisal, actor=self.archivist)
+        # Years later the code is given to another dossier, which expires in its turn.
+        again = self.expired_dossier(1, title="Hồ sơ mới mang mã cũ")
+        self.assertEqual(again.code, code)
+        second = self.decided_round(again)
+        second.decision_number = "20/QĐ-STC"
+        second.save(update_fields=["decision_number"])
+        actions.destroy(second, actor=self.archivist)
+
+        entries = DestroyedRecord.objects.filter(code=code).order_by("pk")
+        self.assertEqual(
+            [(e.title, e.decision_number) for e in entries],
+            [(first.title, "15/QĐ-STC"), ("Hồ sơ mới mang mã cũ", "20/QĐ-STC")],
+        )
+        self.assertFalse(Dossier.objects.filter(code=code).exists())

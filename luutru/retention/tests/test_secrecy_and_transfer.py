@@ -10,6 +10,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from luutru.access.workdays import add_working_days
+from luutru.accounts.models import Role
 from luutru.records.models import Dossier
 from luutru.records.tests.factory import make_document, make_dossier, publish
 from luutru.retention import actions, services
@@ -22,7 +23,7 @@ from luutru.retention.models import (
     SecrecyOutcome,
     TransferState,
 )
-from luutru.test import BaseTestCase
+from luutru.test import BaseTestCase, make_user
 
 
 class SecrecyTests(BaseTestCase):
@@ -162,17 +163,18 @@ class TransferTests(BaseTestCase):
 
     def test_plan_submit_reply_and_receive(self) -> None:
         dossier = self.permanent(1, 2019)
+        archivist_a = make_user("luutru_a", Role.ARCHIVIST, self.agency_a)
         transfer = actions.plan_transfer(
-            agency=self.agency_a, year=2026, dossiers=[dossier], actor=self.archivist
+            agency=self.agency_a, year=2026, dossiers=[dossier], actor=archivist_a
         )
         self.assertEqual(list(services.transfers_due(2026)), [])
-        transfer = actions.submit_transfer(transfer, actor=self.archivist)
+        transfer = actions.submit_transfer(transfer, actor=archivist_a)
         self.assertEqual(transfer.reply_by, add_working_days(timezone.localdate(), 7))
         transfer = actions.reply_transfer(
             transfer, accept=False, reply="Bổ sung mục lục", actor=self.head
         )
         self.assertEqual(transfer.state, TransferState.RETURNED)
-        transfer = actions.submit_transfer(transfer, actor=self.archivist)
+        transfer = actions.submit_transfer(transfer, actor=archivist_a)
         transfer = actions.reply_transfer(transfer, accept=True, reply="", actor=self.head)
         hold = actions.place_hold(
             kind=HoldKind.INSPECTION, reason="Thanh tra", dossier=dossier, actor=self.archivist
