@@ -15,14 +15,15 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from luutru.lib.commands import OperatorCommand
 from luutru.organizations.models import Agency
 from luutru.organizations.validators import normalize_code
 from luutru.retention.actions import import_aip
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Gói lưu trữ (AIP): nhập gói do hệ thống khác lập theo TT 05/2025 vào lưu trữ lịch sử."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
