@@ -16,6 +16,7 @@ urlpatterns = [
     path("tai-lieu/<str:code>/xem/", views.viewer, name="viewer"),
     path("tai-lieu/<str:code>/tai-ve/", views.download, name="download"),
     path("nhung/", views.embed_help, name="embed"),
+    path("gioi-thieu/", views.about, name="about"),
     path("oai", oai.endpoint, name="oai"),
     path("iiif/<str:code>/manifest", iiif.manifest, name="iiif-manifest"),
     path("iiif/<str:code>/trang/<int:number>", iiif.canvas, name="iiif-canvas"),

@@ -22,7 +22,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from luutru.access import policy
+from luutru.access import policy, reading_room
+from luutru.access import services as access_services
 from luutru.access.models import Use
 from luutru.organizations.models import Agency, Fonds
 from luutru.portal import publication
@@ -222,6 +223,9 @@ def document_detail(request: HttpRequest, code: str) -> HttpResponse:
             "public": public,
             "downloadable": pdf is not None and policy.can(None, Use.DOWNLOAD, document),
             "request_url": publication.readers_url("access:request-new", code),
+            "reading_copy": None
+            if public
+            else access_services.reading_copy_for(request.user, document),
         },
     )
 
@@ -309,6 +313,13 @@ def embed_help(request: HttpRequest) -> HttpResponse:
     """How an agency website embeds the search widget (the snippet to paste)."""
     agencies = _publishing_agencies(None)
     return render(request, "portal/embed.html", {"agencies": agencies})
+
+
+@require_safe
+def about(request: HttpRequest) -> HttpResponse:
+    """Giới thiệu / Liên hệ: the archive's address, opening hours, contact, reading-room rules
+    and fees (``access.reading_room``, edited by the administrator)."""
+    return render(request, "portal/about.html", {"info": reading_room.info()})
 
 
 def dossier_of(document: Document) -> Dossier | None:
