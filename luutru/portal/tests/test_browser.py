@@ -122,7 +122,9 @@ def test_a_visitor_finds_reads_and_pages_through_a_public_document(
 
     hits.get_by_role("link", name=records.land.summary).click()
     expect(page).to_have_url(f"{live_server.url}/tai-lieu/{records.land.archival_code}/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(records.land.summary)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Quyết định số 12/QĐ-UBND ngày 01/03/2023 của Sở Tài chính"
+    )
     check_page(page, weigher, axe, "document")
 
     page.get_by_role("link", name="Đọc trực tuyến").first.click()
