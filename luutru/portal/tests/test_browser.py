@@ -199,7 +199,8 @@ def test_the_widget_searches_from_another_site_and_opens_the_portal(
             widget.get_by_role("link", name=records.land.summary).click()
         portal = opened.value
         expect(portal).to_have_url(f"{live_server.url}/tai-lieu/{records.land.archival_code}/")
-        expect(portal.get_by_role("heading", level=1)).to_have_text(records.land.summary)
+        expect(portal.get_by_role("heading", level=1)).to_contain_text("Quyết định số 12/QĐ-UBND")
+        expect(portal.locator("p.lead")).to_have_text(records.land.summary)
     finally:
         server.shutdown()
         server.server_close()
