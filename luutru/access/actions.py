@@ -376,7 +376,7 @@ def deliver(request: AccessRequest, *, actor: Actor) -> AccessRequest:
             made.append(_stored(out, f"{code}.ban-sao.pdf", request.form))
         if request.form == DeliveryForm.DIP and dip_copies:
             package = dip.build_dip(request, dip_copies)
-            made.append(_stored(package, f"DIP-phieu-{request.number}.zip", request.form))
+            made.append(_stored(package, f"goi-tai-lieu-phieu-{request.number}.zip", request.form))
     with transaction.atomic():
         request = _locked(request)
         if request.status != Status.APPROVED:  # delivered meanwhile by another run
