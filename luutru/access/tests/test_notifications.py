@@ -214,3 +214,22 @@ class TrackTests(BaseTestCase):
             wrong = self.client.post(url, {"number": number, "email": email})
             self.assertContains(wrong, "Không tìm thấy phiếu yêu cầu")
             self.assertNotContains(wrong, "Đã gửi")
+
+
+class LookTests(BaseTestCase):
+    def test_readers_sign_in_on_the_portal_and_staff_on_their_own_pages(self) -> None:
+        self.login(None)
+        reader_login = self.client.get(reverse("accounts:login"))
+        self.assertContains(reader_login, 'class="portal-head"')
+        self.assertContains(reader_login, reverse("access:reader-register"))
+        staff_login = self.client.get(reverse("accounts:login"), {"next": "/quan-tri/"})
+        self.assertNotContains(staff_login, 'class="portal-head"')
+
+    def test_a_signed_in_reader_finds_their_requests_in_the_portal_header(self) -> None:
+        self.client.force_login(self.reader)
+        for name in ("portal:home", "access:reader-home", "access:request-new"):
+            page = self.client.get(reverse(name))
+            self.assertContains(page, 'class="portal-head"')
+            self.assertContains(page, "Phiếu yêu cầu của tôi")
+        self.client.logout()
+        self.assertNotContains(self.client.get(reverse("portal:home")), "Phiếu yêu cầu của tôi")

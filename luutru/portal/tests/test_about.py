@@ -59,3 +59,25 @@ class ReadingRoomFileTests(SimpleTestCase):
                 self.assertRaises(ImproperlyConfigured),
             ):
                 reading_room.info()
+
+
+class CitationTests(TestCase):
+    def test_a_document_is_cited_by_type_number_date_and_issuer_with_what_it_has(self) -> None:
+        import datetime
+
+        from luutru.portal.views import citation
+        from luutru.records.models import Document
+
+        document = Document(
+            doc_type="02",
+            number="356",
+            notation="QĐ-UBND",
+            issued_date=datetime.date(2024, 3, 5),
+            issuer="Ủy ban nhân dân tỉnh",
+        )
+        self.assertEqual(
+            citation(document), "Quyết định số 356/QĐ-UBND ngày 05/03/2024 của Ủy ban nhân dân tỉnh"
+        )
+        document.number = document.notation = ""
+        document.doc_type = "99"  # not in the code list: no made-up word
+        self.assertEqual(citation(document), "Văn bản ngày 05/03/2024 của Ủy ban nhân dân tỉnh")
