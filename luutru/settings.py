@@ -38,6 +38,9 @@ SITE_NAME = env_str("SITE_NAME", "Lưu trữ số")
 # The site's public address (https://luutru.example.gov.vn), for links in e-mails sent outside
 # a request (a reader's notices); empty: the links are paths only.
 SITE_URL = env_str("SITE_URL", "").rstrip("/")
+# The archive's address, hours, contact, reading-room rules and fees (access/reading_room.py):
+# a TOML file the administrator edits; empty: $LUUTRU_DATA_DIR/phong-doc.toml.
+READING_ROOM_FILE = env_str("READING_ROOM_FILE", "")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -76,7 +76,7 @@ _cache: dict[str, Any] = {}
 
 
 def source() -> Path:
-    configured = getattr(settings, "READING_ROOM_FILE", None)
+    configured = settings.READING_ROOM_FILE
     return Path(configured) if configured else Path(settings.DATA_DIR) / "phong-doc.toml"
 
 

@@ -94,11 +94,6 @@ class Reader(models.Model):
     def __str__(self) -> str:
         return str(self.user)
 
-    @property
-    def pending(self) -> bool:
-        """Waiting for staff: neither approved nor refused."""
-        return self.approved_at is None and self.refused_at is None
-
 
 class AuditAction(StrEnum):
     """The ``AuditEvent.action`` of this app's events. The values are stored in the audit trail
