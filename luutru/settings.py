@@ -35,6 +35,12 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = env_str("SITE_NAME", "Lưu trữ số")
+# The site's public address (https://luutru.example.gov.vn), for links in e-mails sent outside
+# a request (a reader's notices); empty: the links are paths only.
+SITE_URL = env_str("SITE_URL", "").rstrip("/")
+# The archive's address, hours, contact, reading-room rules and fees (access/reading_room.py):
+# a TOML file the administrator edits; empty: $LUUTRU_DATA_DIR/phong-doc.toml.
+READING_ROOM_FILE = env_str("READING_ROOM_FILE", "")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -315,6 +321,7 @@ API_ANON_PER_MINUTE = env_int("API_ANON_PER_MINUTE", 120, minimum=0)
 # IIIF (a viewer asks one image per page it shows).
 LOGIN_PER_MINUTE = env_int("LOGIN_PER_MINUTE", 20, minimum=0)
 PASSWORD_RESET_PER_MINUTE = env_int("PASSWORD_RESET_PER_MINUTE", 3, minimum=0)
+REQUEST_TRACK_PER_MINUTE = env_int("REQUEST_TRACK_PER_MINUTE", 10, minimum=0)
 OAI_PER_MINUTE = env_int("OAI_PER_MINUTE", 120, minimum=0)
 IIIF_PER_MINUTE = env_int("IIIF_PER_MINUTE", 600, minimum=0)
 # Request bodies (lib/middleware.py BodyLimitMiddleware): only staff signed in (pages, or the

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from django.conf import settings
@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from luutru.access import copies, dip, services, signing
+from luutru.access import copies, dip, notify, services, signing
 from luutru.access.models import (
     FORM_USES,
     OPEN_STATUSES,
@@ -31,6 +31,7 @@ from luutru.access.models import (
     Delivery,
     DeliveryForm,
     Grant,
+    ItemDecision,
     LogAction,
     RequestItem,
     Status,
@@ -63,8 +64,12 @@ def register_reader(
     address: str,
     organization: str = "",
     purpose: str = "",
+    consent_text: str = "",
 ) -> Reader:
-    """A reader's self-registration; the account waits for staff approval (01 working day)."""
+    """A reader's self-registration; the account waits for staff approval (01 working day).
+
+    ``consent_text``: the personal-data notice (NĐ 13/2023/NĐ-CP) the reader agreed to, kept
+    with the time of agreement."""
     user = create_user(
         username=username, password=password, full_name=full_name, email=email, actor=None
     )
@@ -76,7 +81,12 @@ def register_reader(
     reader.date_of_birth = date_of_birth
     reader.purpose = purpose
     reader.registered_at = timezone.now()
-    reader.save(update_fields=["date_of_birth", "purpose", "registered_at"])
+    if consent_text:
+        reader.consent_text = consent_text
+        reader.consent_at = reader.registered_at
+    reader.save(
+        update_fields=["date_of_birth", "purpose", "registered_at", "consent_text", "consent_at"]
+    )
     return reader
 
 
@@ -89,13 +99,43 @@ def approve_reader(reader: Reader, *, actor: Actor) -> Reader:
         return reader
     reader.approved_at = timezone.now()
     reader.approved_by = signed_in_user(actor)
-    reader.save(update_fields=["approved_at", "approved_by"])
+    reader.refused_at = None
+    reader.refusal_reason = ""
+    reader.save(update_fields=["approved_at", "approved_by", "refused_at", "refusal_reason"])
     record(
         AuditAction.READER_APPROVE,
         actor=actor,
         target=reader.user,
         message=f"Duyệt tài khoản độc giả “{reader.user.username}”.",
     )
+    reader_id = reader.pk
+    transaction.on_commit(lambda: notify.account_decided(reader_id))
+    return reader
+
+
+@transaction.atomic
+def refuse_reader(reader: Reader, *, actor: Actor, reason: str) -> Reader:
+    """Refuse a pending account, with the reason the reader is told (by e-mail and on their
+    page). A refused account may still be approved later (after the reader explains)."""
+    if not services.can_handle(actor):
+        raise ValidationError("Bạn không có quyền duyệt tài khoản độc giả.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Hãy ghi lý do từ chối để báo cho độc giả."})
+    reader = Reader.objects.select_for_update().get(pk=reader.pk)
+    if reader.approved_at is not None:
+        raise ValidationError("Tài khoản này đã được duyệt.")
+    reader.refused_at = timezone.now()
+    reader.refusal_reason = reason[:1000]
+    reader.save(update_fields=["refused_at", "refusal_reason"])
+    record(
+        AuditAction.READER_REFUSE,
+        actor=actor,
+        target=reader.user,
+        message=f"Từ chối tài khoản độc giả “{reader.user.username}”: {reason}",
+    )
+    reader_id = reader.pk
+    transaction.on_commit(lambda: notify.account_decided(reader_id))
     return reader
 
 
@@ -117,8 +157,9 @@ def submit_request(
     """A reader's request. Codes that match nothing are kept as typed: the reader is told the
     same thing whether a code exists or not, and staff reject those items with a reason."""
     profile = Reader.objects.filter(user=reader).first()
-    if profile is None or profile.approved_at is None:
-        raise ValidationError("Tài khoản độc giả chưa được duyệt, chưa gửi được phiếu yêu cầu.")
+    problem = services.why_cannot_submit(profile)
+    if problem:
+        raise ValidationError(problem)
     wanted = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
     if not wanted:
         raise ValidationError({"codes": "Hãy ghi ít nhất một mã hồ sơ hoặc mã tài liệu."})
@@ -182,18 +223,40 @@ def start_review(request: AccessRequest, *, actor: Actor) -> AccessRequest:
 
 
 @transaction.atomic
-def approve_request(request: AccessRequest, *, actor: Actor) -> AccessRequest:
-    """Approve: the grants for the granted period (from now, ``request.days`` days)."""
+def approve_request(
+    request: AccessRequest, *, actor: Actor, refused: Mapping[int, str] | None = None
+) -> AccessRequest:
+    """Approve: the grants for the granted period (from now, ``request.days`` days).
+
+    ``refused``: item id → reason, for the items not given (each with the reason the reader is
+    told); the others are approved. At least one item must be approved (else reject)."""
     request = _locked(request)
     if request.status not in OPEN_STATUSES:
         raise ValidationError("Phiếu này đã được quyết định.")
-    problems = services.decision_problems(actor, request)
+    refused = {int(k): v.strip() for k, v in (refused or {}).items()}
+    items = list(request.items.all())
+    unknown = set(refused) - {i.pk for i in items}
+    if unknown:
+        raise ValidationError("Mục không thuộc phiếu này.")
+    missing = [i.code for i in items if i.pk in refused and not refused[i.pk]]
+    if missing:
+        raise ValidationError(f"Hãy ghi lý do không cung cấp “{missing[0]}” để báo cho độc giả.")
+    if len(refused) == len(items):
+        raise ValidationError("Không mục nào được cung cấp: hãy từ chối cả phiếu, ghi lý do.")
+    problems = services.decision_problems(actor, request, refused=refused.keys())
     if problems:
         raise ValidationError(problems)
     now = timezone.now()
     until = now + datetime.timedelta(days=request.days)
     uses = FORM_USES[request.form]
-    for item in request.items.all():
+    for item in items:
+        if item.pk in refused:
+            item.decision = ItemDecision.REFUSED
+            item.reason = refused[item.pk][:1000]
+            item.save(update_fields=["decision", "reason"])
+            continue
+        item.decision = ItemDecision.APPROVED
+        item.save(update_fields=["decision"])
         Grant.objects.create(
             user=request.reader,
             document_id=item.document_id,
@@ -214,10 +277,17 @@ def approve_request(request: AccessRequest, *, actor: Actor) -> AccessRequest:
         target=request,
         message=(
             f"Duyệt phiếu yêu cầu số {request.number}: {request.get_form_display()}, "
-            f"đến {timezone.localtime(until):%d/%m/%Y %H:%M}."
+            f"đến {timezone.localtime(until):%d/%m/%Y %H:%M}"
+            + (f"; không cung cấp {len(refused)} mục." if refused else ".")
         ),
-        data={"until": until.isoformat(), "uses": uses},
+        data={
+            "until": until.isoformat(),
+            "uses": uses,
+            "refused": {str(k): v for k, v in refused.items()},
+        },
     )
+    request_id = request.pk
+    transaction.on_commit(lambda: notify.request_decided(request_id))
     return request
 
 
@@ -242,6 +312,8 @@ def reject_request(request: AccessRequest, *, actor: Actor, reason: str) -> Acce
         target=request,
         message=f"Từ chối phiếu yêu cầu số {request.number}: {reason}",
     )
+    request_id = request.pk
+    transaction.on_commit(lambda: notify.request_decided(request_id))
     return request
 
 
@@ -304,7 +376,7 @@ def deliver(request: AccessRequest, *, actor: Actor) -> AccessRequest:
             made.append(_stored(out, f"{code}.ban-sao.pdf", request.form))
         if request.form == DeliveryForm.DIP and dip_copies:
             package = dip.build_dip(request, dip_copies)
-            made.append(_stored(package, f"DIP-phieu-{request.number}.zip", request.form))
+            made.append(_stored(package, f"goi-tai-lieu-phieu-{request.number}.zip", request.form))
     with transaction.atomic():
         request = _locked(request)
         if request.status != Status.APPROVED:  # delivered meanwhile by another run
@@ -328,6 +400,8 @@ def deliver(request: AccessRequest, *, actor: Actor) -> AccessRequest:
                 f"({len(made)} bản)."
             ),
         )
+        request_id = request.pk
+        transaction.on_commit(lambda: notify.request_delivered(request_id))
     return request
 
 
@@ -351,6 +425,30 @@ def close_request(request: AccessRequest, *, actor: Actor) -> AccessRequest:
         message=f"Kết thúc phiếu yêu cầu số {request.number}.",
     )
     return request
+
+
+EXPIRY_NOTICE = datetime.timedelta(days=2)
+
+
+def notify_expiring(now: datetime.datetime | None = None) -> int:
+    """Tell each reader, once, that a delivered request's period ends within two days.
+    Idempotent (``expiry_notified_at``); returns how many readers were told."""
+    now = now or timezone.now()
+    told = 0
+    for request in AccessRequest.objects.filter(
+        status=Status.DELIVERED, expiry_notified_at__isnull=True, decided_at__isnull=False
+    ):
+        assert request.decided_at is not None
+        end = request.decided_at + datetime.timedelta(days=request.days)
+        if not now < end <= now + EXPIRY_NOTICE:
+            continue
+        claimed = AccessRequest.objects.filter(
+            pk=request.pk, expiry_notified_at__isnull=True
+        ).update(expiry_notified_at=now)
+        if claimed:
+            notify.request_expiring(request.pk)
+            told += 1
+    return told
 
 
 def purge_expired(now: datetime.datetime | None = None) -> int:
@@ -422,7 +520,9 @@ __all__ = [
     "close_request",
     "deliver",
     "log_use",
+    "notify_expiring",
     "purge_expired",
+    "refuse_reader",
     "register_reader",
     "reject_request",
     "start_review",

@@ -19,6 +19,16 @@ PHONE = re.compile(r"^\+?[\d .-]{9,15}$")
 USERNAME = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
 
 
+CONSENT_TEXT = (
+    "Tôi đồng ý để cơ quan lưu trữ xử lý các dữ liệu cá nhân đã khai ở trên (họ và tên, ngày "
+    "sinh, số định danh cá nhân, địa chỉ, số điện thoại, thư điện tử, cơ quan công tác) nhằm "
+    "cấp và quản lý tài khoản độc giả, giải quyết phiếu yêu cầu khai thác tài liệu và thống kê "
+    "khai thác theo quy định, theo Nghị định số 13/2023/NĐ-CP ngày 17/4/2023 của Chính phủ về "
+    "bảo vệ dữ liệu cá nhân. Tôi có thể yêu cầu xem, sửa hoặc xóa dữ liệu của mình, hoặc rút "
+    "lại sự đồng ý, bằng cách liên hệ phòng đọc."
+)
+
+
 class ReaderRegistrationForm(forms.Form):
     full_name = forms.CharField(label="Họ và tên", max_length=150)
     date_of_birth = forms.DateField(
@@ -36,6 +46,11 @@ class ReaderRegistrationForm(forms.Form):
     purpose = forms.CharField(label="Mục đích khai thác", max_length=500)
     username = forms.CharField(label="Tên đăng nhập", max_length=150)
     password = forms.CharField(label="Mật khẩu", widget=forms.PasswordInput, strip=False)
+    consent = forms.BooleanField(
+        label="Tôi đồng ý cho xử lý dữ liệu cá nhân như trên",
+        help_text=CONSENT_TEXT,
+        error_messages={"required": "Cần sự đồng ý của bạn để cấp tài khoản độc giả."},
+    )
 
     def clean_full_name(self) -> str:
         return nfc(self.cleaned_data["full_name"]).strip()
@@ -79,6 +94,8 @@ class ReaderRegistrationForm(forms.Form):
                 )
             except forms.ValidationError as exc:
                 self.add_error("password", exc)
+        if data.pop("consent", False):
+            data["consent_text"] = CONSENT_TEXT
         return data
 
 
@@ -115,3 +132,8 @@ class RejectForm(forms.Form):
     reason = forms.CharField(
         label="Lý do từ chối", max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(label="Số phiếu", max_length=12, help_text="Ví dụ 000012.")
+    email = forms.EmailField(label="Thư điện tử đã đăng ký")

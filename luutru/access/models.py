@@ -110,7 +110,7 @@ class DeliveryForm(models.TextChoices):
     READING = "reading", _("Bản đọc trên Hệ thống")
     COPY = "copy", _("Bản sao")
     CERTIFIED = "certified", _("Bản sao có xác thực")
-    DIP = "dip", _("Gói thông tin truy cập (DIP)")
+    DIP = "dip", _("Gói tài liệu giao cho độc giả")
 
 
 # What a delivery form lets the reader do with the granted records.
@@ -195,6 +195,9 @@ class AccessRequest(models.Model):
     reason = models.CharField(_("lý do từ chối"), max_length=1000, blank=True)
     delivered_at = models.DateTimeField(_("thời điểm cung cấp"), null=True, blank=True)
     closed_at = models.DateTimeField(_("thời điểm kết thúc"), null=True, blank=True)
+    # When the reader was told the period is about to end (``actions.notify_expiring``), so
+    # that the daily run tells them once.
+    expiry_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = AccessRequestQuerySet.as_manager()
 
@@ -216,6 +219,11 @@ class AccessRequest(models.Model):
         return f"{self.pk:06d}"
 
 
+class ItemDecision(models.TextChoices):
+    APPROVED = "approved", _("Được cung cấp")
+    REFUSED = "refused", _("Không cung cấp")
+
+
 class RequestItem(models.Model):
     """One code a reader asked for, the dossier or document it named (if any), and its regime
     when asked (for the approver)."""
@@ -229,6 +237,12 @@ class RequestItem(models.Model):
         Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     regime = models.CharField(_("chế độ sử dụng"), max_length=4)
+    # The decision on this item: empty while the request is open; "refused" items get no grant
+    # and carry the reason the reader is told.
+    decision = models.CharField(
+        _("quyết định"), max_length=16, choices=ItemDecision.choices, blank=True
+    )
+    reason = models.CharField(_("lý do không cung cấp"), max_length=1000, blank=True)
 
     class Meta:
         verbose_name = _("tài liệu yêu cầu")
@@ -327,6 +341,7 @@ class AuditAction(StrEnum):
     and searched by name: never change one, add a member instead."""
 
     READER_APPROVE = "access.reader_approve"
+    READER_REFUSE = "access.reader_refuse"
     REQUEST_SUBMIT = "access.request_submit"
     REQUEST_REVIEW = "access.request_review"
     REQUEST_APPROVE = "access.request_approve"

@@ -14,6 +14,7 @@ not confirmed, regulations.md §4, so the archive's head decides them, as the 20
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ from luutru.access.models import (
     AccessRequestQuerySet,
     Delivery,
     DeliveryForm,
+    ItemDecision,
     Purpose,
     RequestItem,
     Status,
@@ -134,8 +136,9 @@ def serving_agency_name(record: Document | Dossier) -> str:
 
 
 def documents_of(request: AccessRequest) -> list[Document]:
-    """Every document the request covers: the documents asked for and those of the dossiers."""
-    items = list(request.items.all())
+    """Every document the request covers: the documents asked for and those of the dossiers,
+    but not the items the decision refused."""
+    items = list(request.items.exclude(decision=ItemDecision.REFUSED))
     doc_ids = [i.document_id for i in items if i.document_id]
     dossier_ids = [i.dossier_id for i in items if i.dossier_id]
     return list(
@@ -158,18 +161,24 @@ def original_bytes(document: Document) -> bytes | None:
 # Who may decide
 
 
-def decision_problems(user: Any, request: AccessRequest) -> list[str]:
-    """Why ``user`` may not approve ``request`` (empty: they may), in Vietnamese."""
+def decision_problems(
+    user: Any, request: AccessRequest, *, refused: Collection[int] = ()
+) -> list[str]:
+    """Why ``user`` may not approve ``request`` (empty: they may), in Vietnamese; the items in
+    ``refused`` (ids) are not given and raise no problem."""
     problems = []
     if not can_handle(user):
         return ["Bạn không có quyền xử lý phiếu yêu cầu khai thác."]
     items = list(request.items.select_related("document__dossier", "dossier"))
     restricted = False
     for item in items:
+        if item.pk in refused:
+            continue
         record = item.record
         if record is None:
             problems.append(
-                f"Mã “{item.code}” không khớp hồ sơ, tài liệu nào: hãy từ chối mục này."
+                f"Mã “{item.code}” không khớp hồ sơ, tài liệu nào: đánh dấu không cung cấp "
+                "mục này, ghi lý do."
             )
             continue
         if not policy.can(user, policy.Use.READ, record):
@@ -248,8 +257,70 @@ def get_delivery(user: Any, token: str, *, now: datetime.datetime | None = None)
     return found
 
 
+def reading_copy_for(user: Any, document: Document) -> Delivery | None:
+    """The user's reading copy in force that shows ``document`` (asked for by itself or with
+    its dossier, and not refused), for the portal's "Đọc bản đọc" link; else ``None``."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    covering = RequestItem.objects.filter(
+        Q(document=document) | Q(dossier_id=document.dossier_id, dossier__isnull=False)
+    ).exclude(decision=ItemDecision.REFUSED)
+    found = (
+        Delivery.objects.filter(
+            request__reader_id=user.pk,
+            form=DeliveryForm.READING,
+            request__status__in=(Status.DELIVERED, Status.APPROVED),
+            expires_at__gt=timezone.now(),
+            purged_at__isnull=True,
+            request__items__in=covering,
+        )
+        .order_by("-expires_at")
+        .first()
+    )
+    if found is None or not policy.can(user, policy.Use.READ, document):
+        return None
+    return found
+
+
+def track(number: str, email: str) -> AccessRequest | None:
+    """The request with this number whose reader's e-mail is ``email`` (case-insensitive);
+    ``None`` for any mismatch, so that a caller learns nothing about other numbers."""
+    digits = number.strip().lstrip("#")
+    if not digits.isdigit() or len(digits) > 12 or not email.strip():
+        return None
+    return (
+        AccessRequest.objects.filter(pk=int(digits), reader__email__iexact=email.strip())
+        .exclude(reader__email="")
+        .prefetch_related("items")
+        .first()
+    )
+
+
 def pending_readers() -> QuerySet[Reader]:
-    return Reader.objects.filter(approved_at__isnull=True).select_related("user")
+    """Accounts waiting for staff: neither approved nor refused."""
+    return Reader.objects.filter(approved_at__isnull=True, refused_at__isnull=True).select_related(
+        "user"
+    )
+
+
+def why_cannot_submit(profile: Reader | None) -> str:
+    """Why this reader may not send a request yet, in words for them ("" when they may)."""
+    if profile is None:
+        return "Trang này dành cho độc giả: hãy đăng ký tài khoản độc giả."
+    if profile.approved_at is not None:
+        return ""
+    if profile.refused_at is not None:
+        return (
+            "Cơ quan lưu trữ chưa duyệt tài khoản của bạn, nên chưa gửi được phiếu yêu cầu. "
+            f"Lý do: {profile.refusal_reason}"
+        )
+    due = account_due(profile.registered_at) if profile.registered_at else None
+    when = f" (hạn duyệt: {due:%d/%m/%Y})" if due else ""
+    return (
+        "Tài khoản của bạn chưa được duyệt, nên chưa gửi được phiếu yêu cầu: đăng ký đang chờ "
+        f"cơ quan lưu trữ duyệt{when}. Cơ quan lưu trữ kiểm tra thông tin cá nhân bạn khai "
+        "trong 01 ngày làm việc (Thông tư 05/2025/TT-BNV) và báo kết quả qua thư điện tử."
+    )
 
 
 def reminders_for(user: Any, today: datetime.date | None = None) -> list[str]:

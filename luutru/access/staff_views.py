@@ -100,6 +100,30 @@ def reader_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @handler_required
+@require_POST
+def reader_refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    """Refuse an account with the reason the reader is told."""
+    reader = Reader.objects.filter(pk=pk).first()
+    if reader is None:
+        raise Http404("Không tìm thấy độc giả.")
+    try:
+        actions.refuse_reader(reader, actor=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Đã từ chối tài khoản độc giả {reader.user.get_full_name()}.")
+    return redirect("access:staff-reader", pk=reader.pk)
+
+
+def refused_items(request: HttpRequest, found: Any) -> dict[int, str]:
+    """The items the decision form marks "không cung cấp" (``refuse`` = item ids), each with
+    its ``reason-<id>``."""
+    wanted = {int(v) for v in request.POST.getlist("refuse") if v.isdigit()}
+    ids = set(found.items.values_list("pk", flat=True))
+    return {pk: request.POST.get(f"reason-{pk}", "") for pk in wanted & ids}
+
+
+@handler_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     found = services.get_request_for_staff(request.user, pk)
     items = list(found.items.select_related("document__dossier", "dossier"))
@@ -131,9 +155,14 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
             actions.start_review(found, actor=request.user)
             messages.success(request, "Đã tiếp nhận phiếu để xem xét.")
         elif decision == "approve":
-            actions.approve_request(found, actor=request.user)
+            refused = refused_items(request, found)
+            actions.approve_request(found, actor=request.user, refused=refused)
             actions.deliver(found, actor=request.user)
-            messages.success(request, "Đã duyệt phiếu và cung cấp cho độc giả.")
+            messages.success(
+                request,
+                "Đã duyệt phiếu và cung cấp cho độc giả"
+                + (f" (không cung cấp {len(refused)} mục)." if refused else "."),
+            )
         elif decision == "deliver":
             actions.deliver(found, actor=request.user)
             messages.success(request, "Đã cung cấp cho độc giả.")

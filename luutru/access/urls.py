@@ -10,6 +10,7 @@ urlpatterns = [
     path("doc-gia/dang-ky/", views.register, name="reader-register"),
     path("doc-gia/lich-su/", views.history, name="reader-history"),
     path("doc-gia/yeu-cau/moi/", views.request_new, name="request-new"),
+    path("doc-gia/tra-cuu-phieu/", views.track, name="request-track"),
     path("doc-gia/yeu-cau/<int:pk>/", views.request_detail, name="request-detail"),
     path("doc-gia/yeu-cau/<int:pk>/huy/", views.request_cancel, name="request-cancel"),
     path("doc-gia/ban-doc/<str:token>/", views.reading_copy, name="reading-copy"),
@@ -29,6 +30,11 @@ urlpatterns = [
         "quan-tri/khai-thac/doc-gia/<int:pk>/duyet/",
         staff_views.reader_approve,
         name="staff-reader-approve",
+    ),
+    path(
+        "quan-tri/khai-thac/doc-gia/<int:pk>/tu-choi/",
+        staff_views.reader_refuse,
+        name="staff-reader-refuse",
     ),
     path(
         "quan-tri/khai-thac/yeu-cau/<int:pk>/",

@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from luutru.access import actions, policy, services
+from luutru.access import actions, policy, reading_room, services
 from luutru.access.copies import CopyError, pages_of, reading_page
-from luutru.access.forms import ReaderRegistrationForm, RequestForm
+from luutru.access.forms import ReaderRegistrationForm, RequestForm, TrackForm
 from luutru.access.models import (
     AccessRequest,
     DeliveryForm,
@@ -34,6 +34,7 @@ from luutru.access.models import (
     UseLog,
 )
 from luutru.accounts.models import Reader
+from luutru.lib import ratelimit
 from luutru.lib.forms import run_action
 from luutru.lib.pages import PageError
 
@@ -90,9 +91,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "profile": reader,
             "requests": requests,
-            "account_due": services.account_due(reader.registered_at)
-            if reader.registered_at and not reader.approved_at
-            else None,
+            "why_not": services.why_cannot_submit(reader),
         },
     )
 
@@ -133,7 +132,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "access/request_form.html",
-        {"form": form, "approved": reader.approved_at is not None},
+        {"form": form, "why_not": services.why_cannot_submit(reader), "info": reading_room.info()},
     )
 
 
@@ -159,12 +158,34 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             title = item.document.summary
         elif item.dossier_id in visible_dossiers and item.dossier is not None:
             title = item.dossier.title
-        rows.append((item.code, title))
+        rows.append((item, title))
     deliveries = [d for d in found.deliveries.all() if d.purged_at is None]
     return render(
         request,
         "access/request_detail.html",
         {"req": found, "rows": rows, "deliveries": deliveries, "now": timezone.now()},
+    )
+
+
+@never_cache
+@ratelimit.per_ip("request-track", "REQUEST_TRACK_PER_MINUTE", methods=frozenset({"POST"}))
+def track(request: HttpRequest) -> HttpResponse:
+    """Tra cứu phiếu: the state of a request, for whoever gives its number and the e-mail
+    address of the reader who sent it (the same answer for a wrong number or a wrong address).
+    Only the state, its dates and the decision's reasons are shown: no codes, no titles."""
+    form = TrackForm(request.POST if request.method == "POST" else None)
+    found = None
+    searched = request.method == "POST" and form.is_valid()
+    if searched:
+        found = services.track(form.cleaned_data["number"], form.cleaned_data["email"])
+    owner = found is not None and found.reader_id == request.user.pk
+    return _no_store(
+        render(
+            request,
+            "access/track.html",
+            {"form": form, "found": found, "searched": searched, "owner": owner},
+            status=200,
+        )
     )
 
 

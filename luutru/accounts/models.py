@@ -78,6 +78,14 @@ class Reader(models.Model):
         related_name="+",
         verbose_name=_("người duyệt"),
     )
+    refused_at = models.DateTimeField(_("thời điểm từ chối tài khoản"), null=True, blank=True)
+    refusal_reason = models.CharField(_("lý do từ chối tài khoản"), max_length=1000, blank=True)
+    # NĐ 13/2023/NĐ-CP: the reader's consent to the processing of their personal data, with
+    # the text they agreed to (it may change later) and when.
+    consent_at = models.DateTimeField(
+        _("thời điểm đồng ý xử lý dữ liệu cá nhân"), null=True, blank=True
+    )
+    consent_text = models.TextField(_("nội dung đã đồng ý"), blank=True)
 
     class Meta:
         verbose_name = _("độc giả")

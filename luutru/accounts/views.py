@@ -32,6 +32,13 @@ from luutru.accounts.models import User
 
 
 class LoginView(auth_views.LoginView):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """Readers sign in on the portal's layout; staff (going to /quan-tri/) on theirs."""
+        context = super().get_context_data(**kwargs)
+        staff = str(context.get("next", "")).startswith("/quan-tri/")
+        context["layout"] = "base.html" if staff else "portal/base.html"
+        return context
+
     def get_default_redirect_url(self) -> str:
         """Staff land on their dashboard; readers, who have no staff pages, on the public site."""
         if self.request.user.has_perm("organizations.view_agency"):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("tai-lieu/<str:code>/nghe-xem/<int:number>", views.play, name="play"),
     path("tai-lieu/<str:code>/phu-de/<int:number>.vtt", views.caption, name="caption"),
     path("nhung/", views.embed_help, name="embed"),
+    path("gioi-thieu/", views.about, name="about"),
     path("oai", oai.endpoint, name="oai"),
     path("iiif/<str:code>/manifest", iiif.manifest, name="iiif-manifest"),
     path("iiif/<str:code>/trang/<int:number>", iiif.canvas, name="iiif-canvas"),

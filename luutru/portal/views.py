@@ -22,14 +22,17 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from luutru.access import policy
+from luutru.access import policy, reading_room
+from luutru.access import services as access_services
 from luutru.access.models import Use
 from luutru.exhibitions.models import Exhibition
 from luutru.organizations.models import Agency, Fonds
 from luutru.portal import media, publication
 from luutru.portal.files import pdf_of
+from luutru.records import codes
+from luutru.records.elements import elements
 from luutru.records.models import Document, DocumentFile, DocumentKind, Dossier
-from luutru.records.services import date_display, element_rows
+from luutru.records.services import EMPTY, FieldRow, date_display, element_rows
 from luutru.search import services as search
 from luutru.search.base import Hit
 from luutru.search.facets import DROPDOWN_FACETS, dropdowns, facet_groups, labelled_facets
@@ -102,6 +105,40 @@ def description_rows(record: Document | Dossier) -> list[Any]:
     wanted = {"docId", "docCode", "codeNumber", "codeNotation", "issuedDate", "organName",
               "subject", "mode"}  # fmt: skip
     return [row for row in element_rows(record, "document") if row.element in wanted]
+
+
+def public_rows(rows: list[FieldRow], record: Document | Dossier, level: str) -> list[FieldRow]:
+    """The rows as the public reads them: code values in words ("10 năm", not "06 — 10 năm")
+    and empty fields left out."""
+    specs = elements(level)
+    shown = []
+    for row in rows:
+        if row.value in ("", EMPTY):
+            continue
+        spec = specs.get(row.element)
+        if spec is not None and spec.field and spec.kind in {"code", "codes"}:
+            raw = str(getattr(record, spec.field) or "")
+            words = [codes.label(spec.code_list or "", c.strip()) for c in raw.split(",")]
+            row = FieldRow(row.element, row.label, ", ".join(w for w in words if w))
+        shown.append(row)
+    return shown
+
+
+def citation(document: Document) -> str:
+    """The document as people cite it: "Quyết định số 356/QĐ-UBND ngày 05/03/2024 của Ủy ban
+    nhân dân tỉnh" (type, number/notation, date, issuer; the parts it has)."""
+    kind = codes.label("document_type", document.doc_type) if document.doc_type else ""
+    if kind == document.doc_type:  # an unknown code: not a word to cite
+        kind = ""
+    number = "/".join(part for part in (document.number, document.notation) if part)
+    parts = [kind or "Văn bản"]
+    if number:
+        parts.append(f"số {number}")
+    if document.issued_date:
+        parts.append(f"ngày {document.issued_date:%d/%m/%Y}")
+    if document.issuer:
+        parts.append(f"của {document.issuer}")
+    return " ".join(parts)
 
 
 @require_safe
@@ -196,7 +233,11 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         "portal/dossier_detail.html",
         {
             "dossier": dossier,
-            "rows": element_rows(dossier, "dossier") if readable else description_rows(dossier),
+            "rows": public_rows(
+                element_rows(dossier, "dossier") if readable else description_rows(dossier),
+                dossier,
+                "dossier",
+            ),
             "readable": readable,
             "period": f"{date_display(dossier.start_date, dossier.start_precision)} \u2013 "
             f"{date_display(dossier.end_date, dossier.end_precision)}",
@@ -221,7 +262,12 @@ def document_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "document": document,
             "code": publication.public_code(document),
-            "rows": element_rows(document, level) if readable else description_rows(document),
+            "citation": citation(document),
+            "rows": public_rows(
+                element_rows(document, level) if readable else description_rows(document),
+                document,
+                level,
+            ),
             "photos": photos,
             "recordings": [
                 (number, recording, media.access_copy_type(recording))
@@ -234,6 +280,9 @@ def document_detail(request: HttpRequest, code: str) -> HttpResponse:
             "public": public,
             "downloadable": pdf is not None and policy.can(None, Use.DOWNLOAD, document),
             "request_url": publication.readers_url("access:request-new", code),
+            "reading_copy": None
+            if public
+            else access_services.reading_copy_for(request.user, document),
         },
     )
 
@@ -263,7 +312,12 @@ def viewer(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "portal/viewer.html",
-        {"document": document, "code": publication.public_code(document)},
+        {
+            "document": document,
+            "code": publication.public_code(document),
+            "citation": citation(document),
+            "downloadable": policy.can(None, Use.DOWNLOAD, document),
+        },
     )
 
 
@@ -396,6 +450,13 @@ def embed_help(request: HttpRequest) -> HttpResponse:
     agencies = _publishing_agencies(None)
     exhibitions = list(Exhibition.objects.on_show().only("slug", "title", "title_en"))
     return render(request, "portal/embed.html", {"agencies": agencies, "exhibitions": exhibitions})
+
+
+@require_safe
+def about(request: HttpRequest) -> HttpResponse:
+    """Giới thiệu / Liên hệ: the archive's address, opening hours, contact, reading-room rules
+    and fees (``access.reading_room``, edited by the administrator)."""
+    return render(request, "portal/about.html", {"info": reading_room.info()})
 
 
 def dossier_of(document: Document) -> Dossier | None:

@@ -19,7 +19,7 @@ STORED = {
     AccessAction: {
         "access.reader_approve", "access.request_submit", "access.request_review",
         "access.request_approve", "access.request_reject", "access.request_deliver",
-        "access.request_close", "access.delivery_purge",
+        "access.request_close", "access.delivery_purge", "access.reader_refuse",
     },
     AccountsAction: {
         "accounts.user_create", "accounts.reader_create", "accounts.password_change",

@@ -49,6 +49,7 @@ PORTAL = {
     "tai-lieu/<str:code>/nghe-xem/<int:number>",
     "tai-lieu/<str:code>/phu-de/<int:number>.vtt",
     "nhung/",
+    "gioi-thieu/",
     "oai",
     "iiif/<str:code>/manifest",
     "iiif/<str:code>/trang/<int:number>",
@@ -73,6 +74,7 @@ PUBLIC = {
     "tai-khoan/dat-lai-mat-khau/<uidb64>/<token>/",
     "tai-khoan/dat-lai-mat-khau/xong/",
     "doc-gia/dang-ky/",
+    "doc-gia/tra-cuu-phieu/",  # number + e-mail: the state only, the same answer for a miss
     *PUBLIC_API,
     *PUBLIC_API_RECORDS,
     *PORTAL,

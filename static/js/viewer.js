@@ -1,6 +1,7 @@
 /* Lưu trữ số — a small IIIF Presentation 3 viewer for the portal (no framework).
    Reads the manifest named by #viewer[data-manifest]; shows one canvas at a time with
-   previous/next, zoom and thumbnails; ←/→ turn pages. Any IIIF viewer can read the same
+   previous/next, zoom, full screen and thumbnails (the current one kept in view); the whole
+   page fits the frame until zoomed; ←/→ turn pages. Any IIIF viewer can read the same
    manifest. A canvas that names a larger image as its "rendering" (photos) is swapped to it
    when the reader zooms in: deep zoom without tiles. */
 (function () {
@@ -34,6 +35,7 @@
     root.querySelector('[data-go="1"]').disabled = index === pages.length - 1;
     thumbs.querySelectorAll("button").forEach(function (b, i) {
       b.setAttribute("aria-current", i === index ? "true" : "false");
+      if (i === index && b.scrollIntoView) b.scrollIntoView({ block: "nearest", inline: "nearest" });
     });
     if (history.replaceState) history.replaceState(null, "", "#trang-" + (index + 1));
     applyZoom();
@@ -91,11 +93,21 @@
     var button = event.target.closest("button");
     if (!button) return;
     if (button.dataset.go) show(current + parseInt(button.dataset.go, 10));
+    if (button.hasAttribute("data-fullscreen")) {
+      if (document.fullscreenElement) document.exitFullscreen();
+      else if (root.requestFullscreen) root.requestFullscreen();
+    }
     if (button.dataset.zoom) {
       var factor = parseFloat(button.dataset.zoom);
       zoom = factor === 0 ? 1 : Math.min(4, Math.max(1, zoom * factor));
       applyZoom();
     }
+  });
+  document.addEventListener("fullscreenchange", function () {
+    var on = document.fullscreenElement === root;
+    root.classList.toggle("fullscreen", on);
+    root.querySelector("[data-fullscreen]").setAttribute("aria-pressed", on ? "true" : "false");
+    applyZoom();
   });
   document.addEventListener("keydown", function (event) {
     if (event.target.matches("input, select, textarea")) return;

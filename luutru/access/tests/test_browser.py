@@ -89,6 +89,7 @@ def test_reader_reads_a_restricted_document_and_gets_a_certified_copy(
     page.get_by_label("Mục đích khai thác").fill("Nghiên cứu đề tài bồi thường đất đai")
     page.get_by_label("Tên đăng nhập").fill("lethihoa")
     page.get_by_label("Mật khẩu").fill(reader_password)
+    page.get_by_label("Tôi đồng ý cho xử lý dữ liệu cá nhân").check()
     page.get_by_role("button", name="Đăng ký").click()
     expect(page.get_by_text("đang chờ cơ quan lưu trữ duyệt")).to_be_visible()
     sign_out(page)

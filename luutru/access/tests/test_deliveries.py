@@ -90,6 +90,7 @@ class DeliveryTests(BaseTestCase):
                 "purpose": "Tra cứu hồ sơ đất đai của gia đình",
                 "username": "tranthibinh",
                 "password": "mot-mat-khau-dai-2026",
+                "consent": "on",
             },
         )
         self.assertRedirects(response, reverse("access:reader-home"))
@@ -97,6 +98,8 @@ class DeliveryTests(BaseTestCase):
         self.assertContains(page, "đang chờ cơ quan lưu trữ duyệt")
         reader = Reader.objects.get(user__username="tranthibinh")
         self.assertEqual(reader.id_number, "079185001234")
+        self.assertIsNotNone(reader.consent_at)
+        self.assertIn("13/2023/NĐ-CP", reader.consent_text)
         # The head sees it on the staff page with its 1-working-day deadline, and approves it.
         self.login(self.head)
         staff = self.client.get(reverse("access:staff-home"))

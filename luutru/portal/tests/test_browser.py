@@ -122,7 +122,9 @@ def test_a_visitor_finds_reads_and_pages_through_a_public_document(
 
     hits.get_by_role("link", name=records.land.summary).click()
     expect(page).to_have_url(f"{live_server.url}/tai-lieu/{records.land.archival_code}/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(records.land.summary)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Quyết định số 12/QĐ-UBND ngày 01/03/2023 của Sở Tài chính"
+    )
     check_page(page, weigher, axe, "document")
 
     page.get_by_role("link", name="Đọc trực tuyến").first.click()
@@ -139,6 +141,19 @@ def test_a_visitor_finds_reads_and_pages_through_a_public_document(
     expect(status).to_have_text("Trang 3/3")
     expect(page.get_by_role("button", name="Trang sau")).to_be_disabled()
     page.wait_for_function("document.querySelector('img[data-page]').naturalWidth === 1200")
+    # The whole page fits the frame until zoomed; the frame fills the screen on request.
+    whole = """() => { const img = document.querySelector('img[data-page]').getBoundingClientRect();
+      const stage = document.querySelector('.stage').getBoundingClientRect();
+      return img.height <= stage.height && img.width <= stage.width; }"""
+    assert page.evaluate(whole)
+    page.get_by_role("button", name="Toàn màn hình").click()
+    page.wait_for_function("document.fullscreenElement?.id === 'viewer'")
+    expect(page.get_by_role("button", name="Toàn màn hình")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    assert page.evaluate(whole)
+    page.get_by_role("button", name="Toàn màn hình").click()  # the same button leaves it
+    page.wait_for_function("document.fullscreenElement === null")
     page.get_by_role("button", name="Phóng to").click()
     assert page.evaluate("document.querySelector('img[data-page]').clientWidth") > 390
     page.screenshot(path=tmp_path / "viewer.png")
@@ -197,7 +212,8 @@ def test_the_widget_searches_from_another_site_and_opens_the_portal(
             widget.get_by_role("link", name=records.land.summary).click()
         portal = opened.value
         expect(portal).to_have_url(f"{live_server.url}/tai-lieu/{records.land.archival_code}/")
-        expect(portal.get_by_role("heading", level=1)).to_have_text(records.land.summary)
+        expect(portal.get_by_role("heading", level=1)).to_contain_text("Quyết định số 12/QĐ-UBND")
+        expect(portal.locator("p.lead")).to_have_text(records.land.summary)
     finally:
         server.shutdown()
         server.server_close()

@@ -61,13 +61,24 @@ class PortalPagesTests(PortalTestCase):
     def test_a_document_page_shows_its_metadata_and_links_to_read_and_download(self) -> None:
         code = self.records.land.archival_code
         response = self.client.get(f"/tai-lieu/{code}/")
-        self.assertContains(response, "<h1>Quyết định giao đất cho Trường tiểu học Đông Hòa</h1>")
-        self.assertContains(response, "12/QĐ-UBND")
+        # Headed as people cite it, then what it is about.
+        self.assertContains(
+            response,
+            '<h1 class="citation">Quyết định số 12/QĐ-UBND ngày 01/03/2023 của Sở Tài chính</h1>',
+            html=False,
+        )
+        self.assertContains(response, "Quyết định giao đất cho Trường tiểu học Đông Hòa")
         self.assertContains(response, "Trích yếu nội dung")
+        # Code values in words; empty fields left out.
+        self.assertContains(response, "<dd>Công khai</dd>", html=True)
+        self.assertNotContains(response, "01 — Công khai")
+        self.assertNotContains(response, "<dd>—</dd>", html=True)
         self.assertContains(response, f'href="/tai-lieu/{code}/xem/"')
         self.assertContains(response, "Tải PDF (3 trang)")
         viewer = self.client.get(f"/tai-lieu/{code}/xem/")
         self.assertContains(viewer, f'data-manifest="/iiif/{code}/manifest"')
+        self.assertContains(viewer, "Toàn màn hình")
+        self.assertContains(viewer, f'href="/tai-lieu/{code}/tai-ve/"')
         download = self.client.get(f"/tai-lieu/{code}/tai-ve/")
         self.assertEqual(download.status_code, 200)
         self.assertEqual(download["Content-Type"], "application/pdf")
