@@ -237,6 +237,19 @@ STORAGE_ROOT = _storage_root(STORAGE_URL, DATA_DIR / "files")
 REPLICA_URL = _storage_url("REPLICA_URL")
 REPLICA_ROOT = _storage_root(REPLICA_URL, DATA_DIR / "replica")
 REPLICA_CREATE = not REPLICA_URL
+# The audit trail's anchor outside the database (audit/anchor.py, ADR 0010): the key that signs
+# every event (made on first use, mode 0600; keep a copy away from the database and its
+# backups) and the folders that receive a signed checkpoint at each `luutru audit checkpoint`
+# (hourly, deploy/systemd) — by default the data directory and the local replica.
+AUDIT_KEY_FILE = Path(env_str("AUDIT_KEY_FILE", str(DATA_DIR / "audit.key")))
+AUDIT_CHECKPOINT_DIRS = [
+    Path(folder)
+    for folder in env_list(
+        "AUDIT_CHECKPOINT_DIRS",
+        [str(DATA_DIR / "audit-checkpoints")]
+        + ([] if REPLICA_URL.startswith("s3://") else [str(REPLICA_ROOT / "audit-checkpoints")]),
+    )
+]
 # Fixity audits (kiểm tra toàn vẹn): every file and its replica re-hashed at least once per
 # cycle (TT 05 asks 3 years; 90 days by default), a share of the holdings each run.
 FIXITY_CYCLE_DAYS = env_int("FIXITY_CYCLE_DAYS", 90, minimum=1)
