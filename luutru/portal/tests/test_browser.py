@@ -138,7 +138,9 @@ def test_a_visitor_finds_reads_and_pages_through_a_public_document(
     page.keyboard.press("ArrowRight")
     expect(status).to_have_text("Trang 3/3")
     expect(page.get_by_role("button", name="Trang sau")).to_be_disabled()
-    page.wait_for_function("document.querySelector('img[data-page]').naturalWidth === 1200")
+    # A function, not a bare expression: Playwright polls an expression with eval, which the
+    # Content-Security-Policy refuses (no 'unsafe-eval').
+    page.wait_for_function("() => document.querySelector('img[data-page]').naturalWidth === 1200")
     page.get_by_role("button", name="Phóng to").click()
     assert page.evaluate("document.querySelector('img[data-page]').clientWidth") > 390
     page.screenshot(path=tmp_path / "viewer.png")
