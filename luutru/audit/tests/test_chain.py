@@ -163,6 +163,9 @@ class AuditAnchorTests(BaseTestCase):
         report = verify_chain()
         self.assertTrue(report.ok, report.problem)
         self.assertEqual(report.checkpoints, 1)
+        self.login(self.admin)
+        page = self.client.get("/quan-tri/nhat-ky/kiem-tra/")
+        self.assertContains(page, "đã đối chiếu 1 điểm neo")
 
     def test_a_rewrite_with_every_digest_recomputed_is_found_at_the_rewritten_event(
         self,
