@@ -472,3 +472,28 @@ def test_bag_declarations_given_twice_or_not_in_utf8_are_reported(
     (problem,) = verify_bag(tmp_path)
     assert problem.code == "damaged_file"
     assert reason in problem.message
+
+
+def test_a_workbook_whose_cells_name_a_missing_style_is_reported_as_damaged(
+    tmp_path: Path,
+) -> None:
+    # openpyxl raised IndexError looking up the cell style that the damaged styles.xml lacks.
+    package = tmp_path / "goi"
+    package.mkdir()
+    shutil.copy(SMALL / "tai_lieu.xlsx", package / "tai_lieu.xlsx")
+    with (
+        zipfile.ZipFile(SMALL / "ho_so.xlsx") as source,
+        zipfile.ZipFile(package / "ho_so.xlsx", "w") as out,
+    ):
+        for part in source.namelist():
+            content = source.read(part)
+            if part == "xl/styles.xml":
+                assert b'<cellStyleXfs count="1"><xf ' in content
+                content = content.replace(
+                    b'<cellStyleXfs count="1"><xf ', b'<cellStyleXfs count="1"><xxf '
+                )
+            out.writestr(part, content)
+    contents = SpreadsheetReader().read(package, tmp_path / "scratch")
+    (problem,) = [p for p in contents.problems if p.file == "ho_so.xlsx"]
+    assert problem.code == "damaged_file"
+    assert problem.message.startswith("Không đọc được tệp ho_so.xlsx")
