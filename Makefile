@@ -7,6 +7,7 @@
 #   make test-sqlite    pytest on the embedded SQLite database, in a fresh data dir
 #   make test-postgres  pytest on $DATABASE_URL, or on a throwaway local cluster
 #   make acceptance     the sample-outcome test, also over ../shared/samples when it exists
+#   make fuzz           the package readers on many damaged inputs (FUZZ_EXAMPLES, default 500)
 #   make bench          install, then write docs/benchmarks.md
 #   make format         ruff format and ruff check --fix
 
@@ -28,10 +29,10 @@ EARK_VENV := .venv-eark
 PYTEST := $(VENV)/bin/pytest -q -n auto --dist loadscope
 RUFF := $(VENV)/bin/ruff
 
-.PHONY: help install demo test lint test-sqlite test-postgres acceptance bench format
+.PHONY: help install demo test lint test-sqlite test-postgres acceptance fuzz bench format
 
 help:
-	@sed -n '3,11s/^# \{0,1\}//p' Makefile
+	@sed -n '3,12s/^# \{0,1\}//p' Makefile
 
 install:
 	bash scripts/install-system.sh
@@ -102,6 +103,16 @@ acceptance:
 	echo "pytest luutru/ingest/tests/test_samples.py (LUUTRU_EXTRA_SAMPLES=$(ACCEPTANCE_SAMPLES))"; \
 	env -u DATABASE_URL LUUTRU_DATA_DIR="$$data" LUUTRU_EXTRA_SAMPLES="$(ACCEPTANCE_SAMPLES)" \
 		$(PYTEST) luutru/ingest/tests/test_samples.py
+
+# The same property tests as in the suite (a few fixed examples there), with many random ones:
+# every crash hypothesis prints becomes a regression test in that module.
+FUZZ_EXAMPLES ?= 500
+fuzz:
+	@data="$$(mktemp -d "$${TMPDIR:-/tmp}/luutru-fuzz.XXXXXX")"; \
+	trap 'rm -rf "$$data"' EXIT; \
+	echo "pytest luutru/ingest/tests/test_fuzz_readers.py (FUZZ_EXAMPLES=$(FUZZ_EXAMPLES))"; \
+	env -u DATABASE_URL LUUTRU_DATA_DIR="$$data" FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+		$(VENV)/bin/pytest -q -p no:logging -n auto luutru/ingest/tests/test_fuzz_readers.py
 
 bench: install
 	$(PY) bench/run.py

@@ -12,6 +12,10 @@ for folder in "$root"/20*; do
     [ -f "$folder/manifest.json" ] && latest=$folder  # names sort by date; complete ones only
 done
 if [ -z "$latest" ] || [ "$(date +%u)" = 7 ]; then
-    exec "$luutru" backup "$root/$stamp-day-du"
+    "$luutru" backup "$root/$stamp-day-du"
+else
+    "$luutru" backup "$root/$stamp-gia-tang" --since "$latest"
 fi
-exec "$luutru" backup "$root/$stamp-gia-tang" --since "$latest"
+# A signed checkpoint of the audit chain beside the backups (ADR 0010): a database restored
+# from a dump that someone rewrote, or cut short, no longer matches it.
+exec "$luutru" audit checkpoint --out "$root"

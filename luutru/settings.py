@@ -10,6 +10,7 @@ import os
 import secrets
 from pathlib import Path
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from luutru.lib.env import data_dir, database_config, env_bool, env_int, env_list, env_str
@@ -82,6 +83,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (CONTENT_SECURITY_POLICY below) and Permissions-Policy.
+    "csp.middleware.CSPMiddleware",
+    "luutru.lib.middleware.PermissionsPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",  # before anything that may answer (CORS_URLS_REGEX)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Public doors (portal, downloads, API, OAI-PMH, IIIF): one counter a day, no personal data;
@@ -175,20 +179,65 @@ AXES_CLIENT_IP_CALLABLE = "luutru.lib.ratelimit.client_ip"
 # cookies and HSTS, and trusts nginx's X-Forwarded-Proto (nginx sets it, clients cannot).
 # Off by default so `runserver` and the embedded demo work over plain http://localhost.
 HTTPS = env_bool("HTTPS", False)
-if HTTPS:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = HTTPS
-SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0, minimum=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
-# "preload" only consents to the browsers' list; nothing happens until someone submits the site.
-SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", HTTPS)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
+# Cookies sent only over https mean the site is served over TLS, which ends at nginx: believe its
+# scheme header and send HSTS (Django sends it only on requests it sees as secure, so the two go
+# together) with either setting; HTTPS=true alone also redirects http:// to https://.
+_TLS = HTTPS or SESSION_COOKIE_SECURE
+if _TLS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600 if _TLS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+# "preload" only consents to the browsers' list; nothing happens until someone submits the site.
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", _TLS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 10, minimum=1) * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts only from our own static files — no inline
+# <script>, no on…= handlers, no eval (luutru/tests/test_security_headers.py scans the
+# templates). Styles allow 'unsafe-inline': templates carry style= attributes and htmx injects
+# its indicator style; injected CSS cannot run code. No frame-ancestors: X_FRAME_OPTIONS
+# already refuses framing, and the views meant for agencies' iframes opt out of it one by one.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+# Permissions-Policy (lib/middleware.py): features no page of ours uses are refused to every
+# page and frame, so an injected or framed script cannot ask for them either.
+PERMISSIONS_POLICY = {
+    feature: "()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
+} | {"fullscreen": "(self)"}
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
@@ -246,6 +295,19 @@ STORAGE_ROOT = _storage_root(STORAGE_URL, DATA_DIR / "files")
 REPLICA_URL = _storage_url("REPLICA_URL")
 REPLICA_ROOT = _storage_root(REPLICA_URL, DATA_DIR / "replica")
 REPLICA_CREATE = not REPLICA_URL
+# The audit trail's anchor outside the database (audit/anchor.py, ADR 0010): the key that signs
+# every event (made on first use, mode 0600; keep a copy away from the database and its
+# backups) and the folders that receive a signed checkpoint at each `luutru audit checkpoint`
+# (hourly, deploy/systemd) — by default the data directory and the local replica.
+AUDIT_KEY_FILE = Path(env_str("AUDIT_KEY_FILE", str(DATA_DIR / "audit.key")))
+AUDIT_CHECKPOINT_DIRS = [
+    Path(folder)
+    for folder in env_list(
+        "AUDIT_CHECKPOINT_DIRS",
+        [str(DATA_DIR / "audit-checkpoints")]
+        + ([] if REPLICA_URL.startswith("s3://") else [str(REPLICA_ROOT / "audit-checkpoints")]),
+    )
+]
 # Fixity audits (kiểm tra toàn vẹn): every file and its replica re-hashed at least once per
 # cycle (TT 05 asks 3 years; 90 days by default), a share of the holdings each run.
 FIXITY_CYCLE_DAYS = env_int("FIXITY_CYCLE_DAYS", 90, minimum=1)

@@ -16,6 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from luutru.audit.anchor import load_key, sign_event
 from luutru.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 
 if TYPE_CHECKING:
@@ -35,13 +36,16 @@ def record(
     data: dict[str, Any] | None = None,
     request: HttpRequest | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain. Cost: one locked read and two writes.
+    """Append one event to the chain. Cost: one locked read, two writes and a small file read
+    (the anchor key, which the first event of an installation creates).
 
     ``action`` is a member of the calling app's ``AuditAction`` (in its ``models.py``), whose
     value is what the trail stores and what the administrators filter by.
     """
     # Normalise through JSON now so the digest is computed over exactly what is stored.
     clean_data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder, ensure_ascii=False))
+    key = load_key(create=True)  # before the lock: a key that cannot be read fails early
+    assert key is not None
     # No savepoint: an event that cannot be written must roll back the change it describes,
     # so a failure here dooms the caller's whole transaction rather than only this block.
     with transaction.atomic(savepoint=False):
@@ -61,6 +65,7 @@ def record(
             prev_hash=head.hash,
         )
         event.hash = event.compute_hash()
+        event.mac = sign_event(key, event.hash)
         event.save(force_insert=True)
         head.seq, head.hash = event.seq, event.hash
         head.save(update_fields=["seq", "hash"])

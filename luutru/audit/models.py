@@ -2,7 +2,8 @@
 
 Each row stores the digest of its own content and the digest of the row before it, and
 ``AuditHead`` remembers the last link, so an edited, deleted or forged row breaks the
-chain where ``luutru audit verify`` can point at it.
+chain where ``luutru audit verify`` can point at it. Each digest is also signed with a key
+kept outside the database (anchor.py), so that recomputing the digests does not hide an edit.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
     prev_hash = models.CharField(_("mã băm của sự kiện trước"), max_length=64)
     hash = models.CharField(_("mã băm"), max_length=64, unique=True)
+    # HMAC-SHA256 of ``hash`` with the key outside the database (anchor.py, AUDIT_KEY_FILE):
+    # recomputing every digest after an edit cannot recompute this.
+    mac = models.CharField(_("chữ ký khóa neo"), max_length=64, blank=True, default="")
 
     objects = AuditEventQuerySet.as_manager()
 

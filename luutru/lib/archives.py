@@ -278,7 +278,24 @@ def _write(
         produced = 0
         name = "/".join(parts)
         try:
-            with archive.open(info) as source, open(target, "xb") as sink:
+            # A damaged local header can point before the start of the file: the seek fails
+            # with an OSError (EINVAL) that is the package's fault, not the disk's.
+            source = archive.open(info)
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            NotImplementedError,
+            OSError,
+            ValueError,
+        ) as exc:
+            raise UnsafeArchive(
+                f"Không giải nén được mục «{name}»: dữ liệu hỏng hoặc khai báo sai ({exc}).",
+                entry=name,
+                code="damaged_file",
+            ) from exc
+        try:
+            with source, open(target, "xb") as sink:
                 while chunk := source.read(_CHUNK):
                     produced += len(chunk)
                     written += len(chunk)

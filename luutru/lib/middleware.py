@@ -60,3 +60,21 @@ class BodyLimitMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Send ``Permissions-Policy`` from ``settings.PERMISSIONS_POLICY`` (feature → allow-list).
+
+    The header is built once; a view that sets its own keeps it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        policy: dict[str, str] = settings.PERMISSIONS_POLICY
+        self.header = ", ".join(f"{feature}={allow}" for feature, allow in policy.items())
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import itertools
+import json
+import stat
+import tempfile
 from enum import StrEnum
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.test import override_settings
 
+from luutru.audit import anchor
 from luutru.audit.actions import record
 from luutru.audit.models import AuditEvent
-from luutru.audit.services import verify_chain
+from luutru.audit.services import checkpoint, verify_chain
 from luutru.organizations import actions
 from luutru.test import BaseTestCase
 
@@ -121,6 +127,112 @@ class AuditChainTests(BaseTestCase):
         self.raw("UPDATE audit_auditevent SET actor_name = 'x' WHERE id = %s", victim.pk)
         with self.assertRaisesMessage(CommandError, f"sự kiện số {victim.seq}"):
             call_command("audit", "verify", stdout=StringIO())
+
+
+class AuditAnchorTests(BaseTestCase):
+    """Someone with the database but not the key file cannot rewrite history unseen."""
+
+    def setUp(self) -> None:
+        folder = Path(self.enterContext(tempfile.TemporaryDirectory()))
+        self.anchors = folder / "neo"
+        self.enterContext(override_settings(AUDIT_CHECKPOINT_DIRS=[self.anchors]))
+        for n in range(4):
+            record(Sample.STEP, actor=self.admin, message=f"Bước {n}", data={"n": n})
+
+    def rewrite(self, victim: AuditEvent, message: str) -> None:
+        """What a database administrator can do: edit a row and recompute every digest after
+        it and the recorded head, exactly as record() computes them."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE audit_auditevent SET message = %s WHERE id = %s", [message, victim.pk]
+            )
+        prev = AuditEvent.objects.get(seq=victim.seq - 1).hash if victim.seq > 1 else "0" * 64
+        for event in AuditEvent.objects.filter(seq__gte=victim.seq).order_by("seq"):
+            event.prev_hash = prev
+            prev = event.compute_hash()
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE audit_auditevent SET prev_hash = %s, hash = %s WHERE id = %s",
+                    [event.prev_hash, prev, event.pk],
+                )
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE audit_audithead SET hash = %s", [prev])
+
+    def test_an_untouched_chain_verifies_against_its_anchor(self) -> None:
+        checkpoint()
+        report = verify_chain()
+        self.assertTrue(report.ok, report.problem)
+        self.assertEqual(report.checkpoints, 1)
+        self.login(self.admin)
+        page = self.client.get("/quan-tri/nhat-ky/kiem-tra/")
+        self.assertContains(page, "đã đối chiếu 1 điểm neo")
+
+    def test_a_rewrite_with_every_digest_recomputed_is_found_at_the_rewritten_event(
+        self,
+    ) -> None:
+        victim = AuditEvent.objects.order_by("seq")[2]
+        self.rewrite(victim, "Sửa lén rồi tính lại mọi mã băm")
+        report = verify_chain()
+        self.assertFalse(report.ok)
+        self.assertEqual(report.broken_seq, victim.seq)
+        self.assertIn(f"Sự kiện số {victim.seq} đã bị viết lại", report.problem)
+        with self.assertRaisesMessage(CommandError, f"tại sự kiện số {victim.seq}"):
+            call_command("audit", "verify", stdout=StringIO())
+
+    def test_deleting_the_newest_events_after_a_checkpoint_is_found(self) -> None:
+        point = checkpoint()
+        last = AuditEvent.objects.order_by("-seq").first()
+        assert last is not None
+        previous = AuditEvent.objects.get(seq=last.seq - 1)
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [last.pk])
+            cursor.execute(
+                "UPDATE audit_audithead SET seq = %s, hash = %s", [previous.seq, previous.hash]
+            )
+        report = verify_chain()
+        self.assertFalse(report.ok)
+        self.assertEqual(report.broken_seq, point.seq)
+        self.assertIn("đã bị xóa", report.problem)
+
+    def test_a_checkpoint_copied_beside_a_backup_is_checked_too(self) -> None:
+        backups = self.anchors.parent / "saoluu"
+        out = StringIO()
+        call_command("audit", "checkpoint", "--out", str(backups), stdout=out)
+        self.assertIn("Đã ghi điểm neo", out.getvalue())
+        (self.anchors / anchor.CHECKPOINT_FILE).unlink()  # only the backup's copy is left
+        line = json.loads((backups / anchor.CHECKPOINT_FILE).read_text())
+        self.assertEqual(line["seq"], AuditEvent.objects.count())
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM audit_auditevent WHERE seq = %s", [line["seq"]])
+            cursor.execute("UPDATE audit_audithead SET seq = seq - 1")
+        out = StringIO()
+        with self.assertRaises(SystemExit):
+            call_command("audit", "verify", "--json", "--checkpoints", str(backups), stdout=out)
+        self.assertEqual(json.loads(out.getvalue())["broken_seq"], line["seq"])
+
+    def test_a_forged_checkpoint_is_refused(self) -> None:
+        checkpoint()
+        path = self.anchors / anchor.CHECKPOINT_FILE
+        forged = json.loads(path.read_text())
+        forged["seq"] += 100
+        path.write_text(json.dumps(forged) + "\n")
+        report = verify_chain()
+        self.assertFalse(report.ok)
+        self.assertIn("chữ ký không khớp khóa neo", report.problem)
+
+    def test_no_checkpoint_is_signed_over_a_rewritten_chain(self) -> None:
+        self.rewrite(AuditEvent.objects.order_by("seq")[1], "Sửa lén")
+        with self.assertRaisesMessage(CommandError, "Không ghi điểm neo"):
+            call_command("audit", "checkpoint", stdout=StringIO())
+
+    def test_the_key_is_private_and_its_loss_is_reported(self) -> None:
+        path = anchor.key_path()
+        self.assertEqual(stat.S_IMODE(path.stat().st_mode), 0o600)
+        with override_settings(AUDIT_KEY_FILE=self.anchors.parent / "khong-co.key"):
+            report = verify_chain()
+        self.assertFalse(report.ok)
+        self.assertEqual(report.broken_seq, 1)
+        self.assertIn("Không tìm thấy khóa neo nhật ký", report.problem)
 
 
 class AuditBrowsingTests(BaseTestCase):

@@ -65,7 +65,8 @@ def test_archivist_uploads_a_scan_and_accepts_it(
     assert page.evaluate("window.stillTheSamePage") is True, "progress reloaded the page"
     thumbnail = page.get_by_role("img", name="Ảnh thu nhỏ trang 1")
     expect(thumbnail).to_be_visible()
-    page.wait_for_function("document.querySelector('.scan-page img').naturalWidth > 0")
+    # A function, not a bare expression: Playwright polls an expression with eval (CSP: no).
+    page.wait_for_function("() => document.querySelector('.scan-page img').naturalWidth > 0")
 
     # The operator takes the suggestions read from the scan and fills in the rest.
     for field in ("doc_type", "number", "notation", "issued_date", "issuer"):

@@ -43,6 +43,12 @@ def verify_bag(root: Path) -> list[Problem]:
         bag = bagit.Bag(str(root))
     except bagit.BagError as exc:
         return [_damaged(BAG_DECLARATION, exc)]
+    except UnicodeError:
+        return [_damaged(BAG_DECLARATION, "tệp khai báo hoặc manifest không đúng mã hóa UTF-8")]
+    except (LookupError, TypeError, AttributeError, ValueError):
+        # The library trips over a declaration given twice (BagIt-Version, the encoding) or
+        # an unknown encoding name: found by fuzzing (tests/test_fuzz_readers.py).
+        return [_damaged(BAG_DECLARATION, "khai báo trong bagit.txt trùng lặp hoặc sai")]
 
     if not (root / "data").is_dir():
         return [_damaged(BAG_DECLARATION, "gói không có thư mục data/")]

@@ -147,7 +147,7 @@ _UNREADABLE = (
     zlib.error,
     EOFError,
     InvalidFileException,
-    KeyError,
+    LookupError,  # KeyError, and IndexError: a cell naming a style the workbook lacks (fuzzing)
     OSError,
     ValueError,
     TypeError,

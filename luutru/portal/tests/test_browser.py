@@ -140,20 +140,22 @@ def test_a_visitor_finds_reads_and_pages_through_a_public_document(
     page.keyboard.press("ArrowRight")
     expect(status).to_have_text("Trang 3/3")
     expect(page.get_by_role("button", name="Trang sau")).to_be_disabled()
-    page.wait_for_function("document.querySelector('img[data-page]').naturalWidth === 1200")
+    # Functions, not bare expressions: Playwright polls an expression with eval, which the
+    # Content-Security-Policy refuses (no 'unsafe-eval').
+    page.wait_for_function("() => document.querySelector('img[data-page]').naturalWidth === 1200")
     # The whole page fits the frame until zoomed; the frame fills the screen on request.
     whole = """() => { const img = document.querySelector('img[data-page]').getBoundingClientRect();
       const stage = document.querySelector('.stage').getBoundingClientRect();
       return img.height <= stage.height && img.width <= stage.width; }"""
     assert page.evaluate(whole)
     page.get_by_role("button", name="Toàn màn hình").click()
-    page.wait_for_function("document.fullscreenElement?.id === 'viewer'")
+    page.wait_for_function("() => document.fullscreenElement?.id === 'viewer'")
     expect(page.get_by_role("button", name="Toàn màn hình")).to_have_attribute(
         "aria-pressed", "true"
     )
     assert page.evaluate(whole)
     page.get_by_role("button", name="Toàn màn hình").click()  # the same button leaves it
-    page.wait_for_function("document.fullscreenElement === null")
+    page.wait_for_function("() => document.fullscreenElement === null")
     page.get_by_role("button", name="Phóng to").click()
     assert page.evaluate("document.querySelector('img[data-page]').clientWidth") > 390
     page.screenshot(path=tmp_path / "viewer.png")
