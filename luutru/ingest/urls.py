@@ -5,6 +5,7 @@ from luutru.ingest import views
 app_name = "ingest"
 urlpatterns = [
     path("nop-luu/", views.transfer_list, name="transfer-list"),
+    path("nop-luu/mau/<str:role>.xlsx", views.transfer_blank, name="transfer-blank"),
     path("nop-luu/cho-tiep-nhan/", views.transfer_queue, name="transfer-queue"),
     path("nop-luu/<uuid:pk>/", views.transfer_detail, name="transfer-detail"),
     path("nop-luu/<uuid:pk>/tiep-nhan/", views.transfer_accept, name="transfer-accept"),
