@@ -237,6 +237,9 @@ STORAGE_ROOT = _storage_root(STORAGE_URL, DATA_DIR / "files")
 REPLICA_URL = _storage_url("REPLICA_URL")
 REPLICA_ROOT = _storage_root(REPLICA_URL, DATA_DIR / "replica")
 REPLICA_CREATE = not REPLICA_URL
+# Where a backup started from the preservation dashboard goes (each in a new dated folder,
+# holding only the files the previous one there lacks); `luutru backup PATH` goes anywhere.
+BACKUP_DIR = Path(env_str("LUUTRU_BACKUP_DIR", "") or DATA_DIR / "backups")
 # Fixity audits (kiểm tra toàn vẹn): every file and its replica re-hashed at least once per
 # cycle (TT 05 asks 3 years; 90 days by default), a share of the holdings each run.
 FIXITY_CYCLE_DAYS = env_int("FIXITY_CYCLE_DAYS", 90, minimum=1)
