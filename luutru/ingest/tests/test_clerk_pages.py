@@ -90,7 +90,7 @@ class BlankFormTests(BaseTestCase):
         self.client.logout()
         self.assertEqual(self.client.get(BLANK.format("ho_so")).status_code, 302)
         self.login(self.clerk_a)
-        self.assertEqual(self.client.get(BLANK.format("khac")).status_code, 404)
+        self.assertEqual(self.client.get(BLANK.format("khac")).status_code, 404)  # no such form
 
 
 class UploadFormTests(BaseTestCase):
