@@ -9,5 +9,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tra-cuu/", views.search, name="search"),
     path("huong-dan/", views.guide_index, name="guide-index"),
-    path("huong-dan/<slug:slug>/", views.guide_page, name="guide"),
+    path("huong-dan/<str:slug>/", views.guide_page, name="guide"),
 ]
