@@ -308,6 +308,11 @@ AUDIT_CHECKPOINT_DIRS = [
         + ([] if REPLICA_URL.startswith("s3://") else [str(REPLICA_ROOT / "audit-checkpoints")]),
     )
 ]
+# Where a backup started from the preservation dashboard goes (each in a new dated folder,
+# holding only the files the previous one there lacks); `luutru backup PATH` goes anywhere.
+BACKUP_DIR = Path(env_str("LUUTRU_BACKUP_DIR", "") or DATA_DIR / "backups")
+# The training sandbox (`luutru sandbox reset`): a demo province with its own data dir inside.
+SANDBOX_DIR = Path(env_str("LUUTRU_SANDBOX_DIR", "") or DATA_DIR / "sandbox")
 # Fixity audits (kiểm tra toàn vẹn): every file and its replica re-hashed at least once per
 # cycle (TT 05 asks 3 years; 90 days by default), a share of the holdings each run.
 FIXITY_CYCLE_DAYS = env_int("FIXITY_CYCLE_DAYS", 90, minimum=1)

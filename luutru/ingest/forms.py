@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
-from luutru.organizations.models import Agency, AgencyQuerySet
+from luutru.accounts.models import Role
+from luutru.organizations.models import Agency, AgencyQuerySet, Membership
 
 
 class TransferForm(forms.Form):
@@ -22,14 +23,19 @@ class TransferForm(forms.Form):
     )
     agency = forms.ModelChoiceField(label="Cơ quan nộp lưu", queryset=Agency.objects.none())
     dry_run = forms.BooleanField(
-        label="Chỉ kiểm tra",
+        label="Chỉ kiểm tra, chưa nộp",
         required=False,
-        help_text="Kiểm tra gói theo TT 05/2025 mà không lưu hồ sơ, tài liệu nào.",
+        help_text="Kiểm tra gói theo TT 05/2025 mà không lưu hồ sơ, tài liệu nào; sửa hết lỗi "
+        "rồi tải lên lại để nộp.",
     )
 
-    def __init__(self, *args: Any, agencies: AgencyQuerySet, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, agencies: AgencyQuerySet, user: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies.order_by("code")  # type: ignore[attr-defined]
+        if user is not None and "agency" not in self.initial:
+            self.initial["agency"] = own_agency(user, agencies)
 
     def clean_package(self) -> UploadedFile:
         """Only a real zip is accepted: the name says .zip and the central directory reads."""
@@ -46,6 +52,15 @@ class TransferForm(forms.Form):
             )
         upload.seek(0)
         return upload
+
+
+def own_agency(user: Any, agencies: AgencyQuerySet) -> int | None:
+    """The agency a clerk (văn thư) submits for, to preselect: the agency of their clerk role
+    when they hold exactly one in scope. None when there is a real choice to make (an
+    archivist working for many agencies). One query."""
+    roles = Membership.objects.filter(user=user, agency__in=agencies, role=Role.CLERK)
+    clerk = set(roles.values_list("agency_id", flat=True)[:2])
+    return clerk.pop() if len(clerk) == 1 else None
 
 
 class ReturnForm(forms.Form):

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from luutru.ingest.explanations import Explanation, explain
 from luutru.ingest.models import Transfer, TransferQuerySet, TransferState
 from luutru.organizations.models import Agency, AgencyQuerySet, Succession
 from luutru.organizations.services import agencies_in_scope
@@ -98,6 +99,11 @@ class Problem:
     level: str  # "error" | "warning"
     code: str
     message: str
+
+    @property
+    def explanation(self) -> Explanation:
+        """What the code means to a clerk and how to fix it (pages show this, not the code)."""
+        return explain(self.code)
 
 
 @dataclass

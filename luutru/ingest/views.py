@@ -25,6 +25,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from luutru.ingest.actions import accept_transfer, return_transfer, submit_package
+from luutru.ingest.blanks import BLANKS, blank_xlsx
 from luutru.ingest.forms import ReturnForm, TransferForm
 from luutru.ingest.models import Transfer, TransferState, review_days
 from luutru.ingest.pipeline import STEP_LABELS
@@ -65,7 +66,10 @@ def transfer_list(request: HtmxHttpRequest) -> HttpResponse:
     if can_add:
         posted = request.method == "POST"
         form = TransferForm(
-            request.POST if posted else None, request.FILES if posted else None, agencies=scope
+            request.POST if posted else None,
+            request.FILES if posted else None,
+            agencies=scope,
+            user=request.user,
         )
     if request.method == "POST" and form is not None and form.is_valid():
         data = form.cleaned_data
@@ -76,7 +80,9 @@ def transfer_list(request: HtmxHttpRequest) -> HttpResponse:
             ),
         )
         if transfer is not None:
-            messages.success(request, f"Đã nhận gói “{transfer.package_name}”; đang xử lý.")
+            # No "đang xử lý" here: the page shows progress while, and only while, it runs.
+            what = "kiểm tra" if transfer.dry_run else "nộp lưu"
+            messages.success(request, f"Đã nhận gói “{transfer.package_name}” để {what}.")
             return redirect("ingest:transfer-detail", pk=transfer.pk)
     transfers = (
         transfers_visible_to(request.user, scope)
@@ -183,6 +189,17 @@ def transfer_return(request: HtmxHttpRequest, pk: uuid.UUID) -> HttpResponse:
         return redirect("ingest:transfer-detail", pk=transfer.pk)
     response = _detail(request, transfer, return_form=form)
     response.status_code = 400
+    return response
+
+
+@login_required
+@permission_required(ADD_TRANSFER, raise_exception=True)
+def transfer_blank(request: HttpRequest, role: str) -> HttpResponse:
+    """A blank form (mẫu) of ho_so.xlsx or tai_lieu.xlsx, with instructions and drop-downs."""
+    if role not in BLANKS:
+        raise Http404("Không có mẫu này.")
+    response = HttpResponse(blank_xlsx(role), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, BLANKS[role].filename)
     return response
 
 

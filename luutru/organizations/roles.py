@@ -40,6 +40,8 @@ ARCHIVE_DECISIONS = HANDLE_REQUESTS | ACCEPT_TRANSFERS
 # Công bố: heads of an archive decide what the public sees (publish, withdraw, a fonds' policy)
 # and change access regimes, with the legal basis; administrators hold every permission.
 PUBLISH = frozenset({"records.publish_record", "records.change_access_regime"})
+# Nhật ký hệ thống: the archive's head reads the audit trail (administrators hold everything).
+AUDIT_TRAIL = frozenset({"audit.view_auditevent"})
 # Xác thực hai bước: archivists and heads (and administrators, who hold every permission) must
 # confirm each sign-in with a one-time code (accounts.middleware.SecondFactorMiddleware).
 SECOND_FACTOR = frozenset({"accounts.need_second_factor"})
@@ -54,6 +56,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | DESCRIBE
     | SECOND_FACTOR,
     Role.HEAD: STAFF_VIEW
+    | AUDIT_TRAIL
     | VIEW_DIGITIZATION
     | VIEW_PRESERVATION
     | ARCHIVE_DECISIONS

@@ -518,3 +518,22 @@ def notify_administrators(incident: Incident) -> None:
             )
 
     transaction.on_commit(send)
+
+
+@transaction.atomic
+def request_backup(*, actor: Actor, request: Any = None) -> bool:
+    """Sao lưu ngay: queue a backup for the worker (``tasks.backup_now``), audited. False, and
+    nothing queued, when one is already waiting or running: two at once would copy twice."""
+    from luutru.preservation.tasks import backup_now, backup_pending
+
+    if backup_pending():
+        return False
+    name = actor.get_username() if actor is not None and actor.is_authenticated else ""
+    record(
+        AuditAction.BACKUP_REQUEST,
+        actor=actor,
+        request=request,
+        message="Yêu cầu sao lưu ngay từ trang bảo quản.",
+    )
+    transaction.on_commit(lambda: backup_now.enqueue(name))
+    return True

@@ -285,5 +285,6 @@ class AuditAction(StrEnum):
     AIP_EXPORT = "preservation.aip_export"
     BACKUP = "preservation.backup"
     BACKUP_FAILED = "preservation.backup_failed"
+    BACKUP_REQUEST = "preservation.backup_request"
     RESTORE = "preservation.restore"
     AIP_VERSION = "preservation.aip_version"

@@ -51,3 +51,35 @@ def migrate_formats(dossier_id: int | None = None) -> dict[str, int]:
         "converted": sum(1 for o in outcomes if o.ok),
         "failed": sum(1 for o in outcomes if not o.ok),
     }
+
+
+BACKUP_TASK_PATH = "luutru.preservation.tasks.backup_now"
+
+
+@task()
+def backup_now(actor_name: str = "") -> dict[str, Any]:
+    """A backup asked for on the dashboard: into a new dated folder of ``BACKUP_DIR``, holding
+    only what the last complete backup there lacks (the database is always dumped whole).
+    The backup module records its outcome (BackupRecord and audit event), success or not."""
+    from pathlib import Path
+
+    from luutru.preservation.backup import backup
+    from luutru.preservation.models import BackupRecord
+
+    folder = Path(settings.BACKUP_DIR)
+    since = None
+    for row in BackupRecord.objects.filter(kind="backup", succeeded=True).order_by("-started_at"):
+        earlier = Path(row.path)
+        if earlier.parent == folder.resolve() and (earlier / "manifest.json").is_file():
+            since = earlier
+            break
+    target = folder / timezone.localtime().strftime("sao-luu-%Y%m%d-%H%M%S")
+    return backup(target, since=since, actor_name=actor_name).as_dict()
+
+
+def backup_pending() -> bool:
+    """Whether a dashboard backup is waiting for the worker or running now."""
+    return DBTaskResult.objects.filter(
+        task_path=BACKUP_TASK_PATH,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+    ).exists()

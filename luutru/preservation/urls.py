@@ -6,6 +6,7 @@ app_name = "preservation"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("bao-quan/", views.dashboard, name="dashboard"),
     path("bao-quan/kiem-tra/", views.start_audit, name="start-audit"),
+    path("bao-quan/sao-luu/", views.start_backup, name="start-backup"),
     path("bao-quan/su-co/", views.incident_list, name="incident-list"),
     path("bao-quan/su-co/<int:pk>/", views.incident_detail, name="incident-detail"),
     path("bao-quan/ho-so/<str:code>/", views.aip_detail, name="aip-detail"),

@@ -35,7 +35,7 @@ from luutru.preservation.models import (
     Incident,
     PremisEvent,
 )
-from luutru.preservation.tasks import fixity_audit
+from luutru.preservation.tasks import backup_pending, fixity_audit
 from luutru.records.models import DocumentFile
 from luutru.records.services import get_dossier_for_user
 from luutru.storage.models import StoredFile
@@ -44,6 +44,7 @@ from luutru.storage.services import backend, replica
 VIEW = "preservation.view_preservation"
 RESOLVE = "preservation.change_incident"
 START_AUDIT = "preservation.add_fixityrun"
+START_BACKUP = "preservation.add_backuprecord"
 
 
 def _disk(path: Path | str) -> dict[str, Any]:
@@ -101,6 +102,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "open_count": Incident.objects.open().count(),
         "storages": storages,
         "backups": BackupRecord.objects.order_by("-started_at")[:5],
+        "backup_pending": backup_pending(),
+        "can_backup": request.user.has_perm(START_BACKUP),
         "aip_count": Aip.objects.count(),
         "migrations": PremisEvent.objects.filter(event_type="migration", outcome="success").count(),
     }
@@ -158,6 +161,20 @@ def start_audit(request: HttpRequest) -> HttpResponse:
         message="Yêu cầu chạy kiểm tra toàn vẹn ngay.",
     )
     messages.success(request, "Đã xếp lịch kiểm tra toàn vẹn; tiến trình nền sẽ chạy ngay.")
+    return redirect("preservation:dashboard")
+
+
+@login_required
+@permission_required(START_BACKUP, raise_exception=True)
+@require_POST
+def start_backup(request: HttpRequest) -> HttpResponse:
+    """Sao lưu ngay: the worker makes a backup into ``BACKUP_DIR`` (see tasks.backup_now)."""
+    if actions.request_backup(actor=request.user, request=request):
+        messages.success(
+            request, "Đã xếp lịch sao lưu; tiến trình nền sẽ chạy và ghi biên bản khi xong."
+        )
+    else:
+        messages.info(request, "Đang có một lần sao lưu chờ chạy hoặc đang chạy.")
     return redirect("preservation:dashboard")
 
 

@@ -8,4 +8,6 @@ app_name = "staff"
 urlpatterns = [
     path("", views.home, name="home"),
     path("tra-cuu/", views.search, name="search"),
+    path("huong-dan/", views.guide_index, name="guide-index"),
+    path("huong-dan/<str:slug>/", views.guide_page, name="guide"),
 ]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -28,6 +28,7 @@ from luutru.search.facets import (
     labelled_facets,
 )
 from luutru.search.forms import SearchForm
+from luutru.staff.guide import GUIDES, guide
 from luutru.staff.services import work_for
 
 
@@ -98,3 +99,23 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     # would go stale), and computed only when the whole page is drawn (the template calls it).
     context["dropdowns"] = lambda: dropdowns(query, {})
     return render_page(request, "staff/search.html", context, partial="results")
+
+
+@login_required
+def guide_index(request: HttpRequest) -> HttpResponse:
+    """The guides (hướng dẫn sử dụng), the user's own roles marked; staff only."""
+    if not request.user.has_perm("organizations.view_agency"):
+        raise PermissionDenied
+    roles = set(request.user.memberships.values_list("role", flat=True))  # type: ignore[union-attr]
+    return render(request, "staff/guide/index.html", {"guides": GUIDES, "roles": roles})
+
+
+@login_required
+def guide_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """One role's guide: its steps, each with the screenshot the browser tests took."""
+    if not request.user.has_perm("organizations.view_agency"):
+        raise PermissionDenied
+    found = guide(slug)
+    if found is None:
+        raise Http404("Không có hướng dẫn này.")
+    return render(request, "staff/guide/page.html", {"guide": found})

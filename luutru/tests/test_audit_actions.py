@@ -8,11 +8,14 @@ from django.test import SimpleTestCase
 from luutru.access.models import AuditAction as AccessAction
 from luutru.accounts.models import AuditAction as AccountsAction
 from luutru.api.models import AuditAction as ApiAction
+from luutru.audit.labels import ACTION_LABELS, AREAS
 from luutru.digitization.models import AuditAction as DigitizationAction
+from luutru.exhibitions.models import AuditAction as ExhibitionsAction
 from luutru.ingest.models import AuditAction as IngestAction
 from luutru.organizations.models import AuditAction as OrganizationsAction
 from luutru.preservation.models import AuditAction as PreservationAction
 from luutru.records.models import AuditAction as RecordsAction
+from luutru.reports.actions import AuditAction as ReportsAction
 from luutru.retention.actions import Event as RetentionEvent
 
 STORED = {
@@ -45,7 +48,7 @@ STORED = {
         "preservation.incident_resolve", "preservation.migrate", "preservation.migrate_failed",
         "preservation.fixity_run", "preservation.fixity_request", "preservation.aip_export",
         "preservation.backup", "preservation.backup_failed", "preservation.restore",
-        "preservation.aip_version",
+        "preservation.aip_version", "preservation.backup_request",
     },
     RetentionEvent: {
         "retention.schedule_version", "retention.hold_place", "retention.hold_lift",
@@ -67,3 +70,12 @@ class AuditActionNameTests(SimpleTestCase):
         for enum, stored in STORED.items():
             with self.subTest(enum.__module__):
                 self.assertEqual(stored - {member.value for member in enum}, set())
+
+    def test_every_action_has_a_vietnamese_name_for_the_audit_trail_page(self) -> None:
+        enums = [*STORED, ExhibitionsAction, ReportsAction, RetentionEvent]
+        for enum in enums:
+            with self.subTest(enum.__module__):
+                unnamed = {m.value for m in enum} - set(ACTION_LABELS)
+                self.assertEqual(unnamed, set(), "add them to luutru/audit/labels.py")
+                for member in enum:
+                    self.assertIn(member.value.partition(".")[0], AREAS)

@@ -117,3 +117,34 @@ def package_for(
         for n in range(1, documents + 1)
     ]
     return write_package(root, dossiers=[dossier], documents=rows)
+
+
+def fill_blank(blank: bytes, rows: list[dict[str, str]]) -> bytes:
+    """A downloaded blank form (ho_so.xlsx / tai_lieu.xlsx) filled in as a clerk would: each
+    row's values typed under the header of the same name (the " *" of required columns aside),
+    from row 2 down, in the first sheet."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(blank))
+    ws = workbook.worksheets[0]
+    where = {str(c.value).removesuffix(" *"): c.column for c in ws[1] if c.value}
+    for number, row in enumerate(rows, start=2):
+        for header, value in row.items():
+            ws.cell(number, where[header], value)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def write_blank_package(
+    root: Path, ho_so: bytes, tai_lieu: bytes, documents: list[dict[str, str]]
+) -> Path:
+    """A package of the two filled forms and a PDF per document row (pages as the row says)."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "ho_so.xlsx").write_bytes(ho_so)
+    (root / "tai_lieu.xlsx").write_bytes(tai_lieu)
+    for row in documents:
+        target = root / row["Tệp tin"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(pdf_bytes(int(row["Số lượng trang"])))
+    return root

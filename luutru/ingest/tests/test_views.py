@@ -204,8 +204,8 @@ class ListTests(TransferTestCase):
             make_transfer(self.agency_a if n % 2 else self.archive_agency, package_name=f"g{n}.zip")
         self.login(self.archivist)
         # session, user, permissions x3, scope x3, count, page, the upload form's agencies, and
-        # the transfers waiting for the archivist's decision
-        with self.assertNumQueries(12):
+        # the transfers waiting for the archivist's decision, the clerk role to preselect
+        with self.assertNumQueries(13):
             page = self.client.get("/quan-tri/nop-luu/")
         self.assertContains(page, '<span class="badge state-queued">Chờ xử lý</span>', count=25)
         self.assertContains(page, "Trang 1/2")
@@ -247,15 +247,15 @@ class DetailTests(TransferTestCase):
             "<code>ho_so.xlsx</code>",
             "Dòng 2",
             "Thời hạn lưu trữ",
-            "bad_code",
+            "Mã hoặc giá trị không đúng danh mục",
             "Tổng số tài liệu trong hồ sơ",
-            "count_mismatch",
+            "Số lượng không khớp",
             "Dòng 3",
             "Tiêu đề hồ sơ",
-            "missing_field",
+            "Thiếu thông tin bắt buộc",
             "<code>tai_lieu.xlsx</code>",
             "Dòng 4",
-            "missing_file",
+            "Không tìm thấy tệp",
         ]
         positions = [html.index(text) for text in order]
         self.assertEqual(positions, sorted(positions))
@@ -431,7 +431,7 @@ class WorkerTests(WorkerTestCase, IsolatedFiles):
         self.assertNotContains(partial, "hx-trigger")
         self.assertContains(partial, "Bị từ chối")
         html = partial.content.decode()
-        order = ["<code>ho_so.xlsx</code>", "Dòng 2", "Tiêu đề hồ sơ", "missing_field"]
+        order = ["<code>ho_so.xlsx</code>", "Dòng 2", "Tiêu đề hồ sơ", "Thiếu thông tin bắt buộc"]
         positions = [html.index(text) for text in order]
         self.assertEqual(positions, sorted(positions))
 

@@ -10,6 +10,7 @@ import pypdfium2 as pdfium
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from luutru.audit.models import AuditEvent
 from luutru.preservation.audits import run_audit
 from luutru.preservation.models import (
     BackupRecord,
@@ -65,7 +66,8 @@ class PreservationPageTests(StorageTestCase):
 
     def test_the_dashboard_shows_holdings_cycle_incidents_and_replica_health(self) -> None:
         self.login(self.archivist)
-        with self.assertNumQueries(17):  # + the list of unidentified files
+        # + the list of unidentified files, + whether a backup is waiting
+        with self.assertNumQueries(18):
             response = self.client.get("/quan-tri/bao-quan/")
         self.assertContains(response, "Bảo quản tài liệu lưu trữ số")
         self.assertContains(response, "fmt/17")
@@ -114,6 +116,25 @@ class PreservationPageTests(StorageTestCase):
         self.assertRedirects(
             self.client.post("/quan-tri/bao-quan/kiem-tra/"), "/quan-tri/bao-quan/"
         )
+        self.assertEqual(DBTaskResult.objects.count(), 1)
+
+    def test_administrators_start_a_backup_in_the_background_once_at_a_time(self) -> None:
+        self.login(self.head)
+        self.assertNotContains(self.client.get("/quan-tri/bao-quan/"), "Sao lưu ngay")
+        self.assertEqual(self.client.post("/quan-tri/bao-quan/sao-luu/").status_code, 403)
+        self.login(self.admin)
+        self.assertContains(self.client.get("/quan-tri/bao-quan/"), "Sao lưu ngay")
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post("/quan-tri/bao-quan/sao-luu/")
+        self.assertRedirects(response, "/quan-tri/bao-quan/")
+        queued = DBTaskResult.objects.get()
+        self.assertEqual(queued.task_path, "luutru.preservation.tasks.backup_now")
+        self.assertEqual(AuditEvent.objects.filter(action="preservation.backup_request").count(), 1)
+        page = self.client.get("/quan-tri/bao-quan/")
+        self.assertContains(page, "Đang có một lần sao lưu chờ chạy hoặc đang chạy")
+        self.assertNotContains(page, "Sao lưu ngay")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post("/quan-tri/bao-quan/sao-luu/")
         self.assertEqual(DBTaskResult.objects.count(), 1)
 
     def test_the_appendix_vii_records_are_pdfs_of_what_happened(self) -> None:

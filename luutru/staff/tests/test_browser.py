@@ -75,7 +75,7 @@ def upload_package(tab: Page, live_server: object, tmp_path: Path) -> None:
     tab.get_by_label("Gói tài liệu (.zip)").set_input_files(package)
     tab.get_by_label("Cơ quan nộp lưu").select_option(label=f"Sở Tài chính ({FINANCE})")
     tab.get_by_role("button", name="Tải lên và kiểm tra").click()
-    expect(tab.get_by_text("Đã nhận gói “so-tai-chinh-2024.zip”; đang xử lý.")).to_be_visible()
+    expect(tab.get_by_text("Đã nhận gói “so-tai-chinh-2024.zip” để nộp lưu.")).to_be_visible()
     transfer_page = tab.url
     run_worker()
     tab.goto(transfer_page)
