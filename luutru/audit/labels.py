@@ -88,12 +88,14 @@ ACTION_LABELS: dict[str, str] = {
     "preservation.fixity_run": "Kiểm tra toàn vẹn tệp",
     "preservation.fixity_request": "Yêu cầu kiểm tra toàn vẹn",
     "preservation.aip_export": "Xuất gói bảo quản",
+    "preservation.aip_version": "Lập phiên bản mới của gói bảo quản",
     "preservation.backup": "Sao lưu",
     "preservation.backup_failed": "Sao lưu không thành công",
     "preservation.backup_request": "Yêu cầu sao lưu",
     "preservation.restore": "Phục hồi từ bản sao lưu",
     # access
     "access.reader_approve": "Duyệt tài khoản độc giả",
+    "access.reader_refuse": "Từ chối tài khoản độc giả",
     "access.request_submit": "Gửi phiếu yêu cầu",
     "access.request_review": "Xem xét phiếu yêu cầu",
     "access.request_approve": "Duyệt phiếu yêu cầu",
@@ -121,6 +123,8 @@ ACTION_LABELS: dict[str, str] = {
     "retention.transfer_submit": "Gửi nộp lưu lịch sử",
     "retention.transfer_reply": "Trả lời nộp lưu lịch sử",
     "retention.transfer_receive": "Nhận nộp lưu lịch sử",
+    "retention.custody_move": "Chuyển quyền quản lý hồ sơ sang lưu trữ lịch sử",
+    "retention.aip_import": "Nhập gói bảo quản từ hệ thống khác",
     # exhibitions
     "exhibitions.create": "Tạo triển lãm",
     "exhibitions.change": "Sửa triển lãm",

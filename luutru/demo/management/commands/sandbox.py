@@ -10,13 +10,14 @@ import sys
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from luutru.demo import sandbox
 from luutru.demo.province import DEMO_PASSWORD, USERS
+from luutru.lib.commands import OperatorCommand
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Môi trường tập huấn: đưa tỉnh mẫu riêng về trạng thái ban đầu, hoặc chạy nó."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
