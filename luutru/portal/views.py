@@ -126,7 +126,10 @@ def public_rows(rows: list[FieldRow], record: Document | Dossier, level: str) ->
 
 def citation(document: Document) -> str:
     """The document as people cite it: "Quyết định số 356/QĐ-UBND ngày 05/03/2024 của Ủy ban
-    nhân dân tỉnh" (type, number/notation, date, issuer; the parts it has)."""
+    nhân dân tỉnh" (type, number/notation, date, issuer; the parts it has). A photo or a
+    recording has no such heading: it is cited by its title."""
+    if document.kind != DocumentKind.TEXT:
+        return document.summary
     kind = codes.label("document_type", document.doc_type) if document.doc_type else ""
     if kind == document.doc_type:  # an unknown code: not a word to cite
         kind = ""
