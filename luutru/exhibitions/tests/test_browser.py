@@ -297,6 +297,10 @@ def test_a_curator_builds_schedules_and_the_public_sees_it_at_its_time(
         expect(widget.first).to_contain_text("Quang cảnh buổi mít tinh")
 
         # An item withdrawn from publication leaves the story, the frame and the widget.
+        # Wait until the widget's images are served: the live server shares this thread's
+        # in-memory SQLite connection, and a write while it reads is refused ("table is locked").
+        page.wait_for_load_state("networkidle")
+        site.wait_for_load_state("networkidle")
         with_mail = len(mail.outbox)
         withdraw_records([records.documents[1]], None, "Rà soát lại nội dung")
         site.reload()
