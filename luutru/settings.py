@@ -257,6 +257,10 @@ INGEST_MAX_FILES = env_int("INGEST_MAX_FILES", 500_000, minimum=1)
 INGEST_MAX_RATIO = float(env_int("INGEST_MAX_RATIO", 200, minimum=2))
 INGEST_WORKERS = env_int("INGEST_WORKERS", min(4, os.cpu_count() or 1), minimum=1)
 TRUST_ROOTS_DIR = Path(env_str("TRUST_ROOTS_DIR", str(DATA_DIR / "trust")))
+# A running transfer whose worker has not reported for this long (killed, machine restarted) is
+# queued again by `luutru ingest --resume-stalled` (a timer); the worker reports at every step and
+# at least every 15 s while it checks or stores files.
+INGEST_STALL_SECONDS = env_int("INGEST_STALL_SECONDS", 600, minimum=60)
 # Days the archive has to check and accept (or return) a received transfer, counted from the day
 # the package was handed over. TT 05/2025 Chương IV gives the archive 60 days to confirm a
 # transfer (known through third-party digests only, regulations.md §5.1): change it here if the

@@ -119,9 +119,68 @@ def save_upload(upload: UploadedFile[bytes]) -> Path:
     return target
 
 
-def ingest(transfer: Transfer) -> Transfer:
-    """Run the pipeline now, in this process (the CLI; the web uses the background task)."""
-    return run_transfer(transfer.pk)
+def ingest(transfer: Transfer, *, take_over: bool = False) -> Transfer:
+    """Run the pipeline now, in this process (the CLI; the web uses the background task).
+
+    ``take_over``: the operator resumes a transfer by hand (``luutru ingest --resume ID``) even
+    if it is still marked running; a worker still on it stops at its next report.
+    """
+    return run_transfer(transfer.pk, take_over=take_over)
+
+
+@transaction.atomic
+def resume_transfer(transfer: Transfer, *, actor: Actor) -> Transfer:
+    """Queue again a transfer whose worker stopped reporting (killed, machine restarted).
+
+    The pipeline is resumable and all-or-nothing: the new run repeats the checks, finds the
+    files already stored and creates the records once. The transfer's page says it was resumed.
+    Refused (``not_stalled``) unless the transfer is running and silent for
+    ``INGEST_STALL_SECONDS``.
+    """
+    locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    if not locked.stalled:
+        raise ValidationError(
+            f"Gói “{locked.package_name}” không bị gián đoạn; không cần tiếp tục.",
+            code="not_stalled",
+        )
+    silent_since = locked.heartbeat_at or locked.created_at
+    step = locked.step
+    locked.state = TransferState.QUEUED
+    locked.resume_count += 1
+    locked.resumed_at = timezone.now()
+    locked.save(update_fields=["state", "resume_count", "resumed_at"])
+    record(
+        AuditAction.TRANSFER_RESUME,
+        actor=actor,
+        target=locked,
+        message=(
+            f"Tự tiếp tục xử lý gói “{locked.package_name}” sau khi tiến trình xử lý bị gián "
+            f"đoạn (không báo tiến độ từ {timezone.localtime(silent_since):%H:%M:%S %d/%m/%Y}"
+            + (f", ở bước {step}" if step else "")
+            + ")."
+        ),
+        data={
+            "step": step,
+            "attempt": locked.attempt,
+            "silent_since": silent_since.isoformat(),
+            "resume_count": locked.resume_count,
+        },
+    )
+    pk = str(locked.pk)
+    transaction.on_commit(lambda: ingest_transfer.enqueue(pk))
+    return locked
+
+
+def resume_stalled() -> list[Transfer]:
+    """Queue again every transfer whose worker stopped reporting (run by a timer, or by hand:
+    ``luutru ingest --resume-stalled``)."""
+    resumed = []
+    for transfer in Transfer.objects.stalled().order_by("created_at"):
+        try:
+            resumed.append(resume_transfer(transfer, actor=None))
+        except ValidationError:  # it reported again meanwhile
+            continue
+    return resumed
 
 
 def report(transfer: Transfer) -> dict[str, Any]:
