@@ -261,6 +261,10 @@ TRUST_ROOTS_DIR = Path(env_str("TRUST_ROOTS_DIR", str(DATA_DIR / "trust")))
 # queued again by `luutru ingest --resume-stalled` (a timer); the worker reports at every step and
 # at least every 15 s while it checks or stores files.
 INGEST_STALL_SECONDS = env_int("INGEST_STALL_SECONDS", 600, minimum=60)
+# `luutru clean_leftovers` (a daily timer) removes what is left behind once older than this:
+# uploaded packages of finished transfers, spooled files of killed uploads, work folders of
+# killed runs, partial blobs of killed writes. Never a file of a transfer still in progress.
+LEFTOVERS_MAX_AGE_HOURS = env_int("LEFTOVERS_MAX_AGE_HOURS", 72, minimum=1)
 # Days the archive has to check and accept (or return) a received transfer, counted from the day
 # the package was handed over. TT 05/2025 Chương IV gives the archive 60 days to confirm a
 # transfer (known through third-party digests only, regulations.md §5.1): change it here if the

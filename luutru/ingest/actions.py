@@ -13,8 +13,12 @@ the same transaction. A refusal is a ``ValidationError`` with a Vietnamese messa
 
 from __future__ import annotations
 
+import logging
+import shutil
 import uuid
 import zipfile
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -36,7 +40,9 @@ from luutru.organizations.services import agencies_in_scope
 from luutru.records.actions import publish_on_acceptance
 from luutru.records.models import Custody, Document, Dossier
 from luutru.records.signals import records_ingested
+from luutru.storage.actions import remove_partial_writes
 
+log = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
 
 
@@ -200,6 +206,90 @@ def report(transfer: Transfer) -> dict[str, Any]:
         "errors": transfer.errors,
         "warnings": transfer.warnings,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Leftovers
+
+
+# A transfer in one of these states may still need its package (``failed`` can be run again).
+UNFINISHED_STATES = frozenset({TransferState.QUEUED, TransferState.RUNNING, TransferState.FAILED})
+
+
+def clean_leftovers(*, actor: Actor = None, now: datetime | None = None) -> dict[str, int]:
+    """Remove what uploads, runs and writes left behind, once older than
+    ``LEFTOVERS_MAX_AGE_HOURS``; the counts by kind (the ``luutru clean_leftovers`` timer).
+
+    - ``packages``: uploaded packages in ``INGEST_UPLOAD_DIR`` whose transfer is finished
+      (received, accepted, returned, rejected, checked: its files are stored or were refused),
+      ``.part`` files of uploads cut off while saved, and packages no transfer refers to;
+    - ``spooled``: Django's temporary files of uploads killed before the view saw them;
+    - ``work``: work folders of runs that were killed;
+    - ``partial_blobs``: partial writes in either storage (``storage.remove_partial_writes``).
+
+    Never a file of a transfer still queued, running or failed (it may be resumed), and never
+    a package outside the upload folder (one the CLI read in place). Age is the file's
+    modification time: a file being written is fresh. Logged, and audited when anything went.
+    """
+    cutoff = (now or timezone.now()) - timedelta(hours=settings.LEFTOVERS_MAX_AGE_HOURS)
+    in_progress = set(
+        Transfer.objects.filter(state__in=UNFINISHED_STATES).values_list("package_path", flat=True)
+    )
+    running = {
+        str(pk)
+        for pk in Transfer.objects.filter(state=TransferState.RUNNING).values_list("pk", flat=True)
+    }
+    uploads = Path(settings.INGEST_UPLOAD_DIR)
+    spool = Path(settings.FILE_UPLOAD_TEMP_DIR)
+    counts = {
+        "packages": _remove_old(
+            _files(uploads), cutoff, keep=lambda p: str(p.resolve()) in in_progress
+        ),
+        "spooled": _remove_old(_files(spool), cutoff),
+        "work": _remove_old(
+            _folders(Path(settings.INGEST_WORK_DIR)), cutoff, keep=lambda p: p.name in running
+        ),
+        "partial_blobs": sum(remove_partial_writes(cutoff).values()),
+    }
+    log.info("leftovers older than %s removed: %s", cutoff.isoformat(), counts)
+    if any(counts.values()):
+        record(
+            AuditAction.LEFTOVERS_CLEANUP,
+            actor=actor,
+            message=(
+                f"Dọn phần bỏ dở quá {settings.LEFTOVERS_MAX_AGE_HOURS} giờ: {counts['packages']} "
+                f"gói đã tải lên, {counts['spooled']} tệp tạm của lần tải lên bị ngắt, "
+                f"{counts['work']} thư mục xử lý, {counts['partial_blobs']} tệp ghi dở trong kho."
+            ),
+            data={**counts, "older_than": cutoff.isoformat()},
+        )
+    return counts
+
+
+def _files(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
+
+
+def _folders(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if p.is_dir()] if folder.is_dir() else []
+
+
+def _remove_old(
+    paths: list[Path], cutoff: datetime, keep: Callable[[Path], bool] = lambda _p: False
+) -> int:
+    removed = 0
+    for path in paths:
+        try:
+            if path.stat().st_mtime >= cutoff.timestamp() or keep(path):
+                continue
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        except FileNotFoundError:  # removed meanwhile (a run finished, an upload completed)
+            continue
+        removed += 1
+    return removed
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,18 @@ def sync_storage() -> None:
     second = replica()
     if not (isinstance(primary, LocalDiskBackend) and isinstance(second, LocalDiskBackend)):
         second.sync()
+
+
+def remove_partial_writes(older_than: datetime) -> dict[str, int]:
+    """What killed writers left in both storages (temporary files of ``.incoming`` on a disk,
+    unfinished multipart uploads in a bucket) begun before ``older_than``: counts by storage.
+    A storage that cannot be reached is skipped (its leftovers wait for the next run)."""
+    counts = {}
+    for storage in (backend(), replica()):
+        if not storage.available():
+            continue
+        counts[storage.name] = storage.remove_partial_writes(older_than)
+    return counts
 
 
 def register_many(files: list[dict[str, Any]]) -> dict[str, StoredFile]:
