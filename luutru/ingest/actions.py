@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
 from luutru.accounts.models import signed_in_user
@@ -38,9 +38,10 @@ from luutru.ingest.tasks import ingest_transfer
 from luutru.organizations.models import Agency
 from luutru.organizations.services import agencies_in_scope
 from luutru.records.actions import publish_on_acceptance
-from luutru.records.models import Custody, Document, Dossier
+from luutru.records.models import SECRET_REGIME, Custody, Document, DocumentFile, Dossier
 from luutru.records.signals import records_ingested
-from luutru.storage.actions import remove_partial_writes
+from luutru.storage.actions import remove_partial_writes, seal_files
+from luutru.storage.sealing import key_configured
 
 log = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
@@ -290,6 +291,34 @@ def _remove_old(
             continue
         removed += 1
     return removed
+
+
+# ---------------------------------------------------------------------------------------------
+# Mật files encrypted at rest (ADR 0010)
+
+
+def seal_secret_files() -> list[str]:
+    """Seal every file of a Mật (03) record not sealed yet (a record whose regime became 03, a
+    crash between its ingest and its sealing), and remove the plaintext left beside a sealed
+    file; the digests sealed now. ``luutru seal_secret_files``, daily; nothing without
+    ``MAT_KEY_FILE``. Idempotent."""
+    if not key_configured():
+        return []
+    secret = Q(document__access_regime=SECRET_REGIME) | Q(
+        document__dossier__access_regime=SECRET_REGIME
+    )
+    digests = set(
+        DocumentFile.objects.filter(secret).values_list("stored__sha256", flat=True).distinct()
+    )
+    sealed = seal_files(sorted(digests))
+    if sealed:
+        record(
+            AuditAction.FILES_SEAL,
+            actor=None,
+            message=f"Mã hóa {len(sealed)} tệp của hồ sơ, tài liệu Mật (khóa MAT_KEY_FILE).",
+            data={"files": sealed},
+        )
+    return sealed
 
 
 # ---------------------------------------------------------------------------------------------

@@ -181,3 +181,4 @@ class AuditAction(StrEnum):
     TRANSFER_RETURN = "ingest.transfer_return"
     TRANSFER_RESUME = "ingest.transfer_resume"
     LEFTOVERS_CLEANUP = "ingest.leftovers_cleanup"
+    FILES_SEAL = "ingest.files_seal"

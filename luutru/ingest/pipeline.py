@@ -54,6 +54,7 @@ from luutru.lib.vietnamese import nfc
 from luutru.organizations.models import Agency
 from luutru.records import codes
 from luutru.records.models import (
+    SECRET_REGIME,
     Custody,
     Document,
     DocumentFile,
@@ -69,7 +70,8 @@ from luutru.records.rules import (
     defer_missing,
     longest_retention,
 )
-from luutru.storage.actions import put_file, register_many, sync_storage
+from luutru.storage.actions import put_file, register_many, seal_files, sync_storage
+from luutru.storage.sealing import key_configured
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -873,6 +875,31 @@ def create_records(run: Run) -> None:
     run.transfer = transfer
 
 
+def seal_secret(run: Run) -> None:
+    """With ``MAT_KEY_FILE`` set, the files of the package's Mật (03) records are sealed
+    (encrypted at rest, ADR 0010) as soon as their records exist. A crash before this leaves
+    them readable in the clear until ``luutru seal_secret_files`` (a daily timer) seals them."""
+    if not key_configured():
+        return
+    secret = {
+        run.facts[nfc(ref.path)].sha256
+        for document, cleaned in run.documents
+        if cleaned.fields.get("access_regime") == SECRET_REGIME
+        or _dossier_regime(run, document) == SECRET_REGIME
+        for ref in document.files
+    }
+    if secret:
+        seal_files(sorted(secret))
+
+
+def _dossier_regime(run: Run, document: DocumentRecord) -> str:
+    code = document.values.get("fileCode", "").strip()
+    for record_, cleaned in run.dossiers:
+        if record_.values.get("fileCode", "").strip() == code:
+            return str(cleaned.fields.get("access_regime", ""))
+    return ""
+
+
 def _link_to_file_plans(agency: Any, dossiers: Iterable[Dossier]) -> None:
     """A dossier that answers an entry of its agency's file plan (same year and notation)."""
     dossiers = list(dossiers)
@@ -953,6 +980,7 @@ def run_transfer(transfer_id: Any, *, take_over: bool = False) -> Transfer:
                 transfer.save(update_fields=["form"])
         if transfer.dry_run:
             return _finish(run, TransferState.CHECKED)
+        seal_secret(run)
         return run.transfer
     except Superseded:
         log.warning("run %s of transfer %s was superseded; it stops", run.attempt, transfer.pk)

@@ -39,8 +39,21 @@ def replica() -> StorageBackend:
 
 
 def open_stored(sha256: str) -> BinaryIO:
-    """The primary copy, or the replica's when the primary copy is missing or unreadable."""
+    """The file's bytes from the primary copy, or the replica's when the primary copy is
+    missing or unreadable; a sealed file (ADR 0010) decrypted as it is read."""
+    from luutru.storage.models import StoredFile
+    from luutru.storage.sealing import unseal
+
+    sealed = (
+        StoredFile.objects.filter(sha256=sha256).values_list("sealed_sha256", flat=True).first()
+    )
+    if sealed:
+        return unseal(_open_copy(sealed), sha256)
+    return _open_copy(sha256)
+
+
+def _open_copy(name: str) -> BinaryIO:
     try:
-        return backend().open(sha256)
+        return backend().open(name)
     except (OSError, StorageError):
-        return replica().open(sha256)
+        return replica().open(name)

@@ -33,7 +33,7 @@ STORED = {
     },
     IngestAction: {
         "ingest.transfer_receive", "ingest.transfer_accept", "ingest.transfer_reject",
-        "ingest.transfer_resume", "ingest.leftovers_cleanup",
+        "ingest.transfer_resume", "ingest.leftovers_cleanup", "ingest.files_seal",
     },
     OrganizationsAction: {
         "organizations.agency_create", "organizations.agency_update", "organizations.agency_end",
