@@ -12,6 +12,7 @@ import pytest
 from django.test import override_settings
 
 from luutru.preservation.tests.helpers import StorageTestCase, attach, store_bytes
+from luutru.preservation.tests.test_backup import installs, script  # noqa: F401 - a fixture
 from luutru.preservation.tests.test_fixity import fixity
 from luutru.records.tests.factory import make_document, make_dossier
 from luutru.storage import testing
@@ -177,3 +178,50 @@ def test_a_key_file_of_the_wrong_length_is_refused_with_the_way_to_make_one(
     short.write_bytes(b"abc")
     with override_settings(MAT_KEY_FILE=str(short)), pytest.raises(SealingError, match="32 byte"):
         load_key()
+
+
+SEAL_AND_BACKUP = """
+import django, hashlib, io, json, sys
+django.setup()
+from django.core.management import call_command
+from luutru.storage.actions import put_bytes, register_many, seal_files
+call_command("migrate", verbosity=0)
+data = "Biên bản họp kín ".encode() * 20000
+sha256, size = put_bytes(data)
+register_many([{"sha256": sha256, "size": size, "mime": "application/pdf"}])
+seal_files([sha256])
+text = io.StringIO()
+call_command("backup", sys.argv[1], "--json", stdout=text)
+print(json.dumps({"sha256": sha256, "backup": json.loads(text.getvalue())}))
+"""
+RESTORE_AND_READ = """
+import django, hashlib, io, json, sys
+django.setup()
+from django.core.management import call_command
+from luutru.storage.services import open_stored
+call_command("restore", sys.argv[1], stdout=io.StringIO())
+call_command("fixity", "--all", "--json", stdout=(report := io.StringIO()))
+with open_stored(sys.argv[2]) as plain:
+    digest = hashlib.sha256(plain.read()).hexdigest()
+print(json.dumps({"fixity": json.loads(report.getvalue()), "read": digest}))
+"""
+
+
+def test_a_backup_holds_only_the_ciphertext_and_restores_with_the_key(
+    installs: tuple[dict[str, str], dict[str, str]],  # noqa: F811 - the fixture, imported
+    tmp_path: Path,
+) -> None:
+    key = tmp_path / "mat.key"
+    key.write_bytes(KEY)
+    source, target = ({**env, "MAT_KEY_FILE": str(key)} for env in installs)
+    made = script(source, SEAL_AND_BACKUP, str(tmp_path / "sao-luu"))
+    assert made["backup"]["files"] == 1 and made["backup"]["missing"] == []
+    held = b"".join(
+        p.read_bytes() for p in (tmp_path / "sao-luu" / "files").rglob("*") if p.is_file()
+    )
+    assert "Biên bản họp kín ".encode() * 3 not in held
+
+    restored = script(target, RESTORE_AND_READ, str(tmp_path / "sao-luu"), made["sha256"])
+    report = restored["fixity"]
+    assert (report["checked"], report["ok"], report["lost"]) == (1, 1, [])
+    assert restored["read"] == made["sha256"]
