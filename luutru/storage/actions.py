@@ -188,7 +188,7 @@ class Removal:
         self.moves.clear()
 
 
-def remove_files(sha256s: list[str]) -> Removal:
+def remove_files(sha256s: list[str], *, sealed: dict[str, str] | None = None) -> Removal:
     """Take blobs out of the primary storage and the replica, all or nothing.
 
     Both storages must be reachable before anything moves; a move that fails half-way puts
@@ -203,13 +203,24 @@ def remove_files(sha256s: list[str]) -> Removal:
             raise StorageUnavailable(
                 f"Không truy cập được {storage.name} tại {storage.root}: chưa xóa tệp nào."
             )
+    # A sealed file's blob is its ciphertext (ADR 0010); a plaintext left beside it goes too.
+    # ``sealed`` (digest → ciphertext's name) is for callers that deleted the rows already.
+    sealed = {
+        **dict(
+            StoredFile.objects.filter(sha256__in=sha256s)
+            .exclude(sealed_sha256="")
+            .values_list("sha256", "sealed_sha256")
+        ),
+        **(sealed or {}),
+    }
+    names = [name for sha256 in sha256s for name in (sha256, sealed.get(sha256)) if name]
     removal = Removal()
     try:
-        for sha256 in sha256s:
+        for name in names:
             for storage in storages:
-                aside = storage.set_aside(sha256)
+                aside = storage.set_aside(name)
                 if aside is not None:
-                    removal.moves.append((storage, sha256, aside))
+                    removal.moves.append((storage, name, aside))
     except OSError as exc:
         removal.restore()
         raise StorageError(f"Không xóa được tệp ở cả hai kho ({exc}); đã khôi phục.") from exc

@@ -16,7 +16,7 @@ from luutru.preservation.tests.test_backup import installs, script  # noqa: F401
 from luutru.preservation.tests.test_fixity import fixity
 from luutru.records.tests.factory import make_document, make_dossier
 from luutru.storage import testing
-from luutru.storage.actions import seal_files
+from luutru.storage.actions import remove_files, seal_files
 from luutru.storage.models import StoredFile
 from luutru.storage.sealing import CHUNK, SealingError, seal_stream, unseal
 from luutru.storage.services import backend, open_stored, replica
@@ -111,6 +111,19 @@ class SealedDiskTests(StorageTestCase):
         self.assertEqual([r["sha256"] for r in outcome["repaired"]], [stored.sha256])
         with open_stored(stored.sha256) as plain:
             self.assertEqual(plain.read(), SECRET)
+
+    def test_destroying_a_sealed_file_removes_its_ciphertext_from_both_copies(self) -> None:
+        stored = store_bytes(SECRET)
+        seal_files([stored.sha256])
+        stored.refresh_from_db()
+        cipher = stored.sealed_sha256
+        StoredFile.objects.filter(pk=stored.pk).delete()  # as lawful destruction does, first
+
+        remove_files([stored.sha256], sealed={stored.sha256: cipher}).purge()
+
+        for storage in (backend(), replica()):
+            self.assertFalse(storage.exists(cipher))
+            self.assertFalse(storage.exists(stored.sha256))
 
     def test_without_the_key_a_sealed_file_is_refused_not_served_as_garbage(self) -> None:
         stored = store_bytes(SECRET)
