@@ -71,6 +71,7 @@ from luutru.records.rules import (
     longest_retention,
 )
 from luutru.storage.actions import put_file, register_many, seal_files, sync_storage
+from luutru.storage.backends import StorageError
 from luutru.storage.sealing import key_configured
 
 log = logging.getLogger(__name__)
@@ -889,7 +890,10 @@ def seal_secret(run: Run) -> None:
         for ref in document.files
     }
     if secret:
-        seal_files(sorted(secret))
+        try:
+            seal_files(sorted(secret))
+        except StorageError:  # the records are in: the file stays readable, the sweep seals it
+            log.exception("sealing the Mật files of transfer %s failed", run.transfer.pk)
 
 
 def _dossier_regime(run: Run, document: DocumentRecord) -> str:

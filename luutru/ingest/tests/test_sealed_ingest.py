@@ -76,3 +76,18 @@ class SealedIngestTests(PipelineTestCase):
             out = StringIO()
             call_command("seal_secret_files", stdout=out)
             self.assertIn("Chưa đặt MAT_KEY_FILE", out.getvalue())
+
+    def test_a_key_that_cannot_be_read_leaves_the_records_in_and_the_files_readable(self) -> None:
+        broken = self.tmp / "hong.key"
+        broken.write_bytes(b"ngan")
+        with override_settings(MAT_KEY_FILE=str(broken)), self.assertLogs("luutru.ingest"):
+            package = write_package(
+                self.tmp / "goi", dossiers=[{**DOSSIER, "Chế độ sử dụng": "03"}]
+            )
+            transfer = self.run_package(package)
+        self.assertEqual(transfer.state, "received", transfer.errors)
+        stored = StoredFile.objects.first()
+        assert stored is not None
+        self.assertEqual(stored.sealed_sha256, "")
+        with open_stored(stored.sha256) as plain:
+            self.assertEqual(plain.read()[:5], b"%PDF-")
