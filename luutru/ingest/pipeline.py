@@ -934,7 +934,7 @@ def _model_fields(cleaned: Cleaned, model: type[Any]) -> dict[str, Any]:
 
 Step = Callable[[Run], None]
 LOOKING_STEPS: list[tuple[str, str, Step]] = [
-    ("unpack", "Giải nén an toàn", unpack),
+    ("unpack", "Giải nén an toàn", lambda run: _beating(run, unpack)),
     ("read", "Đọc siêu dữ liệu", read),
     ("validate", "Kiểm tra theo TT 05/2025", validate),
     ("checksums", "Kiểm tra mã SHA-256", checksums),
@@ -1062,6 +1062,17 @@ def _finish(run: Run, state: str) -> Transfer:
                 data={"codes": sorted({e.code for e in run.errors})},
             )
     return transfer
+
+
+def _beating(run: Run, step: Step) -> None:
+    """Run a step that touches no database (unzipping, verifying a bag: minutes for a large
+    package) on a helper thread, reporting from this one at least every ``BEAT_SECONDS``, so a
+    long step is never taken for a dead worker."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(step, run)
+        while not wait([future], BEAT_SECONDS)[0]:
+            beat(run)
+        future.result()
 
 
 def _still_ours(run: Run) -> Transfer:

@@ -9,6 +9,8 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -154,6 +156,36 @@ class StalledTransferTests(WorkerTestCase, IsolatedFiles):
         self.assertEqual(outcome.state, TransferState.RECEIVED)
         self.assertEqual(outcome.attempt, 2)
         self.assertEqual((Dossier.objects.count(), Document.objects.count()), (1, 2))
+
+
+class LongStepTests(WorkerTestCase, IsolatedFiles):
+    def setUp(self) -> None:
+        self.tmp = self.isolate(self)
+        self.agency = make_agency("000.00.12.H62", "Sở Tài nguyên và Môi trường")
+
+    def test_a_long_unzip_keeps_reporting_so_it_is_never_taken_for_a_dead_worker(self) -> None:
+        transfer = receive_package(
+            package_for(self.tmp / "goi", self.agency.code), agency=self.agency, actor=None
+        )
+        beats: list[float] = []
+        real_unpack, real_beat = pipeline.unpack, pipeline.beat
+
+        def slow_unpack(run: pipeline.Run) -> None:
+            threading.Event().wait(0.35)  # "minutes" of unzipping, at this test's scale
+            real_unpack(run)
+
+        def counted_beat(run: pipeline.Run) -> None:
+            beats.append(time.monotonic())
+            real_beat(run)
+
+        with (
+            mock.patch.object(pipeline, "unpack", slow_unpack),
+            mock.patch.object(pipeline, "beat", counted_beat),
+            mock.patch.object(pipeline, "BEAT_SECONDS", 0.1),
+        ):
+            finished = ingest(transfer)
+        self.assertEqual(finished.state, TransferState.RECEIVED, finished.errors)
+        self.assertGreaterEqual(len(beats), 3 + len(pipeline.LOOKING_STEPS))
 
 
 def luutru(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
