@@ -40,16 +40,23 @@ def replica() -> StorageBackend:
 
 def open_stored(sha256: str) -> BinaryIO:
     """The file's bytes from the primary copy, or the replica's when the primary copy is
-    missing or unreadable; a sealed file (ADR 0010) decrypted as it is read."""
-    from luutru.storage.models import StoredFile
-    from luutru.storage.sealing import unseal
+    missing or unreadable; a sealed file (ADR 0010) decrypted as it is read.
 
-    sealed = (
-        StoredFile.objects.filter(sha256=sha256).values_list("sealed_sha256", flat=True).first()
-    )
-    if sealed:
-        return unseal(_open_copy(sealed), sha256)
-    return _open_copy(sha256)
+    No database query unless the plaintext is in neither copy: reads run on worker threads
+    (page recognition, derivatives) that must not need a connection of their own.
+    """
+    try:
+        return _open_copy(sha256)
+    except (OSError, StorageError):
+        from luutru.storage.models import StoredFile
+        from luutru.storage.sealing import unseal
+
+        sealed = (
+            StoredFile.objects.filter(sha256=sha256).values_list("sealed_sha256", flat=True).first()
+        )
+        if not sealed:
+            raise
+    return unseal(_open_copy(sealed), sha256)
 
 
 def _open_copy(name: str) -> BinaryIO:
