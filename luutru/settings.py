@@ -345,6 +345,14 @@ MEDIA_DECODE_SECONDS = env_int("MEDIA_DECODE_SECONDS", 900, minimum=1)
 MEDIA_TRANSCODE_SECONDS = env_int("MEDIA_TRANSCODE_SECONDS", 3600, minimum=10)
 FFMPEG_BINARY = env_str("FFMPEG_BINARY", "ffmpeg")
 FFPROBE_BINARY = env_str("FFPROBE_BINARY", "ffprobe")
+# A running transfer whose worker has not reported for this long (killed, machine restarted) is
+# queued again by `luutru ingest --resume-stalled` (a timer); the worker reports at every step and
+# at least every 15 s while it checks or stores files.
+INGEST_STALL_SECONDS = env_int("INGEST_STALL_SECONDS", 600, minimum=60)
+# `luutru clean_leftovers` (a daily timer) removes what is left behind once older than this:
+# uploaded packages of finished transfers, spooled files of killed uploads, work folders of
+# killed runs, partial blobs of killed writes. Never a file of a transfer still in progress.
+LEFTOVERS_MAX_AGE_HOURS = env_int("LEFTOVERS_MAX_AGE_HOURS", 72, minimum=1)
 # Days the archive has to check and accept (or return) a received transfer, counted from the day
 # the package was handed over. TT 05/2025 Chương IV gives the archive 60 days to confirm a
 # transfer (known through third-party digests only, regulations.md §5.1): change it here if the
@@ -435,6 +443,9 @@ SEARCH_EXTRACT_SECONDS = env_int("SEARCH_EXTRACT_SECONDS", 60, minimum=1)
 ACCESS_EXTRA_DAYS_OFF = env_list("ACCESS_EXTRA_DAYS_OFF", [])
 ACCESS_EXTRA_WORKING_DAYS = env_list("ACCESS_EXTRA_WORKING_DAYS", [])
 ACCESS_DELIVERY_DIR = Path(env_str("ACCESS_DELIVERY_DIR", str(DATA_DIR / "deliveries")))
+# Mật (03) records' files encrypted at rest (ADR 0010): a file holding a 32-byte AES-256 key
+# (raw, hex or base64), outside the database and the backups. Empty: files are stored as they are.
+MAT_KEY_FILE = env_str("MAT_KEY_FILE", "")
 ACCESS_SIGNING_KEY = Path(env_str("ACCESS_SIGNING_KEY", str(DATA_DIR / "signing" / "archive.key")))
 ACCESS_SIGNING_CERT = Path(
     env_str("ACCESS_SIGNING_CERT", str(DATA_DIR / "signing" / "archive.crt"))

@@ -172,6 +172,8 @@ def dossier(request: HttpRequest, code: str = CodeParam) -> dict[str, Any]:
         .filter(~Q(archival_code="") | ~Q(identifier=""))
         .order_by("ordinal", "pk")[:1000]
     )
+    if readable:
+        _log_secret_read(request.user, found)
     values = tt05(found, "dossier")
     return {
         **(values if readable else _described(values, "dossier")),
@@ -206,6 +208,8 @@ def document(request: HttpRequest, code: str = CodeParam) -> dict[str, Any]:
         readable, found = False, _find_document(request.user, code, Use.LIST)
     if found is None:
         raise Http404(str(policy.NOT_FOUND))
+    if readable:
+        _log_secret_read(request.user, found)
     public_code = _document_code(found)
     has_pages = policy.is_public(found) and found.files.exists()
     downloadable = has_pages and policy.can(None, Use.DOWNLOAD, found)
@@ -220,6 +224,16 @@ def document(request: HttpRequest, code: str = CodeParam) -> dict[str, Any]:
         "catalogueOnly": not readable,
         "requestUrl": None if readable else _request_url(request, public_code),
     }
+
+
+def _log_secret_read(user: Any, record: Dossier | Document) -> None:
+    """A Mật record read through the API goes to the use log (nhật ký khai thác), as a view of
+    its staff page does: need-to-know reads are all accounted for, whatever the door."""
+    dossier = record if isinstance(record, Dossier) else record.dossier
+    if record.access_regime == policy.SECRET or (
+        dossier is not None and dossier.access_regime == policy.SECRET
+    ):
+        policy.log_view(user, record)
 
 
 def _find_document(user: Any, code: str, use: Use) -> Document | None:

@@ -13,8 +13,12 @@ the same transaction. A refusal is a ``ValidationError`` with a Vietnamese messa
 
 from __future__ import annotations
 
+import logging
+import shutil
 import uuid
 import zipfile
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -22,7 +26,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
 from luutru.accounts.models import signed_in_user
@@ -34,9 +38,12 @@ from luutru.ingest.tasks import ingest_transfer
 from luutru.organizations.models import Agency
 from luutru.organizations.services import agencies_in_scope
 from luutru.records.actions import publish_on_acceptance
-from luutru.records.models import Custody, Document, Dossier
+from luutru.records.models import SECRET_REGIME, Custody, Document, DocumentFile, Dossier
 from luutru.records.signals import records_ingested
+from luutru.storage.actions import remove_partial_writes, seal_files
+from luutru.storage.sealing import key_configured
 
+log = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
 
 
@@ -119,9 +126,68 @@ def save_upload(upload: UploadedFile[bytes]) -> Path:
     return target
 
 
-def ingest(transfer: Transfer) -> Transfer:
-    """Run the pipeline now, in this process (the CLI; the web uses the background task)."""
-    return run_transfer(transfer.pk)
+def ingest(transfer: Transfer, *, take_over: bool = False) -> Transfer:
+    """Run the pipeline now, in this process (the CLI; the web uses the background task).
+
+    ``take_over``: the operator resumes a transfer by hand (``luutru ingest --resume ID``) even
+    if it is still marked running; a worker still on it stops at its next report.
+    """
+    return run_transfer(transfer.pk, take_over=take_over)
+
+
+@transaction.atomic
+def resume_transfer(transfer: Transfer, *, actor: Actor) -> Transfer:
+    """Queue again a transfer whose worker stopped reporting (killed, machine restarted).
+
+    The pipeline is resumable and all-or-nothing: the new run repeats the checks, finds the
+    files already stored and creates the records once. The transfer's page says it was resumed.
+    Refused (``not_stalled``) unless the transfer is running and silent for
+    ``INGEST_STALL_SECONDS``.
+    """
+    locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    if not locked.stalled:
+        raise ValidationError(
+            f"Gói “{locked.package_name}” không bị gián đoạn; không cần tiếp tục.",
+            code="not_stalled",
+        )
+    silent_since = locked.heartbeat_at or locked.created_at
+    step = locked.step
+    locked.state = TransferState.QUEUED
+    locked.resume_count += 1
+    locked.resumed_at = timezone.now()
+    locked.save(update_fields=["state", "resume_count", "resumed_at"])
+    record(
+        AuditAction.TRANSFER_RESUME,
+        actor=actor,
+        target=locked,
+        message=(
+            f"Tự tiếp tục xử lý gói “{locked.package_name}” sau khi tiến trình xử lý bị gián "
+            f"đoạn (không báo tiến độ từ {timezone.localtime(silent_since):%H:%M:%S %d/%m/%Y}"
+            + (f", ở bước {step}" if step else "")
+            + ")."
+        ),
+        data={
+            "step": step,
+            "attempt": locked.attempt,
+            "silent_since": silent_since.isoformat(),
+            "resume_count": locked.resume_count,
+        },
+    )
+    pk = str(locked.pk)
+    transaction.on_commit(lambda: ingest_transfer.enqueue(pk))
+    return locked
+
+
+def resume_stalled() -> list[Transfer]:
+    """Queue again every transfer whose worker stopped reporting (run by a timer, or by hand:
+    ``luutru ingest --resume-stalled``)."""
+    resumed = []
+    for transfer in Transfer.objects.stalled().order_by("created_at"):
+        try:
+            resumed.append(resume_transfer(transfer, actor=None))
+        except ValidationError:  # it reported again meanwhile
+            continue
+    return resumed
 
 
 def report(transfer: Transfer) -> dict[str, Any]:
@@ -141,6 +207,118 @@ def report(transfer: Transfer) -> dict[str, Any]:
         "errors": transfer.errors,
         "warnings": transfer.warnings,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Leftovers
+
+
+# A transfer in one of these states may still need its package (``failed`` can be run again).
+UNFINISHED_STATES = frozenset({TransferState.QUEUED, TransferState.RUNNING, TransferState.FAILED})
+
+
+def clean_leftovers(*, actor: Actor = None, now: datetime | None = None) -> dict[str, int]:
+    """Remove what uploads, runs and writes left behind, once older than
+    ``LEFTOVERS_MAX_AGE_HOURS``; the counts by kind (the ``luutru clean_leftovers`` timer).
+
+    - ``packages``: uploaded packages in ``INGEST_UPLOAD_DIR`` whose transfer is finished
+      (received, accepted, returned, rejected, checked: its files are stored or were refused),
+      ``.part`` files of uploads cut off while saved, and packages no transfer refers to;
+    - ``spooled``: Django's temporary files of uploads killed before the view saw them;
+    - ``work``: work folders of runs that were killed;
+    - ``partial_blobs``: partial writes in either storage (``storage.remove_partial_writes``).
+
+    Never a file of a transfer still queued, running or failed (it may be resumed), and never
+    a package outside the upload folder (one the CLI read in place). Age is the file's
+    modification time: a file being written is fresh. Logged, and audited when anything went.
+    """
+    cutoff = (now or timezone.now()) - timedelta(hours=settings.LEFTOVERS_MAX_AGE_HOURS)
+    in_progress = set(
+        Transfer.objects.filter(state__in=UNFINISHED_STATES).values_list("package_path", flat=True)
+    )
+    running = {
+        str(pk)
+        for pk in Transfer.objects.filter(state=TransferState.RUNNING).values_list("pk", flat=True)
+    }
+    uploads = Path(settings.INGEST_UPLOAD_DIR)
+    spool = Path(settings.FILE_UPLOAD_TEMP_DIR)
+    counts = {
+        "packages": _remove_old(
+            _files(uploads), cutoff, keep=lambda p: str(p.resolve()) in in_progress
+        ),
+        "spooled": _remove_old(_files(spool), cutoff),
+        "work": _remove_old(
+            _folders(Path(settings.INGEST_WORK_DIR)), cutoff, keep=lambda p: p.name in running
+        ),
+        "partial_blobs": sum(remove_partial_writes(cutoff).values()),
+    }
+    log.info("leftovers older than %s removed: %s", cutoff.isoformat(), counts)
+    if any(counts.values()):
+        record(
+            AuditAction.LEFTOVERS_CLEANUP,
+            actor=actor,
+            message=(
+                f"Dọn phần bỏ dở quá {settings.LEFTOVERS_MAX_AGE_HOURS} giờ: {counts['packages']} "
+                f"gói đã tải lên, {counts['spooled']} tệp tạm của lần tải lên bị ngắt, "
+                f"{counts['work']} thư mục xử lý, {counts['partial_blobs']} tệp ghi dở trong kho."
+            ),
+            data={**counts, "older_than": cutoff.isoformat()},
+        )
+    return counts
+
+
+def _files(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
+
+
+def _folders(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if p.is_dir()] if folder.is_dir() else []
+
+
+def _remove_old(
+    paths: list[Path], cutoff: datetime, keep: Callable[[Path], bool] = lambda _p: False
+) -> int:
+    removed = 0
+    for path in paths:
+        try:
+            if path.stat().st_mtime >= cutoff.timestamp() or keep(path):
+                continue
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        except FileNotFoundError:  # removed meanwhile (a run finished, an upload completed)
+            continue
+        removed += 1
+    return removed
+
+
+# ---------------------------------------------------------------------------------------------
+# Mật files encrypted at rest (ADR 0010)
+
+
+def seal_secret_files() -> list[str]:
+    """Seal every file of a Mật (03) record not sealed yet (a record whose regime became 03, a
+    crash between its ingest and its sealing), and remove the plaintext left beside a sealed
+    file; the digests sealed now. ``luutru seal_secret_files``, daily; nothing without
+    ``MAT_KEY_FILE``. Idempotent."""
+    if not key_configured():
+        return []
+    secret = Q(document__access_regime=SECRET_REGIME) | Q(
+        document__dossier__access_regime=SECRET_REGIME
+    )
+    digests = set(
+        DocumentFile.objects.filter(secret).values_list("stored__sha256", flat=True).distinct()
+    )
+    sealed = seal_files(sorted(digests))
+    if sealed:
+        record(
+            AuditAction.FILES_SEAL,
+            actor=None,
+            message=f"Mã hóa {len(sealed)} tệp của hồ sơ, tài liệu Mật (khóa MAT_KEY_FILE).",
+            data={"files": sealed},
+        )
+    return sealed
 
 
 # ---------------------------------------------------------------------------------------------

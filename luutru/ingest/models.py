@@ -46,9 +46,23 @@ class TransferQuerySet(models.QuerySet["Transfer"]):
         """Waiting for the worker or being worked on."""
         return self.filter(state__in=[TransferState.QUEUED, TransferState.RUNNING])
 
+    def stalled(self) -> TransferQuerySet:
+        """Running transfers whose worker has not reported for ``INGEST_STALL_SECONDS``: it was
+        killed, or its machine restarted (``actions.resume_stalled`` queues them again)."""
+        since = _silent_since()
+        return self.filter(state=TransferState.RUNNING).filter(
+            models.Q(heartbeat_at__lt=since)
+            | models.Q(heartbeat_at__isnull=True, created_at__lt=since)
+        )
+
     def awaiting_acceptance(self) -> TransferQuerySet:
         """Valid packages whose records wait for the archive's decision (hàng chờ tiếp nhận)."""
         return self.filter(state=TransferState.RECEIVED)
+
+
+def _silent_since() -> datetime.datetime:
+    """A running transfer whose last report is older than this has stopped."""
+    return timezone.now() - datetime.timedelta(seconds=settings.INGEST_STALL_SECONDS)
 
 
 def review_days() -> int:
@@ -97,6 +111,15 @@ class Transfer(models.Model):
     # SHA-256 over the package's file digests and record codes: the same package sent again is
     # recognised even when it carries no code (edXML messages).
     fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+    # The worker's claim and its reports: each run of the pipeline takes the next ``attempt`` and
+    # beats ``heartbeat_at`` while it works; a run whose attempt is no longer the transfer's has
+    # been superseded (the transfer was resumed after it went silent) and must stop.
+    attempt = models.PositiveIntegerField(_("lần chạy"), default=0)
+    heartbeat_at = models.DateTimeField(
+        _("lần cuối tiến trình xử lý báo còn chạy"), null=True, blank=True
+    )
+    resume_count = models.PositiveSmallIntegerField(_("số lần tự tiếp tục"), default=0)
+    resumed_at = models.DateTimeField(_("tự tiếp tục lúc"), null=True, blank=True)
     dossiers = models.ManyToManyField(Dossier, related_name="transfers", blank=True)
     documents = models.ManyToManyField(Document, related_name="transfers", blank=True)
     created_at = models.DateTimeField(_("thời điểm nhận"), auto_now_add=True)
@@ -126,6 +149,15 @@ class Transfer(models.Model):
         return self.state in VALID_STATES
 
     @property
+    def stalled(self) -> bool:
+        """Processing that stopped without finishing: its worker has not reported for
+        ``INGEST_STALL_SECONDS`` (killed, or its machine restarted)."""
+        return (
+            self.state == TransferState.RUNNING
+            and (self.heartbeat_at or self.created_at) < _silent_since()
+        )
+
+    @property
     def due_on(self) -> datetime.date:
         """The last day for the archive to check and accept it: ``TRANSFER_REVIEW_DAYS`` after
         the package was handed over (TT 05/2025 Chương IV; see the setting)."""
@@ -147,3 +179,6 @@ class AuditAction(StrEnum):
     TRANSFER_REJECT = "ingest.transfer_reject"
     TRANSFER_VALID = "ingest.transfer_valid"
     TRANSFER_RETURN = "ingest.transfer_return"
+    TRANSFER_RESUME = "ingest.transfer_resume"
+    LEFTOVERS_CLEANUP = "ingest.leftovers_cleanup"
+    FILES_SEAL = "ingest.files_seal"

@@ -16,15 +16,17 @@ when the submitting agency is accepted on receipt (``Agency.accept_on_receipt``)
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
 import logging
 import shutil
+import time
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
@@ -50,9 +52,11 @@ from luutru.ingest.readers.base import (
 from luutru.ingest.services import code_prefixes
 from luutru.lib import archives, formats, media, pdf, signatures
 from luutru.lib.vietnamese import nfc
+from luutru.organizations.models import Agency
 from luutru.records import codes
 from luutru.records.elements import elements
 from luutru.records.models import (
+    SECRET_REGIME,
     Custody,
     Document,
     DocumentFile,
@@ -69,7 +73,9 @@ from luutru.records.rules import (
     defer_missing,
     longest_retention,
 )
-from luutru.storage.actions import put_file, register_many, sync_storage
+from luutru.storage.actions import put_file, register_many, seal_files, sync_storage
+from luutru.storage.backends import StorageError
+from luutru.storage.sealing import key_configured
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -121,6 +127,8 @@ class Run:
     dossiers: list[tuple[DossierRecord, Cleaned]] = field(default_factory=list)
     documents: list[tuple[DocumentRecord, Cleaned]] = field(default_factory=list)
     bagged: bool = False
+    attempt: int = 0  # the claim this run holds (``Transfer.attempt`` when it started)
+    beaten: float = field(default_factory=time.monotonic)  # when this run last reported
 
     @property
     def scratch(self) -> Path:
@@ -568,7 +576,7 @@ def _check_files_listed(run: Run) -> None:
 def checksums(run: Run) -> None:
     """Hash every content file once (chunked, in parallel) and compare with declared digests;
     then recognise the same package sent again, even one without codes (edXML)."""
-    for facts in _parallel(_hash, run.facts.values()):
+    for facts in _parallel(run, _hash, run.facts.values()):
         ref = facts.ref
         if ref.sha256 and ref.sha256.lower() != facts.sha256:
             # Declared in a row of a spreadsheet, the digest in that cell is what the file
@@ -630,7 +638,7 @@ def _hash(facts: FileFacts) -> FileFacts:
 
 def identify_formats(run: Run) -> None:
     """PRONOM identifier and MIME type of each file; a file must be what its extension says."""
-    for facts in _parallel(_identify, run.facts.values()):
+    for facts in _parallel(run, _identify, run.facts.values()):
         info = facts.format
         if info is None or not info.puid:
             run.warn(
@@ -684,7 +692,7 @@ def inspect_media(run: Run) -> None:
             )
         elif kind is not None:
             candidates.append((facts, kind))
-    for facts in _parallel(_probe_media, [f for f, _k in candidates]):
+    for facts in _parallel(run, _probe_media, [f for f, _k in candidates]):
         report, ref = facts.media, facts.ref
         assert report is not None
         where = {"file": ref.path, "field": ref.path_field}
@@ -713,7 +721,7 @@ def _probe_media(facts: FileFacts) -> FileFacts:
 
 def inspect_pdfs(run: Run) -> None:
     """Damaged, encrypted or scripted PDFs are refused; page counts are compared."""
-    for facts in _parallel(_inspect, [f for f in run.facts.values() if f.is_pdf]):
+    for facts in _parallel(run, _inspect, [f for f in run.facts.values() if f.is_pdf]):
         report, ref = facts.pdf, facts.ref
         assert report is not None
         if report.damaged:
@@ -799,7 +807,7 @@ def verify_signatures(run: Run) -> None:
         for f in run.facts.values()
         if f.pdf is not None and not f.pdf.damaged and not f.pdf.encrypted and f.pdf.has_form
     ]
-    for facts in _parallel(lambda f: _verify(f, roots), candidates):
+    for facts in _parallel(run, lambda f: _verify(f, roots), candidates):
         for report in facts.signatures:
             ref = facts.ref
             if not report.intact or not report.valid:
@@ -841,8 +849,9 @@ def store(run: Run) -> None:
     todo = sorted(set(by_digest) - done)
     for start in range(0, len(todo), 500):
         batch = [by_digest[d] for d in todo[start : start + 500]]
-        _parallel(_put, batch)
+        _parallel(run, _put, batch)
         done.update(f.sha256 for f in batch)
+        beat(run)
         run.transfer.stored_digests = sorted(done)
         run.transfer.save(update_fields=["stored_digests"])
     sync_storage()
@@ -860,7 +869,7 @@ def create_records(run: Run) -> None:
     The records are received, not yet held: the transfer waits for the archive's acceptance,
     unless its agency is accepted on receipt, when it is accepted in the same transaction.
     """
-    transfer = Transfer.objects.select_for_update().get(pk=run.transfer.pk)
+    transfer = _still_ours(run)
     agency = transfer.agency
     fonds = agency.fonds.filter(is_open=True).order_by("code").first()
     stored = register_many(
@@ -969,6 +978,34 @@ def _describe_media_item(document: Document, level: str, cleaned: Cleaned) -> No
     }
 
 
+def seal_secret(run: Run) -> None:
+    """With ``MAT_KEY_FILE`` set, the files of the package's Mật (03) records are sealed
+    (encrypted at rest, ADR 0010) as soon as their records exist. A crash before this leaves
+    them readable in the clear until ``luutru seal_secret_files`` (a daily timer) seals them."""
+    if not key_configured():
+        return
+    secret = {
+        run.facts[nfc(ref.path)].sha256
+        for document, cleaned in run.documents
+        if cleaned.fields.get("access_regime") == SECRET_REGIME
+        or _dossier_regime(run, document) == SECRET_REGIME
+        for ref in document.files
+    }
+    if secret:
+        try:
+            seal_files(sorted(secret))
+        except StorageError:  # the records are in: the file stays readable, the sweep seals it
+            log.exception("sealing the Mật files of transfer %s failed", run.transfer.pk)
+
+
+def _dossier_regime(run: Run, document: DocumentRecord) -> str:
+    code = document.values.get("fileCode", "").strip()
+    for record_, cleaned in run.dossiers:
+        if record_.values.get("fileCode", "").strip() == code:
+            return str(cleaned.fields.get("access_regime", ""))
+    return ""
+
+
 def _link_to_file_plans(agency: Any, dossiers: Iterable[Dossier]) -> None:
     """A dossier that answers an entry of its agency's file plan (same year and notation)."""
     dossiers = list(dossiers)
@@ -999,7 +1036,7 @@ def _model_fields(cleaned: Cleaned, model: type[Any]) -> dict[str, Any]:
 
 Step = Callable[[Run], None]
 LOOKING_STEPS: list[tuple[str, str, Step]] = [
-    ("unpack", "Giải nén an toàn", unpack),
+    ("unpack", "Giải nén an toàn", lambda run: _beating(run, unpack)),
     ("read", "Đọc siêu dữ liệu", read),
     ("validate", "Kiểm tra theo TT 05/2025", validate),
     ("checksums", "Kiểm tra mã SHA-256", checksums),
@@ -1017,20 +1054,31 @@ STEP_LABELS = {name: label for name, label, _s in LOOKING_STEPS + WRITING_STEPS}
 RUNNABLE_STATES = frozenset({TransferState.QUEUED, TransferState.RUNNING, TransferState.FAILED})
 
 
-def run_transfer(transfer_id: Any) -> Transfer:
-    """Run (or resume) the whole pipeline for a transfer; safe to call twice."""
-    transfer = Transfer.objects.select_related("agency").get(pk=transfer_id)
-    if transfer.state not in RUNNABLE_STATES:
-        return transfer
-    work = Path(settings.INGEST_WORK_DIR) / str(transfer.pk)
-    shutil.rmtree(work, ignore_errors=True)
+class Superseded(Exception):
+    """Another run has claimed this transfer since this one started: it went silent for
+    ``INGEST_STALL_SECONDS`` and was resumed. The old run stops and writes nothing more."""
+
+
+def run_transfer(transfer_id: Any, *, take_over: bool = False) -> Transfer:
+    """Run (or resume) the whole pipeline for a transfer; safe to call twice.
+
+    The run claims the transfer first (the next ``attempt``, under a row lock): a finished
+    transfer is left alone, and so is one another worker is running and still reporting —
+    unless ``take_over`` (the operator's ``luutru ingest --resume ID``). The run reports at each
+    step and while it works on files (``heartbeat_at``); a run that finds its claim taken stops.
+    """
+    transfer = _claim(transfer_id, take_over=take_over)
+    if transfer is None:
+        return Transfer.objects.select_related("agency").get(pk=transfer_id)
+    folder = Path(settings.INGEST_WORK_DIR) / str(transfer.pk)
+    shutil.rmtree(folder, ignore_errors=True)  # what a killed or superseded run left behind
+    work = folder / str(transfer.attempt)
     work.mkdir(parents=True)
-    run = Run(transfer=transfer, work=work)
+    run = Run(transfer=transfer, work=work, attempt=transfer.attempt)
     steps = LOOKING_STEPS + ([] if transfer.dry_run else WRITING_STEPS)
     try:
-        _set_state(transfer, TransferState.RUNNING)
         for number, (name, _label, step) in enumerate(steps):
-            _set_step(transfer, name, 100 * number // len(steps))
+            _set_step(run, name, 100 * number // len(steps))
             step(run)
             if run.errors:
                 return _finish(run, TransferState.REJECTED)
@@ -1039,22 +1087,58 @@ def run_transfer(transfer_id: Any) -> Transfer:
                 transfer.save(update_fields=["form"])
         if transfer.dry_run:
             return _finish(run, TransferState.CHECKED)
+        seal_secret(run)
         return run.transfer
+    except Superseded:
+        log.warning("run %s of transfer %s was superseded; it stops", run.attempt, transfer.pk)
+        return Transfer.objects.select_related("agency").get(pk=transfer.pk)
     except Exception:
         log.exception("ingest of transfer %s failed", transfer.pk)
         run.error("internal_error", "Lỗi hệ thống khi xử lý gói; có thể chạy lại để tiếp tục.")
-        _finish(run, TransferState.FAILED)
+        try:
+            _finish(run, TransferState.FAILED)
+        except Superseded:
+            return Transfer.objects.select_related("agency").get(pk=transfer.pk)
         raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
-def _set_state(transfer: Transfer, state: str) -> None:
-    transfer.state = state
-    transfer.save(update_fields=["state"])
+@transaction.atomic
+def _claim(transfer_id: Any, *, take_over: bool) -> Transfer | None:
+    """The transfer, now ``running`` under a new attempt, or None when it is not ours to run."""
+    transfer = Transfer.objects.select_for_update().get(pk=transfer_id)
+    if transfer.state not in RUNNABLE_STATES:
+        return None
+    if transfer.state == TransferState.RUNNING and not transfer.stalled and not take_over:
+        return None  # a live worker has it (a task queued twice)
+    transfer.state = TransferState.RUNNING
+    transfer.attempt += 1
+    transfer.heartbeat_at = timezone.now()
+    transfer.save(update_fields=["state", "attempt", "heartbeat_at"])
+    # The agency is read after the lock: select_related would lock its row too on PostgreSQL.
+    transfer.agency = Agency.objects.get(pk=transfer.agency_id)
+    return transfer
 
 
-def _set_step(transfer: Transfer, step: str, progress: int) -> None:
+BEAT_SECONDS = 15.0  # a running transfer reports at least this often while it works on files
+
+
+def beat(run: Run) -> None:
+    """Report that this run is alive; raise ``Superseded`` if its claim was taken meanwhile."""
+    alive = Transfer.objects.filter(
+        pk=run.transfer.pk, attempt=run.attempt, state=TransferState.RUNNING
+    ).update(heartbeat_at=timezone.now())
+    if not alive:
+        raise Superseded(run.transfer.pk)
+    run.beaten = time.monotonic()
+
+
+def _set_step(run: Run, step: str, progress: int) -> None:
+    beat(run)
+    transfer = run.transfer
     transfer.step, transfer.progress = step, progress
     transfer.save(update_fields=["step", "progress"])
 
@@ -1070,6 +1154,7 @@ def _finish(run: Run, state: str) -> Transfer:
     transfer.progress = 100
     transfer.finished_at = timezone.now()
     with transaction.atomic():
+        _still_ours(run)
         transfer.save()
         if state == TransferState.REJECTED:
             record(
@@ -1082,12 +1167,46 @@ def _finish(run: Run, state: str) -> Transfer:
     return transfer
 
 
+def _beating(run: Run, step: Step) -> None:
+    """Run a step that touches no database (unzipping, verifying a bag: minutes for a large
+    package) on a helper thread, reporting from this one at least every ``BEAT_SECONDS``, so a
+    long step is never taken for a dead worker."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(step, run)
+        while not wait([future], BEAT_SECONDS)[0]:
+            beat(run)
+        future.result()
+
+
+def _still_ours(run: Run) -> Transfer:
+    """The transfer's row, locked until the end of the transaction, if this run still holds
+    the claim; otherwise ``Superseded`` (another run took it over, or finished it)."""
+    transfer = Transfer.objects.select_for_update().get(pk=run.transfer.pk)
+    if transfer.attempt != run.attempt or transfer.state != TransferState.RUNNING:
+        raise Superseded(transfer.pk)
+    return transfer
+
+
 def _parallel(
-    work: Callable[[FileFacts], FileFacts], items: Iterable[FileFacts]
+    run: Run, work: Callable[[FileFacts], FileFacts], items: Iterable[FileFacts]
 ) -> list[FileFacts]:
-    """Per-file checks on a small thread pool: hashing and qpdf release the GIL."""
+    """Per-file checks on a small thread pool: hashing and qpdf release the GIL.
+
+    The run reports (``beat``) from this thread at least every ``BEAT_SECONDS`` meanwhile.
+    """
     items = list(items)
     if len(items) < 4:
-        return [work(item) for item in items]
+        done = []
+        for item in items:
+            done.append(work(item))
+            if time.monotonic() - run.beaten > BEAT_SECONDS:
+                beat(run)
+        return done
     with ThreadPoolExecutor(max_workers=settings.INGEST_WORKERS) as pool:
-        return list(pool.map(work, items))
+        futures = [pool.submit(work, item) for item in items]
+        pending = set(futures)
+        while pending:
+            _done, pending = wait(pending, BEAT_SECONDS, FIRST_COMPLETED)
+            if time.monotonic() - run.beaten > BEAT_SECONDS:
+                beat(run)
+        return [f.result() for f in futures]

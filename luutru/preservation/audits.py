@@ -133,7 +133,11 @@ def run_audit(
         for batch in _batches(run):
             if not second.available():
                 return _interrupt(run, report, f"không truy cập được {second.root}")
-            results = list(pool.map(lambda s: fixity.check(s.sha256, primary, second), batch))
+            results = list(
+                pool.map(
+                    lambda s: fixity.check(s.sha256, primary, second, name=s.stored_name), batch
+                )
+            )
             stop = _record_batch(run, report, batch, results)
             if on_progress is not None:
                 on_progress(run)
@@ -145,7 +149,9 @@ def run_audit(
 
 def _batches(run: FixityRun) -> Iterator[list[StoredFile]]:
     while True:
-        batch = list(_targets(run).order_by("pk").only("pk", "sha256", "size")[:BATCH])
+        batch = list(
+            _targets(run).order_by("pk").only("pk", "sha256", "sealed_sha256", "size")[:BATCH]
+        )
         if not batch:
             return
         yield batch

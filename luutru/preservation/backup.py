@@ -155,7 +155,10 @@ def _snapshot_database(folder: Path) -> tuple[str, list[str]]:
         copy = sqlite3.connect(str(target))
         try:
             source.backup(copy)  # one step: a consistent snapshot even with writers about
-            digests = [row[0] for row in copy.execute("SELECT sha256 FROM storage_storedfile")]
+            digests = [
+                row[0]
+                for row in copy.execute(f"SELECT {STORED_NAMES} FROM storage_storedfile")  # noqa: S608 - a constant
+            ]
         finally:
             copy.close()
             source.close()
@@ -169,9 +172,13 @@ def _snapshot_database(folder: Path) -> tuple[str, list[str]]:
     )
     # Read after the dump: a superset of the rows it holds (rows are never deleted).
     with connection.cursor() as cursor:
-        cursor.execute("SELECT sha256 FROM storage_storedfile")
+        cursor.execute(f"SELECT {STORED_NAMES} FROM storage_storedfile")  # noqa: S608 - a constant
         digests = [row[0] for row in cursor.fetchall()]
     return target.name, digests
+
+
+# The blobs storage holds: a sealed file's ciphertext rather than its plaintext (ADR 0010).
+STORED_NAMES = "CASE WHEN sealed_sha256 = '' THEN sha256 ELSE sealed_sha256 END"
 
 
 def _blob_path(folder: Path, sha256: str) -> Path:

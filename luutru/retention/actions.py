@@ -625,6 +625,12 @@ def _delete_records(appraisal: Appraisal, dossiers: list[Dossier], *, actor: Any
     removed_shas = list(
         StoredFile.objects.filter(pk__in=removable).values_list("sha256", flat=True)
     )
+    # A sealed file's blob is its ciphertext (storage ADR 0010): it is destroyed with the file.
+    sealed = dict(
+        StoredFile.objects.filter(pk__in=removable)
+        .exclude(sealed_sha256="")
+        .values_list("sha256", "sealed_sha256")
+    )
 
     # Rows that point at what goes: requests keep the code the reader wrote; incidents keep
     # their text; PREMIS events now live in the register.
@@ -668,7 +674,7 @@ def _delete_records(appraisal: Appraisal, dossiers: list[Dossier], *, actor: Any
             },
         )
     try:
-        removal = remove_files(removed_shas)
+        removal = remove_files(removed_shas, sealed=sealed)
     except StorageError as exc:
         raise _refuse(f"Không thực hiện hủy: {exc}") from exc
     transaction.on_commit(

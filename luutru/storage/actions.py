@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from luutru.lib import formats
 from luutru.lib.formats import FormatInfo
@@ -72,6 +74,65 @@ def sync_storage() -> None:
         second.sync()
 
 
+def remove_partial_writes(older_than: datetime) -> dict[str, int]:
+    """What killed writers left in both storages (temporary files of ``.incoming`` on a disk,
+    unfinished multipart uploads in a bucket) begun before ``older_than``: counts by storage.
+    A storage that cannot be reached is skipped (its leftovers wait for the next run)."""
+    counts = {}
+    for storage in (backend(), replica()):
+        if not storage.available():
+            continue
+        counts[storage.name] = storage.remove_partial_writes(older_than)
+    return counts
+
+
+def seal_files(sha256s: list[str]) -> list[str]:
+    """Seal these files (ADR 0010): store the ciphertext in both copies, record its name on
+    the row, then remove the plaintext from both copies; the digests sealed now.
+
+    Idempotent and crash-safe: a file already sealed is skipped (its plaintext removed if a
+    crash, or a later package holding the same bytes, left it there); the plaintext goes only
+    after the row naming the ciphertext is committed, so a crash leaves a readable file.
+    Refused (``SealingError``) without ``MAT_KEY_FILE``. Cost: a read, an encryption and two
+    verified writes of each file.
+    """
+    from django.db import transaction
+
+    from luutru.storage.sealing import load_key, seal_stream
+
+    key = load_key()
+    sealed: list[str] = []
+    for row in StoredFile.objects.filter(sha256__in=sorted(set(sha256s))).order_by("pk"):
+        if not row.sealed_sha256:
+            with (
+                tempfile.NamedTemporaryFile(dir=_scratch_dir()) as cipher,
+                open_stored(row.sha256) as plain,
+            ):
+                digest = seal_stream(
+                    plain, cast(BinaryIO, cipher), plain_sha256=row.sha256, key=key
+                )
+                if digest != row.sha256:
+                    raise StorageError(f"Tệp {row.sha256} đọc ra không khớp mã SHA-256 của nó.")
+                cipher.flush()
+                name, _size = put_file(Path(cipher.name))
+            with transaction.atomic():
+                StoredFile.objects.filter(pk=row.pk).update(sealed_sha256=name)
+            sealed.append(row.sha256)
+        for storage in (backend(), replica()):
+            with contextlib.suppress(FileNotFoundError):
+                storage.remove(row.sha256)
+    return sealed
+
+
+def _scratch_dir() -> str | None:
+    """Ciphertext is written beside the storage (never /tmp, often small on servers)."""
+    from django.conf import settings
+
+    folder = Path(settings.FILE_UPLOAD_TEMP_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder)
+
+
 def register_many(files: list[dict[str, Any]]) -> dict[str, StoredFile]:
     """Rows for many stored files at once (dicts with sha256, size, mime, puid, format_name)."""
     wanted = {f["sha256"]: f for f in files}
@@ -127,7 +188,7 @@ class Removal:
         self.moves.clear()
 
 
-def remove_files(sha256s: list[str]) -> Removal:
+def remove_files(sha256s: list[str], *, sealed: dict[str, str] | None = None) -> Removal:
     """Take blobs out of the primary storage and the replica, all or nothing.
 
     Both storages must be reachable before anything moves; a move that fails half-way puts
@@ -142,13 +203,24 @@ def remove_files(sha256s: list[str]) -> Removal:
             raise StorageUnavailable(
                 f"Không truy cập được {storage.name} tại {storage.root}: chưa xóa tệp nào."
             )
+    # A sealed file's blob is its ciphertext (ADR 0010); a plaintext left beside it goes too.
+    # ``sealed`` (digest → ciphertext's name) is for callers that deleted the rows already.
+    sealed = {
+        **dict(
+            StoredFile.objects.filter(sha256__in=sha256s)
+            .exclude(sealed_sha256="")
+            .values_list("sha256", "sealed_sha256")
+        ),
+        **(sealed or {}),
+    }
+    names = [name for sha256 in sha256s for name in (sha256, sealed.get(sha256)) if name]
     removal = Removal()
     try:
-        for sha256 in sha256s:
+        for name in names:
             for storage in storages:
-                aside = storage.set_aside(sha256)
+                aside = storage.set_aside(name)
                 if aside is not None:
-                    removal.moves.append((storage, sha256, aside))
+                    removal.moves.append((storage, name, aside))
     except OSError as exc:
         removal.restore()
         raise StorageError(f"Không xóa được tệp ở cả hai kho ({exc}); đã khôi phục.") from exc

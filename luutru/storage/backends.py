@@ -17,6 +17,7 @@ import re
 import threading
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
@@ -85,6 +86,11 @@ class StorageBackend(Protocol):
     def put_back(self, sha256: str, aside: Any) -> None: ...
 
     def discard(self, aside: Any) -> None: ...
+
+    def remove_partial_writes(self, older_than: datetime) -> int:
+        """Remove what writers killed mid-way left (never a stored file): temporary files,
+        unfinished uploads, begun before ``older_than``; how many."""
+        ...
 
 
 def sha256_of(stream: BinaryIO) -> tuple[str, int]:
@@ -269,6 +275,20 @@ class LocalDiskBackend:
         """Delete a set-aside blob for good."""
         with contextlib.suppress(FileNotFoundError):
             aside.unlink()
+
+    def remove_partial_writes(self, older_than: datetime) -> int:
+        """Temporary files in ``.incoming`` last written before ``older_than``: a write in
+        progress keeps its file fresh, so only those of killed writers are this old."""
+        if not self.incoming.is_dir():
+            return 0
+        removed = 0
+        cutoff = older_than.timestamp()
+        for temp in self.incoming.iterdir():
+            with contextlib.suppress(FileNotFoundError):
+                if temp.is_file() and temp.stat().st_mtime < cutoff:
+                    temp.unlink()
+                    removed += 1
+        return removed
 
     def remove(self, sha256: str) -> None:
         """Delete a blob; only for blobs no StoredFile row names (an interrupted ingest)."""

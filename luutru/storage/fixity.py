@@ -39,13 +39,29 @@ class FixityResult:
 
 
 def check(
-    sha256: str, primary: StorageBackend, replica: StorageBackend, *, repair: bool = True
+    sha256: str,
+    primary: StorageBackend,
+    replica: StorageBackend,
+    *,
+    repair: bool = True,
+    name: str = "",
 ) -> FixityResult:
     """Re-hash both copies of one blob and repair a bad one from the good one.
 
+    ``name``: the blob storage holds when it is not ``sha256`` — a sealed file's ciphertext
+    (``StoredFile.stored_name``, ADR 0010), checked and repaired like any blob; the result
+    still names the file by ``sha256``.
     Cost: one read of each copy (two reads of the blob), plus one write and read-back for
     each repaired copy.
     """
+    result = _check(name or sha256, primary, replica, repair=repair)
+    result.sha256 = sha256
+    return result
+
+
+def _check(
+    sha256: str, primary: StorageBackend, replica: StorageBackend, *, repair: bool
+) -> FixityResult:
     result = FixityResult(sha256, primary.state(sha256), replica.state(sha256))
     if not repair or result.ok or result.lost or result.pending:
         return result

@@ -39,6 +39,10 @@ class StoredFile(models.Model):
         default=FixityStatus.UNCHECKED,
     )
 
+    # Sealed (a Mật record's file, MAT_KEY_FILE set): the blob in storage is the ciphertext of
+    # ``storage.sealing``, named by its own digest; ``sha256`` stays the plaintext's (ADR 0010).
+    sealed_sha256 = models.CharField(_("mã SHA-256 của bản mã hóa"), max_length=64, blank=True)
+
     objects = StoredFileQuerySet.as_manager()
 
     class Meta:
@@ -47,3 +51,8 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.sha256
+
+    @property
+    def stored_name(self) -> str:
+        """The name of the blob storage holds for this file: the ciphertext's when sealed."""
+        return self.sealed_sha256 or self.sha256

@@ -31,6 +31,7 @@ import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, BinaryIO
 from urllib.parse import parse_qs, urlsplit
 
@@ -476,6 +477,27 @@ class S3Backend:
             self.client.delete_object(Bucket=self.bucket, Key=aside)
         except (ClientError, BotoCoreError) as exc:
             raise self._error(exc, "xóa tệp đã hủy") from exc
+
+    def remove_partial_writes(self, older_than: datetime) -> int:
+        """Abort the multipart uploads under this prefix begun before ``older_than``: a writer
+        killed mid-upload leaves its parts billed and invisible, since its own abort never ran."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        aborted = 0
+        try:
+            pages = self.client.get_paginator("list_multipart_uploads").paginate(
+                Bucket=self.bucket, Prefix=self.location.prefix
+            )
+            for page in pages:
+                for upload in page.get("Uploads", []):
+                    if upload["Initiated"] < older_than:
+                        self.client.abort_multipart_upload(
+                            Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"]
+                        )
+                        aborted += 1
+        except (ClientError, BotoCoreError) as exc:
+            raise self._error(exc, "dọn các lần ghi dở") from exc
+        return aborted
 
     def remove(self, sha256: str) -> None:
         """Delete an object; only for blobs no StoredFile row names (an interrupted ingest)."""

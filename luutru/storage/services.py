@@ -39,8 +39,28 @@ def replica() -> StorageBackend:
 
 
 def open_stored(sha256: str) -> BinaryIO:
-    """The primary copy, or the replica's when the primary copy is missing or unreadable."""
+    """The file's bytes from the primary copy, or the replica's when the primary copy is
+    missing or unreadable; a sealed file (ADR 0010) decrypted as it is read.
+
+    No database query unless the plaintext is in neither copy: reads run on worker threads
+    (page recognition, derivatives) that must not need a connection of their own.
+    """
     try:
-        return backend().open(sha256)
+        return _open_copy(sha256)
     except (OSError, StorageError):
-        return replica().open(sha256)
+        from luutru.storage.models import StoredFile
+        from luutru.storage.sealing import unseal
+
+        sealed = (
+            StoredFile.objects.filter(sha256=sha256).values_list("sealed_sha256", flat=True).first()
+        )
+        if not sealed:
+            raise
+    return unseal(_open_copy(sealed), sha256)
+
+
+def _open_copy(name: str) -> BinaryIO:
+    try:
+        return backend().open(name)
+    except (OSError, StorageError):
+        return replica().open(name)

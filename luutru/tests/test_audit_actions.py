@@ -35,7 +35,10 @@ STORED = {
         "digitization.page_remove", "digitization.page_move", "digitization.batch_accept",
         "digitization.batch_resume", "digitization.batch_reject",
     },
-    IngestAction: {"ingest.transfer_receive", "ingest.transfer_accept", "ingest.transfer_reject"},
+    IngestAction: {
+        "ingest.transfer_receive", "ingest.transfer_accept", "ingest.transfer_reject",
+        "ingest.transfer_resume", "ingest.leftovers_cleanup", "ingest.files_seal",
+    },
     OrganizationsAction: {
         "organizations.agency_create", "organizations.agency_update", "organizations.agency_end",
         "organizations.archive_create", "organizations.fonds_create",

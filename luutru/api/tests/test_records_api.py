@@ -3,11 +3,15 @@ CORS for agency websites; and no generated request (schemathesis) ever gets a 5x
 
 from __future__ import annotations
 
+import datetime
 from typing import ClassVar
 
 from django.core.cache import cache
 from django.test import override_settings
+from django.utils import timezone
 
+from luutru.access import actions as access
+from luutru.access.models import LogAction, Use, UseLog
 from luutru.accounts.models import Role
 from luutru.api import actions
 from luutru.api.models import ApiToken
@@ -18,6 +22,7 @@ from luutru.api.tests.schema_checks import (
 )
 from luutru.audit.models import AuditEvent
 from luutru.portal.tests.samples import Collection, make_collection
+from luutru.records.tests.factory import make_document, make_dossier
 from luutru.test import BaseTestCase, make_user
 
 
@@ -201,3 +206,44 @@ class TokenCommandTests(BaseTestCase):
         self.assertIsNotNone(ApiToken.objects.get().revoked_at)
         with self.assertRaisesMessage(CommandError, "Không có tài khoản"):
             call_command("api_token", "issue", "khong-co", "X", stdout=io.StringIO())
+
+
+class SecretReadLogTests(BaseTestCase):
+    """Every read of a Mật record through the API is in the use log, as a page view is."""
+
+    def test_each_api_read_of_a_secret_record_is_logged_and_others_are_not(self) -> None:
+        secret = make_dossier(self.agency_a, 7, access_regime="03", title="Hồ sơ mật")
+        secret_doc = make_document(self.agency_a, secret, 1)
+        plain_doc = make_document(self.agency_a, make_dossier(self.agency_a, 8), 1)
+        access.grant_staff_access(
+            self.archivist, secret, uses=[Use.READ],
+            until=timezone.now() + datetime.timedelta(days=7),
+            reason="Giải quyết khiếu nại số 12/KN", actor=self.admin,
+        )  # fmt: skip
+        _row, token = actions.issue_token(self.archivist, "Hệ thống nghiệp vụ", actor=self.admin)
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+        for url in (
+            f"/api/v1/documents/{secret_doc.archival_code}",
+            f"/api/v1/documents/{secret_doc.archival_code}",
+            f"/api/v1/dossiers/{secret.code}",
+            f"/api/v1/documents/{plain_doc.archival_code}",
+        ):
+            self.assertEqual(self.client.get(url, **auth).status_code, 200, url)  # type: ignore[arg-type]
+
+        views = UseLog.objects.filter(user=self.archivist, action=LogAction.VIEW)
+        self.assertEqual(views.filter(document=secret_doc).count(), 2)
+        self.assertEqual(views.filter(dossier=secret).count(), 1)
+        self.assertFalse(views.filter(document=plain_doc).exists())
+
+    def test_a_description_without_a_grant_logs_no_view(self) -> None:
+        secret = make_dossier(self.agency_a, 7, access_regime="03", title="Hồ sơ mật")
+        secret_doc = make_document(self.agency_a, secret, 1)
+        _row, token = actions.issue_token(self.clerk_a, "Hệ thống văn thư", actor=self.admin)
+        response = self.client.get(
+            f"/api/v1/documents/{secret_doc.archival_code}", HTTP_AUTHORIZATION=f"Bearer {token}"
+        )
+        # Staff in scope may know it exists (its description), not read it: no view to log.
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.json()["catalogueOnly"])
+        self.assertFalse(UseLog.objects.filter(action=LogAction.VIEW).exists())

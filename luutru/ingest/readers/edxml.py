@@ -13,7 +13,8 @@ Values are read, not judged: the document type is passed as its name (``Quyết 
 validator to map to its code, dates are turned from ISO ``YYYY-MM-DD`` into ``DD/MM/YYYY``.
 Besides TT 05 elements, ``values`` keeps ``documentId`` (the message's DocumentId),
 ``fromOrganId``, ``toOrganIds`` (comma-joined), ``signer`` and ``signerPosition``, so that the
-pipeline can tell incoming from outgoing documents for the submitting agency.
+pipeline can tell incoming from outgoing documents for the submitting agency. A message marked
+secret (độ mật: ``OtherInfo/Secret``) gives ``mode`` 03 (*Mật*), see ``secrecy_mode``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any, BinaryIO
 from lxml import etree
 
 from luutru.ingest.readers.base import DocumentRecord, FileRef, PackageContents, Problem, Source
-from luutru.lib.vietnamese import nfc
+from luutru.lib.vietnamese import fold, nfc
 
 QCVN_NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 EDOC_NS = "http://www.go.vn/eDoc"
@@ -57,6 +58,12 @@ _FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("signer", ("SignerInfo/FullName", "SignerInfo/Signer")),
     ("signerPosition", ("SignerInfo/Position",)),
 )
+
+# The secrecy mark (độ mật). QCVN 102:2016 has no element of its own for it; e-office systems
+# that carry it write ``OtherInfo/Secret`` beside ``OtherInfo/Priority`` (độ khẩn).
+_SECRECY_PATHS = ("OtherInfo/Secret", "Secret")
+_NOT_SECRET = frozenset({"", "0", "thuong", "binh thuong", "khong", "khong mat", "none"})
+_KNOWN_SECRET = frozenset({"1", "2", "3", "mat", "toi mat", "tuyet mat", "do mat"})
 
 
 class Base64Sink:
@@ -376,6 +383,7 @@ def _build_document(tree: Any, target: _MessageTarget, rel: str, out: PackageCon
     to_ids = [nfc(t) for t in header.xpath("e:To/e:OrganId/text()", namespaces=ns) if nfc(t)]
     if to_ids:
         values["toOrganIds"], labels["toOrganIds"] = ", ".join(to_ids), "To/OrganId"
+    _read_secrecy(header, ns, rel, values, labels, out)
     content = _leaf_text(header, "Content", ns)
     if content and len(content) <= _DESCRIPTION_MAX:
         values["description"], labels["description"] = content, "Content"
@@ -386,6 +394,47 @@ def _build_document(tree: Any, target: _MessageTarget, rel: str, out: PackageCon
     record.files = _attachments(tree, target, rel, ns, edoc, out)
     out.documents.append(record)
     out.payload.extend(f.path for f in record.files)
+
+
+def secrecy_mode(mark: str) -> str | None:
+    """TT 05 ``mode`` (chế độ sử dụng) for a message's secrecy mark (độ mật): ``03`` *Mật* for
+    Mật, Tối mật, Tuyệt mật (also their level numbers 1-3), None for an unmarked document
+    ("", "0", "Thường", "Không"). A mark not understood is taken as secret too: a document
+    wrongly held back is corrected by an archivist, a secret wrongly shown cannot be."""
+    folded = fold(mark)
+    if folded in _NOT_SECRET:
+        return None
+    return "03"
+
+
+def _read_secrecy(
+    header: Any,
+    ns: dict[str, str],
+    rel: str,
+    values: dict[str, str],
+    labels: dict[str, str],
+    out: PackageContents,
+) -> None:
+    """A message marked secret arrives as access regime 03 (Mật), never 02 by default."""
+    for path in _SECRECY_PATHS:
+        mark = _leaf_text(header, path, ns)
+        if mark is None:
+            continue
+        mode = secrecy_mode(mark)
+        if mode is not None:
+            values["mode"], labels["mode"] = mode, path
+            if fold(mark) not in _KNOWN_SECRET:
+                out.warnings.append(
+                    Problem(
+                        "default_value",
+                        f"{rel}: độ mật “{mark}” không rõ; tạm đặt chế độ sử dụng “Mật” đến khi "
+                        "lưu trữ viên xác định.",
+                        rel,
+                        None,
+                        path,
+                    )
+                )
+        return
 
 
 def _attachments(

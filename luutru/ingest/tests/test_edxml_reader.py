@@ -308,3 +308,39 @@ def test_base64_without_final_padding_is_tolerated(tmp_path: Path) -> None:
 )
 def test_dates_become_dd_mm_yyyy(raw: str, shown: str) -> None:
     assert iso_to_vn_date(raw) == shown
+
+
+def mark_secret(folder: Path, mark: str) -> Path:
+    """The incoming sample message with ``OtherInfo/Secret`` (độ mật) set to ``mark``."""
+    folder.mkdir(exist_ok=True)
+    tree = etree.parse(str(EDXML_DIR / INCOMING), etree.XMLParser(huge_tree=True))
+    other = next(tree.iter(f"{QCVN}OtherInfo"))
+    etree.SubElement(other, f"{QCVN}Secret").text = mark
+    tree.write(str(folder / INCOMING), xml_declaration=True, encoding="UTF-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("mark", "mode"),
+    [("Mật", "03"), ("TỐI MẬT", "03"), ("Tuyệt mật", "03"), ("1", "03"), ("Thường", None),
+     ("0", None), ("", None)],
+)  # fmt: skip
+def test_a_message_marked_secret_is_read_as_access_regime_03(
+    tmp_path: Path, mark: str, mode: str | None
+) -> None:
+    contents = read(mark_secret(tmp_path / "goi", mark), tmp_path / "scratch")
+
+    (document,) = contents.documents
+    assert document.values.get("mode") == mode
+    assert contents.warnings == []
+    if mode:
+        assert document.source.label("mode") == "OtherInfo/Secret"
+
+
+def test_a_secrecy_mark_not_understood_is_taken_as_secret_with_a_warning(tmp_path: Path) -> None:
+    contents = read(mark_secret(tmp_path / "goi", "Hạn chế"), tmp_path / "scratch")
+
+    assert contents.documents[0].values["mode"] == "03"
+    (warning,) = contents.warnings
+    assert (warning.code, warning.field) == ("default_value", "OtherInfo/Secret")
+    assert "Hạn chế" in warning.message

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from io import StringIO
 from pathlib import Path
 from typing import Any, ClassVar
@@ -16,8 +17,10 @@ from typing import Any, ClassVar
 from django.core.management import call_command
 from django.test import TestCase, override_settings
 
+from luutru.ingest.tests.test_edxml_reader import mark_secret
 from luutru.organizations import actions
 from luutru.organizations.models import Agency
+from luutru.records.models import Document
 from luutru.test import SAMPLES
 
 EXTRA_SAMPLES = os.environ.get("LUUTRU_EXTRA_SAMPLES", "")
@@ -132,3 +135,20 @@ if EXTRA_SAMPLES:
         """The same outcome checks over the set LUUTRU_EXTRA_SAMPLES names."""
 
         samples = _extra
+
+
+@override_settings(TRUST_ROOTS_DIR=SAMPLES / "trust")
+class SecretEdxmlTests(TestCase):
+    def test_an_edxml_document_marked_mat_arrives_as_access_regime_03(self) -> None:
+        spec = expected(SAMPLES)["valid/edxml"]
+        agency = register(spec["agency"])
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = mark_secret(Path(tmp) / "edxml", "Mật")
+            out = StringIO()
+            call_command("ingest", str(folder), "--agency", agency.code, "--json", stdout=out)
+        result = json.loads(out.getvalue())
+
+        self.assertEqual(result["state"], "received", result["errors"])
+        self.assertNotIn("default_value", {w["code"] for w in result["warnings"]})
+        document = Document.objects.get()
+        self.assertEqual(document.access_regime, "03")

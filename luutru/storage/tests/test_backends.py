@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -291,3 +293,34 @@ def test_the_deploy_check_names_a_storage_that_cannot_be_reached(tmp_path: Path)
         (problem,) = storages_reachable()
     assert problem.id == "luutru.storage.E002"
     assert f"Không truy cập được kho dự phòng tại {missing}" in problem.msg
+
+
+def test_what_a_killed_writer_left_is_removed_once_old_and_stored_files_stay(
+    kind: str, tmp_path: Path
+) -> None:
+    """A writer killed mid-way leaves a temporary file (disk) or an unfinished multipart upload
+    (S3); both go once older than the cut-off, a fresh one (a write in progress) stays, and no
+    stored file is touched."""
+    storage, _damage, _listing = make(kind, tmp_path)
+    kept = storage.put(io.BytesIO(b"giu lai"))
+    if isinstance(storage, LocalDiskBackend):
+        storage.incoming.mkdir(parents=True, exist_ok=True)
+        stale = storage.incoming / "a-killed-writer"
+        stale.write_bytes(b"nua chung")
+        old = (datetime.now(UTC) - timedelta(days=3)).timestamp()
+        os.utime(stale, (old, old))
+        (storage.incoming / "a-write-in-progress").write_bytes(b"dang ghi")
+    else:
+        assert isinstance(storage, S3Backend)
+        storage.client.create_multipart_upload(Bucket=storage.bucket, Key=storage.key("a" * 64))
+
+    if kind == "disk":  # (moto dates every upload 2010: only the disk shows a fresh one kept)
+        assert storage.remove_partial_writes(datetime.now(UTC) - timedelta(days=1)) == 1
+    assert storage.remove_partial_writes(datetime.now(UTC) + timedelta(minutes=1)) == 1
+    assert storage.remove_partial_writes(datetime.now(UTC) + timedelta(minutes=1)) == 0
+    if isinstance(storage, S3Backend):
+        uploads = storage.client.list_multipart_uploads(Bucket=storage.bucket)
+        assert uploads.get("Uploads", []) == []
+    else:
+        assert list(storage.incoming.iterdir()) == []
+    assert storage.state(kept.sha256) == CopyState.OK

@@ -1,5 +1,8 @@
 """`luutru ingest PATH --agency CODE [--dry-run] [--json]`: validate and ingest one package.
 
+``--resume ID`` runs one stopped transfer here; ``--resume-stalled`` (for a timer) queues again
+every running transfer whose worker has not reported for ``INGEST_STALL_SECONDS``.
+
 A valid package ends ``received`` (waiting for the archive: ``luutru transfer accept ID``) or
 ``accepted`` when its agency is accepted on receipt; the exit status is 0 for both, 1 when the
 package is rejected or the run failed.
@@ -29,19 +32,35 @@ class Command(OperatorCommand):
         parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không lưu")
         parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
         parser.add_argument("--resume", metavar="TRANSFER", help="chạy tiếp một lần nộp bị dừng")
+        parser.add_argument(
+            "--resume-stalled",
+            action="store_true",
+            help="đưa lại vào hàng đợi mọi lần nộp lưu mà tiến trình xử lý đã ngừng báo tiến độ "
+            "(chạy theo lịch)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Imported here, not above: the pipeline loads the spreadsheet, PDF and signature
         # libraries, and `luutru ingest --help` should not wait for them (lib/commands.py).
-        from luutru.ingest.actions import ingest, report
+        from luutru.ingest.actions import ingest, report, resume_stalled
 
+        if options["resume_stalled"]:
+            resumed = resume_stalled()
+            if options["json"]:
+                items = [{"transfer": str(t.pk), "package": t.package_name} for t in resumed]
+                self.stdout.write(json.dumps({"resumed": items}, ensure_ascii=False, indent=1))
+            else:
+                for item in resumed:
+                    self.stdout.write(f"Tiếp tục xử lý gói “{item.package_name}” ({item.pk}).")
+                self.stdout.write(f"Đã đưa lại vào hàng đợi {len(resumed)} lần nộp lưu.")
+            return
         if options["resume"]:
             transfer = Transfer.objects.filter(pk=options["resume"]).first()
             if transfer is None:
                 raise CommandError(f"Không có lần nộp lưu {options['resume']}.")
         else:
             transfer = self._receive(options)
-        transfer = ingest(transfer)
+        transfer = ingest(transfer, take_over=bool(options["resume"]))
         outcome = report(transfer)
         if options["json"]:
             self.stdout.write(json.dumps(outcome, ensure_ascii=False, indent=1))
