@@ -443,7 +443,7 @@ SEARCH_EXTRACT_SECONDS = env_int("SEARCH_EXTRACT_SECONDS", 60, minimum=1)
 ACCESS_EXTRA_DAYS_OFF = env_list("ACCESS_EXTRA_DAYS_OFF", [])
 ACCESS_EXTRA_WORKING_DAYS = env_list("ACCESS_EXTRA_WORKING_DAYS", [])
 ACCESS_DELIVERY_DIR = Path(env_str("ACCESS_DELIVERY_DIR", str(DATA_DIR / "deliveries")))
-# Mật (03) records' files encrypted at rest (ADR 0010): a file holding a 32-byte AES-256 key
+# Mật (03) records' files encrypted at rest (ADR 0011): a file holding a 32-byte AES-256 key
 # (raw, hex or base64), outside the database and the backups. Empty: files are stored as they are.
 MAT_KEY_FILE = env_str("MAT_KEY_FILE", "")
 ACCESS_SIGNING_KEY = Path(env_str("ACCESS_SIGNING_KEY", str(DATA_DIR / "signing" / "archive.key")))

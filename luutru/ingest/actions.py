@@ -294,7 +294,7 @@ def _remove_old(
 
 
 # ---------------------------------------------------------------------------------------------
-# Mật files encrypted at rest (ADR 0010)
+# Mật files encrypted at rest (ADR 0011)
 
 
 def seal_secret_files() -> list[str]:

@@ -980,7 +980,7 @@ def _describe_media_item(document: Document, level: str, cleaned: Cleaned) -> No
 
 def seal_secret(run: Run) -> None:
     """With ``MAT_KEY_FILE`` set, the files of the package's Mật (03) records are sealed
-    (encrypted at rest, ADR 0010) as soon as their records exist. A crash before this leaves
+    (encrypted at rest, ADR 0011) as soon as their records exist. A crash before this leaves
     them readable in the clear until ``luutru seal_secret_files`` (a daily timer) seals them."""
     if not key_configured():
         return

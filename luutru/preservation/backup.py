@@ -177,7 +177,7 @@ def _snapshot_database(folder: Path) -> tuple[str, list[str]]:
     return target.name, digests
 
 
-# The blobs storage holds: a sealed file's ciphertext rather than its plaintext (ADR 0010).
+# The blobs storage holds: a sealed file's ciphertext rather than its plaintext (ADR 0011).
 STORED_NAMES = "CASE WHEN sealed_sha256 = '' THEN sha256 ELSE sealed_sha256 END"
 
 

@@ -625,7 +625,7 @@ def _delete_records(appraisal: Appraisal, dossiers: list[Dossier], *, actor: Any
     removed_shas = list(
         StoredFile.objects.filter(pk__in=removable).values_list("sha256", flat=True)
     )
-    # A sealed file's blob is its ciphertext (storage ADR 0010): it is destroyed with the file.
+    # A sealed file's blob is its ciphertext (storage ADR 0011): it is destroyed with the file.
     sealed = dict(
         StoredFile.objects.filter(pk__in=removable)
         .exclude(sealed_sha256="")

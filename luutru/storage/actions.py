@@ -87,7 +87,7 @@ def remove_partial_writes(older_than: datetime) -> dict[str, int]:
 
 
 def seal_files(sha256s: list[str]) -> list[str]:
-    """Seal these files (ADR 0010): store the ciphertext in both copies, record its name on
+    """Seal these files (ADR 0011): store the ciphertext in both copies, record its name on
     the row, then remove the plaintext from both copies; the digests sealed now.
 
     Idempotent and crash-safe: a file already sealed is skipped (its plaintext removed if a
@@ -203,7 +203,7 @@ def remove_files(sha256s: list[str], *, sealed: dict[str, str] | None = None) ->
             raise StorageUnavailable(
                 f"Không truy cập được {storage.name} tại {storage.root}: chưa xóa tệp nào."
             )
-    # A sealed file's blob is its ciphertext (ADR 0010); a plaintext left beside it goes too.
+    # A sealed file's blob is its ciphertext (ADR 0011); a plaintext left beside it goes too.
     # ``sealed`` (digest → ciphertext's name) is for callers that deleted the rows already.
     sealed = {
         **dict(

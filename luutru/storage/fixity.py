@@ -49,7 +49,7 @@ def check(
     """Re-hash both copies of one blob and repair a bad one from the good one.
 
     ``name``: the blob storage holds when it is not ``sha256`` — a sealed file's ciphertext
-    (``StoredFile.stored_name``, ADR 0010), checked and repaired like any blob; the result
+    (``StoredFile.stored_name``, ADR 0011), checked and repaired like any blob; the result
     still names the file by ``sha256``.
     Cost: one read of each copy (two reads of the blob), plus one write and read-back for
     each repaired copy.

@@ -40,7 +40,7 @@ class StoredFile(models.Model):
     )
 
     # Sealed (a Mật record's file, MAT_KEY_FILE set): the blob in storage is the ciphertext of
-    # ``storage.sealing``, named by its own digest; ``sha256`` stays the plaintext's (ADR 0010).
+    # ``storage.sealing``, named by its own digest; ``sha256`` stays the plaintext's (ADR 0011).
     sealed_sha256 = models.CharField(_("mã SHA-256 của bản mã hóa"), max_length=64, blank=True)
 
     objects = StoredFileQuerySet.as_manager()

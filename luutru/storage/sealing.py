@@ -1,4 +1,4 @@
-"""Sealed blobs: the files of Mật records kept encrypted at rest (ADR 0010).
+"""Sealed blobs: the files of Mật records kept encrypted at rest (ADR 0011).
 
 With ``MAT_KEY_FILE`` set, a blob is *sealed*: its bytes are encrypted with AES-256-GCM under a
 key kept in that file, outside the database and outside the backups, and the ciphertext is

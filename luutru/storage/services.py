@@ -40,7 +40,7 @@ def replica() -> StorageBackend:
 
 def open_stored(sha256: str) -> BinaryIO:
     """The file's bytes from the primary copy, or the replica's when the primary copy is
-    missing or unreadable; a sealed file (ADR 0010) decrypted as it is read.
+    missing or unreadable; a sealed file (ADR 0011) decrypted as it is read.
 
     No database query unless the plaintext is in neither copy: reads run on worker threads
     (page recognition, derivatives) that must not need a connection of their own.

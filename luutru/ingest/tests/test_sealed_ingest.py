@@ -1,5 +1,5 @@
 """With MAT_KEY_FILE set, the files of a Mật package are sealed as they arrive, and files of
-records that became Mật later are sealed by ``luutru seal_secret_files`` (ADR 0010)."""
+records that became Mật later are sealed by ``luutru seal_secret_files`` (ADR 0011)."""
 
 from __future__ import annotations
 

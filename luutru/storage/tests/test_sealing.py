@@ -1,4 +1,4 @@
-"""Mật files encrypted at rest with the key in MAT_KEY_FILE (ADR 0010): the plaintext leaves
+"""Mật files encrypted at rest with the key in MAT_KEY_FILE (ADR 0011): the plaintext leaves
 both copies, reads decrypt it, fixity checks and repairs the ciphertext, and damage, truncation
 or another key are refused rather than read as something else — on disk and in S3 buckets."""
 

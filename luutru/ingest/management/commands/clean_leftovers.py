@@ -12,12 +12,12 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
 from luutru.ingest.actions import clean_leftovers
+from luutru.lib.commands import OperatorCommand
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Xóa gói đã tải lên của các lần nộp lưu đã xong, tệp tạm của lần tải lên bị ngắt, thư mục "
         "xử lý và tệp ghi dở trong kho, khi đã cũ hơn LEFTOVERS_MAX_AGE_HOURS."

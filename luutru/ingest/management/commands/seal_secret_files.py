@@ -1,5 +1,5 @@
 """`luutru seal_secret_files [--json]`: encrypt at rest every file of a Mật record not yet
-sealed (ADR 0010; needs ``MAT_KEY_FILE``). Run daily by ``luutru-seal-secret-files.timer``:
+sealed (ADR 0011; needs ``MAT_KEY_FILE``). Run daily by ``luutru-seal-secret-files.timer``:
 ingest seals at once, this catches records whose access regime became Mật later."""
 
 from __future__ import annotations
@@ -8,14 +8,15 @@ import json
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from luutru.ingest.actions import seal_secret_files
+from luutru.lib.commands import OperatorCommand
 from luutru.storage.backends import StorageError
 from luutru.storage.sealing import key_configured
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Mã hóa các tệp của hồ sơ, tài liệu Mật chưa được mã hóa (cần MAT_KEY_FILE)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
