@@ -3,6 +3,8 @@
     .venv/bin/python bench/run.py            # every bench/bench_*.py, writes docs/benchmarks.md
     .venv/bin/python bench/run.py audit      # only bench_audit.py; prints, writes nothing
     .venv/bin/python bench/run.py --out X.md # write elsewhere
+    .venv/bin/python bench/run.py web --update  # replace (or add) only these sections in
+                                                # docs/benchmarks.md, each dated
 
 Each module `bench/bench_<name>.py` has a docstring explaining what it measures and exposes
 `run() -> list[Figure]` (see bench/harness.py). Django is set up on a fresh, migrated data
@@ -48,6 +50,7 @@ class Result:
     seconds: float = 0.0
     figures: list[Figure] = field(default_factory=list)
     error: str | None = None
+    when: datetime | None = None
 
 
 def discover(only: list[str]) -> list[str]:
@@ -197,7 +200,8 @@ def table(figures: list[Figure]) -> str:
 
 def section(result: Result) -> str:
     title = result.name.removeprefix("bench_")
-    parts = [f"## {title}", "", f"`{result.path}`, {result.seconds:.1f} s."]
+    dated = f", run on {result.when:%Y-%m-%d %H:%M} UTC" if result.when else ""
+    parts = [f"## {title}", "", f"`{result.path}`, {result.seconds:.1f} s{dated}."]
     if result.doc:
         parts += ["", result.doc]
     parts.append("")
@@ -215,7 +219,8 @@ def report(rows: list[tuple[str, str]], when: datetime, results: list[Result]) -
         "# Benchmarks",
         "",
         "Written by `make bench` (`bench/run.py`); do not edit by hand. Each benchmark runs on a",
-        "fresh, migrated data directory.",
+        "fresh, migrated data directory. A section marked with its own date was rerun alone",
+        "(`bench/run.py NAME --update`), on the machine described below.",
         "",
         f"Run on {when:%Y-%m-%d %H:%M} UTC.",
         "",
@@ -233,6 +238,22 @@ def report(rows: list[tuple[str, str]], when: datetime, results: list[Result]) -
     return "\n".join(parts)
 
 
+def update(path: Path, results: list[Result]) -> str:
+    """The report at ``path`` with these results' sections replaced, or added at its end."""
+    text = path.read_text(encoding="utf-8") if path.exists() else report([], datetime.now(UTC), [])
+    chunks = text.rstrip("\n").split("\n## ")
+    head, sections = chunks[0], chunks[1:]
+    for result in results:
+        title = result.name.removeprefix("bench_")
+        fresh = section(result).removeprefix("## ")
+        found = [i for i, chunk in enumerate(sections) if chunk.split("\n", 1)[0] == title]
+        if found:
+            sections[found[0]] = fresh
+        else:
+            sections.append(fresh)
+    return "\n## ".join([head, *sections]) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the benchmarks of Lưu trữ số.")
     parser.add_argument("only", nargs="*", help="benchmark names (default: all)")
@@ -241,6 +262,11 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         default=None,
         help=f"markdown file to write (default: {DEFAULT_OUT.relative_to(ROOT)} when running all)",
+    )
+    parser.add_argument(
+        "--update",
+        action="store_true",
+        help="replace only these benchmarks' sections in the report (dated), keep the rest",
     )
     args = parser.parse_args(argv)
     names = discover(args.only)
@@ -251,9 +277,16 @@ def main(argv: list[str] | None = None) -> int:
         rows = machine()
         when = datetime.now(UTC)
         results = [run_module(name) for name in names]
+        for result in results:
+            result.when = when if args.update else None
         text = report(rows, when, results)
 
     print(text)
+    if args.update:
+        target = args.out or DEFAULT_OUT
+        target.write_text(update(target, results), encoding="utf-8")
+        print(f"updated {target}", file=sys.stderr)
+        return 0
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
