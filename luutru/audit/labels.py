@@ -63,6 +63,9 @@ ACTION_LABELS: dict[str, str] = {
     "ingest.transfer_receive": "Nhận gói nộp lưu",
     "ingest.transfer_accept": "Tiếp nhận vào kho",
     "ingest.transfer_reject": "Gói nộp lưu bị từ chối",
+    "ingest.transfer_resume": "Tự tiếp tục xử lý gói nộp lưu bị gián đoạn",
+    "ingest.leftovers_cleanup": "Dọn tệp tạm, gói tải lên còn sót",
+    "ingest.files_seal": "Mã hóa tệp của tài liệu Mật",
     "ingest.transfer_valid": "Gói nộp lưu hợp lệ",
     "ingest.transfer_return": "Trả lại gói nộp lưu",
     # digitization
