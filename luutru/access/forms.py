@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from luutru.access.models import DeliveryForm, FeeCategory, Purpose
 from luutru.accounts.models import User
@@ -30,24 +31,26 @@ CONSENT_TEXT = (
 
 
 class ReaderRegistrationForm(forms.Form):
-    full_name = forms.CharField(label="Họ và tên", max_length=150)
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     date_of_birth = forms.DateField(
-        label="Ngày sinh",
+        label=_("Ngày sinh"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Ví dụ 17/05/1990.",
+        help_text=_("Ví dụ 17/05/1990."),
     )
     id_number = forms.CharField(
-        label="Số định danh cá nhân (CCCD)", max_length=12, help_text="12 chữ số."
+        label=_("Số định danh cá nhân (CCCD)"), max_length=12, help_text=_("12 chữ số.")
     )
-    address = forms.CharField(label="Địa chỉ", max_length=300)
-    phone = forms.CharField(label="Số điện thoại", max_length=20)
-    email = forms.EmailField(label="Thư điện tử")
-    organization = forms.CharField(label="Cơ quan, đơn vị công tác", max_length=300, required=False)
-    purpose = forms.CharField(label="Mục đích khai thác", max_length=500)
-    username = forms.CharField(label="Tên đăng nhập", max_length=150)
-    password = forms.CharField(label="Mật khẩu", widget=forms.PasswordInput, strip=False)
+    address = forms.CharField(label=_("Địa chỉ"), max_length=300)
+    phone = forms.CharField(label=_("Số điện thoại"), max_length=20)
+    email = forms.EmailField(label=_("Thư điện tử"))
+    organization = forms.CharField(
+        label=_("Cơ quan, đơn vị công tác"), max_length=300, required=False
+    )
+    purpose = forms.CharField(label=_("Mục đích khai thác"), max_length=500)
+    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    password = forms.CharField(label=_("Mật khẩu"), widget=forms.PasswordInput, strip=False)
     consent = forms.BooleanField(
-        label="Tôi đồng ý cho xử lý dữ liệu cá nhân như trên",
+        label=_("Tôi đồng ý cho xử lý dữ liệu cá nhân như trên"),
         help_text=CONSENT_TEXT,
         error_messages={"required": "Cần sự đồng ý của bạn để cấp tài khoản độc giả."},
     )
@@ -101,20 +104,20 @@ class ReaderRegistrationForm(forms.Form):
 
 class RequestForm(forms.Form):
     codes = forms.CharField(
-        label="Mã hồ sơ, mã tài liệu",
+        label=_("Mã hồ sơ, mã tài liệu"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Mỗi dòng một mã hồ sơ (000.00.12.H62.2023.05) hoặc mã tài liệu.",
+        help_text=_("Mỗi dòng một mã hồ sơ (000.00.12.H62.2023.05) hoặc mã tài liệu."),
     )
-    purpose = forms.ChoiceField(label="Mục đích", choices=Purpose.choices)
-    fee_category = forms.ChoiceField(label="Đối tượng thu phí", choices=FeeCategory.choices)
-    research_topic = forms.CharField(label="Đề tài, vấn đề nghiên cứu", max_length=500)
-    form = forms.ChoiceField(label="Hình thức khai thác", choices=DeliveryForm.choices)
+    purpose = forms.ChoiceField(label=_("Mục đích"), choices=Purpose.choices)
+    fee_category = forms.ChoiceField(label=_("Đối tượng thu phí"), choices=FeeCategory.choices)
+    research_topic = forms.CharField(label=_("Đề tài, vấn đề nghiên cứu"), max_length=500)
+    form = forms.ChoiceField(label=_("Hình thức khai thác"), choices=DeliveryForm.choices)
     days = forms.IntegerField(
-        label="Thời hạn khai thác (ngày)",
+        label=_("Thời hạn khai thác (ngày)"),
         min_value=1,
         max_value=15,
         initial=15,
-        help_text="Tối đa 15 ngày kể từ khi phiếu được duyệt.",
+        help_text=_("Tối đa 15 ngày kể từ khi phiếu được duyệt."),
     )
 
     def clean_codes(self) -> list[str]:
@@ -130,10 +133,10 @@ class RequestForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
-        label="Lý do từ chối", max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Lý do từ chối"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class TrackForm(forms.Form):
-    number = forms.CharField(label="Số phiếu", max_length=12, help_text="Ví dụ 000012.")
-    email = forms.EmailField(label="Thư điện tử đã đăng ký")
+    number = forms.CharField(label=_("Số phiếu"), max_length=12, help_text=_("Ví dụ 000012."))
+    email = forms.EmailField(label=_("Thư điện tử đã đăng ký"))

@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
 
 from luutru.accounts.models import Role
 from luutru.organizations.models import Agency, AgencyQuerySet, Membership
@@ -16,17 +17,21 @@ from luutru.organizations.models import Agency, AgencyQuerySet, Membership
 
 class TransferForm(forms.Form):
     package = forms.FileField(
-        label="Gói tài liệu (.zip)",
-        help_text="Một tệp .zip chứa ho_so và tai_lieu (Excel hoặc CSV) cùng các tệp tài liệu, "
-        "gói SIP theo TT 05/2025 hoặc thông điệp edXML.",
+        label=_("Gói tài liệu (.zip)"),
+        help_text=_(
+            "Một tệp .zip chứa ho_so và tai_lieu (Excel hoặc CSV) cùng các tệp tài liệu, "
+            "gói SIP theo TT 05/2025 hoặc thông điệp edXML."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
     )
-    agency = forms.ModelChoiceField(label="Cơ quan nộp lưu", queryset=Agency.objects.none())
+    agency = forms.ModelChoiceField(label=_("Cơ quan nộp lưu"), queryset=Agency.objects.none())
     dry_run = forms.BooleanField(
-        label="Chỉ kiểm tra, chưa nộp",
+        label=_("Chỉ kiểm tra, chưa nộp"),
         required=False,
-        help_text="Kiểm tra gói theo TT 05/2025 mà không lưu hồ sơ, tài liệu nào; sửa hết lỗi "
-        "rồi tải lên lại để nộp.",
+        help_text=_(
+            "Kiểm tra gói theo TT 05/2025 mà không lưu hồ sơ, tài liệu nào; sửa hết lỗi "
+            "rồi tải lên lại để nộp."
+        ),
     )
 
     def __init__(
@@ -67,9 +72,9 @@ class ReturnForm(forms.Form):
     """Returning a received transfer to its agency: the reason is what the clerk will read."""
 
     reason = forms.CharField(
-        label="Lý do trả lại",
+        label=_("Lý do trả lại"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Cơ quan nộp lưu đọc lý do này trên trang lần nộp lưu để sửa gói rồi nộp lại.",
+        help_text=_("Cơ quan nộp lưu đọc lý do này trên trang lần nộp lưu để sửa gói rồi nộp lại."),
         error_messages={"required": "Cần ghi lý do trả lại để cơ quan nộp lưu biết phải sửa gì."},
     )

@@ -171,7 +171,9 @@ def _metadata(document: Document) -> list[Any]:
     level = DocumentKind(document.kind).level
     wanted = {"docCode", "typeName", "codeNumber", "codeNotation", "issuedDate", "organName",
               "photoTime", "photographer", "photoPlace", "recordDate", "recorder"}  # fmt: skip
-    return [row for row in element_rows(document, level) if row.element in wanted]
+    # The manifest labels its metadata "vi": Vietnamese names whatever the visitor's language.
+    rows = element_rows(document, level, localized=False)
+    return [row for row in rows if row.element in wanted]
 
 
 def _public(code: str) -> tuple[Document, DocumentFile | None, list[DocumentFile]]:

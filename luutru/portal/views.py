@@ -118,7 +118,7 @@ def public_rows(rows: list[FieldRow], record: Document | Dossier, level: str) ->
         spec = specs.get(row.element)
         if spec is not None and spec.field and spec.kind in {"code", "codes"}:
             raw = str(getattr(record, spec.field) or "")
-            words = [codes.label(spec.code_list or "", c.strip()) for c in raw.split(",")]
+            words = [codes.shown_label(spec.code_list or "", c.strip()) for c in raw.split(",")]
             row = FieldRow(row.element, row.label, ", ".join(w for w in words if w))
         shown.append(row)
     return shown

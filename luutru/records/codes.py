@@ -14,6 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import get_language
+
 from luutru.lib.vietnamese import fold
 
 DATA = Path(__file__).parent / "data" / "code_lists.json"
@@ -27,7 +29,7 @@ def load_code_lists(code_model: Any) -> int:
         if list_name.startswith("_"):
             continue
         for entry in entries:
-            extra = {k: v for k, v in entry.items() if k not in {"code", "label"}}
+            extra = {k: v for k, v in entry.items() if k not in {"code", "label", "label_en"}}
             code_model.objects.update_or_create(
                 list=list_name,
                 code=entry["code"],
@@ -126,6 +128,29 @@ def to_code(list_name: str, value: str) -> str | None:
 
 def label(list_name: str, code: str) -> str:
     return entries(list_name).get(code, (code, {}))[0]
+
+
+def shown_label(list_name: str, code: str) -> str:
+    """The label a page shows: the English one (data file, ``label_en``) when the interface is
+    in English, else the Vietnamese one. Records, audit texts and packages keep ``label``."""
+    if (get_language() or "").startswith("en"):
+        english = _english_labels().get((_plain(list_name), code))
+        if english:
+            return english
+    return label(list_name, code)
+
+
+@cache
+def _english_labels() -> dict[tuple[str, str], str]:
+    """(list, code) → English label, read from the data file: the table holds Vietnamese only."""
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    return {
+        (list_name, entry["code"]): entry["label_en"]
+        for list_name, entries_ in data.items()
+        if not list_name.startswith("_")
+        for entry in entries_
+        if entry.get("label_en")
+    }
 
 
 def retention_years(code: str) -> int | None:

@@ -1,4 +1,5 @@
-"""The TT 05/2025 elements (names, Vietnamese labels, kinds, lengths): data/tt05_elements.csv."""
+"""The TT 05/2025 elements (names, Vietnamese and English labels, kinds, lengths):
+data/tt05_elements.csv."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import csv
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from django.utils.translation import get_language
 
 DATA = Path(__file__).parent / "data" / "tt05_elements.csv"
 
@@ -20,6 +23,14 @@ class Element:
     required: bool
     code_list: str | None
     field: str | None  # the model field it fills
+    label_en: str = ""  # English name, shown when the interface is in English
+
+    @property
+    def shown_label(self) -> str:
+        """The name a page shows: English when the interface is in English, else Vietnamese."""
+        if self.label_en and (get_language() or "").startswith("en"):
+            return self.label_en
+        return self.label
 
 
 @cache
@@ -35,6 +46,7 @@ def elements(level: str) -> dict[str, Element]:
                 required=row["required"] == "yes",
                 code_list=row["code_list"] or None,
                 field=row["field"] or None,
+                label_en=row.get("label_en") or "",
             )
             for row in csv.DictReader(handle)
             if row["level"] == level

@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from luutru.organizations.models import Agency, AgencyQuerySet, Fonds
 from luutru.records import codes
@@ -23,12 +25,12 @@ def retention_choices() -> list[tuple[str, str]]:
 
 
 class FilePlanForm(forms.Form):
-    agency = forms.ModelChoiceField(label="Cơ quan, tổ chức", queryset=Agency.objects.none())
-    year = forms.IntegerField(label="Năm", min_value=1900, max_value=2200)
-    title = forms.CharField(label="Tên danh mục", max_length=300, required=False)
-    approved_at = forms.DateField(label="Ngày ban hành", widget=DATE_INPUT, required=False)
+    agency = forms.ModelChoiceField(label=_("Cơ quan, tổ chức"), queryset=Agency.objects.none())
+    year = forms.IntegerField(label=_("Năm"), min_value=1900, max_value=2200)
+    title = forms.CharField(label=_("Tên danh mục"), max_length=300, required=False)
+    approved_at = forms.DateField(label=_("Ngày ban hành"), widget=DATE_INPUT, required=False)
     note = forms.CharField(
-        label="Ghi chú", widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Ghi chú"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
     def __init__(self, *args: Any, agencies: AgencyQuerySet, **kwargs: Any) -> None:
@@ -38,20 +40,22 @@ class FilePlanForm(forms.Form):
 
 
 class PlanEntryForm(forms.Form):
-    notation = forms.CharField(label="Số và ký hiệu hồ sơ", max_length=20)
+    notation = forms.CharField(label=_("Số và ký hiệu hồ sơ"), max_length=20)
     title = forms.CharField(
-        label="Tiêu đề hồ sơ", max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Tiêu đề hồ sơ"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    retention = forms.ChoiceField(label="Thời hạn lưu trữ", choices=retention_choices)
-    responsible = forms.CharField(label="Người lập hồ sơ", max_length=150, required=False)
+    retention = forms.ChoiceField(label=_("Thời hạn lưu trữ"), choices=retention_choices)
+    responsible = forms.CharField(label=_("Người lập hồ sơ"), max_length=150, required=False)
     closed_on = forms.DateField(
-        label="Ngày kết thúc công việc",
+        label=_("Ngày kết thúc công việc"),
         widget=DATE_INPUT,
         required=False,
-        help_text="Hồ sơ phải nộp lưu vào lưu trữ cơ quan trong 01 năm kể từ ngày này "
-        "(Nghị định 30/2020/NĐ-CP).",
+        help_text=_(
+            "Hồ sơ phải nộp lưu vào lưu trữ cơ quan trong 01 năm kể từ ngày này "
+            "(Nghị định 30/2020/NĐ-CP)."
+        ),
     )
-    note = forms.CharField(label="Ghi chú", max_length=500, required=False)
+    note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
 
 
 DOWNLOAD_CHOICES = [
@@ -70,18 +74,18 @@ class PublishForm(forms.Form):
     """Công bố: the reason is optional, the download choice defaults to the fonds'."""
 
     reason = forms.CharField(
-        label="Lý do, căn cứ công bố", max_length=1000, required=False,
+        label=_("Lý do, căn cứ công bố"), max_length=1000, required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
     download = forms.ChoiceField(
-        label="Bản gốc", choices=DOWNLOAD_CHOICES, required=False,
-        help_text="Trang tài liệu vẫn đọc được trên cổng tra cứu khi không cho tải bản gốc.",
+        label=_("Bản gốc"), choices=DOWNLOAD_CHOICES, required=False,
+        help_text=_("Trang tài liệu vẫn đọc được trên cổng tra cứu khi không cho tải bản gốc."),
     )  # fmt: skip
 
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label="Lý do thu hồi công bố", max_length=1000,
+        label=_("Lý do thu hồi công bố"), max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
 
@@ -94,38 +98,40 @@ def regime_choices() -> list[tuple[str, str]]:
 
 
 class RegimeChangeForm(forms.Form):
-    new_regime = forms.ChoiceField(label="Chế độ sử dụng mới", choices=regime_choices)
+    new_regime = forms.ChoiceField(label=_("Chế độ sử dụng mới"), choices=regime_choices)
     legal_basis = forms.CharField(
-        label="Căn cứ pháp lý", max_length=500,
-        help_text="Văn bản, quyết định làm căn cứ: số, ngày, cơ quan ban hành.",
+        label=_("Căn cứ pháp lý"), max_length=500,
+        help_text=_("Văn bản, quyết định làm căn cứ: số, ngày, cơ quan ban hành."),
     )  # fmt: skip
     reason = forms.CharField(
-        label="Lý do", max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Lý do"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class PublicationPolicyForm(forms.Form):
     publish_on_acceptance = forms.BooleanField(
-        label="Công bố tài liệu Công khai khi tiếp nhận vào kho", required=False
+        label=_("Công bố tài liệu Công khai khi tiếp nhận vào kho"), required=False
     )
     list_conditional = forms.BooleanField(
-        label="Giới thiệu tài liệu Sử dụng có điều kiện trong mục lục công khai",
+        label=_("Giới thiệu tài liệu Sử dụng có điều kiện trong mục lục công khai"),
         required=False,
-        help_text="Công chúng thấy tiêu đề, thời gian, mã và điều kiện khai thác, không thấy "
-        "nội dung; tài liệu Mật không bao giờ được giới thiệu.",
+        help_text=_(
+            "Công chúng thấy tiêu đề, thời gian, mã và điều kiện khai thác, không thấy "
+            "nội dung; tài liệu Mật không bao giờ được giới thiệu."
+        ),
     )
     public_download = forms.BooleanField(
-        label="Mặc định cho công chúng tải bản gốc khi công bố", required=False
+        label=_("Mặc định cho công chúng tải bản gốc khi công bố"), required=False
     )
 
 
 class AwaitingFilterForm(forms.Form):
     agency = forms.ModelChoiceField(
-        label="Cơ quan, tổ chức", queryset=Agency.objects.none(), required=False,
-        empty_label="Tất cả", to_field_name="code",
+        label=_("Cơ quan, tổ chức"), queryset=Agency.objects.none(), required=False,
+        empty_label=_("Tất cả"), to_field_name="code",
     )  # fmt: skip
     fonds = forms.ModelChoiceField(
-        label="Phông", queryset=Fonds.objects.none(), required=False, empty_label="Tất cả",
+        label=_("Phông"), queryset=Fonds.objects.none(), required=False, empty_label=_("Tất cả"),
         to_field_name="code",
     )  # fmt: skip
 
@@ -140,31 +146,34 @@ class AwaitingFilterForm(forms.Form):
 # ---------------------------------------------------------------------------------------------
 # Description control: every TT 05 element as typed in the ingest spreadsheet; the action checks.
 
-REASON_HELP = "Ghi rõ căn cứ sửa (văn bản, biên bản kiểm tra…); lưu trong lịch sử của hồ sơ."
+REASON_HELP = _("Ghi rõ căn cứ sửa (văn bản, biên bản kiểm tra…); lưu trong lịch sử của hồ sơ.")
 
 
 def _reason_field() -> forms.CharField:
     # Not required here: the action refuses an empty reason with its own message, so that the
     # form, the API and the spreadsheet import say the same thing.
     return forms.CharField(
-        label="Lý do thay đổi", required=False, help_text=REASON_HELP,
+        label=_("Lý do thay đổi"), required=False, help_text=REASON_HELP,
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
 
 
 def _hint(spec: Element) -> str:
-    return ("Bắt buộc. " if spec.required else "") + _format_hint(spec)
+    hint = _format_hint(spec)
+    required = gettext("Bắt buộc.")
+    return " ".join(part for part in (required if spec.required else "", hint) if part)
 
 
 def _format_hint(spec: Element) -> str:
     if spec.kind == "date":
-        return "NN/TT/NNNN, TT/NNNN hoặc NNNN."
+        return gettext("NN/TT/NNNN, TT/NNNN hoặc NNNN.")
     if spec.kind == "boolean":
-        return "1 (có) hoặc 0 (không)."
+        return gettext("1 (có) hoặc 0 (không).")
     if spec.code_list:
         listed = ", ".join(f"{c} {lbl}" for c, (lbl, _x) in codes.entries(spec.code_list).items())
-        several = " Nhiều mã cách nhau bằng dấu phẩy." if spec.kind == "codes" else ""
-        return f"Mã hoặc tên: {listed}.{several}"
+        several = gettext("Nhiều mã cách nhau bằng dấu phẩy.") if spec.kind == "codes" else ""
+        listing = gettext("Mã hoặc tên: %(codes)s.") % {"codes": listed}
+        return f"{listing} {several}".strip()
     return ""
 
 
@@ -180,25 +189,31 @@ class DescriptionForm(forms.Form):
                 else forms.TextInput()
             )
             self.fields[name] = forms.CharField(
-                label=spec.label, required=False, strip=True, widget=widget, help_text=_hint(spec)
+                label=spec.shown_label,
+                required=False,
+                strip=True,
+                widget=widget,
+                help_text=_hint(spec),
             )
         self.fields["reason"] = _reason_field()
 
 
 class FileDocumentForm(forms.Form):
     dossier = forms.CharField(
-        label="Mã hồ sơ", max_length=100,
-        help_text="Tài liệu nhận số thứ tự sau tài liệu cuối của hồ sơ, mã lưu trữ theo mã hồ sơ.",
+        label=_("Mã hồ sơ"), max_length=100,
+        help_text=_(
+            "Tài liệu nhận số thứ tự sau tài liệu cuối của hồ sơ, mã lưu trữ theo mã hồ sơ."
+        ),
     )  # fmt: skip
     reason = _reason_field()
 
 
 class MoveDossierForm(forms.Form):
     fonds = forms.ModelChoiceField(
-        label="Chuyển sang phông", queryset=Fonds.objects.none(), required=False
+        label=_("Chuyển sang phông"), queryset=Fonds.objects.none(), required=False
     )
     agency = forms.ModelChoiceField(
-        label="Chuyển sang cơ quan kế thừa", queryset=Agency.objects.none(), required=False
+        label=_("Chuyển sang cơ quan kế thừa"), queryset=Agency.objects.none(), required=False
     )
     reason = _reason_field()
 
@@ -212,7 +227,7 @@ class MoveDossierForm(forms.Form):
 
 class ImportForm(forms.Form):
     level = forms.ChoiceField(
-        label="Bảng tính của", choices=[("dossier", "Hồ sơ"), ("document", "Tài liệu")]
+        label=_("Bảng tính của"), choices=[("dossier", "Hồ sơ"), ("document", "Tài liệu")]
     )
-    workbook = forms.FileField(label="Tệp Excel (.xlsx) đã sửa")
+    workbook = forms.FileField(label=_("Tệp Excel (.xlsx) đã sửa"))
     reason = _reason_field()

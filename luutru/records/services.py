@@ -19,6 +19,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Val
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from luutru.lib.vietnamese import short_date
 from luutru.organizations.models import AgencyQuerySet
@@ -107,13 +108,18 @@ def get_plan_entry_for_user(
 # Codes and fields as people read them
 
 
-def code_display(list_name: str, value: str) -> str:
-    """'01' → '01 — Vĩnh viễn'; several codes ('01,02') are listed; unknown codes stay as is."""
+def code_display(list_name: str, value: str, *, localized: bool = False) -> str:
+    """'01' → '01 — Vĩnh viễn'; several codes ('01,02') are listed; unknown codes stay as is.
+
+    ``localized``: for a page, in the interface's language ('01 — Permanent' in English);
+    without it the Vietnamese label, as records, histories and reports keep it.
+    """
     if not value:
         return EMPTY
+    name_of = codes.shown_label if localized else codes.label
     shown = []
     for code in (part.strip() for part in value.split(",")):
-        label = codes.label(list_name, code)
+        label = name_of(list_name, code)
         shown.append(f"{code} — {label}" if label != code else code)
     return ", ".join(shown)
 
@@ -132,8 +138,11 @@ class FieldRow:
     value: str
 
 
-def element_rows(instance: Dossier | Document, level: str) -> list[FieldRow]:
-    """Every TT 05/2025 element of a dossier or document, under its Vietnamese name.
+def element_rows(
+    instance: Dossier | Document, level: str, *, localized: bool = True
+) -> list[FieldRow]:
+    """Every TT 05/2025 element of a dossier or document, under its name in the interface's
+    language (``localized``; else under its Vietnamese name, coded values too).
 
     Driven by data/tt05_elements.csv, so a new element shows up without touching templates.
     Elements with no model field of their own (a document's fileCode) are left to the page,
@@ -149,16 +158,19 @@ def element_rows(instance: Dossier | Document, level: str) -> list[FieldRow]:
         else:
             raw = getattr(instance, element.field)
         if element.kind in {"code", "codes"}:
-            value = code_display(element.code_list or "", raw)
+            value = code_display(element.code_list or "", raw, localized=localized)
         elif element.kind == "date":
             field_name = (element.field or "").replace("_date", "_precision")
             precision = getattr(instance, field_name, "day") if field_name else "day"
             value = date_display(raw, precision)
         elif element.kind == "boolean":
             value = "Có" if raw else "Không"
+            if localized:
+                value = _("Có") if raw else _("Không")
         else:
             value = EMPTY if raw in (None, "") else str(raw)
-        rows.append(FieldRow(element.name, element.label, value))
+        label = element.shown_label if localized else element.label
+        rows.append(FieldRow(element.name, label, value))
     return rows
 
 
@@ -180,17 +192,17 @@ class Retention:
     @property
     def expiry_display(self) -> str:
         if self.permanent:
-            return "Vĩnh viễn"
+            return _("Vĩnh viễn")
         if self.expires_in is None:
-            return "Chưa xác định"
-        return f"Hết hạn năm {self.expires_in}"
+            return _("Chưa xác định")
+        return _("Hết hạn năm %(year)s") % {"year": self.expires_in}
 
 
 def retention_of(code: str, end_date: datetime.date | None) -> Retention:
     """The retention and the year it runs out: the file's end year plus its years."""
     years = codes.retention_years(code)
     expires = end_date.year + years if years and end_date is not None else None
-    return Retention(code, code_display("retention", code), years, expires)
+    return Retention(code, code_display("retention", code, localized=True), years, expires)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -83,7 +83,7 @@ def labelled_facets(facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[
     def label(name: str, value: str) -> str:
         if name in names:
             return names[name].get(value, value)
-        return codes.label(CODE_LISTS[name], value) if name in CODE_LISTS else value
+        return codes.shown_label(CODE_LISTS[name], value) if name in CODE_LISTS else value
 
     return {
         name: [FacetValue(value, label(name, value), count) for value, count in values]
@@ -152,7 +152,8 @@ def fonds_choices(query: SearchQuery) -> list[tuple[str, str]]:
 def type_choices() -> list[tuple[str, str]]:
     """(code, name) of every document type of the code list (TT 05), in its order."""
     return [
-        (code, label) for code, (label, _extra) in codes.entries(CodeList.DOCUMENT_TYPE).items()
+        (code, codes.shown_label(CodeList.DOCUMENT_TYPE, code))
+        for code in codes.entries(CodeList.DOCUMENT_TYPE)
     ]
 
 

@@ -11,5 +11,6 @@ register = template.Library()
 
 @register.filter
 def code_label(value: str, list_name: str) -> str:
-    """'01' → '01 — Vĩnh viễn' (several comma-separated codes are each labelled)."""
-    return code_display(list_name, value or "")
+    """'01' → '01 — Vĩnh viễn' (several comma-separated codes are each labelled), in the
+    interface's language."""
+    return code_display(list_name, value or "", localized=True)
