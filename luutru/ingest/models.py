@@ -97,6 +97,10 @@ class Transfer(models.Model):
     # SHA-256 over the package's file digests and record codes: the same package sent again is
     # recognised even when it carries no code (edXML messages).
     fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+    # A package of loose documents (SIP_tailieu, TT 05/2025 Phụ lục IV): its header as read,
+    # fileCode (mã gói tin), title, source (0 văn bản đi, 1 văn bản đến), totalDoc,
+    # description. Each document's AIP_tailieu carries it. Empty for other packages.
+    header = models.JSONField(_("tiêu đề gói tài liệu"), default=dict, blank=True)
     dossiers = models.ManyToManyField(Dossier, related_name="transfers", blank=True)
     documents = models.ManyToManyField(Document, related_name="transfers", blank=True)
     created_at = models.DateTimeField(_("thời điểm nhận"), auto_now_add=True)
