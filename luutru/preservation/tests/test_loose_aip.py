@@ -5,12 +5,18 @@ AIP as a new version; its files are audited like every stored file."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+import os
+import subprocess
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
 from typing import ClassVar
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
@@ -39,6 +45,7 @@ from luutru.test import SAMPLES, BaseTestCase
 
 MEDIA_SAMPLES = SAMPLES.parent / "media"
 NS = {"mets": mets.METS_NS, "premis": premis.PREMIS_NS, "xlink": mets.XLINK_NS}
+ROOT = Path(settings.BASE_DIR)
 PACKAGE_CODE = "000.00.16.H30.2023.01.0000001"  # the mã gói tin of tailieu_package's header
 
 
@@ -230,3 +237,49 @@ class LooseAipTests(BaseTestCase):
         for stored in StoredFile.objects.filter(sha256__in=digests):
             self.assertEqual(stored.fixity_status, "ok", stored.sha256)
             self.assertIsNotNone(stored.checked_at)
+
+
+BACKUP_SCRIPT = """
+import django, io, json, sys
+django.setup()
+from django.core.management import call_command
+package, folder = sys.argv[1], sys.argv[2]
+call_command("migrate", verbosity=0)
+call_command("agency", "add", "000.00.00.H30", "Ủy ban nhân dân tỉnh")
+call_command("agency", "add", "000.00.16.H30", "Sở Nông nghiệp", "--parent", "000.00.00.H30")
+text = io.StringIO()
+call_command("ingest", package, "--agency", "000.00.16.H30", "--json", stdout=text)
+report = json.loads(text.getvalue())
+call_command("transfer", "accept", report["transfer"], stdout=io.StringIO())
+from luutru.preservation.models import Aip
+from luutru.records.models import DocumentFile
+loose = DocumentFile.objects.filter(document__dossier=None).values_list("stored__sha256", flat=True)
+text = io.StringIO()
+call_command("backup", folder, "--json", stdout=text)
+print(json.dumps({"state": report["state"], "loose": sorted(set(loose)),
+                  "aips": Aip.objects.filter(document__isnull=False).count(),
+                  "backup": json.loads(text.getvalue())}))
+"""
+
+
+def test_luutru_backup_copies_the_files_of_loose_documents(tmp_path: Path) -> None:
+    """Run as an operator would (own data directory, SQLite): ingest a SIP_tailieu, accept
+    it, ``luutru backup``; every file of the loose documents is in the backup, by digest."""
+    env = {k: v for k, v in os.environ.items() if k not in {"LUUTRU_DATA_DIR", "REPLICA_URL",
+                                                           "DATABASE_URL"}}  # fmt: skip
+    env.update(LUUTRU_DATA_DIR=str(tmp_path / "data"), DJANGO_SETTINGS_MODULE="luutru.settings")
+    (tmp_path / "data").mkdir()
+    package = tailieu_package(tmp_path / "goi")
+    done = subprocess.run(  # noqa: S603 (our own interpreter and script)
+        [sys.executable, "-c", BACKUP_SCRIPT, str(package), str(tmp_path / "sao-luu")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (out["state"], out["aips"]) == ("received", 4)  # received, then accepted
+    assert len(out["loose"]) == 5 and out["backup"]["missing"] == []
+    listed = set((tmp_path / "sao-luu" / "digests.txt").read_text().split())
+    for sha256 in out["loose"]:
+        assert sha256 in listed
+        blob = tmp_path / "sao-luu" / "files" / sha256[:2] / sha256[2:4] / sha256
+        assert hashlib.sha256(blob.read_bytes()).hexdigest() == sha256
