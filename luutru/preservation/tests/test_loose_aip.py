@@ -283,3 +283,28 @@ def test_luutru_backup_copies_the_files_of_loose_documents(tmp_path: Path) -> No
         assert sha256 in listed
         blob = tmp_path / "sao-luu" / "files" / sha256[:2] / sha256[2:4] / sha256
         assert hashlib.sha256(blob.read_bytes()).hexdigest() == sha256
+
+
+class EdxmlLooseAipTests(BaseTestCase):
+    """Documents from edXML messages are loose too; having no package header, their
+    AIP_tailieu is titled by their own summary."""
+
+    def test_documents_of_edxml_messages_get_an_aip_tailieu_titled_by_their_summary(self) -> None:
+        from luutru.ingest.tests.test_samples import ingest as ingest_sample
+
+        outcome = ingest_sample("valid/edxml")
+        assert outcome["state"] == "received", outcome
+        with self.captureOnCommitCallbacks(execute=True):
+            accept_transfer(Transfer.objects.get(pk=outcome["transfer"]), None)
+        documents = list(Document.objects.filter(dossier=None))
+        self.assertTrue(documents)
+        self.assertEqual(Aip.objects.filter(document__in=documents).count(), len(documents))
+        document = documents[0]
+        root = write_aip(document, Path(self.enterContext(tempfile.TemporaryDirectory()))).path
+        ead = etree.parse(str(root / "metadata/descriptive/EAD.xml")).getroot()
+        self.assertEqual(
+            (ead.findtext("title"), ead.findtext("fileCode")), (document.summary, None)
+        )
+        package = etree.parse(str(root / "METS.xml"))
+        self.assertTrue(mets_schema().validate(package), mets_schema().error_log)
+        self.assertIsNone(package.find("mets:metsHdr/mets:altRecordID", NS))
