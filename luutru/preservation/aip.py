@@ -18,10 +18,10 @@ package header of the SIP_tailieu it came in (Phụ lục IV: mã gói tin, titl
 description; ``descriptive.tailieu_header``), whose mã gói tin is also the METS
 ``altRecordID TYPE="SIP_tailieu"``, and the content type is ``TT05/2025-AIP_tailieu``.
 
-The package folder is named by the AIP's UUID (``AIP_hoso-<UUID>``, ``AIP_tailieu-<UUID>``); its
-METS OBJID is the
-TT 05 ``urn:<mã phông>:uuid:<UUID>``, which has colons a folder name on many systems cannot
-hold (TT05-OBJID; the E-ARK validator only warns, CSIPSTR: folder name SHOULD equal OBJID).
+The package folder is named by the AIP's UUID (``AIP_hoso-<UUID>``, ``AIP_tailieu-<UUID>``);
+its METS OBJID is the TT 05 ``urn:<mã phông>:uuid:<UUID>``, which has colons a folder name on
+many systems cannot hold (TT05-OBJID; the E-ARK validator only warns, CSIPSTR: folder name
+SHOULD equal OBJID).
 Every file copied out of storage is hashed on the way and must match its recorded SHA-256.
 """
 
@@ -107,15 +107,17 @@ def package_header(document: Document) -> dict[str, str]:
 
 def write_aip(held: Held, target: Path) -> AipResult:
     """Write the AIP of a dossier (AIP_hoso) or of a loose document (AIP_tailieu) as a folder
-    inside ``target``; the folder is returned."""
+    inside ``target``; the folder is returned. A filed document travels in its dossier's AIP,
+    which is what is written for it."""
+    if isinstance(held, Document) and held.dossier_id is not None:
+        held = Dossier.objects.select_related("agency", "fonds").get(pk=held.dossier_id)
     aip = ensure_aip(held)
     root = target / folder_name(aip)
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
     now = timezone.now()
-    loose = isinstance(held, Document)
-    content_type = mets.CONTENT_TYPE_TAILIEU if loose else mets.CONTENT_TYPE
+    content_type = mets.CONTENT_TYPE_TAILIEU if isinstance(held, Document) else mets.CONTENT_TYPE
     header = package_header(held) if isinstance(held, Document) else {}
     title = title_of(held)
     # Only the software may be ROLE="CREATOR" (CSIP12-16); the records' agency owns the package.

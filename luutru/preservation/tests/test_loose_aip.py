@@ -210,7 +210,9 @@ class LooseAipTests(BaseTestCase):
         self.assertEqual(merged.filter(dossier=self.dossier).count(), 1)
         # The dossier's package now holds the document, its file and its history while loose.
         document.refresh_from_db()
-        root = write_aip(self.dossier, Path(self.enterContext(tempfile.TemporaryDirectory()))).path
+        # A filed document's package is its dossier's.
+        root = write_aip(document, Path(self.enterContext(tempfile.TemporaryDirectory()))).path
+        self.assertEqual(root.name, f"AIP_hoso-{str(aip.uuid).upper()}")
         [row] = document.files.select_related("stored")
         packed = root / "representations/rep1/data" / f"{document.archival_code}.jpg"
         self.assertEqual(packed.read_bytes(), open_stored(row.stored.sha256).read())
