@@ -118,9 +118,9 @@ def tailieu_header(header: dict[str, str], document: Document) -> bytes:
     mã gói tin, ``title``, ``source`` 0 văn bản đi / 1 văn bản đến, ``totalDoc``,
     ``description``) as the SIP_tailieu gave it, for the one document this package holds.
 
-    ``totalDoc`` counts the documents of this AIP (one); the count the SIP declared is kept in
-    ``description``'s place only when the SIP had no note. A document that came without a
-    header (an edXML message) gets its own summary as the title.
+    ``totalDoc`` counts the documents of this AIP (one); when the SIP declared more and gave no
+    note, ``description`` says how many it declared. A document that came without a header (an
+    edXML message) gets its own summary as the title.
     """
     values = dict(header)
     declared = values.get("totalDoc", "")
