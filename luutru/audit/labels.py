@@ -92,6 +92,7 @@ ACTION_LABELS: dict[str, str] = {
     "preservation.fixity_request": "Yêu cầu kiểm tra toàn vẹn",
     "preservation.aip_export": "Xuất gói bảo quản",
     "preservation.aip_version": "Lập phiên bản mới của gói bảo quản",
+    "preservation.aip_merge": "Gộp gói bảo quản của tài liệu vào gói của hồ sơ",
     "preservation.backup": "Sao lưu",
     "preservation.backup_failed": "Sao lưu không thành công",
     "preservation.backup_request": "Yêu cầu sao lưu",

@@ -120,6 +120,10 @@ class Transfer(models.Model):
     )
     resume_count = models.PositiveSmallIntegerField(_("số lần tự tiếp tục"), default=0)
     resumed_at = models.DateTimeField(_("tự tiếp tục lúc"), null=True, blank=True)
+    # A package of loose documents (SIP_tailieu, TT 05/2025 Phụ lục IV): its header as read,
+    # fileCode (mã gói tin), title, source (0 văn bản đi, 1 văn bản đến), totalDoc,
+    # description. Each document's AIP_tailieu carries it. Empty for other packages.
+    header = models.JSONField(_("tiêu đề gói tài liệu"), default=dict, blank=True)
     dossiers = models.ManyToManyField(Dossier, related_name="transfers", blank=True)
     documents = models.ManyToManyField(Document, related_name="transfers", blank=True)
     created_at = models.DateTimeField(_("thời điểm nhận"), auto_now_add=True)

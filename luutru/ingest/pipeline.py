@@ -930,6 +930,8 @@ def create_records(run: Run) -> None:
     DocumentFile.objects.bulk_create(files)
     transfer.dossiers.add(*dossiers.values())
     transfer.documents.add(*documents)
+    if run.contents is not None and run.contents.unfiled:
+        transfer.header = {k: v.strip() for k, v in run.contents.header.items() if v.strip()}
     transfer.state = TransferState.RECEIVED
     transfer.dossier_count, transfer.document_count = len(dossiers), len(documents)
     transfer.file_count = len(files)

@@ -101,54 +101,71 @@ def identify_unknown_formats(limit: int = UNIDENTIFIED_LIMIT) -> list[dict[str, 
 
 @transaction.atomic
 def create_aips(document_ids: Iterable[int]) -> list[Aip]:
-    """Each newly accepted dossier gets its AIP and the PREMIS events of its ingest.
+    """Each newly accepted dossier gets its AIP (AIP_hoso), and each newly accepted loose
+    document (no dossier: SIP_tailieu, edXML) its own (AIP_tailieu), with the PREMIS events of
+    their ingest.
 
-    Called on commit of an ingest (``records_ingested``). Idempotent: dossiers that already
-    have an AIP are left alone. Cost: three queries and two bulk inserts per call.
+    Called on commit of an ingest (``records_ingested``). Idempotent: dossiers and documents
+    that already have an AIP are left alone. Cost: five queries and two bulk inserts per call.
     """
+    ids = list(document_ids)
     dossier_ids = set(
-        Document.objects.filter(pk__in=list(document_ids), dossier__isnull=False).values_list(
+        Document.objects.filter(pk__in=ids, dossier__isnull=False).values_list(
             "dossier_id", flat=True
         )
     )
+    loose_ids = set(
+        Document.objects.filter(pk__in=ids, dossier__isnull=True).values_list("pk", flat=True)
+    )
     have = set(Aip.objects.filter(dossier_id__in=dossier_ids).values_list("dossier_id", flat=True))
+    have_loose = set(
+        Aip.objects.filter(document_id__in=loose_ids).values_list("document_id", flat=True)
+    )
     new = sorted(dossier_ids - have)
-    if not new:
+    new_loose = sorted(loose_ids - have_loose)
+    if not new and not new_loose:
         return []
     now = timezone.now()
-    aips = Aip.objects.bulk_create([Aip(dossier_id=pk, created_at=now) for pk in new])
+    aips = Aip.objects.bulk_create(
+        [Aip(dossier_id=pk, created_at=now) for pk in new]
+        + [Aip(document_id=pk, created_at=now) for pk in new_loose]
+    )
     events: list[PremisEvent] = []
-    for pk in new:
+    targets = [("dossier_id", pk, "hồ sơ", "AIP_hoso (TT 05/2025 Phụ lục I)") for pk in new] + [
+        ("document_id", pk, "tài liệu chưa lập hồ sơ", "AIP_tailieu (TT 05/2025)")
+        for pk in new_loose
+    ]
+    for field_name, pk, what, form in targets:
         events.append(
             PremisEvent(
                 event_type=EventType.INGESTION,
                 date_time=now,
-                dossier_id=pk,
                 agent=AGENT,
-                detail="Tiếp nhận hồ sơ vào kho lưu trữ số sau khi gói nộp lưu được kiểm tra.",
+                detail=f"Tiếp nhận {what} vào kho lưu trữ số sau khi gói nộp lưu được kiểm tra.",
+                **{field_name: pk},
             )
         )
         events.append(
             PremisEvent(
                 event_type=EventType.VALIDATION,
                 date_time=now,
-                dossier_id=pk,
                 agent=AGENT,
                 detail="Kiểm tra siêu dữ liệu theo TT 05/2025, mã SHA-256, định dạng, tệp PDF.",
                 outcome_detail="Gói nộp lưu hợp lệ.",
+                **{field_name: pk},
             )
         )
         events.append(
             PremisEvent(
                 event_type=EventType.PACKAGE_CREATION,
                 date_time=now,
-                dossier_id=pk,
                 agent=AGENT,
-                detail="Lập gói lưu trữ AIP_hoso (TT 05/2025 Phụ lục I).",
+                detail=f"Lập gói lưu trữ {form}.",
+                **{field_name: pk},
             )
         )
     files = (
-        DocumentFile.objects.filter(document__dossier_id__in=new)
+        DocumentFile.objects.filter(Q(document__dossier_id__in=new) | Q(document_id__in=new_loose))
         .select_related("stored")
         .order_by("stored_id", "pk")
     )
@@ -188,8 +205,11 @@ def create_aips(document_ids: Iterable[int]) -> list[Aip]:
     record(
         AuditAction.AIP_CREATE,
         actor=None,
-        message=f"Lập {len(aips)} gói lưu trữ (AIP) cho hồ sơ mới tiếp nhận.",
-        data={"dossiers": new},
+        message=(
+            f"Lập {len(aips)} gói lưu trữ (AIP) cho {len(new)} hồ sơ và {len(new_loose)} tài "
+            "liệu chưa lập hồ sơ mới tiếp nhận."
+        ),
+        data={"dossiers": new, "documents": new_loose},
     )
     return aips
 
@@ -199,8 +219,19 @@ def on_records_ingested(sender: Any, document_ids: Iterable[int] = (), **kwargs:
     create_aips(document_ids)
 
 
-def ensure_aip(dossier: Dossier) -> Aip:
-    """The dossier's AIP, made now for a dossier that came in before this app existed."""
+def ensure_aip(held: Dossier | Document) -> Aip:
+    """The AIP of a dossier, or of a loose document (one not filed in a dossier), made now for
+    one that came in before this app existed. A filed document has no AIP of its own: it
+    travels in its dossier's, which is returned."""
+    if isinstance(held, Document):
+        if held.dossier_id is not None:
+            return ensure_aip(Dossier.objects.get(pk=held.dossier_id))
+        aip = Aip.objects.filter(document=held).select_related("document__agency").first()
+        if aip is None:
+            create_aips([held.pk])
+            aip = Aip.objects.select_related("document__agency").get(document=held)
+        return aip
+    dossier = held
     aip = Aip.objects.filter(dossier=dossier).first()
     if aip is None:
         ids = list(dossier.documents.values_list("pk", flat=True))
@@ -289,6 +320,87 @@ def new_aip_version(
             "version": aip.version,
             "package": sha256,
         },
+    )
+    return aip
+
+
+def on_document_filing(
+    sender: Any, document: Document, dossier: Dossier, reason: str, actor: Actor, **kwargs: Any
+) -> None:
+    """``records.signals.document_filing`` receiver (connected in ``PreservationConfig``)."""
+    merge_into_dossier_aip(document, dossier, reason=reason, actor=actor)
+
+
+@transaction.atomic
+def merge_into_dossier_aip(
+    document: Document, dossier: Dossier, *, reason: str, actor: Actor
+) -> Aip | None:
+    """A loose document is being filed into ``dossier``: its AIP_tailieu is superseded and the
+    document joins the dossier's AIP, so it never has two live packages.
+
+    Call while the document is still loose (``document_filing`` is sent just before it moves).
+    The AIP_tailieu as it is now is zipped and kept in both storages as an ``AipVersion`` of
+    the document, with a PREMIS "information package merging" event naming both packages; its
+    ``Aip`` row goes. The dossier's AIP gets a new version (``new_aip_version``: the previous
+    one kept the same way), or is made if the dossier had none. A document that had no AIP
+    (never accepted) changes nothing here. Returns the dossier's AIP, or None.
+    Cost: the document's files and the dossier's copied out of storage once and zipped.
+    """
+    from luutru.preservation.aip import zip_aip  # aip.py builds on this module
+
+    loose = Aip.objects.select_for_update().filter(document=document).first()
+    if loose is None:
+        return None
+    objid, now = loose.objid, timezone.now()
+    with tempfile.TemporaryDirectory(prefix="luutru-aip-") as work:
+        sha256, size = put_file(zip_aip(document, Path(work)))
+    stored = register_many([{"sha256": sha256, "size": size, "mime": "application/zip"}])[sha256]
+    AipVersion.objects.create(
+        document=document,
+        uuid=loose.uuid,
+        objid=objid,
+        version=loose.version,
+        created_at=loose.created_at,
+        superseded_at=now,
+        reason=f"Đưa tài liệu vào hồ sơ {dossier.code}: {reason}"[:500],
+        custodian=loose.custodian,
+        package=stored,
+    )
+    loose.delete()
+    had_aip = Aip.objects.filter(dossier=dossier).exists()
+    if had_aip:
+        aip = new_aip_version(
+            dossier,
+            reason=f"Tài liệu {document.summary[:200]} được đưa vào hồ sơ: {reason}",
+            event_type=EventType.PACKAGE_MERGING,
+            detail=f"Gộp gói {objid} (AIP_tailieu) của tài liệu chưa lập hồ sơ vào gói của hồ sơ.",
+            actor=actor,
+        )
+    else:
+        aip = ensure_aip(dossier)
+    PremisEvent.objects.create(
+        event_type=EventType.PACKAGE_MERGING,
+        date_time=now,
+        document=document,
+        agent=AGENT,
+        detail=f"Đưa tài liệu vào hồ sơ {dossier.code}; gói AIP_tailieu {objid} được thay thế."[
+            :500
+        ],
+        outcome=Outcome.SUCCESS,
+        outcome_detail=(
+            f"Gói {objid} được giữ nguyên trong kho (SHA-256 {sha256}); tài liệu nằm trong gói "
+            f"{aip.objid} của hồ sơ {dossier.code}. Lý do: {reason}"
+        )[:2000],
+    )
+    record(
+        AuditAction.AIP_MERGE,
+        actor=actor,
+        target=document,
+        message=(
+            f"Thay gói lưu trữ {objid} của tài liệu chưa lập hồ sơ bằng gói {aip.objid} của hồ "
+            f"sơ {dossier.code}; gói cũ được giữ trong kho."
+        ),
+        data={"previous": objid, "objid": aip.objid, "dossier": dossier.code, "package": sha256},
     )
     return aip
 

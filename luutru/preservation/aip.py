@@ -1,4 +1,5 @@
-"""Writing a dossier's AIP_hoso (TT 05/2025 Phụ lục I) to a folder, and as a BagIt bag.
+"""Writing a dossier's AIP_hoso (TT 05/2025 Phụ lục I), or a loose document's AIP_tailieu, to a
+folder, and as a BagIt bag.
 
 Layout (E-ARK CSIP family, ``docs/packages.md``)::
 
@@ -12,9 +13,15 @@ Layout (E-ARK CSIP family, ``docs/packages.md``)::
     <package>/representations/rep2/…                     preservation copies (PDF/A), if any
     <package>/schemas/mets.xsd, xlink.xsd, DILCISExtensionMETS.xsd, premis-v3-0.xsd
 
-The package folder is named by the AIP's UUID (``AIP_hoso-<UUID>``); its METS OBJID is the
-TT 05 ``urn:<mã phông>:uuid:<UUID>``, which has colons a folder name on many systems cannot
-hold (TT05-OBJID; the E-ARK validator only warns, CSIPSTR: folder name SHOULD equal OBJID).
+An AIP_tailieu has the same layout for its one document: ``metadata/descriptive/EAD.xml`` is the
+package header of the SIP_tailieu it came in (Phụ lục IV: mã gói tin, title, source, totalDoc,
+description; ``descriptive.tailieu_header``), whose mã gói tin is also the METS
+``altRecordID TYPE="SIP_tailieu"``, and the content type is ``TT05/2025-AIP_tailieu``.
+
+The package folder is named by the AIP's UUID (``AIP_hoso-<UUID>``, ``AIP_tailieu-<UUID>``);
+its METS OBJID is the TT 05 ``urn:<mã phông>:uuid:<UUID>``, which has colons a folder name on
+many systems cannot hold (TT05-OBJID; the E-ARK validator only warns, CSIPSTR: folder name
+SHOULD equal OBJID).
 Every file copied out of storage is hashed on the way and must match its recorded SHA-256.
 """
 
@@ -37,7 +44,7 @@ from django.utils import timezone
 from luutru.preservation import descriptive, mets, premis
 from luutru.preservation.actions import ensure_aip
 from luutru.preservation.models import Aip, PremisEvent
-from luutru.records.models import DescriptionChange, DocumentFile, Dossier, FileRole
+from luutru.records.models import DescriptionChange, Document, DocumentFile, Dossier, FileRole
 from luutru.storage.backends import CHUNK, StorageError
 from luutru.storage.models import StoredFile
 from luutru.storage.services import open_stored
@@ -80,22 +87,44 @@ class AipResult:
 
 
 def folder_name(aip: Aip) -> str:
-    return f"AIP_hoso-{str(aip.uuid).upper()}"
+    return f"{aip.form}-{str(aip.uuid).upper()}"
 
 
-def write_aip(dossier: Dossier, target: Path) -> AipResult:
-    """Write the dossier's AIP as a folder inside ``target``; the folder is returned."""
-    aip = ensure_aip(dossier)
+Held = Dossier | Document  # what an AIP is of: a dossier, or a loose document
+
+
+def title_of(held: Held) -> str:
+    return held.title if isinstance(held, Dossier) else held.summary
+
+
+def package_header(document: Document) -> dict[str, str]:
+    """The header of the SIP_tailieu a loose document came in (empty for other packages)."""
+    for header in document.transfers.order_by("created_at").values_list("header", flat=True):
+        if header:
+            return {str(k): str(v) for k, v in header.items()}
+    return {}
+
+
+def write_aip(held: Held, target: Path) -> AipResult:
+    """Write the AIP of a dossier (AIP_hoso) or of a loose document (AIP_tailieu) as a folder
+    inside ``target``; the folder is returned. A filed document travels in its dossier's AIP,
+    which is what is written for it."""
+    if isinstance(held, Document) and held.dossier_id is not None:
+        held = Dossier.objects.select_related("agency", "fonds").get(pk=held.dossier_id)
+    aip = ensure_aip(held)
     root = target / folder_name(aip)
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
     now = timezone.now()
+    content_type = mets.CONTENT_TYPE_TAILIEU if isinstance(held, Document) else mets.CONTENT_TYPE
+    header = package_header(held) if isinstance(held, Document) else {}
+    title = title_of(held)
     # Only the software may be ROLE="CREATOR" (CSIP12-16); the records' agency owns the package.
     organisation = mets.Agent(
-        name=dossier.agency.name,
+        name=held.agency.name,
         role="IPOWNER",
-        note=dossier.agency.code,
+        note=held.agency.code,
         note_type="IDENTIFICATIONCODE",
     )
     agents = [SOFTWARE, organisation]
@@ -108,23 +137,31 @@ def write_aip(dossier: Dossier, target: Path) -> AipResult:
                 note_type="IDENTIFICATIONCODE" if aip.custodian_code else "",
             )
         )
-    files = _pack_files(dossier, root)
-    events = list(
-        PremisEvent.objects.of_dossier(dossier).select_related("stored_file", "result_file")
+    files = _pack_files(held, root)
+    happened = (
+        PremisEvent.objects.of_document(held)
+        if isinstance(held, Document)
+        else PremisEvent.objects.of_dossier(held)
     )
+    events = list(happened.select_related("stored_file", "result_file"))
     representations = []
     for rep in sorted({f.rep for f in files}):
         rep_files = [f for f in files if f.rep == rep]
         representations.append(
-            _write_representation(root, aip, dossier, rep, rep_files, files, events, agents, now)
+            _write_representation(
+                root, aip, title, rep, rep_files, files, events, agents, now, content_type
+            )
         )
-    descriptive_entry = _write(
-        root, "metadata/descriptive/EAD.xml", descriptive.dossier_record(dossier), "dmd-ead", now
+    record = (
+        descriptive.tailieu_header(header, held)
+        if isinstance(held, Document)
+        else descriptive.dossier_record(held)
     )
+    descriptive_entry = _write(root, "metadata/descriptive/EAD.xml", record, "dmd-ead", now)
     premis_entry = _write(
         root,
         "metadata/preservation/PREMIS.xml",
-        _package_premis(aip, dossier, files, events),
+        _package_premis(aip, held, files, events),
         "premis-root",
         now,
     )
@@ -132,7 +169,7 @@ def write_aip(dossier: Dossier, target: Path) -> AipResult:
         _write(
             root,
             "documentation/goi-luu-tru.txt",
-            _profile_note(aip, dossier),
+            _profile_note(aip, held, header),
             "file-doc-1",
             now,
             mime="text/plain",
@@ -152,7 +189,9 @@ def write_aip(dossier: Dossier, target: Path) -> AipResult:
         )
     parts = mets.PackageParts(
         objid=aip.objid,
-        label=dossier.title,
+        label=title,
+        content_type=content_type,
+        alt_ids=[("SIP_tailieu", header["fileCode"])] if header.get("fileCode") else [],
         created=now,
         agents=agents,
         descriptive=[descriptive_entry],
@@ -165,16 +204,29 @@ def write_aip(dossier: Dossier, target: Path) -> AipResult:
     return AipResult(path=root, objid=aip.objid, files=files)
 
 
-def _profile_note(aip: Aip, dossier: Dossier) -> bytes:
+def _profile_note(aip: Aip, held: Held, header: dict[str, str]) -> bytes:
     """documentation/: what this package is and how it departs from E-ARK CSIP."""
     custody = f"\nĐơn vị bảo quản: {aip.custodian}" if aip.custodian else ""
-    text = f"""Gói lưu trữ (AIP_hoso) theo Thông tư 05/2025/TT-BNV, Phụ lục I
-Hồ sơ: {dossier.code} — {dossier.title}
+    if isinstance(held, Dossier):
+        what = f"""Gói lưu trữ (AIP_hoso) theo Thông tư 05/2025/TT-BNV, Phụ lục I
+Hồ sơ: {held.code} — {held.title}"""
+        ead = "siêu dữ liệu hồ sơ"
+    else:
+        code = held.archival_code or held.identifier or f"#{held.pk}"
+        what = f"""Gói lưu trữ tài liệu chưa lập hồ sơ (AIP_tailieu) theo Thông tư 05/2025/TT-BNV
+Tài liệu: {code} — {held.summary}"""
+        if header:
+            what += (
+                f"\nGói tin nộp lưu (SIP_tailieu): {header.get('fileCode', '')} — "
+                f"{header.get('title', '')}; số tài liệu khai: {header.get('totalDoc', '')}"
+            )
+        ead = "tiêu đề gói tài liệu theo Phụ lục IV"
+    text = f"""{what}
 Mã gói (OBJID): {aip.objid}
-Cơ quan lập hồ sơ: {dossier.agency.name} ({dossier.agency.code})
+Cơ quan lập hồ sơ: {held.agency.name} ({held.agency.code})
 Phiên bản gói: {aip.version}{custody}
 
-Cấu trúc theo E-ARK CSIP 2.0: METS.xml; metadata/descriptive/EAD.xml (siêu dữ liệu hồ sơ,
+Cấu trúc theo E-ARK CSIP 2.0: METS.xml; metadata/descriptive/EAD.xml ({ead},
 thẻ gốc <simpledc>); metadata/preservation/PREMIS.xml; representations/rep1 (tệp nhận khi
 nộp lưu, kèm EAD_doc_<mã lưu trữ>.xml cho từng tài liệu — EAD_pic_ cho phim, ảnh,
 EAD_media_ cho ghi âm, ghi hình — và PREMIS_rep1.xml);
@@ -183,18 +235,21 @@ Mã kiểm tra: SHA-256. Thời gian: ISO 8601, múi giờ +07:00.
 
 Điểm khác E-ARK CSIP theo TT 05/2025:
 - TT05-EAD: siêu dữ liệu mô tả là bản ghi <simpledc> của TT 05 nhưng khai MDTYPE="EAD".
-- TT05-OBJID: OBJID dạng urn:<mã phông>:uuid:<UUID>; thư mục gói đặt tên AIP_hoso-<UUID>
+- TT05-OBJID: OBJID dạng urn:<mã phông>:uuid:<UUID>; thư mục gói đặt tên {aip.form}-<UUID>
   vì dấu ":" không dùng được trong tên thư mục trên nhiều hệ điều hành.
 - TT05-DATES: mọi thời điểm ghi kèm múi giờ +07:00.
 """
     return text.encode("utf-8")
 
 
-def _pack_files(dossier: Dossier, root: Path) -> list[PackedFile]:
-    rows = (
-        DocumentFile.objects.filter(document__dossier=dossier)
-        .select_related("stored", "document")
-        .order_by("document__ordinal", "document_id", "pk")
+def _pack_files(held: Held, root: Path) -> list[PackedFile]:
+    mine = (
+        DocumentFile.objects.filter(document=held)
+        if isinstance(held, Document)
+        else DocumentFile.objects.filter(document__dossier=held)
+    )
+    rows = mine.select_related("stored", "document").order_by(
+        "document__ordinal", "document_id", "pk"
     )
     packed: list[PackedFile] = []
     used: set[tuple[str, str]] = set()
@@ -291,13 +346,14 @@ def _last_fixity(stored: StoredFile, identifier: str) -> premis.EventRecord | No
 def _write_representation(
     root: Path,
     aip: Aip,
-    dossier: Dossier,
+    title: str,
     rep: str,
     files: list[PackedFile],
     all_files: list[PackedFile],
     events: list[PremisEvent],
     agents: list[mets.Agent],
     now: datetime.datetime,
+    content_type: str,
 ) -> mets.Representation:
     base = f"representations/{rep}/"
     by_sha: dict[str, list[str]] = defaultdict(list)
@@ -383,12 +439,13 @@ def _write_representation(
     ]
     body = mets.representation_mets(
         f"{aip.objid}-{rep}",
-        dossier.title,
+        title,
         now,
         agents,
         descriptive_entries,
         [preservation, *evidence],
         data,
+        content_type,
     )
     entry = _write(root, f"{base}METS.xml", body, f"file-{rep}-mets", now)
     return mets.Representation(name=rep, mets=entry)
@@ -431,11 +488,13 @@ def _packed(stored: StoredFile | None, files: list[PackedFile]) -> PackedFile | 
 
 
 def _package_premis(
-    aip: Aip, dossier: Dossier, files: list[PackedFile], events: list[PremisEvent]
+    aip: Aip, held: Held, files: list[PackedFile], events: list[PremisEvent]
 ) -> bytes:
-    own = [e for e in events if e.dossier_id == dossier.pk]
+    # The package's own events: the dossier's, or the document's (also those a filed document
+    # had while it was loose, which travel on in its dossier's package).
+    own = [e for e in events if e.dossier_id is not None or e.document_id is not None]
     reps = sorted({f.rep for f in files})
-    objects = [premis.entity_object(aip.objid, dossier.title)]
+    objects = [premis.entity_object(aip.objid, title_of(held))]
     for rep in reps:
         objects.append(
             premis.representation_object(
@@ -443,7 +502,7 @@ def _package_premis(
             )
         )
     records = [_event_record(e, [aip.objid]) for e in own]
-    corrections = description_events(dossier, aip.objid)
+    corrections = description_events(held, aip.objid)
     records += corrections
     agents = {a.identifier: a for a in _agent_records(own)}
     for item in corrections:
@@ -453,7 +512,7 @@ def _package_premis(
     )
 
 
-def description_events(dossier: Dossier, objid: str) -> list[premis.EventRecord]:
+def description_events(held: Held, objid: str) -> list[premis.EventRecord]:
     """Archivists' corrections of the dossier's description and its documents' (records'
     ``DescriptionChange`` rows, one PREMIS "metadata modification" event per action).
 
@@ -462,7 +521,12 @@ def description_events(dossier: Dossier, objid: str) -> list[premis.EventRecord]
     history cannot drift from a copy of it.
     """
     batches: dict[object, list[DescriptionChange]] = defaultdict(list)
-    for change in DescriptionChange.objects.of_dossier(dossier).order_by("changed_at", "pk"):
+    changes = (
+        DescriptionChange.objects.filter(document=held)
+        if isinstance(held, Document)
+        else DescriptionChange.objects.of_dossier(held)
+    )
+    for change in changes.order_by("changed_at", "pk"):
         batches[change.batch].append(change)
     events = []
     for batch, rows in batches.items():
@@ -488,17 +552,17 @@ def zip_folder(folder: Path, target: Path) -> Path:
     return target
 
 
-def zip_aip(dossier: Dossier, work: Path) -> Path:
-    """The dossier's AIP as it is now, zipped inside ``work`` (a scratch folder)."""
-    folder = write_aip(dossier, work).path
+def zip_aip(held: Held, work: Path) -> Path:
+    """The dossier's (or loose document's) AIP as it is now, zipped inside ``work``."""
+    folder = write_aip(held, work).path
     target = zip_folder(folder, work / f"{folder.name}.zip")
     shutil.rmtree(folder)
     return target
 
 
-def write_bag(dossier: Dossier, target: Path) -> Path:
-    """A BagIt bag (SHA-256 manifest) whose payload is the dossier's AIP folder."""
-    result = write_aip(dossier, target)
+def write_bag(held: Held, target: Path) -> Path:
+    """A BagIt bag (SHA-256 manifest) whose payload is the dossier's (or document's) AIP."""
+    result = write_aip(held, target)
     bag_dir = target / f"{result.path.name}-bag"
     if bag_dir.exists():
         shutil.rmtree(bag_dir)
@@ -506,9 +570,9 @@ def write_bag(dossier: Dossier, target: Path) -> Path:
     bagit.make_bag(
         str(bag_dir),
         {
-            "Source-Organization": dossier.agency.name,
+            "Source-Organization": held.agency.name,
             "External-Identifier": result.objid,
-            "External-Description": dossier.title,
+            "External-Description": title_of(held),
         },
         checksums=["sha256"],
     )

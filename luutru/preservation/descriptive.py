@@ -108,3 +108,24 @@ def document_record(document: Document) -> bytes:
             ("description", document.description),
         ]
     )
+
+
+HEADER_ELEMENTS = ("fileCode", "title", "source", "totalDoc", "description")
+
+
+def tailieu_header(header: dict[str, str], document: Document) -> bytes:
+    """EAD.xml of an AIP_tailieu: the package header of TT 05/2025 Phụ lục IV (``fileCode`` =
+    mã gói tin, ``title``, ``source`` 0 văn bản đi / 1 văn bản đến, ``totalDoc``,
+    ``description``) as the SIP_tailieu gave it, for the one document this package holds.
+
+    ``totalDoc`` counts the documents of this AIP (one); when the SIP declared more and gave no
+    note, ``description`` says how many it declared. A document that came without a header (an
+    edXML message) gets its own summary as the title.
+    """
+    values = dict(header)
+    declared = values.get("totalDoc", "")
+    values["totalDoc"] = "1"
+    values.setdefault("title", document.summary)
+    if declared and declared != "1" and not values.get("description"):
+        values["description"] = f"Gói tin nộp lưu khai {declared} tài liệu."
+    return _record([(name, values.get(name, "")) for name in HEADER_ELEMENTS])

@@ -1,4 +1,7 @@
-"""METS documents of a TT 05/2025 AIP_hoso (E-ARK CSIP 2.0 family), as small pure functions.
+"""METS documents of a TT 05/2025 AIP_hoso or AIP_tailieu (E-ARK CSIP 2.0 family), as small
+pure functions. The two forms share one structure; they differ in their content type
+(``csip:OTHERCONTENTINFORMATIONTYPE`` ``TT05/2025-AIP_hoso`` / ``TT05/2025-AIP_tailieu``) and,
+for AIP_tailieu, the SIP_tailieu package code kept as ``metsHdr/altRecordID``.
 
 The builders take plain values (no database rows) and return bytes, so each is tested alone
 and validated against the METS XSD. Where TT 05/2025 deliberately departs from CSIP, the rule
@@ -29,6 +32,7 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 NSMAP = {"mets": METS_NS, "csip": CSIP_NS, "xlink": XLINK_NS, "xsi": XSI_NS}
 PROFILE = "https://earkcsip.dilcis.eu/profile/E-ARK-CSIP.xml"
 CONTENT_TYPE = "TT05/2025-AIP_hoso"
+CONTENT_TYPE_TAILIEU = "TT05/2025-AIP_tailieu"
 SCHEMA_LOCATION = (
     f"{METS_NS} schemas/mets.xsd {XLINK_NS} schemas/xlink.xsd "
     f"{CSIP_NS} schemas/DILCISExtensionMETS.xsd"
@@ -80,6 +84,10 @@ class PackageParts:
     schemas: Sequence[FileEntry] = ()
     documentation: Sequence[FileEntry] = ()
     representations: Sequence[Representation] = field(default_factory=list)
+    content_type: str = CONTENT_TYPE
+    # metsHdr/altRecordID: other identifiers of the package, (TYPE, value), e.g. the mã gói tin
+    # of the SIP_tailieu a loose document came in.
+    alt_ids: Sequence[tuple[str, str]] = ()
 
 
 def iso(moment: datetime.datetime) -> str:
@@ -96,7 +104,12 @@ def _m(name: str) -> str:
 
 
 def _root(
-    objid: str, label: str, created: datetime.datetime, agents: Sequence[Agent]
+    objid: str,
+    label: str,
+    created: datetime.datetime,
+    agents: Sequence[Agent],
+    content_type: str = CONTENT_TYPE,
+    alt_ids: Sequence[tuple[str, str]] = (),
 ) -> etree._Element:
     root = etree.Element(_m("mets"), nsmap=NSMAP)
     root.set("OBJID", objid)
@@ -104,7 +117,7 @@ def _root(
     root.set("TYPE", "Mixed")
     root.set("PROFILE", PROFILE)
     root.set(_q(CSIP_NS, "CONTENTINFORMATIONTYPE"), "OTHER")
-    root.set(_q(CSIP_NS, "OTHERCONTENTINFORMATIONTYPE"), CONTENT_TYPE)
+    root.set(_q(CSIP_NS, "OTHERCONTENTINFORMATIONTYPE"), content_type)
     root.set(_q(XSI_NS, "schemaLocation"), SCHEMA_LOCATION)
     header = etree.SubElement(root, _m("metsHdr"))
     header.set("CREATEDATE", iso(created))
@@ -123,6 +136,8 @@ def _root(
             note.text = agent.note
             if agent.note_type:
                 note.set(_q(CSIP_NS, "NOTETYPE"), agent.note_type)
+    for kind, value in alt_ids:  # METS: altRecordID follows the agents
+        etree.SubElement(header, _m("altRecordID"), TYPE=kind).text = value
     return root
 
 
@@ -182,14 +197,20 @@ def _file(group: etree._Element, entry: FileEntry) -> None:
     location.set(_q(XLINK_NS, "href"), entry.href)
 
 
-def _group(file_sec: etree._Element, group_id: str, use: str, entries: Sequence[FileEntry]) -> None:
+def _group(
+    file_sec: etree._Element,
+    group_id: str,
+    use: str,
+    entries: Sequence[FileEntry],
+    content_type: str = CONTENT_TYPE,
+) -> None:
     group = etree.SubElement(file_sec, _m("fileGrp"))
     group.set("ID", group_id)
     group.set("USE", use)
     # eark-validator 1.1.3 runs CSIP63 as "(type = OTHER and other type) or (type != OTHER and
     # no type)", which no group without the attributes can pass; CSIP allows them on any group.
     group.set(_q(CSIP_NS, "CONTENTINFORMATIONTYPE"), "OTHER")
-    group.set(_q(CSIP_NS, "OTHERCONTENTINFORMATIONTYPE"), CONTENT_TYPE)
+    group.set(_q(CSIP_NS, "OTHERCONTENTINFORMATIONTYPE"), content_type)
     for entry in entries:
         _file(group, entry)
 
@@ -216,17 +237,18 @@ def _metadata_div(parent: etree._Element, dmd_ids: list[str], amd_ids: list[str]
 
 
 def package_mets(parts: PackageParts) -> bytes:
-    """The root METS.xml of an AIP_hoso: header, metadata, file groups, the CSIP structMap."""
-    root = _root(parts.objid, parts.label, parts.created, parts.agents)
+    """The root METS.xml of an AIP: header, metadata, file groups, the CSIP structMap."""
+    content_type = parts.content_type
+    root = _root(parts.objid, parts.label, parts.created, parts.agents, content_type, parts.alt_ids)
     dmd_ids, amd_ids = _metadata_sections(
         root, parts.descriptive, parts.preservation, parts.created
     )
     file_sec = etree.SubElement(root, _m("fileSec"))
     file_sec.set("ID", "filesec-1")
     if parts.schemas:
-        _group(file_sec, "fg-schemas", "Schemas", parts.schemas)
+        _group(file_sec, "fg-schemas", "Schemas", parts.schemas, content_type)
     if parts.documentation:
-        _group(file_sec, "fg-documentation", "Documentation", parts.documentation)
+        _group(file_sec, "fg-documentation", "Documentation", parts.documentation, content_type)
     if parts.representations:
         # CSIP 2.0.4 as eark-validator 1.1.3 checks it: one "Representations" file group
         # listing each representation's METS.xml (CSIP114, CSIP62, CSIP63).
@@ -234,7 +256,7 @@ def package_mets(parts: PackageParts) -> bytes:
         group.set("ID", "fg-representations")
         group.set("USE", "Representations")
         group.set(_q(CSIP_NS, "CONTENTINFORMATIONTYPE"), "OTHER")
-        group.set(_q(CSIP_NS, "OTHERCONTENTINFORMATIONTYPE"), CONTENT_TYPE)
+        group.set(_q(CSIP_NS, "OTHERCONTENTINFORMATIONTYPE"), content_type)
         for representation in parts.representations:
             _file(group, representation.mets)
     struct = etree.SubElement(root, _m("structMap"))
@@ -274,9 +296,10 @@ def representation_mets(
     descriptive: Sequence[FileEntry],
     preservation: Sequence[FileEntry],
     data: Sequence[FileEntry],
+    content_type: str = CONTENT_TYPE,
 ) -> bytes:
     """A representation's METS.xml: its documents' records, its PREMIS and its data files."""
-    root = _root(objid, label, created, agents)
+    root = _root(objid, label, created, agents, content_type)
     dmd_ids, amd_ids = _metadata_sections(root, descriptive, preservation, created)
     file_sec = etree.SubElement(root, _m("fileSec"))
     file_sec.set("ID", "filesec-rep")
@@ -284,7 +307,7 @@ def representation_mets(
     group.set("ID", "fg-data")
     group.set("USE", "Data")
     group.set(_q(CSIP_NS, "CONTENTINFORMATIONTYPE"), "OTHER")
-    group.set(_q(CSIP_NS, "OTHERCONTENTINFORMATIONTYPE"), CONTENT_TYPE)
+    group.set(_q(CSIP_NS, "OTHERCONTENTINFORMATIONTYPE"), content_type)
     for entry in data:
         _file(group, entry)
     struct = etree.SubElement(root, _m("structMap"))

@@ -1,9 +1,10 @@
 """Preservation (bảo quản): AIPs, PREMIS events, fixity audits, incidents and backups.
 
 Only archival information packages (gói lưu trữ, AIP) are preserved (TT 05/2025 Điều 28): one
-``Aip`` per accepted dossier, whose METS and PREMIS are built on demand from these rows and the
-records (``mets.py``, ``premis.py``). ``PremisEvent`` rows are what actually happened to the
-dossier and its files, written by the actions that did it.
+``Aip`` per accepted dossier (AIP_hoso) or per loose document not yet filed in a dossier
+(AIP_tailieu, tài liệu chưa lập hồ sơ), whose METS and PREMIS are built on demand from these rows
+and the records (``mets.py``, ``premis.py``). ``PremisEvent`` rows are what actually happened to
+the dossier, the document and their files, written by the actions that did it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luutru.records.models import Dossier
+from luutru.records.models import Document, Dossier
 from luutru.storage.models import StoredFile
 
 
@@ -33,6 +34,7 @@ class EventType(models.TextChoices):
     MIGRATION = "migration", _("Chuyển đổi định dạng")
     TRANSFER = "transfer", _("Chuyển giao quyền quản lý")
     ACCESSION = "accession", _("Nhập gói lưu trữ từ hệ thống khác")
+    PACKAGE_MERGING = "information package merging", _("Gộp gói lưu trữ")
 
 
 class Outcome(models.TextChoices):
@@ -43,13 +45,25 @@ class Outcome(models.TextChoices):
 
 class PremisEventQuerySet(models.QuerySet["PremisEvent"]):
     def of_dossier(self, dossier: Dossier) -> PremisEventQuerySet:
-        """The dossier's own events and those of the files of its documents."""
+        """The dossier's own events, those its documents had while loose (AIP_tailieu) and
+        those of the files of its documents."""
         files = StoredFile.objects.filter(
             pk__in=models.Subquery(
                 Dossier.objects.filter(pk=dossier.pk).values("documents__files__stored")
             )
         )
-        return self.filter(models.Q(dossier=dossier) | models.Q(stored_file__in=files)).distinct()
+        return self.filter(
+            models.Q(dossier=dossier)
+            | models.Q(document__dossier=dossier)
+            | models.Q(stored_file__in=files)
+        ).distinct()
+
+    def of_document(self, document: Document) -> PremisEventQuerySet:
+        """A loose document's own events and those of its files (its AIP_tailieu)."""
+        files = StoredFile.objects.filter(
+            pk__in=models.Subquery(Document.objects.filter(pk=document.pk).values("files__stored"))
+        )
+        return self.filter(models.Q(document=document) | models.Q(stored_file__in=files)).distinct()
 
 
 class PremisEvent(models.Model):
@@ -67,6 +81,11 @@ class PremisEvent(models.Model):
     agent_type = models.CharField(max_length=20, default="software")
     dossier = models.ForeignKey(
         Dossier, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # An event of a loose document's package (AIP_tailieu); it stays the document's when the
+    # document is filed, and then travels in its dossier's package.
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     stored_file = models.ForeignKey(
         StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -88,9 +107,21 @@ class PremisEvent(models.Model):
 
 
 class Aip(models.Model):
-    """Gói lưu trữ (AIP_hoso) of one dossier; its contents are built when exported."""
+    """Gói lưu trữ of one dossier (AIP_hoso) or of one loose document (AIP_tailieu, a document
+    that came without a dossier: SIP_tailieu, edXML); its contents are built when exported.
 
-    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="aip")
+    Exactly one of ``dossier`` and ``document`` is set. A loose document's AIP lives until the
+    document is filed into a dossier: then it is kept as an ``AipVersion`` and the document
+    travels in its dossier's AIP (``actions.merge_into_dossier_aip``), so a document never has
+    two live AIPs.
+    """
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.PROTECT, related_name="aip", null=True, blank=True
+    )
+    document = models.OneToOneField(
+        Document, on_delete=models.PROTECT, related_name="aip", null=True, blank=True
+    )
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("thời điểm lập gói"), default=timezone.now)
     # A new version replaces the package when custody moves (``new_aip_version``); the
@@ -109,24 +140,57 @@ class Aip(models.Model):
         verbose_name_plural = _("gói lưu trữ (AIP)")
         ordering = ["-created_at"]
         permissions = [("view_preservation", _("Xem bảng điều khiển bảo quản"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(dossier__isnull=False, document__isnull=True)
+                    | models.Q(dossier__isnull=True, document__isnull=False)
+                ),
+                name="aip_of_dossier_or_document",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.objid
 
     @property
+    def form(self) -> str:
+        """The TT 05/2025 package form: ``AIP_hoso`` or ``AIP_tailieu``."""
+        return "AIP_hoso" if self.dossier_id is not None else "AIP_tailieu"
+
+    @property
     def objid(self) -> str:
-        """``urn:{mã phông}:uuid:{UUID}`` (one implementer's AIP form; regulations.md §1.1)."""
-        dossier = self.dossier
-        prefix = dossier.fonds.code if dossier.fonds is not None else dossier.agency.code
+        """``urn:{mã phông}:uuid:{UUID}`` (one implementer's AIP form; regulations.md §1.1); a
+        loose document has no fonds of its own, so its agency's code stands for it."""
+        if self.dossier is not None:
+            dossier = self.dossier
+            prefix = dossier.fonds.code if dossier.fonds is not None else dossier.agency.code
+        else:
+            assert self.document is not None
+            prefix = self.document.agency.code
         return f"urn:{prefix}:uuid:{str(self.uuid).upper()}"
 
 
 class AipVersion(models.Model):
-    """A superseded version of a dossier's AIP: its identity, and the package as it was built
-    at the moment it was superseded, zipped and kept in both storages (``package``)."""
+    """A superseded version of a dossier's AIP, or a loose document's AIP_tailieu superseded
+    when the document was filed: its identity, and the package as it was built at the moment
+    it was superseded, zipped and kept in both storages (``package``)."""
 
     dossier = models.ForeignKey(
-        Dossier, on_delete=models.PROTECT, related_name="+", verbose_name=_("hồ sơ")
+        Dossier,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("hồ sơ"),
+        null=True,
+        blank=True,
+    )
+    document = models.ForeignKey(
+        Document,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("tài liệu"),
+        null=True,
+        blank=True,
     )
     uuid = models.UUIDField(unique=True)
     objid = models.CharField(_("mã gói (OBJID)"), max_length=200)
@@ -144,7 +208,17 @@ class AipVersion(models.Model):
         verbose_name_plural = _("phiên bản cũ của gói lưu trữ")
         ordering = ["dossier", "version"]
         constraints = [
-            models.UniqueConstraint(fields=["dossier", "version"], name="aip_version_once")
+            models.UniqueConstraint(fields=["dossier", "version"], name="aip_version_once"),
+            models.UniqueConstraint(
+                fields=["document", "version"], name="aip_version_of_document_once"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(dossier__isnull=False, document__isnull=True)
+                    | models.Q(dossier__isnull=True, document__isnull=False)
+                ),
+                name="aip_version_of_dossier_or_document",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -288,3 +362,4 @@ class AuditAction(StrEnum):
     BACKUP_REQUEST = "preservation.backup_request"
     RESTORE = "preservation.restore"
     AIP_VERSION = "preservation.aip_version"
+    AIP_MERGE = "preservation.aip_merge"

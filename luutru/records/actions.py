@@ -44,7 +44,7 @@ from luutru.records.models import (
     RegimeChange,
 )
 from luutru.records.rules import effective_regime, longest_retention
-from luutru.records.signals import descriptions_changed, records_changed
+from luutru.records.signals import descriptions_changed, document_filing, records_changed
 
 PUBLISH_RECORD = "records.publish_record"
 CHANGE_ACCESS_REGIME = "records.change_access_regime"
@@ -848,6 +848,9 @@ def file_document(document: Document, dossier: Dossier, *, reason: str, actor: A
         (document, description.Change("docCode", specs["docCode"].label, "archival_code",
                                       document.archival_code or "—", code)),
     ]  # fmt: skip
+    document_filing.send(
+        sender=Document, document=document, dossier=dossier, reason=why, actor=actor
+    )
     document.dossier, document.ordinal, document.archival_code = dossier, ordinal, code
     document.save(update_fields=["dossier", "ordinal", "archival_code"])
     before = {

@@ -18,3 +18,9 @@ descriptions_changed = Signal()
 # Sent on commit after records were destroyed (their rows deleted, retention app): kwargs
 # document_ids, dossier_ids. The search index drops their entries.
 records_destroyed = Signal()
+
+# Sent inside ``actions.file_document``'s transaction, after its checks and just before a loose
+# document moves into a dossier: kwargs document, dossier, reason, actor. Preservation keeps
+# the document's own package (AIP_tailieu) as history and gives the dossier's a new version
+# while both are still as they were; a receiver that raises undoes the filing.
+document_filing = Signal()

@@ -51,7 +51,7 @@ STORED = {
         "preservation.incident_resolve", "preservation.migrate", "preservation.migrate_failed",
         "preservation.fixity_run", "preservation.fixity_request", "preservation.aip_export",
         "preservation.backup", "preservation.backup_failed", "preservation.restore",
-        "preservation.aip_version", "preservation.backup_request",
+        "preservation.aip_version", "preservation.backup_request", "preservation.aip_merge",
     },
     RetentionEvent: {
         "retention.schedule_version", "retention.hold_place", "retention.hold_lift",

@@ -264,6 +264,22 @@ class LooseDocuments(MediaTestCase):
         [warning] = [w for w in transfer.warnings if w["code"] == "count_mismatch"]
         self.assertEqual(warning["field"], "totalDoc")
 
+    def test_a_sip_tailieu_header_is_kept_on_its_transfer(self) -> None:
+        transfer = self.run_package(tailieu_package(self.tmp / "goi", description="Ghi chú"))
+        self.assertEqual(transfer.state, TransferState.RECEIVED, transfer.errors)
+        transfer.refresh_from_db()
+        self.assertEqual(
+            transfer.header,
+            {"fileCode": "000.00.16.H30.2023.01.0000001", "title": "Ảnh, phim lễ khánh thành",
+             "source": "1", "totalDoc": "4", "description": "Ghi chú"},
+        )  # fmt: skip
+
+    def test_a_sip_hoso_keeps_no_package_header(self) -> None:
+        transfer = self.run_package(MEDIA_SAMPLES / "sip_media")
+        self.assertEqual(transfer.state, TransferState.RECEIVED, transfer.errors)
+        transfer.refresh_from_db()
+        self.assertEqual(transfer.header, {})
+
     def test_a_sip_tailieu_header_must_say_where_its_documents_come_from(self) -> None:
         transfer = self.run_package(tailieu_package(self.tmp / "goi", source="7", title=""))
         self.assertEqual(transfer.state, TransferState.REJECTED)
