@@ -31,7 +31,7 @@ from luutru.lib import archives
 from luutru.lib.vietnamese import nfc
 from luutru.organizations.models import Agency, Archive, ArchiveKind, Fonds, Membership
 from luutru.preservation import actions as preservation_actions
-from luutru.preservation.models import Aip, EventType, Incident, PremisEvent
+from luutru.preservation.models import Aip, AipVersion, EventType, Incident, PremisEvent
 from luutru.records import actions as records_actions
 from luutru.records import codes
 from luutru.records.models import Custody, Document, DocumentFile, Dossier
@@ -534,6 +534,12 @@ def _delete_records(appraisal: Appraisal, dossiers: list[Dossier], *, actor: Any
     candidates |= set(scan_items.values_list("pdf_id", flat=True)) - {None}
     thumbnails = set(pages.exclude(thumbnail="").values_list("thumbnail", flat=True))
     candidates |= set(StoredFile.objects.filter(sha256__in=thumbnails).values_list("pk", flat=True))
+    # Superseded packages (a handover's or filing's earlier AIP, a filed document's AIP_tailieu)
+    # hold the same files: they go with the records.
+    versions = AipVersion.objects.filter(
+        Q(dossier_id__in=dossier_ids) | Q(document_id__in=document_ids)
+    )
+    candidates |= set(versions.values_list("package_id", flat=True))
     shared = set(
         DocumentFile.objects.filter(stored_id__in=candidates)
         .exclude(document_id__in=document_ids)
@@ -560,11 +566,13 @@ def _delete_records(appraisal: Appraisal, dossiers: list[Dossier], *, actor: Any
     now = timezone.now()
     events = PremisEvent.objects.filter(
         Q(dossier_id__in=dossier_ids)
+        | Q(document_id__in=document_ids)
         | Q(stored_file_id__in=removable)
         | Q(result_file_id__in=removable)
     )
     history: dict[int, list[dict[str, Any]]] = {pk: [] for pk in dossier_ids}
     file_owner = dict(doc_files.values_list("stored_id", "document__dossier_id"))
+    document_dossier = {d.pk: d.dossier_id for d in documents}
     for column in ("original_id", "pdf_id"):
         file_owner.update(
             (stored_id, dossier_id)
@@ -572,7 +580,11 @@ def _delete_records(appraisal: Appraisal, dossiers: list[Dossier], *, actor: Any
             if stored_id and stored_id not in file_owner
         )
     for event in events.order_by("date_time", "pk"):
-        owner = event.dossier_id or file_owner.get(event.stored_file_id or 0)
+        owner = (
+            event.dossier_id
+            or document_dossier.get(event.document_id or 0)
+            or file_owner.get(event.stored_file_id or 0)
+        )
         if owner in history:
             history[owner].append(_event_dict(event))
     register = []
@@ -638,6 +650,7 @@ def _delete_records(appraisal: Appraisal, dossiers: list[Dossier], *, actor: Any
     RequestItem.objects.filter(document_id__in=document_ids).update(document=None)
     Incident.objects.filter(stored_file_id__in=removable).update(stored_file=None)
     events.delete()
+    versions.delete()
     Aip.objects.filter(dossier_id__in=dossier_ids).delete()
     batches.delete()
     try:

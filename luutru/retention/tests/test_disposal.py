@@ -11,6 +11,7 @@ from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db.models import Q
 from django.utils import timezone
 
 from luutru.access.models import Grant, Use
@@ -18,10 +19,12 @@ from luutru.audit.models import AuditEvent
 from luutru.digitization.models import ScanBatch
 from luutru.portal.models import OaiRecord
 from luutru.portal.publication import note_documents
-from luutru.preservation.models import Aip, PremisEvent
-from luutru.preservation.tests.helpers import store_bytes
+from luutru.preservation.actions import create_aips
+from luutru.preservation.models import Aip, AipVersion, PremisEvent
+from luutru.preservation.tests.helpers import attach, store_bytes
+from luutru.records import actions as record_actions
 from luutru.records.models import Document, Dossier
-from luutru.records.tests.factory import publish
+from luutru.records.tests.factory import make_document, publish
 from luutru.retention import actions
 from luutru.retention.models import (
     Appraisal,
@@ -324,3 +327,45 @@ class ReusedCodeTests(RetentionTestCase):
             [(first.title, "15/QĐ-STC"), ("Hồ sơ mới mang mã cũ", "20/QĐ-STC")],
         )
         self.assertFalse(Dossier.objects.filter(code=code).exists())
+
+
+class SupersededPackageTests(RetentionTestCase):
+    def test_a_dossier_with_a_filed_loose_document_is_destroyed_with_its_old_packages(
+        self,
+    ) -> None:
+        """A loose document filed into the dossier left an AIP_tailieu and the dossier's first
+        AIP as superseded packages, each a zip holding the records' files: they go too."""
+        dossier = self.expired_dossier(1)
+        loose = make_document(
+            self.agency_a,
+            None,
+            summary="Công văn chưa lập hồ sơ về thanh quyết toán",
+            issued_date=datetime.date(2012, 6, 1),
+            retention="06",
+        )
+        attach(loose, store_bytes(b"%PDF-1.4 cong van", "cong-van.pdf"), "cong-van.pdf")
+        with self.captureOnCommitCallbacks(execute=True):
+            create_aips([loose.pk])
+        record_actions.file_document(
+            loose, dossier, reason="Lập hồ sơ thanh quyết toán", actor=self.archivist
+        )
+        packages = list(
+            AipVersion.objects.filter(Q(dossier=dossier) | Q(document=loose)).values_list(
+                "package__sha256", flat=True
+            )
+        )
+        self.assertEqual(len(packages), 2)
+
+        with self.captureOnCommitCallbacks(execute=True):
+            actions.destroy(self.decided_round(), actor=self.archivist)
+
+        self.assertFalse(Dossier.objects.filter(pk=dossier.pk).exists())
+        self.assertFalse(AipVersion.objects.exists())
+        for sha in packages:
+            self.assertFalse(StoredFile.objects.filter(sha256=sha).exists())
+            self.assertFalse(backend().exists(sha))
+            self.assertFalse(replica().exists(sha))
+        entry = DestroyedRecord.objects.get(code=dossier.code)
+        types = [event["type"] for event in entry.events]
+        self.assertIn("information package merging", types)
+        self.assertEqual(types[-1], "deletion")
