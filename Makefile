@@ -39,8 +39,8 @@ install:
 	@if command -v uv >/dev/null 2>&1; then uv=uv; \
 	elif [ -x "$$HOME/.local/bin/uv" ]; then uv="$$HOME/.local/bin/uv"; \
 	else uv="python3 -m uv"; fi; \
-	echo "$$uv sync --frozen --python python3.11"; \
-	$$uv sync --frozen --python python3.11; \
+	echo "$$uv sync --frozen --compile-bytecode --python python3.11"; \
+	$$uv sync --frozen --compile-bytecode --python python3.11; \
 	if [ ! -x $(EARK_VENV)/bin/python ] || ! cmp -s tools/eark/requirements.txt $(EARK_VENV)/requirements.txt; then \
 		echo "$$uv venv $(EARK_VENV) (eark-validator, kept apart: it pins an lxml pyHanko refuses)"; \
 		rm -rf $(EARK_VENV); \
@@ -48,6 +48,9 @@ install:
 		$$uv pip install --quiet --python $(EARK_VENV)/bin/python --require-hashes -r tools/eark/requirements.txt; \
 		cp tools/eark/requirements.txt $(EARK_VENV)/requirements.txt; \
 	fi
+	@# Bytecode written now, so that no command compiles its sources at each start (about 1 s
+	@# where PYTHONDONTWRITEBYTECODE is set, as on our build machines; issue 22).
+	$(PY) -m compileall -q -j 0 luutru
 	@if find . -path ./$(VENV) -prune -o -type d -name locale -print -quit | grep -q .; then \
 		echo "$(VENV)/bin/luutru compilemessages --ignore=$(VENV) --ignore=$(EARK_VENV)"; \
 		$(VENV)/bin/luutru compilemessages --ignore=$(VENV) --ignore=$(EARK_VENV); \
