@@ -141,8 +141,12 @@ def _probe_image(path: Path, report: MediaReport, max_pixels: int) -> None:
                 image.load()
                 if not _complete(path, image.format or ""):
                     raise OSError("tệp bị cắt cụt, thiếu phần cuối")
-    except Image.DecompressionBombError:
-        report.too_large = f"Ảnh “{name}” quá lớn để mở an toàn (nghi là ảnh gây tràn bộ nhớ)."
+    except Image.DecompressionBombError:  # Pillow's own limit, when a library left it on
+        report.too_large = (
+            f"Ảnh “{name}” có quá nhiều điểm ảnh, vượt giới hạn {max_pixels / 1e6:.0f} triệu "
+            "điểm ảnh (MEDIA_MAX_MEGAPIXELS); không mở để tránh làm cạn bộ nhớ. Hãy chia nhỏ "
+            "hoặc giảm độ phân giải."
+        )
     except UnidentifiedImageError:
         if path.suffix.lower() == ".dng":
             report.unchecked = f"Không đọc được ảnh RAW “{name}” (DNG); chưa kiểm tra nội dung."

@@ -23,14 +23,13 @@ from PIL import Image, ImageFile
 from luutru.ingest.actions import ingest, receive_package
 from luutru.ingest.models import Transfer, TransferState
 from luutru.ingest.tests.factory import DOSSIER
+from luutru.ingest.tests.media_packages import media_samples
 from luutru.lib import media
 from luutru.organizations import actions
 from luutru.organizations.models import Agency
 from luutru.records.models import Document, DocumentFile, DocumentKind, Dossier
 from luutru.storage.models import StoredFile
-from luutru.test import SAMPLES
 
-MEDIA_SAMPLES = SAMPLES.parent / "media"
 FILE_CODE = DOSSIER["Mã hồ sơ"]
 
 
@@ -112,7 +111,7 @@ class SampleMediaPackages(MediaTestCase):
     agency_code = "000.00.16.H30"
 
     def test_a_sip_with_photos_a_recording_and_a_film_is_taken_in(self) -> None:
-        transfer = self.run_package(MEDIA_SAMPLES / "sip_media")
+        transfer = self.run_package(media_samples() / "sip_media")
         self.assertEqual(transfer.state, TransferState.RECEIVED, transfer.errors)
         self.assertEqual(transfer.warnings, [])
         kinds = dict(Document.objects.values_list("ordinal", "kind"))
@@ -141,7 +140,7 @@ class SampleMediaPackages(MediaTestCase):
         )  # PRONOM: MPEG-4 Media File
 
     def test_a_spreadsheet_of_photos_needs_no_document_list(self) -> None:
-        transfer = self.run_package(MEDIA_SAMPLES / "spreadsheet_photos")
+        transfer = self.run_package(media_samples() / "spreadsheet_photos")
         self.assertEqual(transfer.state, TransferState.RECEIVED, transfer.errors)
         dossier = Dossier.objects.get(code="000.00.16.H30.2023.08")
         photos = dossier.documents.order_by("ordinal")
@@ -186,7 +185,9 @@ class BadMedia(MediaTestCase):
 
     def test_a_photo_of_twenty_thousand_pixels_a_side_is_refused_unopened(self) -> None:
         package = media_package(self.tmp / "p", "anh", "lon.png", png_header_only(20000, 20000))
-        transfer = self.assert_refused(package, "unsafe_archive", "20.000 x 20.000")
+        # Refused by our limit, or by Pillow's when no other library turned it off: the same
+        # message either way.
+        transfer = self.assert_refused(package, "unsafe_archive", "lon.png")
         self.assertIn("MEDIA_MAX_MEGAPIXELS", transfer.errors[0]["message"])
 
     def test_a_recording_over_the_size_limit_is_refused_before_decoding(self) -> None:
@@ -234,7 +235,7 @@ def test_a_tool_that_overruns_its_time_is_killed(tmp_path: Path) -> None:
 
 def tailieu_package(root: Path, **header: str) -> Path:
     """The media SIP turned into a SIP_tailieu: the same items, loose, under a package header."""
-    shutil.copytree(MEDIA_SAMPLES / "sip_media", root)
+    shutil.copytree(media_samples() / "sip_media", root)
     [pkg] = [p for p in root.iterdir() if p.is_dir()]
     ead = pkg / "metadata" / "descriptive" / "EAD.xml"
     values = {"fileCode": "000.00.16.H30.2023.01.0000001", "title": "Ảnh, phim lễ khánh thành",
@@ -275,7 +276,7 @@ class LooseDocuments(MediaTestCase):
         )  # fmt: skip
 
     def test_a_sip_hoso_keeps_no_package_header(self) -> None:
-        transfer = self.run_package(MEDIA_SAMPLES / "sip_media")
+        transfer = self.run_package(media_samples() / "sip_media")
         self.assertEqual(transfer.state, TransferState.RECEIVED, transfer.errors)
         transfer.refresh_from_db()
         self.assertEqual(transfer.header, {})

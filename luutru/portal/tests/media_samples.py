@@ -1,4 +1,4 @@
-"""The media sample packages (tests/data/media) ingested, accepted and published, for portal
+"""The media sample packages (made by ingest/tests/media_packages.py) ingested, accepted and published, for portal
 tests: a dossier of two photos, a recording and a film with captions; a dossier of three
 photos, the third one Sử dụng có điều kiện."""
 
@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from luutru.ingest.actions import accept_transfer, ingest, receive_package
 from luutru.ingest.models import TransferState
+from luutru.ingest.tests.media_packages import media_samples
 from luutru.organizations import actions
 from luutru.records.models import Document, Dossier
 from luutru.records.tests.factory import publish
-from luutru.test import SAMPLES
 
-MEDIA_SAMPLES = SAMPLES.parent / "media"
 SIP_DOSSIER = "000.00.16.H30.2023.07"
 PHOTO_DOSSIER = "000.00.16.H30.2023.08"
 
@@ -29,7 +28,7 @@ def ingest_media_samples() -> list[Dossier]:
         parent=parent,
     )
     for name in ("sip_media", "spreadsheet_photos"):
-        transfer = ingest(receive_package(MEDIA_SAMPLES / name, agency=agency, actor=None))
+        transfer = ingest(receive_package(media_samples() / name, agency=agency, actor=None))
         assert transfer.state == TransferState.RECEIVED, transfer.errors
         accept_transfer(transfer, None)
     dossiers = list(Dossier.objects.filter(code__in=[SIP_DOSSIER, PHOTO_DOSSIER]).order_by("code"))

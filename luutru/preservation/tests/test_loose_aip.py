@@ -24,6 +24,7 @@ from lxml import etree
 
 from luutru.ingest.actions import accept_transfer, ingest, receive_package
 from luutru.ingest.models import Transfer, TransferState
+from luutru.ingest.tests.media_packages import media_samples
 from luutru.ingest.tests.test_media import tailieu_package
 from luutru.organizations import actions
 from luutru.organizations.models import Agency
@@ -41,9 +42,8 @@ from luutru.records import actions as records_actions
 from luutru.records.models import Document, DocumentFile, Dossier
 from luutru.storage.models import StoredFile
 from luutru.storage.services import open_stored
-from luutru.test import SAMPLES, BaseTestCase
+from luutru.test import BaseTestCase
 
-MEDIA_SAMPLES = SAMPLES.parent / "media"
 NS = {"mets": mets.METS_NS, "premis": premis.PREMIS_NS, "xlink": mets.XLINK_NS}
 ROOT = Path(settings.BASE_DIR)
 PACKAGE_CODE = "000.00.16.H30.2023.01.0000001"  # the mã gói tin of tailieu_package's header
@@ -79,7 +79,7 @@ class LooseAipTests(BaseTestCase):
         with tempfile.TemporaryDirectory() as folder:
             take_in(tailieu_package(Path(folder) / "goi"), agency, cls)
         # A dossier of photos, with its AIP_hoso, to file a loose document into.
-        take_in(MEDIA_SAMPLES / "spreadsheet_photos", agency, cls)
+        take_in(media_samples() / "spreadsheet_photos", agency, cls)
         cls.loose = list(Document.objects.filter(dossier=None).order_by("archival_code"))
         cls.dossier = Dossier.objects.get()
 

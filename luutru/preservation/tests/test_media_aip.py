@@ -11,6 +11,7 @@ from lxml import etree
 
 from luutru.ingest.actions import accept_transfer, ingest, receive_package
 from luutru.ingest.models import TransferState
+from luutru.ingest.tests.media_packages import media_samples
 from luutru.organizations import actions
 from luutru.preservation import mets, premis
 from luutru.preservation.aip import write_aip
@@ -21,9 +22,8 @@ from luutru.preservation.tests.test_aip import (
     premis_schema,
 )
 from luutru.records.models import Dossier
-from luutru.test import SAMPLES, BaseTestCase
+from luutru.test import BaseTestCase
 
-MEDIA_SAMPLES = SAMPLES.parent / "media"
 NS = {"mets": mets.METS_NS, "premis": premis.PREMIS_NS, "tech": premis.TECH_NS}
 
 
@@ -41,7 +41,7 @@ class MediaAipTests(BaseTestCase):
             parent=parent,
         )  # fmt: skip
         for name in ("sip_media", "spreadsheet_photos"):
-            transfer = ingest(receive_package(MEDIA_SAMPLES / name, agency=agency, actor=None))
+            transfer = ingest(receive_package(media_samples() / name, agency=agency, actor=None))
             assert transfer.state == TransferState.RECEIVED, transfer.errors
             with cls.captureOnCommitCallbacks(execute=True):
                 accept_transfer(transfer, None)

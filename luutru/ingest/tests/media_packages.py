@@ -1,10 +1,8 @@
-"""Make the small media packages of tests/data/media (run from the repository root).
-
-    .venv/bin/python tests/data/media/make.py
+"""The small media packages the tests ingest, made when first asked for in a test process.
 
 Pictures are drawn with Pillow, sound and film made by ffmpeg's own sources (sine, testsrc):
-nothing is downloaded, every file is a few KB. The outputs are committed; run this again only
-to change them (the tests read the committed files).
+nothing is downloaded, every file is a few KB, and nothing generated is kept in the repository.
+``media_samples()`` makes them once per process in a temporary folder and returns it:
 
 - ``sip_media/``  a TT 05 SIP_hoso with two photos (EAD_pic: a JPEG whose EXIF description
   holds HTML, a PNG), a WAV recording and an MP4/H.264 film (EAD_media), and a WebVTT caption.
@@ -13,16 +11,18 @@ to change them (the tests read the committed files).
 
 from __future__ import annotations
 
+import atexit
 import csv
+import functools
 import hashlib
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from lxml import etree
 from PIL import Image, ImageDraw
 
-HERE = Path(__file__).resolve().parent
 AGENCY = "000.00.16.H30"
 METS_NS = "http://www.loc.gov/METS/"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -106,8 +106,8 @@ def write(path: Path, root: etree._Element) -> None:
     )
 
 
-def make_sip() -> None:
-    base = HERE / "sip_media"
+def make_sip(root: Path) -> None:
+    base = root / "sip_media"
     shutil.rmtree(base, ignore_errors=True)
     objid = "uuid-6F1C2B1E-3D4A-4E55-9A7B-0C1D2E3F4A5B"
     pkg = base / objid
@@ -216,8 +216,8 @@ def make_sip() -> None:
     write(pkg / "METS.xml", root)
 
 
-def make_spreadsheet() -> None:
-    base = HERE / "spreadsheet_photos"
+def make_spreadsheet(root: Path) -> None:
+    base = root / "spreadsheet_photos"
     shutil.rmtree(base, ignore_errors=True)
     base.mkdir(parents=True)
     dossier = f"{AGENCY}.2023.08"
@@ -258,8 +258,11 @@ def make_spreadsheet() -> None:
                           sha(base / path).lower()])  # fmt: skip
 
 
-if __name__ == "__main__":
-    make_sip()
-    make_spreadsheet()
-    total = sum(p.stat().st_size for p in HERE.rglob("*") if p.is_file())
-    print(f"tests/data/media: {total / 1024:.0f} KB")
+@functools.cache
+def media_samples() -> Path:
+    """The folder holding ``sip_media/`` and ``spreadsheet_photos/``, made once per process."""
+    root = Path(tempfile.mkdtemp(prefix="luutru-media-samples-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    make_sip(root)
+    make_spreadsheet(root)
+    return root
