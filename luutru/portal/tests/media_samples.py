@@ -1,6 +1,6 @@
-"""The media sample packages (made by ingest/tests/media_packages.py) ingested, accepted and published, for portal
-tests: a dossier of two photos, a recording and a film with captions; a dossier of three
-photos, the third one Sử dụng có điều kiện."""
+"""The media sample packages (ingest/tests/media_packages.py) ingested, accepted and
+published, for portal tests: a dossier of two photos, a recording and a film with captions;
+a dossier of three photos, the third one Sử dụng có điều kiện."""
 
 from __future__ import annotations
 
