@@ -149,14 +149,30 @@ def _probe_image(path: Path, report: MediaReport, max_pixels: int) -> None:
         )
     except UnidentifiedImageError:
         if path.suffix.lower() == ".dng":
-            report.unchecked = f"Không đọc được ảnh RAW “{name}” (DNG); chưa kiểm tra nội dung."
+            _unreadable_raw(report, name, "")
         else:
             report.damaged = f"Tệp ảnh “{name}” hỏng hoặc không phải ảnh, không đọc được."
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         if path.suffix.lower() == ".dng":
-            report.unchecked = f"Không giải mã được ảnh RAW “{name}” (DNG): {exc}."
+            _unreadable_raw(report, name, str(exc))
         else:
             report.damaged = f"Tệp ảnh “{name}” hỏng hoặc bị cắt cụt, không giải mã được ({exc})."
+
+
+def _unreadable_raw(report: MediaReport, name: str, why: str) -> None:
+    """A camera RAW (DNG) Pillow cannot decode (it reads only the DNGs laid out as plain TIFF,
+    not mosaic sensor data or lossless-JPEG tiles): a warning, not a refusal. The original is
+    kept and preserved as it came; nothing can be drawn from it, so it gets no preview, and
+    ``technical["no_preview"]`` says so wherever the file is shown."""
+    because = f" ({why})" if why else ""
+    report.technical["no_preview"] = (
+        "Không tạo được ảnh xem trước: ảnh RAW (DNG) này không giải mã được bằng Pillow"
+        f"{because}; bản gốc được bảo quản nguyên vẹn."
+    )
+    report.unchecked = (
+        f"Không giải mã được ảnh RAW “{name}” (DNG){because}: chưa kiểm tra được nội dung ảnh "
+        "và không tạo được ảnh xem trước; bản gốc vẫn được tiếp nhận và bảo quản."
+    )
 
 
 def _clean_text(value: Any) -> str:

@@ -1,7 +1,8 @@
 """Staff pages of preservation (bảo quản), under /quan-tri/bao-quan/.
 
 The dashboard (holdings by format, fixity cycle, incidents, replica health, backups), the
-incident list, and each dossier's AIP with its PREMIS events as a timeline. Seeing them takes
+incident list, and each dossier's AIP (AIP_hoso) or loose document's AIP (AIP_tailieu) with its
+versions and its PREMIS events as a timeline, downloadable as a zip. Seeing them takes
 ``preservation.view_preservation``; closing an incident ``preservation.change_incident`` and
 starting an audit ``preservation.add_fixityrun`` (administrators).
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -29,6 +32,7 @@ from luutru.preservation.aip import write_aip, zip_folder
 from luutru.preservation.audits import cycle_status
 from luutru.preservation.models import (
     Aip,
+    AipVersion,
     AuditAction,
     BackupRecord,
     FixityRun,
@@ -36,8 +40,8 @@ from luutru.preservation.models import (
     PremisEvent,
 )
 from luutru.preservation.tasks import backup_pending, fixity_audit
-from luutru.records.models import DocumentFile
-from luutru.records.services import get_dossier_for_user
+from luutru.records.models import Document, DocumentFile, Dossier
+from luutru.records.services import get_document_for_user, get_dossier_for_user
 from luutru.storage.models import StoredFile
 from luutru.storage.services import backend, replica
 
@@ -178,6 +182,16 @@ def start_backup(request: HttpRequest) -> HttpResponse:
     return redirect("preservation:dashboard")
 
 
+def _with_file_names(events: list[PremisEvent], files: Iterable[DocumentFile]) -> None:
+    """Name each event's file (and a migration's result) as the document names it."""
+    names: dict[int, str] = {}
+    for file in files:
+        names.setdefault(file.stored_id, file.name)
+    for event in events:
+        event.file_name = names.get(event.stored_file_id or 0, "")  # type: ignore[attr-defined]
+        event.result_name = names.get(event.result_file_id or 0, "")  # type: ignore[attr-defined]
+
+
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def aip_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -190,43 +204,99 @@ def aip_detail(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("stored_file", "result_file")
         .order_by("date_time", "pk")
     )
-    names: dict[int, str] = {}
-    for file in DocumentFile.objects.filter(document__dossier=dossier).only("stored_id", "name"):
-        names.setdefault(file.stored_id, file.name)
-    for event in events:
-        event.file_name = names.get(event.stored_file_id or 0, "")  # type: ignore[attr-defined]
-        event.result_name = names.get(event.result_file_id or 0, "")  # type: ignore[attr-defined]
-    files = (
+    files = list(
         DocumentFile.objects.filter(document__dossier=dossier)
         .select_related("stored", "document")
         .order_by("document__ordinal", "pk")
     )
+    _with_file_names(events, files)
+    versions = AipVersion.objects.filter(dossier=dossier).select_related("package")
     return render(
         request,
         "preservation/aip_detail.html",
-        {"dossier": dossier, "aip": aip, "events": events, "files": files},
+        {
+            "dossier": dossier,
+            "aip": aip,
+            "events": events,
+            "files": files,
+            "versions": versions.order_by("version"),
+        },
     )
 
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
-def aip_download(request: HttpRequest, code: str) -> FileResponse:
-    """The AIP as a zip, built now from the stored files (each checked on the way out)."""
-    dossier = get_dossier_for_user(
-        request.user, code, visible=policy.dossiers(request.user, policy.Use.DOWNLOAD)
+def document_aip_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A loose document's AIP_tailieu (gói lưu trữ tài liệu chưa lập hồ sơ): the live package,
+    the versions kept (superseded when the document was filed into a dossier), its PREMIS
+    events and its files' fixity. A filed document's page points to its dossier's AIP."""
+    document = get_document_for_user(
+        request.user, pk, visible=policy.documents(request.user, policy.Use.READ)
     )
+    aip = Aip.objects.filter(document=document).first()
+    events = list(
+        PremisEvent.objects.of_document(document)
+        .select_related("stored_file", "result_file")
+        .order_by("date_time", "pk")
+    )
+    files = list(document.files.select_related("stored", "document").order_by("pk"))
+    _with_file_names(events, files)
+    versions = AipVersion.objects.filter(document=document).select_related("package")
+    return render(
+        request,
+        "preservation/aip_detail.html",
+        {
+            "document": document,
+            "aip": aip,
+            "events": events,
+            "files": files,
+            "versions": versions.order_by("version"),
+        },
+    )
+
+
+def _aip_zip(request: HttpRequest, held: Dossier | Document, message: str) -> FileResponse:
+    """The AIP as a zip, built now from the stored files (each checked on the way out), and
+    its download in the audit trail."""
     work = Path(tempfile.mkdtemp(prefix="luutru-aip-"))
-    folder = write_aip(dossier, work).path
-    archive = zip_folder(folder, work / f"{folder.name}.zip")
-    shutil.rmtree(folder)
-    record(
-        AuditAction.AIP_EXPORT,
-        actor=request.user,
-        target=dossier,
-        request=request,
-        message=f"Tải gói lưu trữ (AIP) của hồ sơ {dossier.code}.",
-    )
+    try:
+        written = write_aip(held, work)
+        folder = written.path
+        archive = zip_folder(folder, work / f"{folder.name}.zip")
+        shutil.rmtree(folder)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    record(AuditAction.AIP_EXPORT, actor=request.user, target=held, request=request,
+           message=message, data={"objid": written.objid, "package": archive.name})  # fmt: skip
     response = FileResponse(archive.open("rb"), as_attachment=True, filename=archive.name)
     # The temporary folder goes once the response has been sent.
     response._resource_closers.append(lambda: shutil.rmtree(work, ignore_errors=True))  # type: ignore[attr-defined]
     return response
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def aip_download(request: HttpRequest, code: str) -> FileResponse:
+    """The dossier's AIP_hoso as a zip."""
+    dossier = get_dossier_for_user(
+        request.user, code, visible=policy.dossiers(request.user, policy.Use.DOWNLOAD)
+    )
+    return _aip_zip(request, dossier, f"Tải gói lưu trữ (AIP) của hồ sơ {dossier.code}.")
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def document_aip_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A loose document's AIP_tailieu as a zip; a filed document travels in its dossier's
+    AIP, so its address leads there (where the dossier's permissions are asked)."""
+    document = get_document_for_user(
+        request.user, pk, visible=policy.documents(request.user, policy.Use.DOWNLOAD)
+    )
+    if document.dossier is not None:
+        return redirect("preservation:aip-download", code=document.dossier.code)
+    return _aip_zip(
+        request,
+        document,
+        f"Tải gói lưu trữ tài liệu (AIP_tailieu) của tài liệu {document.code or document.pk}.",
+    )

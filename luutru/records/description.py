@@ -8,6 +8,12 @@ ingest pipeline checks a package against it: a dossier code or document code alr
 archival code that is not the dossier's code + "." + 7-digit ordinal, an ordinal taken in the
 dossier. ``changes`` lists what would change, field by field, with the values as people read
 them, for the audit trail and the history (``DescriptionChange``).
+
+A photo (EAD_pic) or a recording (EAD_media) is a ``Document`` of another ``kind``, described by
+its own element set (``DocumentKind.level``: "photo", "media"): the same edit, the same checks
+(those of ingest's sheets ``anh`` and ``phim_am_thanh``), its elements with no column of their
+own read from and written to ``Document.media``, its author kept as the issuer and, for a
+recording, its type (01 Âm thanh, 02 Video) deciding audio or video, as ingest does.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from typing import Any
 
 from luutru.lib.vietnamese import nfc, short_date
 from luutru.records.elements import Element, elements
-from luutru.records.models import Document, Dossier
+from luutru.records.models import Document, DocumentKind, Dossier
 from luutru.records.rules import (
     FILE_CODE_RE,
     Cleaned,
@@ -30,7 +36,15 @@ from luutru.records.services import EMPTY, code_display, date_display
 
 # The document's fileCode has no field of its own: a document changes dossier by being filed
 # (``actions.file_document``), never by editing a value.
-READ_ONLY = {"document": {"fileCode"}, "dossier": set()}
+READ_ONLY = {
+    "document": {"fileCode"},
+    "photo": {"fileCode"},
+    "media": {"fileCode"},
+    "dossier": set(),
+}
+# Photos and recordings: the element naming the author, kept as the document's issuer too.
+AUTHOR = {"photo": "photographer", "media": "recorder"}
+AUDIO_TYPE = "01"  # typeMedia 01 Âm thanh (ghi âm); 02 Video (ghi hình)
 PRECISION = {"start_date": "start_precision", "end_date": "end_precision"}
 # Ingest's default for a document that names no access regime (pipeline.validate).
 DEFAULT_DOCUMENT_REGIME = "02"
@@ -38,26 +52,37 @@ ARCHIVAL_CODE_LENGTH = 100  # Document.archival_code
 
 
 def editable(level: str) -> dict[str, Element]:
-    """The elements an archivist may edit at this level, in TT 05 order."""
+    """The elements an archivist may edit at this level, in TT 05 order (a photo's or
+    recording's elements without a column of their own too: they live in ``media``)."""
     return {
         name: spec
         for name, spec in elements(level).items()
-        if spec.field is not None and name not in READ_ONLY[level]
+        if (spec.field is not None or level in AUTHOR) and name not in READ_ONLY[level]
     }
 
 
 def level_of(instance: Dossier | Document) -> str:
-    return "dossier" if isinstance(instance, Dossier) else "document"
+    """The element set describing the record: dossier, document (EAD_doc), photo (EAD_pic) or
+    media (EAD_media)."""
+    if isinstance(instance, Dossier):
+        return "dossier"
+    return DocumentKind(instance.kind).level
+
+
+def _raw(spec: Element, instance: Dossier | Document) -> Any:
+    if spec.field is None:
+        return (getattr(instance, "media", None) or {}).get(spec.name)
+    return getattr(instance, spec.field)
 
 
 def _text(spec: Element, instance: Dossier | Document) -> str:
     """One element's value as typed in the ingest spreadsheet."""
-    assert spec.field is not None
-    value = getattr(instance, spec.field)
+    value = _raw(spec, instance)
     if value is None or value == "":
         return ""
     if spec.kind == "date":
-        return short_date(value, getattr(instance, PRECISION.get(spec.field, ""), "day"))
+        precision = PRECISION.get(spec.field or "", "")
+        return short_date(value, getattr(instance, precision, "day"))
     if spec.kind == "boolean":
         return "1" if value else "0"
     return str(value)
@@ -75,12 +100,12 @@ def record_values(instance: Dossier | Document) -> dict[str, str]:
 
 def shown(spec: Element, instance: Dossier | Document) -> str:
     """One element's value as the record's page shows it ("04 — 30 năm", "03/2024")."""
-    assert spec.field is not None
-    raw = getattr(instance, spec.field)
+    raw = _raw(spec, instance)
     if spec.kind in {"code", "codes"}:
         return code_display(spec.code_list or "", raw)
     if spec.kind == "date":
-        return date_display(raw, getattr(instance, PRECISION.get(spec.field, ""), "day"))
+        precision = PRECISION.get(spec.field or "", "")
+        return date_display(raw, getattr(instance, precision, "day"))
     if spec.kind == "boolean":
         return "Có" if raw else "Không"
     return EMPTY if raw in (None, "") else str(raw)
@@ -199,9 +224,23 @@ def assign(instance: Dossier | Document, cleaned: Cleaned) -> tuple[list[Change]
     level = level_of(instance)
     changes: list[Change] = []
     dirty: list[str] = []
+    if isinstance(instance, Document):
+        instance.media = dict(instance.media or {})
     for name, spec in editable(level).items():
-        assert spec.field is not None
         before = shown(spec, instance)
+        if spec.field is None:  # a photo's or recording's element kept in ``media``
+            assert isinstance(instance, Document)
+            old_value, new_value = instance.media.get(name), cleaned.fields.get(name)
+            if (old_value or None) == (new_value or None):
+                continue
+            if new_value in (None, ""):
+                instance.media.pop(name, None)
+            else:
+                instance.media[name] = new_value
+            if "media" not in dirty:
+                dirty.append("media")
+            changes.append(Change(name, spec.label, "media", before, shown(spec, instance)))
+            continue
         old = getattr(instance, spec.field)
         if spec.field in cleaned.fields:
             new: Any = cleaned.fields[spec.field]
@@ -222,12 +261,34 @@ def assign(instance: Dossier | Document, cleaned: Cleaned) -> tuple[list[Change]
             setattr(instance, precision_field, new_precision)
             dirty.append(precision_field)
         changes.append(Change(name, spec.label, spec.field, before, shown(spec, instance)))
+    if isinstance(instance, Document) and level in AUTHOR:
+        dirty += _media_item_fields(instance, level)
     if isinstance(instance, Dossier) and "code" in dirty:
         match = FILE_CODE_RE.match(instance.code)
         if match:
             instance.year, instance.notation = int(match["year"]), match["notation"][:20]
             dirty += ["year", "notation"]
     return changes, dirty
+
+
+def _media_item_fields(document: Document, level: str) -> list[str]:
+    """What ingest derives from a photo's or recording's elements (``_describe_media_item``):
+    its author is its issuer, a recording's type makes it audio or video. The fields changed."""
+    dirty = []
+    issuer = str(document.media.get(AUTHOR[level]) or "")[:200]
+    if document.issuer != issuer:
+        document.issuer = issuer
+        dirty.append("issuer")
+    if level == "media":
+        kind = (
+            DocumentKind.AUDIO
+            if document.media.get("typeMedia") == AUDIO_TYPE
+            else DocumentKind.VIDEO
+        )
+        if document.kind != kind:
+            document.kind = kind
+            dirty.append("kind")
+    return dirty
 
 
 def messages_by_element(cleaned: Cleaned) -> dict[str, list[str]]:

@@ -6,6 +6,11 @@ form uses), after a first column holding the record's code as the key of the row
 is written as the text an archivist would type (dates ``DD/MM/YYYY``, ``MM/YYYY`` or ``YYYY``,
 codes ``01``), so that a round trip without edits changes nothing.
 
+A document workbook carries photos (EAD_pic) and recordings (EAD_media) too: after the text
+document's columns come the elements only they have (typePic, photoPlace, playTime…); each row
+fills the columns of its own element set and leaves the others empty, and a value typed in a
+column that is not its record's is reported rather than silently dropped.
+
 ``read_rows`` reads such a workbook back (cells through ``lib.spreadsheets.cell_text``, as ingest
 reads them); ``check_rows`` finds each row's record in the selection the user may change and
 checks it with ``description.check`` (the ingest rules). The report names file, row, column
@@ -27,7 +32,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from luutru.lib.spreadsheets import Column, cell_text, table_xlsx
 from luutru.lib.vietnamese import header_key
 from luutru.records import description
-from luutru.records.models import Document, Dossier
+from luutru.records.elements import Element
+from luutru.records.models import Document, DocumentKind, Dossier
 
 KEY = {"dossier": "Mã hồ sơ (khóa, không sửa)", "document": "Mã tài liệu (khóa, không sửa)"}
 HEADER_SCAN = 10
@@ -40,19 +46,45 @@ def document_key(document: Document) -> str:
     return document.archival_code or document.identifier or f"#{document.pk}"
 
 
-def _columns(level: str) -> list[str]:
-    names = list(description.editable(level))
+MEDIA_LEVELS = {"photo": "phim, ảnh", "media": "ghi âm, ghi hình"}
+
+
+def _specs(level: str) -> dict[str, Element]:
+    """The workbook's columns after the key: element name → its element, in TT 05 order (a
+    document workbook: fileCode, the text document's elements, then photos' and recordings')."""
+    specs = dict(description.editable(level))
     if level == "document":
-        names.insert(0, "fileCode")
-    return names
+        specs = {"fileCode": description.elements("document")["fileCode"], **specs}
+        for media_level in MEDIA_LEVELS:
+            for name, spec in description.editable(media_level).items():
+                specs.setdefault(name, spec)
+    return specs
+
+
+def _headers(level: str) -> dict[str, str]:
+    """Element name → its column header: its Vietnamese name, with the kind of record it is
+    for when two kinds name different elements alike (a photo's and a recording's “Tác giả”)."""
+    specs = _specs(level)
+    labels = [spec.label for spec in specs.values()]
+    return {
+        name: f"{spec.label} ({MEDIA_LEVELS[spec.level]})"
+        if labels.count(spec.label) > 1 and spec.level in MEDIA_LEVELS
+        else spec.label
+        for name, spec in specs.items()
+    }
+
+
+def _columns(level: str) -> list[str]:
+    return list(_specs(level))
 
 
 def export_xlsx(level: str, records: Iterable[Dossier | Document]) -> bytes:
     """The workbook of a selection's descriptions (see the module docstring)."""
-    specs = description.elements(level)
+    specs = _specs(level)
+    headers = _headers(level)
     names = _columns(level)
     columns = [Column(KEY[level], 28)] + [
-        Column(specs[n].label, 40 if specs[n].kind == "text" else 18) for n in names
+        Column(headers[n], 40 if specs[n].kind == "text" else 18) for n in names
     ]
     rows = []
     for item in records:
@@ -89,10 +121,9 @@ class Sheet:
 
 def _index(level: str) -> dict[str, str]:
     """header_key → element (or "@key") for the headers a sheet may use."""
-    specs = description.elements(level)
     index = {header_key(KEY[level]): "@key"}
-    for name in _columns(level):
-        index.setdefault(header_key(specs[name].label), name)
+    for name, header in _headers(level).items():
+        index.setdefault(header_key(header), name)
         index.setdefault(header_key(name), name)
     return index
 
@@ -160,6 +191,7 @@ def check_rows(
 ) -> Checked:
     """Every row against its record (among those the user may change) and the ingest rules."""
     result = Checked(problems=list(sheet.problems))
+    headers = _headers(level)
     key_label = sheet.labels.get("@key", KEY[level])
     seen: dict[str, int] = {}
     records = _records(level, [r.key for r in sheet.rows], dossiers, documents)
@@ -167,7 +199,7 @@ def check_rows(
     for row in sheet.rows:
 
         def label(element: str, row: SheetRow = row) -> str:
-            return sheet.labels.get(element, description.elements(level)[element].label)
+            return sheet.labels.get(element) or headers.get(element, element)
 
         if not row.key:
             result.problems.append(
@@ -198,6 +230,18 @@ def check_rows(
                     Problem(file, row.number, label("fileCode"),
                             "Không đổi hồ sơ của tài liệu bằng bảng tính; hãy dùng chức năng "
                             "“Đưa vào hồ sơ”.")
+                )  # fmt: skip
+                continue
+        if isinstance(found, Document):
+            own = description.editable(description.level_of(found))
+            foreign = [e for e, v in values.items() if v.strip() and e not in own]
+            if foreign:
+                kind = DocumentKind(found.kind).label
+                result.problems.extend(
+                    Problem(file, row.number, label(e),
+                            f"Cột “{label(e)}” không dùng cho tài liệu loại “{kind}”; hãy để "
+                            "trống.")
+                    for e in foreign
                 )  # fmt: skip
                 continue
         cleaned = description.check(found, values, label)

@@ -18,8 +18,9 @@ from unittest import mock
 
 from django.test import TestCase
 from lxml import etree
-from PIL import Image, ImageFile
+from PIL import Image, ImageFile, TiffImagePlugin
 
+from luutru.accounts.models import Role
 from luutru.ingest.actions import ingest, receive_package
 from luutru.ingest.models import Transfer, TransferState
 from luutru.ingest.tests.factory import DOSSIER
@@ -29,6 +30,7 @@ from luutru.organizations import actions
 from luutru.organizations.models import Agency
 from luutru.records.models import Document, DocumentFile, DocumentKind, Dossier
 from luutru.storage.models import StoredFile
+from luutru.test import make_user, pass_second_factor
 
 FILE_CODE = DOSSIER["Mã hồ sơ"]
 
@@ -148,6 +150,69 @@ class SampleMediaPackages(MediaTestCase):
         self.assertEqual(photos[2].access_regime, "02")
         containers = [d.files.get().technical["container"] for d in photos]
         self.assertEqual(containers, ["JPEG", "TIFF", "PNG"])
+
+
+def dng_like(size: tuple[int, int], *, mosaic: bool) -> bytes:
+    """A DNG as Pillow sees it: a TIFF carrying the DNGVersion tag (50706, which PRONOM's
+    fmt/730 signature looks for). ``mosaic``: sensor data (PhotometricInterpretation 32803,
+    colour filter array) as cameras write it, which Pillow cannot decode; else plain RGB, as
+    some converters write it, which Pillow reads as a TIFF."""
+    tags = TiffImagePlugin.ImageFileDirectory_v2()
+    tags[50706] = bytes((1, 4, 0, 0))  # DNGVersion 1.4.0.0
+    tags.tagtype[50706] = 1  # BYTE
+    out = io.BytesIO()
+    image = Image.new("L" if mosaic else "RGB", size, 128)
+    image.save(out, format="TIFF", tiffinfo=tags)
+    data = bytearray(out.getvalue())
+    if mosaic:  # PhotometricInterpretation (tag 262) → 32803 CFA, in the first IFD
+        (ifd,) = struct.unpack("<I", data[4:8])
+        (count,) = struct.unpack("<H", data[ifd : ifd + 2])
+        for entry in range(ifd + 2, ifd + 2 + 12 * count, 12):
+            if struct.unpack("<H", data[entry : entry + 2])[0] == 262:
+                data[entry + 8 : entry + 10] = struct.pack("<H", 32803)
+    return bytes(data)
+
+
+class RawPhotos(MediaTestCase):
+    """Camera RAW photos (DNG) are originals to preserve, whether or not Pillow can draw them."""
+
+    def test_a_dng_pillow_reads_as_a_tiff_is_taken_in_measured(self) -> None:
+        package = media_package(self.tmp / "p", "anh", "anh.dng", dng_like((64, 48), mosaic=False))
+        transfer = self.run_package(package)
+        self.assertEqual(transfer.state, TransferState.RECEIVED, transfer.errors)
+        self.assertEqual(transfer.warnings, [])
+        file = DocumentFile.objects.select_related("stored").get()
+        self.assertEqual((file.stored.puid, file.stored.format_name),
+                         ("fmt/730", "Digital Negative Format (DNG)"))  # fmt: skip
+        self.assertEqual((file.technical["width"], file.technical["container"]), (64, "TIFF"))
+        self.assertNotIn("no_preview", file.technical)
+
+    def test_a_dng_pillow_cannot_decode_is_kept_identified_with_a_note_of_no_preview(
+        self,
+    ) -> None:
+        data = dng_like((64, 48), mosaic=True)
+        with self.assertRaises(OSError):  # what this test is about: Pillow cannot read it
+            Image.open(io.BytesIO(data)).load()
+        package = media_package(self.tmp / "p", "anh", "raw.dng", data)
+        transfer = self.run_package(package)
+        self.assertEqual(transfer.state, TransferState.RECEIVED, transfer.errors)
+        [warning] = transfer.warnings
+        self.assertEqual(warning["code"], "media_unchecked")
+        self.assertIn("“raw.dng”", warning["message"])
+        self.assertIn("không tạo được ảnh xem trước", warning["message"])
+        document = Document.objects.get()
+        self.assertEqual(document.kind, DocumentKind.PHOTO)
+        file = document.files.select_related("stored").get()
+        self.assertEqual(file.stored.puid, "fmt/730")  # identified by its content
+        self.assertEqual(file.stored.sha256, hashlib.sha256(data).hexdigest())
+        self.assertIn("Không tạo được ảnh xem trước", file.technical["no_preview"])
+        # The staff page of the document says so beside the file.
+        archivist = make_user("luutruvien_raw", Role.ARCHIVIST, self.agency)
+        self.client.force_login(archivist)
+        pass_second_factor(self.client, archivist)
+        page = self.client.get(f"/quan-tri/tai-lieu/{document.pk}/")
+        self.assertContains(page, "Không tạo được ảnh xem trước")
+        self.assertContains(page, "fmt/730")
 
 
 class BadMedia(MediaTestCase):

@@ -42,3 +42,24 @@ class DescriptionEventTests(BaseTestCase):
         agents = {a.findtext(".//premis:agentName", namespaces=NS) for a in xml.iter(
             f"{{{premis.PREMIS_NS}}}agent")}  # fmt: skip
         self.assertTrue({"luutruvien", "lanhdao"} <= agents)
+
+    def test_a_corrected_photo_has_the_event_in_its_aip_tailieu(self) -> None:
+        photo = make_document(
+            self.agency_a, None, identifier="H62.00.03.2023.A1", kind="photo", doc_type="",
+            page_count=0, summary="Lễ khởi công cầu", issuer="Nguyễn Văn An",
+            media={"typePic": "02", "photographer": "Nguyễn Văn An", "photoPlace": "Xã Tân Phú"},
+        )  # fmt: skip
+        aip = Aip.objects.create(document=photo)
+        actions.change_description(
+            photo, values={"photoPlace": "Thị trấn Tân Phú"}, reason="Theo biên bản xác minh",
+            actor=self.archivist,
+        )  # fmt: skip
+
+        xml = etree.fromstring(_package_premis(aip, photo, [], []))
+
+        self.assertTrue(premis_schema().validate(xml), premis_schema().error_log)
+        [event] = xml.findall("premis:event", NS)
+        self.assertEqual(event.findtext("premis:eventType", namespaces=NS), "metadata modification")
+        note = event.findtext(".//premis:eventOutcomeDetailNote", namespaces=NS) or ""
+        self.assertIn("Lý do: Theo biên bản xác minh", note)
+        self.assertIn("Địa điểm chụp: Xã Tân Phú → Thị trấn Tân Phú", note)

@@ -11,8 +11,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from luutru.audit.models import AuditEvent
+from luutru.preservation.actions import ensure_aip
 from luutru.preservation.audits import run_audit
 from luutru.preservation.models import (
+    Aip,
+    AipVersion,
     BackupRecord,
     FixityRun,
     Incident,
@@ -27,6 +30,7 @@ from luutru.preservation.tests.helpers import (
     store_bytes,
 )
 from luutru.preservation.tests.test_migration import text_pdf
+from luutru.records import actions as records_actions
 from luutru.records.tests.factory import make_document, make_dossier
 
 
@@ -167,3 +171,97 @@ class PreservationPageTests(StorageTestCase):
             for fragment in expected:
                 self.assertIn("".join(fragment.split()), text, url)
         self.assertEqual(FixityRun.objects.count(), 1)
+
+
+class LooseDocumentAipPageTests(StorageTestCase):
+    """A loose document's AIP_tailieu on the staff pages: shown, downloaded, audited; once the
+    document is filed, shown as superseded beside a link to its dossier's AIP."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.document = make_document(
+            self.agency_a, None, identifier="000.00.03.H62-230301-0007", summary="Ảnh lễ khởi công"
+        )
+        self.stored = store_bytes(
+            b"\xff\xd8\xff\xe0 anh", "anh.jpg", mime="image/jpeg", puid="fmt/43",
+            format_name="JPEG File Interchange Format",
+        )  # fmt: skip
+        attach(self.document, self.stored, "anh-le-khoi-cong.jpg")
+        flip_byte(replica_path(self.stored))
+        run_audit(RunKind.ALL)  # finds and repairs the replica: events of the document's file
+        self.page = f"/quan-tri/bao-quan/tai-lieu/{self.document.pk}/"
+        self.zip = f"{self.page}aip.zip"
+
+    def test_the_documents_page_leads_to_its_aip_page_which_shows_package_events_and_fixity(
+        self,
+    ) -> None:
+        self.login(self.archivist)
+        detail = self.client.get(f"/quan-tri/tai-lieu/{self.document.pk}/")
+        self.assertContains(detail, f'href="{self.page}"')
+        response = self.client.get(self.page)
+        self.assertContains(response, "Gói lưu trữ tài liệu (AIP_tailieu)")
+        self.assertContains(response, "Ảnh lễ khởi công")
+        self.assertContains(response, self.stored.sha256)
+        self.assertContains(response, "fixity check")
+        self.assertContains(response, "replication")
+        self.assertContains(response, "chưa có gói lưu trữ")
+        self.assertContains(response, f'href="{self.zip}"')
+
+    def test_the_download_is_a_zip_with_the_mets_and_is_in_the_audit_trail(self) -> None:
+        self.login(self.archivist)
+        download = self.client.get(self.zip)
+        self.assertEqual(download.status_code, 200)
+        archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))  # type: ignore[attr-defined]
+        names = archive.namelist()
+        [mets_name] = [n for n in names if n.count("/") == 1 and n.endswith("/METS.xml")]
+        self.assertTrue(mets_name.startswith("AIP_tailieu-"), mets_name)
+        self.assertIn(b"TT05/2025-AIP_tailieu", archive.read(mets_name))
+        aip = Aip.objects.get(document=self.document)
+        event = AuditEvent.objects.get(action="preservation.aip_export")
+        self.assertEqual((event.actor, event.object_id), (self.archivist, str(self.document.pk)))
+        self.assertEqual(event.data["objid"], aip.objid)
+        self.assertIn("AIP_tailieu", event.message)
+        # The page now shows the package made for the download.
+        self.assertContains(self.client.get(self.page), aip.objid)
+
+    def test_users_without_the_preservation_role_are_refused_and_others_agencies_not_found(
+        self,
+    ) -> None:
+        for user in (self.clerk_a, self.council, self.reader):
+            self.login(user)
+            for url in (self.page, self.zip):
+                self.assertEqual(self.client.get(url).status_code, 403, (user, url))
+        other = make_document(self.agency_b, None, identifier="000.00.04.H62-1")
+        self.login(self.archivist)
+        for url in (f"/quan-tri/bao-quan/tai-lieu/{other.pk}/",
+                    f"/quan-tri/bao-quan/tai-lieu/{other.pk}/aip.zip"):  # fmt: skip
+            self.assertEqual(self.client.get(url).status_code, 404, url)
+        self.assertFalse(AuditEvent.objects.filter(action="preservation.aip_export").exists())
+
+    def test_once_filed_the_aip_tailieu_shows_as_superseded_beside_the_dossiers_aip(
+        self,
+    ) -> None:
+        loose = ensure_aip(self.document)
+        dossier = make_dossier(self.agency_a, title="Hồ sơ ảnh công trình")
+        records_actions.file_document(
+            self.document, dossier, reason="Lập hồ sơ ảnh", actor=self.archivist
+        )
+        self.login(self.archivist)
+        response = self.client.get(self.page)
+        self.assertContains(response, "đã được thay thế")
+        self.assertContains(response, "đã thay thế")
+        self.assertContains(response, loose.objid)
+        kept = AipVersion.objects.get(document=self.document)
+        self.assertContains(response, kept.package.sha256)
+        self.assertContains(response, f'href="/quan-tri/bao-quan/ho-so/{dossier.code}/"')
+        self.assertNotContains(response, f'href="{self.zip}"')
+        self.assertContains(response, "information package merging")
+        # The document's download address now gives its dossier's package.
+        self.assertRedirects(
+            self.client.get(self.zip),
+            f"/quan-tri/bao-quan/ho-so/{dossier.code}/aip.zip",
+            fetch_redirect_response=False,
+        )
+        # and the dossier's AIP page lists its own superseded version when it had one.
+        dossier_page = self.client.get(f"/quan-tri/bao-quan/ho-so/{dossier.code}/")
+        self.assertContains(dossier_page, self.stored.sha256)

@@ -66,6 +66,15 @@ class DescriptionTestCase(BaseTestCase):
         data.update(changes)
         return data
 
+    def refused(self, url: str, data: dict[str, str], field: str, message: str) -> None:
+        before = self.snapshot()
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 400)
+        errors = response.context["form"].errors
+        self.assertIn(field, errors)
+        self.assertIn(message, " ".join(errors[field]))
+        self.assertEqual(self.snapshot(), before)
+
     def snapshot(self) -> list[Any]:
         return [
             list(Dossier.objects.order_by("pk").values()),
@@ -141,15 +150,6 @@ class EditTests(DescriptionTestCase):
 
 
 class RefusalTests(DescriptionTestCase):
-    def refused(self, url: str, data: dict[str, str], field: str, message: str) -> None:
-        before = self.snapshot()
-        response = self.client.post(url, data)
-        self.assertEqual(response.status_code, 400)
-        errors = response.context["form"].errors
-        self.assertIn(field, errors)
-        self.assertIn(message, " ".join(errors[field]))
-        self.assertEqual(self.snapshot(), before)
-
     def test_a_bad_date_is_refused_naming_the_field(self) -> None:
         url = f"/quan-tri/ho-so/{self.dossier.code}/sua/"
         self.refused(url, self.dossier_form(startDate="31/02/2023"), "startDate",
@@ -198,6 +198,121 @@ class RefusalTests(DescriptionTestCase):
         url = f"/quan-tri/tai-lieu/{self.loose.pk}/sua/"
         self.refused(url, self.document_form(self.loose, docOrdinal="3"), "docOrdinal",
                      "Đưa vào hồ sơ")  # fmt: skip
+
+
+def make_photo(agency: Agency, dossier: Dossier | None, ordinal: int, **extra: Any) -> Document:
+    """A photo (EAD_pic) as ingest makes it from a row of the ``anh`` sheet."""
+    values: dict[str, Any] = {
+        "kind": "photo", "doc_type": "", "page_count": 0, "languages": "",
+        "summary": "Lễ khởi công cầu Tân Phú", "issuer": "Nguyễn Văn An",
+        "issued_date": datetime.date(2023, 3, 5),
+        "media": {"typePic": "02", "photographer": "Nguyễn Văn An", "photoPlace": "Xã Tân Phú",
+                  "colour": "01"},
+    }  # fmt: skip
+    values.update(extra)
+    return make_document(agency, dossier, ordinal, **values)
+
+
+class MediaEditTests(DescriptionTestCase):
+    """A photo's or recording's description is edited with its own TT 05 elements (EAD_pic,
+    EAD_media), by the same form, rules, history and audit as a text document's."""
+
+    photo: ClassVar[Document]
+    recording: ClassVar[Document]
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.photo = make_photo(cls.agency_a, None, 21, identifier="H62.00.03.2023.A21")
+        cls.recording = make_document(
+            cls.agency_a, cls.dossier, 3, kind="audio", doc_type="", page_count=0,
+            summary="Ghi âm phiên họp Hội đồng nhân dân", issuer="Trần Thị Bình",
+            media={"typeMedia": "01", "recorder": "Trần Thị Bình", "playTime": "00:45:10"},
+        )  # fmt: skip
+
+    def test_a_photos_edit_page_shows_the_ead_pic_elements_not_the_text_ones(self) -> None:
+        data = self.document_form(self.photo)
+        for element in ("typePic", "imageTitle", "photographer", "photoPlace", "photoTime",
+                        "colour", "eventName", "filmSize", "docAttached"):  # fmt: skip
+            self.assertIn(element, data)
+        for element in ("typeName", "subject", "numberOfPage", "organName", "issuedDate"):
+            self.assertNotIn(element, data)
+        self.assertEqual(
+            (data["typePic"], data["photoPlace"], data["imageTitle"], data["photoTime"]),
+            ("02", "Xã Tân Phú", "Lễ khởi công cầu Tân Phú", "05/03/2023"),
+        )
+        page = self.client.get(f"/quan-tri/tai-lieu/{self.photo.pk}/sua/")
+        self.assertContains(page, "Sửa mô tả phim, ảnh (EAD_pic)")
+        self.assertContains(page, "Địa điểm chụp")
+        self.assertNotContains(page, "Trích yếu nội dung")
+
+    def test_an_archivist_corrects_a_photo_and_the_history_and_audit_keep_before_and_after(
+        self,
+    ) -> None:
+        data = self.document_form(
+            self.photo, photoPlace="Thị trấn Tân Phú", photographer="Nguyễn Văn Ân",
+            colour="Đen trắng", imageTitle="Lễ khởi công cầu Tân Phú mới", filmSize="10x15",
+        )  # fmt: skip
+        response = self.client.post(f"/quan-tri/tai-lieu/{self.photo.pk}/sua/", data)
+        self.assertRedirects(response, f"/quan-tri/tai-lieu/{self.photo.pk}/lich-su/")
+        self.photo.refresh_from_db()
+        self.assertEqual(
+            self.photo.media,
+            {"typePic": "02", "photographer": "Nguyễn Văn Ân", "photoPlace": "Thị trấn Tân Phú",
+             "colour": "02", "filmSize": "10x15"},
+        )  # fmt: skip
+        self.assertEqual(self.photo.summary, "Lễ khởi công cầu Tân Phú mới")
+        self.assertEqual(self.photo.issuer, "Nguyễn Văn Ân")  # the author, as ingest keeps it
+        self.assertEqual((self.photo.kind, self.photo.doc_type), ("photo", ""))
+        history = self.client.get(response["Location"]).content.decode()
+        for text in ("Địa điểm chụp", "Xã Tân Phú", "Thị trấn Tân Phú", "Màu sắc", "Đen trắng",
+                     "Tiêu đề phim ảnh", REASON):  # fmt: skip
+            self.assertIn(text, history)
+        rows = DescriptionChange.objects.filter(document=self.photo)
+        self.assertEqual(
+            sorted(rows.values_list("element", flat=True)),
+            ["colour", "filmSize", "imageTitle", "photoPlace", "photographer"],
+        )
+        event = AuditEvent.objects.get(action="records.description_change")
+        self.assertEqual(
+            event.data["changes"][f"document:{self.photo.pk}:photoPlace"],
+            {"from": "Xã Tân Phú", "to": "Thị trấn Tân Phú"},
+        )
+        self.assertEqual(event.data["reason"], REASON)
+        page = self.client.get(f"/quan-tri/tai-lieu/{self.photo.pk}/")
+        self.assertContains(page, "Thị trấn Tân Phú")
+
+    def test_a_photos_values_are_checked_as_ingest_checks_its_sheet(self) -> None:
+        url = f"/quan-tri/tai-lieu/{self.photo.pk}/sua/"
+        for element, value, message in (
+            ("typePic", "05", "không có trong danh mục loại tài liệu phim ảnh"),
+            ("imageTitle", "", "Thiếu “Tiêu đề phim ảnh”"),
+            ("photoTime", "31/02/2023", "“Thời gian chụp” = “31/02/2023” không phải ngày"),
+            ("photoPlace", "x" * 301, "vượt quá 300 ký tự cho phép"),
+            ("reason", " ", "Cần ghi lý do thay đổi"),
+        ):
+            with self.subTest(element=element):
+                self.refused(url, self.document_form(self.photo, **{element: value}), element,
+                             message)  # fmt: skip
+
+    def test_a_recordings_type_makes_it_audio_or_video_as_at_ingest(self) -> None:
+        data = self.document_form(self.recording, typeMedia="02", playTime="01:02:03")
+        self.assertNotIn("numberOfPage", data)
+        self.assertEqual(data["recorder"], "Trần Thị Bình")
+        response = self.client.post(f"/quan-tri/tai-lieu/{self.recording.pk}/sua/", data)
+        self.assertEqual(response.status_code, 302)
+        self.recording.refresh_from_db()
+        self.assertEqual(self.recording.kind, "video")
+        self.assertEqual(self.recording.media["playTime"], "01:02:03")
+        page = self.client.get(f"/quan-tri/tai-lieu/{self.recording.pk}/sua/")
+        self.assertContains(page, "Sửa mô tả tài liệu ghi âm, ghi hình (EAD_media)")
+        # The recording is filed: its code follows its dossier's, as for a text.
+        self.refused(
+            f"/quan-tri/tai-lieu/{self.recording.pk}/sua/",
+            self.document_form(self.recording, docOrdinal="1", docCode=""),
+            "docOrdinal",
+            f"Số thứ tự 1 đã dùng cho một tài liệu khác trong hồ sơ {self.dossier.code}",
+        )
 
 
 class FilingTests(DescriptionTestCase):
@@ -333,6 +448,58 @@ class SpreadsheetTests(DescriptionTestCase):
         self.assertEqual(len(set(rows.values_list("batch", flat=True))), 1)
         self.assertEqual(set(rows.values_list("reason", flat=True)), {REASON})
         self.assertEqual(AuditEvent.objects.filter(action="records.description_change").count(), 2)
+
+    def test_photos_and_recordings_travel_in_the_document_workbook_with_their_own_fields(
+        self,
+    ) -> None:
+        photo = make_photo(self.agency_a, self.dossier, 3)
+        recording = make_document(
+            self.agency_a, self.dossier, 4, kind="audio", doc_type="", page_count=0,
+            summary="Ghi âm phiên họp", issuer="Trần Thị Bình",
+            media={"typeMedia": "01", "recorder": "Trần Thị Bình", "playTime": "00:45:10"},
+        )  # fmt: skip
+        workbook = self.export(f"ho_so={self.dossier.code}")
+        sheet = workbook.active
+        headers = [c.value for c in sheet[1]]
+        for header in ("Trích yếu nội dung", "Địa điểm chụp", "Tiêu đề phim ảnh", "Thời lượng",
+                       "Tác giả (phim, ảnh)", "Tác giả (ghi âm, ghi hình)"):  # fmt: skip
+            self.assertIn(header, headers)
+        keys = [sheet.cell(r, 1).value for r in range(2, sheet.max_row + 1)]
+        photo_row = keys.index(photo.archival_code) + 2
+        recording_row = keys.index(recording.archival_code) + 2
+        self.assertEqual(sheet.cell(photo_row, self.column(sheet, "Địa điểm chụp")).value,
+                         "Xã Tân Phú")  # fmt: skip
+        self.assertIsNone(sheet.cell(photo_row, self.column(sheet, "Trích yếu nội dung")).value)
+
+        # Unedited, the workbook changes nothing.
+        before = self.snapshot()
+        self.assertRedirects(self.upload(workbook, "document"), "/quan-tri/ho-so/bang-tinh/")
+        self.assertEqual(self.snapshot(), before)
+
+        # A value in a column that is not the record's kind is reported, nothing changes.
+        sheet.cell(photo_row, self.column(sheet, "Thời lượng")).value = "00:01:00"
+        response = self.upload(workbook, "document")
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "“Thời lượng” không dùng cho tài liệu loại “Phim, ảnh”",
+                            status_code=400)  # fmt: skip
+        self.assertEqual(self.snapshot(), before)
+
+        sheet.cell(photo_row, self.column(sheet, "Thời lượng")).value = None
+        sheet.cell(photo_row, self.column(sheet, "Địa điểm chụp")).value = "Thị trấn Tân Phú"
+        sheet.cell(recording_row, self.column(sheet, "Thời lượng")).value = "00:46:00"
+        sheet.cell(
+            recording_row, self.column(sheet, "Loại tài liệu ghi âm ghi hình")
+        ).value = "Video"
+        self.assertRedirects(self.upload(workbook, "document"), "/quan-tri/ho-so/bang-tinh/")
+        photo.refresh_from_db()
+        recording.refresh_from_db()
+        self.assertEqual(photo.media["photoPlace"], "Thị trấn Tân Phú")
+        self.assertEqual((recording.media["playTime"], recording.kind), ("00:46:00", "video"))
+        self.assertEqual(
+            set(DescriptionChange.objects.filter(kind=ChangeKind.IMPORT).values_list(
+                "element", flat=True)),
+            {"photoPlace", "playTime", "typeMedia"},
+        )  # fmt: skip
 
     def test_an_unedited_round_trip_changes_nothing(self) -> None:
         workbook = self.export("q=")
