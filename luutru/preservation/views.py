@@ -20,6 +20,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 import luutru.access.policy as policy
@@ -140,7 +141,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             actions.resolve_incident(
                 incident, resolution=form.cleaned_data["resolution"], actor=request.user
             )
-            messages.success(request, "Đã ghi nhận việc xử lý sự cố.")
+            messages.success(request, _("Đã ghi nhận việc xử lý sự cố."))
             return redirect("preservation:incident-detail", pk=incident.pk)
     return render(
         request,
@@ -160,7 +161,7 @@ def start_audit(request: HttpRequest) -> HttpResponse:
         request=request,
         message="Yêu cầu chạy kiểm tra toàn vẹn ngay.",
     )
-    messages.success(request, "Đã xếp lịch kiểm tra toàn vẹn; tiến trình nền sẽ chạy ngay.")
+    messages.success(request, _("Đã xếp lịch kiểm tra toàn vẹn; tiến trình nền sẽ chạy ngay."))
     return redirect("preservation:dashboard")
 
 
@@ -171,10 +172,10 @@ def start_backup(request: HttpRequest) -> HttpResponse:
     """Sao lưu ngay: the worker makes a backup into ``BACKUP_DIR`` (see tasks.backup_now)."""
     if actions.request_backup(actor=request.user, request=request):
         messages.success(
-            request, "Đã xếp lịch sao lưu; tiến trình nền sẽ chạy và ghi biên bản khi xong."
+            request, _("Đã xếp lịch sao lưu; tiến trình nền sẽ chạy và ghi biên bản khi xong.")
         )
     else:
-        messages.info(request, "Đang có một lần sao lưu chờ chạy hoặc đang chạy.")
+        messages.info(request, _("Đang có một lần sao lưu chờ chạy hoặc đang chạy."))
     return redirect("preservation:dashboard")
 
 
