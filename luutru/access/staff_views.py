@@ -67,7 +67,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "pending": pending,
             "readers": readers,
             "recent": recent,
-            "overdue": sum(d.overdue for _, d in pending) + sum(d.overdue for _, d in readers),
+            "overdue": sum(d.overdue for _k, d in pending) + sum(d.overdue for _k, d in readers),
         },
     )
 

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 from luutru.accounts.models import User
 from luutru.organizations.models import Agency
@@ -78,7 +78,9 @@ class CourseForm(forms.Form):
     title = forms.CharField(label=_("Tên khóa"), max_length=300)
     provider = forms.CharField(label=_("Đơn vị tổ chức"), max_length=300, required=False)
     hours = forms.IntegerField(label=_("Số giờ"), min_value=1, max_value=2000, required=False)
-    description = forms.CharField(label=_("Nội dung"), widget=forms.Textarea, required=False)
+    description = forms.CharField(
+        label=pgettext_lazy("training course", "Nội dung"), widget=forms.Textarea, required=False
+    )
 
 
 class SessionForm(forms.Form):
@@ -142,7 +144,7 @@ class ReportFormForm(forms.Form):
         for number, line in enumerate(self.cleaned_data["rows"].splitlines(), start=1):
             if not line.strip():
                 continue
-            label, _, key = line.rpartition("|")
+            label, _bar, key = line.rpartition("|")
             label, key = label.strip(), key.strip()
             if not label or key not in SPEC:
                 raise forms.ValidationError(

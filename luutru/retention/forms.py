@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from luutru.retention.models import (
     HoldKind,
@@ -63,7 +64,7 @@ class HoldForm(forms.Form):
     kind = forms.ChoiceField(label=_("Lý do pháp lý"), choices=HoldKind.choices)
     dossier = forms.CharField(label=_("Mã hồ sơ"), required=False)
     fonds = forms.CharField(label=_("hoặc mã phông"), required=False)
-    reason = forms.CharField(label=_("Nội dung"), widget=forms.Textarea)
+    reason = forms.CharField(label=pgettext_lazy("legal hold", "Nội dung"), widget=forms.Textarea)
 
 
 class LiftForm(forms.Form):
@@ -124,7 +125,9 @@ class ReplyTransferForm(forms.Form):
         choices=[("1", _("Đồng ý tiếp nhận")), ("0", _("Yêu cầu bổ sung"))],
         coerce=lambda v: v == "1",
     )
-    reply = forms.CharField(label=_("Nội dung"), required=False, max_length=2000)
+    reply = forms.CharField(
+        label=pgettext_lazy("reply to a transfer", "Nội dung"), required=False, max_length=2000
+    )
 
 
 class SecrecyForm(forms.Form):

@@ -30,3 +30,13 @@ class EnglishOrganizationTests(BaseTestCase):
         self.assertContains(self.client.post(edit, data, follow=True), "Đã lưu thay đổi.")
         choose_english(self.client)
         self.assertContains(self.client.post(edit, data, follow=True), "Changes saved.")
+
+    def test_a_malformed_agency_code_is_explained_in_english(self) -> None:
+        self.login(self.admin)
+        choose_english(self.client)
+        response = self.client.post(
+            "/quan-tri/co-quan/them/",
+            {"code": "12.H62", "name": "Sở lỗi", "kind": "department"},
+        )
+        self.assertContains(response, "does not have the form NNN.NN.NN.XNN")
+        self.assertNotContains(response, "không đúng dạng NNN.NN.NN.XNN")
