@@ -286,11 +286,11 @@ def secret_grants(request: HttpRequest) -> HttpResponse:
         target = _secret_record(request.POST.get("code", "").strip())
         until = parse_date(request.POST.get("until", "") or "")
         if user is None:
-            error = "Không có tài khoản này."
+            error = _("Không có tài khoản này.")
         elif target is None:
-            error = "Không có hồ sơ hoặc tài liệu Mật nào mang mã này."
+            error = _("Không có hồ sơ hoặc tài liệu Mật nào mang mã này.")
         elif until is None:
-            error = "Ngày hết hạn không hợp lệ."
+            error = _("Ngày hết hạn không hợp lệ.")
         else:
             end = timezone.make_aware(datetime.datetime.combine(until, datetime.time(23, 59)))
             try:

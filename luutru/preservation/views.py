@@ -21,6 +21,7 @@ from django.db.models import Count, Sum
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 import luutru.access.policy as policy
@@ -74,13 +75,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     primary, second = backend(), replica()
     storages = [
         {
-            "name": "Kho chính",
+            "name": _("Kho chính"),
             "root": primary.root,
             "available": primary.available(),
             **_disk(primary.root),
         },
         {
-            "name": "Kho dự phòng",
+            "name": _("Kho dự phòng"),
             "root": second.root,
             "available": second.available(),
             **_disk(second.root),
@@ -124,7 +125,9 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 class ResolveForm(forms.Form):
     resolution = forms.CharField(
-        label="Biện pháp đã xử lý", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Biện pháp đã xử lý"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -135,7 +138,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResolveForm()
     if request.method == "POST":
         if not request.user.has_perm(RESOLVE):
-            return HttpResponse("Không có quyền xử lý sự cố.", status=403)
+            return HttpResponse(_("Không có quyền xử lý sự cố."), status=403)
         form = ResolveForm(request.POST)
         if form.is_valid() and incident.resolved_at is None:
             actions.resolve_incident(
