@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from luutru.access import copies, dip, notify, services, signing
 from luutru.access.models import (
@@ -93,7 +94,7 @@ def register_reader(
 @transaction.atomic
 def approve_reader(reader: Reader, *, actor: Actor) -> Reader:
     if not services.can_handle(actor):
-        raise ValidationError("Bạn không có quyền duyệt tài khoản độc giả.")
+        raise ValidationError(_("Bạn không có quyền duyệt tài khoản độc giả."))
     reader = Reader.objects.select_for_update().get(pk=reader.pk)
     if reader.approved_at is not None:
         return reader
@@ -118,13 +119,13 @@ def refuse_reader(reader: Reader, *, actor: Actor, reason: str) -> Reader:
     """Refuse a pending account, with the reason the reader is told (by e-mail and on their
     page). A refused account may still be approved later (after the reader explains)."""
     if not services.can_handle(actor):
-        raise ValidationError("Bạn không có quyền duyệt tài khoản độc giả.")
+        raise ValidationError(_("Bạn không có quyền duyệt tài khoản độc giả."))
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Hãy ghi lý do từ chối để báo cho độc giả."})
+        raise ValidationError({"reason": _("Hãy ghi lý do từ chối để báo cho độc giả.")})
     reader = Reader.objects.select_for_update().get(pk=reader.pk)
     if reader.approved_at is not None:
-        raise ValidationError("Tài khoản này đã được duyệt.")
+        raise ValidationError(_("Tài khoản này đã được duyệt."))
     reader.refused_at = timezone.now()
     reader.refusal_reason = reason[:1000]
     reader.save(update_fields=["refused_at", "refusal_reason"])
@@ -162,11 +163,13 @@ def submit_request(
         raise ValidationError(problem)
     wanted = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
     if not wanted:
-        raise ValidationError({"codes": "Hãy ghi ít nhất một mã hồ sơ hoặc mã tài liệu."})
+        raise ValidationError({"codes": _("Hãy ghi ít nhất một mã hồ sơ hoặc mã tài liệu.")})
     if len(wanted) > MAX_ITEMS:
-        raise ValidationError({"codes": f"Một phiếu có tối đa {MAX_ITEMS} mã."})
+        raise ValidationError(
+            {"codes": _("Một phiếu có tối đa %(count)s mã.") % {"count": MAX_ITEMS}}
+        )
     if not 1 <= days <= services.MAX_DAYS:
-        raise ValidationError({"days": "Thời hạn khai thác từ 1 đến 15 ngày."})
+        raise ValidationError({"days": _("Thời hạn khai thác từ 1 đến 15 ngày.")})
     now = timezone.now()
     request = AccessRequest(
         reader=reader,
@@ -206,7 +209,7 @@ def _locked(request: AccessRequest) -> AccessRequest:
 @transaction.atomic
 def start_review(request: AccessRequest, *, actor: Actor) -> AccessRequest:
     if not services.can_handle(actor):
-        raise ValidationError("Bạn không có quyền xử lý phiếu yêu cầu khai thác.")
+        raise ValidationError(_("Bạn không có quyền xử lý phiếu yêu cầu khai thác."))
     request = _locked(request)
     if request.status != Status.SUBMITTED:
         return request
@@ -232,17 +235,19 @@ def approve_request(
     told); the others are approved. At least one item must be approved (else reject)."""
     request = _locked(request)
     if request.status not in OPEN_STATUSES:
-        raise ValidationError("Phiếu này đã được quyết định.")
+        raise ValidationError(_("Phiếu này đã được quyết định."))
     refused = {int(k): v.strip() for k, v in (refused or {}).items()}
     items = list(request.items.all())
     unknown = set(refused) - {i.pk for i in items}
     if unknown:
-        raise ValidationError("Mục không thuộc phiếu này.")
+        raise ValidationError(_("Mục không thuộc phiếu này."))
     missing = [i.code for i in items if i.pk in refused and not refused[i.pk]]
     if missing:
-        raise ValidationError(f"Hãy ghi lý do không cung cấp “{missing[0]}” để báo cho độc giả.")
+        raise ValidationError(
+            _("Hãy ghi lý do không cung cấp “%(code)s” để báo cho độc giả.") % {"code": missing[0]}
+        )
     if len(refused) == len(items):
-        raise ValidationError("Không mục nào được cung cấp: hãy từ chối cả phiếu, ghi lý do.")
+        raise ValidationError(_("Không mục nào được cung cấp: hãy từ chối cả phiếu, ghi lý do."))
     problems = services.decision_problems(actor, request, refused=refused.keys())
     if problems:
         raise ValidationError(problems)
@@ -294,13 +299,13 @@ def approve_request(
 @transaction.atomic
 def reject_request(request: AccessRequest, *, actor: Actor, reason: str) -> AccessRequest:
     if not services.can_handle(actor):
-        raise ValidationError("Bạn không có quyền xử lý phiếu yêu cầu khai thác.")
+        raise ValidationError(_("Bạn không có quyền xử lý phiếu yêu cầu khai thác."))
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Hãy ghi lý do từ chối để báo cho độc giả."})
+        raise ValidationError({"reason": _("Hãy ghi lý do từ chối để báo cho độc giả.")})
     request = _locked(request)
     if request.status not in OPEN_STATUSES:
-        raise ValidationError("Phiếu này đã được quyết định.")
+        raise ValidationError(_("Phiếu này đã được quyết định."))
     request.status = Status.REJECTED
     request.decided_by = signed_in_user(actor)
     request.decided_at = timezone.now()
@@ -356,9 +361,11 @@ def deliver(request: AccessRequest, *, actor: Actor) -> AccessRequest:
             else:
                 if not files.ready():
                     raise ValidationError(
-                        "Chưa cấu hình khóa và chứng thư số của cơ quan lưu trữ "
-                        "(ACCESS_SIGNING_KEY, ACCESS_SIGNING_CERT): chưa tạo được bản sao có "
-                        "xác thực."
+                        _(
+                            "Chưa cấu hình khóa và chứng thư số của cơ quan lưu trữ "
+                            "(ACCESS_SIGNING_KEY, ACCESS_SIGNING_CERT): chưa tạo được bản sao có "
+                            "xác thực."
+                        )
                     )
                 out = copies.certified_copy(
                     data,
@@ -549,17 +556,19 @@ def grant_staff_access(
     figures, not content; never for listing, which scope already gives."""
     chosen = sorted({str(use) for use in uses} & {Use.READ, Use.DOWNLOAD, Use.COPY})
     if not chosen:
-        raise ValidationError("Chọn ít nhất một quyền: đọc, tải về hoặc sao.")
+        raise ValidationError(_("Chọn ít nhất một quyền: đọc, tải về hoặc sao."))
     if not reason.strip():
-        raise ValidationError("Phải ghi lý do cấp quyền.")
+        raise ValidationError(_("Phải ghi lý do cấp quyền."))
     now = timezone.now()
     if until <= now:
-        raise ValidationError("Thời hạn phải ở sau thời điểm hiện tại.")
+        raise ValidationError(_("Thời hạn phải ở sau thời điểm hiện tại."))
     roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
     if not roles or roles == {"reader"}:
-        raise ValidationError("Chỉ cấp quyền này cho cán bộ.")
+        raise ValidationError(_("Chỉ cấp quyền này cho cán bộ."))
     if "kpi_viewer" in roles:
-        raise ValidationError("Không cấp quyền đọc tài liệu Mật cho tài khoản theo dõi chỉ tiêu.")
+        raise ValidationError(
+            _("Không cấp quyền đọc tài liệu Mật cho tài khoản theo dõi chỉ tiêu.")
+        )
     grant = Grant.objects.create(
         user=user,
         dossier=target if isinstance(target, Dossier) else None,

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from luutru.access.models import DeliveryForm, FeeCategory, Purpose
 from luutru.accounts.models import User
@@ -20,7 +21,8 @@ PHONE = re.compile(r"^\+?[\d .-]{9,15}$")
 USERNAME = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
 
 
-CONSENT_TEXT = (
+# Kept in Vietnamese with the reader's consent (the text that binds); shown translated.
+CONSENT_TEXT = gettext_noop(
     "Tôi đồng ý để cơ quan lưu trữ xử lý các dữ liệu cá nhân đã khai ở trên (họ và tên, ngày "
     "sinh, số định danh cá nhân, địa chỉ, số điện thoại, thư điện tử, cơ quan công tác) nhằm "
     "cấp và quản lý tài khoản độc giả, giải quyết phiếu yêu cầu khai thác tài liệu và thống kê "
@@ -51,8 +53,8 @@ class ReaderRegistrationForm(forms.Form):
     password = forms.CharField(label=_("Mật khẩu"), widget=forms.PasswordInput, strip=False)
     consent = forms.BooleanField(
         label=_("Tôi đồng ý cho xử lý dữ liệu cá nhân như trên"),
-        help_text=CONSENT_TEXT,
-        error_messages={"required": "Cần sự đồng ý của bạn để cấp tài khoản độc giả."},
+        help_text=_(CONSENT_TEXT),  # the msgid is marked by gettext_noop above
+        error_messages={"required": _("Cần sự đồng ý của bạn để cấp tài khoản độc giả.")},
     )
 
     def clean_full_name(self) -> str:
@@ -62,29 +64,29 @@ class ReaderRegistrationForm(forms.Form):
         born: datetime.date = self.cleaned_data["date_of_birth"]
         today = timezone.localdate()
         if born >= today or born.year < today.year - 120:
-            raise forms.ValidationError("Ngày sinh không hợp lệ.")
+            raise forms.ValidationError(_("Ngày sinh không hợp lệ."))
         return born
 
     def clean_id_number(self) -> str:
         value = self.cleaned_data["id_number"].strip()
         if not ID_NUMBER.match(value):
-            raise forms.ValidationError("Số CCCD gồm đúng 12 chữ số.")
+            raise forms.ValidationError(_("Số CCCD gồm đúng 12 chữ số."))
         return value
 
     def clean_phone(self) -> str:
         value = self.cleaned_data["phone"].strip()
         if not PHONE.match(value):
-            raise forms.ValidationError("Số điện thoại không hợp lệ.")
+            raise forms.ValidationError(_("Số điện thoại không hợp lệ."))
         return value
 
     def clean_username(self) -> str:
         value = self.cleaned_data["username"].strip()
         if not USERNAME.match(value):
             raise forms.ValidationError(
-                "Tên đăng nhập gồm 3-150 ký tự: chữ không dấu, chữ số và . _ @ + -"
+                _("Tên đăng nhập gồm 3-150 ký tự: chữ không dấu, chữ số và . _ @ + -")
             )
         if User.objects.filter(username__iexact=value).exists():
-            raise forms.ValidationError("Tên đăng nhập này đã có người dùng.")
+            raise forms.ValidationError(_("Tên đăng nhập này đã có người dùng."))
         return value
 
     def clean(self) -> dict[str, Any]:
@@ -124,10 +126,12 @@ class RequestForm(forms.Form):
         raw = nfc(self.cleaned_data["codes"])
         codes = [part.strip() for part in re.split(r"[\n,;]+", raw) if part.strip()]
         if not codes:
-            raise forms.ValidationError("Hãy ghi ít nhất một mã hồ sơ hoặc mã tài liệu.")
+            raise forms.ValidationError(_("Hãy ghi ít nhất một mã hồ sơ hoặc mã tài liệu."))
         too_long = [c for c in codes if len(c) > 100]
         if too_long:
-            raise forms.ValidationError(f"Mã “{too_long[0][:40]}…” dài quá 100 ký tự.")
+            raise forms.ValidationError(
+                _("Mã “%(code)s…” dài quá 100 ký tự.") % {"code": too_long[0][:40]}
+            )
         return codes
 
 

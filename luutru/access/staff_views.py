@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luutru.access import actions, policy, services
@@ -66,7 +67,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "pending": pending,
             "readers": readers,
             "recent": recent,
-            "overdue": sum(d.overdue for _, d in pending) + sum(d.overdue for _, d in readers),
+            "overdue": sum(d.overdue for _k, d in pending) + sum(d.overdue for _k, d in readers),
         },
     )
 
@@ -95,7 +96,9 @@ def reader_approve(request: HttpRequest, pk: int) -> HttpResponse:
     if reader is None:
         raise Http404("Không tìm thấy độc giả.")
     actions.approve_reader(reader, actor=request.user)
-    messages.success(request, f"Đã duyệt tài khoản độc giả {reader.user.get_full_name()}.")
+    messages.success(
+        request, _("Đã duyệt tài khoản độc giả %(name)s.") % {"name": reader.user.get_full_name()}
+    )
     return redirect("access:staff-reader", pk=reader.pk)
 
 
@@ -111,7 +114,10 @@ def reader_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Đã từ chối tài khoản độc giả {reader.user.get_full_name()}.")
+        messages.success(
+            request,
+            _("Đã từ chối tài khoản độc giả %(name)s.") % {"name": reader.user.get_full_name()},
+        )
     return redirect("access:staff-reader", pk=reader.pk)
 
 
@@ -153,30 +159,32 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if decision == "review":
             actions.start_review(found, actor=request.user)
-            messages.success(request, "Đã tiếp nhận phiếu để xem xét.")
+            messages.success(request, _("Đã tiếp nhận phiếu để xem xét."))
         elif decision == "approve":
             refused = refused_items(request, found)
             actions.approve_request(found, actor=request.user, refused=refused)
             actions.deliver(found, actor=request.user)
             messages.success(
                 request,
-                "Đã duyệt phiếu và cung cấp cho độc giả"
-                + (f" (không cung cấp {len(refused)} mục)." if refused else "."),
+                _("Đã duyệt phiếu và cung cấp cho độc giả (không cung cấp %(count)s mục).")
+                % {"count": len(refused)}
+                if refused
+                else _("Đã duyệt phiếu và cung cấp cho độc giả."),
             )
         elif decision == "deliver":
             actions.deliver(found, actor=request.user)
-            messages.success(request, "Đã cung cấp cho độc giả.")
+            messages.success(request, _("Đã cung cấp cho độc giả."))
         elif decision == "reject":
             form = RejectForm(request.POST)
             if not form.is_valid():
-                raise ValidationError("Hãy ghi lý do từ chối để báo cho độc giả.")
+                raise ValidationError(_("Hãy ghi lý do từ chối để báo cho độc giả."))
             actions.reject_request(found, actor=request.user, reason=form.cleaned_data["reason"])
-            messages.success(request, "Đã từ chối phiếu yêu cầu.")
+            messages.success(request, _("Đã từ chối phiếu yêu cầu."))
         elif decision == "close":
             actions.close_request(found, actor=request.user)
-            messages.success(request, "Đã kết thúc phiếu yêu cầu.")
+            messages.success(request, _("Đã kết thúc phiếu yêu cầu."))
         else:
-            messages.error(request, "Thao tác không hợp lệ.")
+            messages.error(request, _("Thao tác không hợp lệ."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("access:staff-request", pk=found.pk)
@@ -278,11 +286,11 @@ def secret_grants(request: HttpRequest) -> HttpResponse:
         target = _secret_record(request.POST.get("code", "").strip())
         until = parse_date(request.POST.get("until", "") or "")
         if user is None:
-            error = "Không có tài khoản này."
+            error = _("Không có tài khoản này.")
         elif target is None:
-            error = "Không có hồ sơ hoặc tài liệu Mật nào mang mã này."
+            error = _("Không có hồ sơ hoặc tài liệu Mật nào mang mã này.")
         elif until is None:
-            error = "Ngày hết hạn không hợp lệ."
+            error = _("Ngày hết hạn không hợp lệ.")
         else:
             end = timezone.make_aware(datetime.datetime.combine(until, datetime.time(23, 59)))
             try:
@@ -297,7 +305,9 @@ def secret_grants(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:
-                messages.success(request, f"Đã cấp quyền cho “{user.username}”.")
+                messages.success(
+                    request, _("Đã cấp quyền cho “%(username)s”.") % {"username": user.username}
+                )
                 return redirect("access:staff-secret-grants")
     grants = (
         Grant.objects.in_force()
@@ -321,5 +331,5 @@ def secret_grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if grant is None:
         raise Http404
     actions.revoke_grant(grant, actor=request.user)
-    messages.success(request, "Đã thu hồi quyền.")
+    messages.success(request, _("Đã thu hồi quyền."))
     return redirect("access:staff-secret-grants")

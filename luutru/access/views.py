@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -71,7 +72,7 @@ def register(request: HttpRequest) -> HttpResponse:
             login(request, reader.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request,
-                "Đã gửi đăng ký. Cơ quan lưu trữ duyệt tài khoản trong 01 ngày làm việc.",
+                _("Đã gửi đăng ký. Cơ quan lưu trữ duyệt tài khoản trong 01 ngày làm việc."),
             )
             return redirect("access:reader-home")
     return render(request, "access/register.html", {"form": form})
@@ -126,7 +127,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
         if made is not None:
             messages.success(
                 request,
-                f"Đã gửi phiếu yêu cầu số {made.number}. Hạn trả lời: {made.due_on:%d/%m/%Y}.",
+                _("Đã gửi phiếu yêu cầu số %(number)s. Hạn trả lời: %(due_on)s.")
+                % {"number": made.number, "due_on": f"{made.due_on:%d/%m/%Y}"},
             )
             return redirect("access:request-detail", pk=made.pk)
     return render(

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from luutru.accounts.models import signed_in_user
 from luutru.audit.actions import Actor, record
@@ -226,7 +227,8 @@ def _editable(batch: ScanBatch) -> ScanBatch:
     batch = ScanBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state not in EDITABLE_STATES:
         raise ValidationError(
-            f"Lô “{batch.name}” đang {batch.get_state_display().lower()}; không sửa trang được."
+            _("Lô “%(name)s” đang %(state)s; không sửa trang được.")
+            % {"name": batch.name, "state": batch.get_state_display().lower()}
         )
     return batch
 
@@ -625,8 +627,8 @@ def accept_batch(batch: ScanBatch, *, actor: Actor) -> list[Document]:
     batch = ScanBatch.objects.select_related("dossier__agency").get(pk=batch.pk)
     if batch.state != BatchState.REVIEW:
         raise ValidationError(
-            f"Lô “{batch.name}” đang {batch.get_state_display().lower()}; chỉ lô chờ duyệt mới "
-            "chấp nhận được."
+            _("Lô “%(name)s” đang %(state)s; chỉ lô chờ duyệt mới chấp nhận được.")
+            % {"name": batch.name, "state": batch.get_state_display().lower()}
         )
     problems = blocking_problems(batch)
     if problems:
@@ -646,11 +648,15 @@ def accept_batch(batch: ScanBatch, *, actor: Actor) -> list[Document]:
         try:
             built.append((item, ordinal, code, _build_pdf(batch, item, code)))
         except SigningError as exc:
-            raise ValidationError(f"Không ký số được tệp {code}.pdf: {exc}") from exc
+            raise ValidationError(
+                _("Không ký số được tệp %(code)s.pdf: %(exc)s") % {"code": code, "exc": exc}
+            ) from exc
     with transaction.atomic():
         locked = ScanBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.state != BatchState.REVIEW:
-            raise ValidationError(f"Lô “{batch.name}” vừa được người khác xử lý.")
+            raise ValidationError(
+                _("Lô “%(name)s” vừa được người khác xử lý.") % {"name": batch.name}
+            )
         documents = []
         for item, ordinal, code, (stored, pages, text, confidence) in built:
             document = _document_for(batch, item, ordinal, code, pages)
@@ -732,7 +738,10 @@ def _document_for(
     # Every value below was confirmed by the operator (``missing_description``), or comes from
     # the dossier the document is filed in; nothing is made up.
     if item.issued_date is None:  # changed since the check: refuse rather than invent
-        raise ValidationError(f"Tài liệu {item.position}: chưa có ngày, tháng, năm tài liệu.")
+        raise ValidationError(
+            _("Tài liệu %(position)s: chưa có ngày, tháng, năm tài liệu.")
+            % {"position": item.position}
+        )
     return Document.objects.create(
         dossier=dossier,
         agency=dossier.agency,
@@ -810,11 +819,14 @@ def resume_batch(batch: ScanBatch, *, actor: Actor) -> ScanBatch:
     """Queue recognition again after a failure or a lost worker; done pages are kept."""
     batch = ScanBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state not in {BatchState.FAILED, BatchState.RUNNING, BatchState.QUEUED}:
-        raise ValidationError(f"Lô “{batch.name}” không cần nhận dạng tiếp.")
+        raise ValidationError(_("Lô “%(name)s” không cần nhận dạng tiếp.") % {"name": batch.name})
     if batch.state == BatchState.RUNNING and not batch.stalled:
         raise ValidationError(
-            f"Lô “{batch.name}” đang được nhận dạng ({batch.page_done}/{batch.page_total} "
-            "trang); chỉ nhận dạng tiếp khi tiến trình đã dừng."
+            _(
+                "Lô “%(name)s” đang được nhận dạng (%(page_done)s/%(page_total)s trang); "
+                "chỉ nhận dạng tiếp khi tiến trình đã dừng."
+            )
+            % {"name": batch.name, "page_done": batch.page_done, "page_total": batch.page_total}
         )
     batch.state, batch.errors = BatchState.QUEUED, []
     batch.save(update_fields=["state", "errors"])
@@ -846,7 +858,10 @@ def reject_batch(batch: ScanBatch, *, actor: Actor, reason: str = "") -> ScanBat
     """Give up a batch: no document is made; its scans stay in storage as they were."""
     batch = ScanBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state in {BatchState.ACCEPTED, BatchState.REJECTED}:
-        raise ValidationError(f"Lô “{batch.name}” đã {batch.get_state_display().lower()}.")
+        raise ValidationError(
+            _("Lô “%(name)s” đã %(state)s.")
+            % {"name": batch.name, "state": batch.get_state_display().lower()}
+        )
     batch.state, batch.decided_at = BatchState.REJECTED, timezone.now()
     batch.save(update_fields=["state", "decided_at"])
     record(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from luutru.records import codes
 from luutru.records.models import Dossier, DossierQuerySet
@@ -33,49 +34,57 @@ class MultipleFileField(forms.FileField):
 
 def doc_type_choices() -> list[tuple[str, str]]:
     return [
-        (code, f"{code} {label}") for code, (label, _x) in codes.entries("document_type").items()
+        (code, f"{code} {codes.shown_label('document_type', code)}")
+        for code in codes.entries("document_type")
     ]
 
 
 def condition_choices() -> list[tuple[str, str]]:
-    return [(code, label) for code, (label, _x) in codes.entries("physical_condition").items()]
+    return [
+        (code, codes.shown_label("physical_condition", code))
+        for code in codes.entries("physical_condition")
+    ]
 
 
-NOT_YET = ("", "— chưa xác nhận —")
+NOT_YET = ("", _("— chưa xác nhận —"))
 
 
 class BatchForm(forms.Form):
     dossier = forms.CharField(
-        label="Mã hồ sơ", max_length=100, help_text="Hồ sơ nhận tài liệu số hóa."
+        label=_("Mã hồ sơ"), max_length=100, help_text=_("Hồ sơ nhận tài liệu số hóa.")
     )
     scans = MultipleFileField(
-        label="Ảnh quét",
-        help_text="Ảnh TIFF, JPEG, PNG hoặc tệp PDF ảnh quét, theo thứ tự trang; tối thiểu "
-        "200 dpi (300 dpi cho bản đồ, bản vẽ kỹ thuật), màu 24 bit.",
+        label=_("Ảnh quét"),
+        help_text=_(
+            "Ảnh TIFF, JPEG, PNG hoặc tệp PDF ảnh quét, theo thứ tự trang; tối thiểu "
+            "200 dpi (300 dpi cho bản đồ, bản vẽ kỹ thuật), màu 24 bit."
+        ),
     )
     document = forms.CharField(
-        label="Mã lưu trữ tài liệu đã có",
+        label=_("Mã lưu trữ tài liệu đã có"),
         max_length=100,
         required=False,
-        help_text="Để trống để tạo tài liệu mới trong hồ sơ; điền mã để gắn bản số hóa vào "
-        "tài liệu đã có.",
+        help_text=_(
+            "Để trống để tạo tài liệu mới trong hồ sơ; điền mã để gắn bản số hóa vào "
+            "tài liệu đã có."
+        ),
     )
-    summary = forms.CharField(label="Trích yếu nội dung", max_length=500, required=False)
+    summary = forms.CharField(label=_("Trích yếu nội dung"), max_length=500, required=False)
     doc_type = forms.ChoiceField(
-        label="Tên loại tài liệu",
+        label=_("Tên loại tài liệu"),
         required=False,
-        help_text="Có thể để trống và xác nhận sau khi nhận dạng, theo gợi ý đọc từ văn bản.",
+        help_text=_("Có thể để trống và xác nhận sau khi nhận dạng, theo gợi ý đọc từ văn bản."),
     )
     issued_date = forms.DateField(
-        label="Ngày, tháng, năm tài liệu",
+        label=_("Ngày, tháng, năm tài liệu"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     paper_code = forms.CharField(
-        label="Mã hồ sơ gốc giấy",
+        label=_("Mã hồ sơ gốc giấy"),
         max_length=100,
         required=False,
-        help_text="[Mã cơ quan lưu trữ].[Số kho, giá, hộp].[Số hồ sơ giấy]",
+        help_text=_("[Mã cơ quan lưu trữ].[Số kho, giá, hộp].[Số hồ sơ giấy]"),
     )
 
     def __init__(self, *args: Any, dossiers: DossierQuerySet, **kwargs: Any) -> None:
@@ -87,7 +96,9 @@ class BatchForm(forms.Form):
         code = self.cleaned_data["dossier"].strip()
         dossier = self.dossiers.filter(code=code).first()
         if dossier is None:
-            raise forms.ValidationError(f"Không có hồ sơ mã “{code}” trong phạm vi của bạn.")
+            raise forms.ValidationError(
+                _("Không có hồ sơ mã “%(code)s” trong phạm vi của bạn.") % {"code": code}
+            )
         return dossier
 
     def clean(self) -> dict[str, Any]:
@@ -97,7 +108,11 @@ class BatchForm(forms.Form):
         if code and isinstance(dossier, Dossier):
             document = dossier.documents.filter(archival_code=code).first()
             if document is None:
-                self.add_error("document", f"Hồ sơ {dossier.code} không có tài liệu mã “{code}”.")
+                self.add_error(
+                    "document",
+                    _("Hồ sơ %(dossier)s không có tài liệu mã “%(code)s”.")
+                    % {"dossier": dossier.code, "code": code},
+                )
             data["document"] = document
         else:
             data["document"] = None
@@ -105,43 +120,43 @@ class BatchForm(forms.Form):
 
 
 class PagesForm(forms.Form):
-    scans = MultipleFileField(label="Thêm trang")
+    scans = MultipleFileField(label=_("Thêm trang"))
 
 
 class ReplaceForm(forms.Form):
     file = forms.FileField(
-        label="Ảnh thay thế",
+        label=_("Ảnh thay thế"),
         allow_empty_file=True,
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
 
 
 class MoveForm(forms.Form):
-    to = forms.IntegerField(label="Chuyển đến trang", min_value=1)
+    to = forms.IntegerField(label=_("Chuyển đến trang"), min_value=1)
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label="Lý do hủy lô", max_length=500, required=False)
+    reason = forms.CharField(label=_("Lý do hủy lô"), max_length=500, required=False)
 
 
 class DescribeForm(forms.Form):
     """What the operator confirms for one document of a batch; blank stays blank."""
 
-    doc_type = forms.ChoiceField(label="Tên loại tài liệu", required=False)
-    number = forms.CharField(label="Số", max_length=11, required=False)
-    notation = forms.CharField(label="Ký hiệu", max_length=30, required=False)
-    unnumbered = forms.BooleanField(label="Tài liệu không có số, ký hiệu", required=False)
+    doc_type = forms.ChoiceField(label=_("Tên loại tài liệu"), required=False)
+    number = forms.CharField(label=_("Số"), max_length=11, required=False)
+    notation = forms.CharField(label=_("Ký hiệu"), max_length=30, required=False)
+    unnumbered = forms.BooleanField(label=_("Tài liệu không có số, ký hiệu"), required=False)
     issued_date = forms.DateField(
-        label="Ngày, tháng, năm tài liệu",
+        label=_("Ngày, tháng, năm tài liệu"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    issuer = forms.CharField(label="Cơ quan ban hành", max_length=200, required=False)
-    summary = forms.CharField(label="Trích yếu nội dung", max_length=500, required=False)
-    sheet_count = forms.IntegerField(label="Số lượng tờ bản giấy", min_value=1, required=False)
-    physical_condition = forms.ChoiceField(label="Tình trạng vật lý bản giấy", required=False)
+    issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=200, required=False)
+    summary = forms.CharField(label=_("Trích yếu nội dung"), max_length=500, required=False)
+    sheet_count = forms.IntegerField(label=_("Số lượng tờ bản giấy"), min_value=1, required=False)
+    physical_condition = forms.ChoiceField(label=_("Tình trạng vật lý bản giấy"), required=False)
     text = forms.CharField(
-        label="Văn bản nhận dạng (sửa nếu sai; đây là văn bản được tìm kiếm)",
+        label=_("Văn bản nhận dạng (sửa nếu sai; đây là văn bản được tìm kiếm)"),
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 10}),
@@ -158,8 +173,8 @@ class DescribeForm(forms.Form):
 
 class PaperForm(forms.Form):
     paper_code = forms.CharField(
-        label="Mã hồ sơ gốc giấy",
+        label=_("Mã hồ sơ gốc giấy"),
         max_length=100,
         required=False,
-        help_text="[Mã cơ quan lưu trữ].[Số kho, giá, hộp].[Số hồ sơ giấy]",
+        help_text=_("[Mã cơ quan lưu trữ].[Số kho, giá, hộp].[Số hồ sơ giấy]"),
     )

@@ -22,6 +22,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luutru.digitization import actions, statistics
@@ -107,7 +108,11 @@ def batch_list(request: HttpRequest) -> HttpResponse:
                 ),
             )
         if batch is not None:
-            messages.success(request, f"Đã nhận {batch.page_total} trang; đang nhận dạng chữ.")
+            messages.success(
+                request,
+                _("Đã nhận %(page_total)s trang; đang nhận dạng chữ.")
+                % {"page_total": batch.page_total},
+            )
             return redirect("digitization:batch-detail", pk=batch.pk)
     batches = (
         batches_visible_to(request.user, scope)
@@ -215,19 +220,25 @@ def page_action(request: HttpRequest, pk: uuid.UUID, page: int, action: str) -> 
         if action == "move":
             form = MoveForm(request.POST)
             if not form.is_valid():
-                raise ValidationError("Cần số trang cần chuyển đến (từ 1).")
+                raise ValidationError(_("Cần số trang cần chuyển đến (từ 1)."))
             actions.move_page(scan, form.cleaned_data["to"], actor=request.user)
             return _done(request, batch)
         if action == "replace":
             replace = ReplaceForm(request.POST, request.FILES)
             if not replace.is_valid():
-                raise ValidationError("Hãy chọn một ảnh để thay trang.")
+                raise ValidationError(_("Hãy chọn một ảnh để thay trang."))
             with _Saved([replace.cleaned_data["file"]]) as uploads:
                 actions.replace_page(scan, uploads[0], actor=request.user)
-            return _done(request, batch, f"Đã thay trang {scan.position}; đang nhận dạng lại.")
+            return _done(
+                request,
+                batch,
+                _("Đã thay trang %(position)s; đang nhận dạng lại.") % {"position": scan.position},
+            )
         if action == "remove":
             actions.remove_page(scan, actor=request.user)
-            return _done(request, batch, f"Đã bỏ trang {scan.position}.")
+            return _done(
+                request, batch, _("Đã bỏ trang %(position)s.") % {"position": scan.position}
+            )
     except ValidationError as exc:
         return _refused(request, batch, exc)
     raise Http404
@@ -241,13 +252,15 @@ def add_pages(request: HttpRequest, pk: uuid.UUID, position: int) -> HttpRespons
     item = get_object_or_404(ScanItem, batch=batch, position=position)
     form = PagesForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _refused(request, batch, ValidationError("Hãy chọn ảnh quét để thêm."))
+        return _refused(request, batch, ValidationError(_("Hãy chọn ảnh quét để thêm.")))
     try:
         with _Saved(form.cleaned_data["scans"]) as uploads:
             pages = actions.add_pages(item, uploads, actor=request.user)
     except ValidationError as exc:
         return _refused(request, batch, exc)
-    return _done(request, batch, f"Đã thêm {len(pages)} trang; đang nhận dạng.")
+    return _done(
+        request, batch, _("Đã thêm %(count)s trang; đang nhận dạng.") % {"count": len(pages)}
+    )
 
 
 @login_required
@@ -277,7 +290,9 @@ def describe_item(request: HttpRequest, pk: uuid.UUID, position: int) -> HttpRes
         actions.describe_item(item, description, actor=request.user)
     except ValidationError as exc:
         return _refused(request, batch, exc)
-    response = _done(request, batch, f"Đã lưu mô tả tài liệu {item.position}.")
+    response = _done(
+        request, batch, _("Đã lưu mô tả tài liệu %(position)s.") % {"position": item.position}
+    )
     response["Location"] += f"#item-{item.position}"
     return response
 
@@ -289,12 +304,12 @@ def paper_code(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     batch = _editable_batch(request, pk)
     form = PaperForm(request.POST)
     if not form.is_valid():
-        return _refused(request, batch, ValidationError("Mã hồ sơ gốc giấy quá dài."))
+        return _refused(request, batch, ValidationError(_("Mã hồ sơ gốc giấy quá dài.")))
     try:
         actions.set_paper_code(batch, form.cleaned_data["paper_code"], actor=request.user)
     except ValidationError as exc:
         return _refused(request, batch, exc)
-    return _done(request, batch, "Đã lưu mã hồ sơ gốc giấy.")
+    return _done(request, batch, _("Đã lưu mã hồ sơ gốc giấy."))
 
 
 @login_required
@@ -306,14 +321,18 @@ def batch_decide(request: HttpRequest, pk: uuid.UUID, decision: str) -> HttpResp
     try:
         if decision == "accept":
             documents = actions.accept_batch(batch, actor=request.user)
-            return _done(request, batch, f"Đã chấp nhận: {len(documents)} tài liệu số hóa.")
+            return _done(
+                request,
+                batch,
+                _("Đã chấp nhận: %(count)s tài liệu số hóa.") % {"count": len(documents)},
+            )
         if decision == "resume":
             actions.resume_batch(batch, actor=request.user)
-            return _done(request, batch, "Đã xếp lô vào hàng đợi nhận dạng tiếp.")
+            return _done(request, batch, _("Đã xếp lô vào hàng đợi nhận dạng tiếp."))
         form = RejectForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
         actions.reject_batch(batch, actor=request.user, reason=reason)
-        return _done(request, batch, "Đã hủy lô số hóa; không tài liệu nào được tạo.")
+        return _done(request, batch, _("Đã hủy lô số hóa; không tài liệu nào được tạo."))
     except ValidationError as exc:
         return _refused(request, batch, exc)
 

@@ -48,12 +48,16 @@ class TransferForm(forms.Form):
         name = upload.name or ""
         if upload.size is not None and upload.size > settings.INGEST_MAX_BYTES:
             raise forms.ValidationError(
-                f"Gói “{name}” lớn hơn giới hạn {filesizeformat(settings.INGEST_MAX_BYTES)}."
+                _("Gói “%(name)s” lớn hơn giới hạn %(limit)s.")
+                % {"name": name, "limit": filesizeformat(settings.INGEST_MAX_BYTES)}
             )
         if not name.lower().endswith(".zip") or not zipfile.is_zipfile(upload):
             raise forms.ValidationError(
-                f"Tệp “{name}” không phải tệp nén .zip. Hãy nén thư mục gói tài liệu thành một "
-                "tệp .zip rồi tải lên."
+                _(
+                    "Tệp “%(name)s” không phải tệp nén .zip. Hãy nén thư mục gói tài liệu thành "
+                    "một tệp .zip rồi tải lên."
+                )
+                % {"name": name}
             )
         upload.seek(0)
         return upload
@@ -76,5 +80,7 @@ class ReturnForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Cơ quan nộp lưu đọc lý do này trên trang lần nộp lưu để sửa gói rồi nộp lại."),
-        error_messages={"required": "Cần ghi lý do trả lại để cơ quan nộp lưu biết phải sửa gì."},
+        error_messages={
+            "required": _("Cần ghi lý do trả lại để cơ quan nộp lưu biết phải sửa gì.")
+        },
     )

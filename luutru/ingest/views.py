@@ -22,6 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luutru.ingest.actions import accept_transfer, return_transfer, submit_package
@@ -81,8 +82,12 @@ def transfer_list(request: HtmxHttpRequest) -> HttpResponse:
         )
         if transfer is not None:
             # No "đang xử lý" here: the page shows progress while, and only while, it runs.
-            what = "kiểm tra" if transfer.dry_run else "nộp lưu"
-            messages.success(request, f"Đã nhận gói “{transfer.package_name}” để {what}.")
+            received = (
+                _("Đã nhận gói “%(package_name)s” để kiểm tra.")
+                if transfer.dry_run
+                else _("Đã nhận gói “%(package_name)s” để nộp lưu.")
+            )
+            messages.success(request, received % {"package_name": transfer.package_name})
             return redirect("ingest:transfer-detail", pk=transfer.pk)
     transfers = (
         transfers_visible_to(request.user, scope)
@@ -166,8 +171,11 @@ def transfer_accept(request: HtmxHttpRequest, pk: uuid.UUID) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Đã tiếp nhận vào kho {transfer.dossier_count} hồ sơ, {transfer.document_count} "
-            "tài liệu; biên bản giao nhận đã sẵn sàng để in.",
+            _(
+                "Đã tiếp nhận vào kho %(dossier_count)s hồ sơ, %(document_count)s tài liệu; "
+                "biên bản giao nhận đã sẵn sàng để in."
+            )
+            % {"dossier_count": transfer.dossier_count, "document_count": transfer.document_count},
         )
     return redirect("ingest:transfer-detail", pk=transfer.pk)
 
@@ -185,7 +193,7 @@ def transfer_return(request: HtmxHttpRequest, pk: uuid.UUID) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Đã trả lại lần nộp lưu cho cơ quan nộp lưu.")
+            messages.success(request, _("Đã trả lại lần nộp lưu cho cơ quan nộp lưu."))
         return redirect("ingest:transfer-detail", pk=transfer.pk)
     response = _detail(request, transfer, return_form=form)
     response.status_code = 400

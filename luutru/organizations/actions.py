@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
 
 from luutru.accounts.models import Role, User
 from luutru.audit.actions import Actor, record
@@ -215,7 +216,7 @@ def close_fonds(fonds: Fonds, *, end_year: int | None, actor: Actor) -> Fonds:
     """Đóng phông: no more records are expected for it."""
     fonds = Fonds.objects.select_for_update().get(pk=fonds.pk)
     if not fonds.is_open:
-        raise ValidationError({"is_open": f"Phông “{fonds.name}” đã đóng."})
+        raise ValidationError({"is_open": _("Phông “%(name)s” đã đóng.") % {"name": fonds.name}})
     _close(fonds, end_year=end_year)
     record(
         AuditAction.FONDS_CLOSE,
@@ -230,7 +231,7 @@ def close_fonds(fonds: Fonds, *, end_year: int | None, actor: Actor) -> Fonds:
 @transaction.atomic
 def assign_role(user: User, *, agency: Agency, role: str, actor: Actor) -> Membership:
     if role not in Role.values or role == Role.READER:
-        raise ValidationError({"role": "Vai trò này không gắn với cơ quan."})
+        raise ValidationError({"role": _("Vai trò này không gắn với cơ quan.")})
     membership, created = Membership.objects.get_or_create(user=user, agency=agency, role=role)
     if created:
         record(
@@ -278,8 +279,11 @@ def _check_parent(agency: Agency, parent: Agency | None) -> None:
                 raise ValidationError(
                     {
                         "parent": (
-                            f"Không thể đặt “{parent.name}” làm cơ quan cấp trên của "
-                            f"“{agency.name}”: sơ đồ tổ chức sẽ thành vòng lặp."
+                            _(
+                                "Không thể đặt “%(parent)s” làm cơ quan cấp trên của “%(agency)s”: "
+                                "sơ đồ tổ chức sẽ thành vòng lặp."
+                            )
+                            % {"parent": parent.name, "agency": agency.name}
                         )
                     }
                 )
@@ -288,8 +292,8 @@ def _check_parent(agency: Agency, parent: Agency | None) -> None:
         raise ValidationError(
             {
                 "parent": (
-                    f"Cơ quan cấp trên “{parent.name}” đã ngừng hoạt động từ ngày "
-                    f"{parent.valid_until:%d/%m/%Y}."
+                    _("Cơ quan cấp trên “%(name)s” đã ngừng hoạt động từ ngày %(day)s.")
+                    % {"name": parent.name, "day": f"{parent.valid_until:%d/%m/%Y}"}
                 )
             }
         )

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from luutru.accounts.models import Role, User
 from luutru.organizations.models import Agency, EndReason, Fonds
@@ -36,16 +37,16 @@ class AgencyForm(forms.ModelForm):
 
 
 class EndAgencyForm(forms.Form):
-    reason = forms.ChoiceField(label="Hình thức", choices=EndReason.choices)
-    on = forms.DateField(label="Từ ngày", widget=DATE_INPUT, initial=timezone.localdate)
+    reason = forms.ChoiceField(label=_("Hình thức"), choices=EndReason.choices)
+    on = forms.DateField(label=_("Từ ngày"), widget=DATE_INPUT, initial=timezone.localdate)
     successors = forms.ModelMultipleChoiceField(
-        label="Cơ quan kế thừa",
+        label=_("Cơ quan kế thừa"),
         queryset=Agency.objects.none(),
         required=False,
-        help_text="Cơ quan nhận chức năng, nhiệm vụ và tài liệu; phải đang hoạt động.",
+        help_text=_("Cơ quan nhận chức năng, nhiệm vụ và tài liệu; phải đang hoạt động."),
     )
     legal_basis = forms.CharField(
-        label="Căn cứ (số, ký hiệu quyết định)", max_length=300, required=False
+        label=_("Căn cứ (số, ký hiệu quyết định)"), max_length=300, required=False
     )
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
@@ -74,7 +75,7 @@ class FondsForm(forms.ModelForm):
 
 class CloseFondsForm(forms.Form):
     end_year = forms.IntegerField(
-        label="Tài liệu đến năm", min_value=1800, max_value=2200, required=False
+        label=_("Tài liệu đến năm"), min_value=1800, max_value=2200, required=False
     )
 
 
@@ -82,18 +83,18 @@ STAFF_ROLE_CHOICES = [(r.value, r.label) for r in Role if r != Role.READER]
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label="Vai trò", choices=STAFF_ROLE_CHOICES)
+    role = forms.ChoiceField(label=_("Vai trò"), choices=STAFF_ROLE_CHOICES)
     agency = forms.ModelChoiceField(
-        label="Tại cơ quan", queryset=Agency.objects.active().order_by("code")
+        label=_("Tại cơ quan"), queryset=Agency.objects.active().order_by("code")
     )
 
 
 class StaffUserForm(UserCreationForm):
     """A new staff account with its first role; the action does the saving."""
 
-    role = forms.ChoiceField(label="Vai trò", choices=STAFF_ROLE_CHOICES)
+    role = forms.ChoiceField(label=_("Vai trò"), choices=STAFF_ROLE_CHOICES)
     agency = forms.ModelChoiceField(
-        label="Tại cơ quan", queryset=Agency.objects.active().order_by("code")
+        label=_("Tại cơ quan"), queryset=Agency.objects.active().order_by("code")
     )
 
     class Meta(UserCreationForm.Meta):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 # QĐ 20/2020/QĐ-TTg, QCVN 102:2016: four groups, the level-1 code (letter + 2 digits) last.
 AGENCY_CODE_RE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
@@ -18,8 +19,10 @@ def normalize_code(value: str) -> str:
 def validate_agency_code(value: str) -> None:
     if not AGENCY_CODE_RE.fullmatch(value):
         raise ValidationError(
-            "Mã định danh “%(value)s” không đúng dạng NNN.NN.NN.XNN "
-            "(13 ký tự, ví dụ 000.00.00.H62).",
+            _(
+                "Mã định danh “%(value)s” không đúng dạng NNN.NN.NN.XNN "
+                "(13 ký tự, ví dụ 000.00.00.H62)."
+            ),
             code="bad_code",
             params={"value": value},
         )
@@ -28,8 +31,10 @@ def validate_agency_code(value: str) -> None:
 def validate_fonds_code(value: str) -> None:
     if not FONDS_CODE_RE.fullmatch(value):
         raise ValidationError(
-            "Mã phông “%(value)s” không hợp lệ: chỉ dùng chữ in hoa không dấu, chữ số, "
-            "dấu chấm, gạch ngang; tối đa 30 ký tự.",
+            _(
+                "Mã phông “%(value)s” không hợp lệ: chỉ dùng chữ in hoa không dấu, chữ số, "
+                "dấu chấm, gạch ngang; tối đa 30 ký tự."
+            ),
             code="bad_code",
             params={"value": value},
         )
@@ -56,17 +61,21 @@ def validate_code_under_parent(code: str, parent_code: str) -> None:
         return
     if code.rsplit(".", 1)[1] != parent_code.rsplit(".", 1)[1]:
         raise ValidationError(
-            "Mã định danh “%(code)s” không thuộc đơn vị cấp 1 %(group)s của cơ quan cấp trên "
-            "(%(parent)s): theo QĐ 20/2020/QĐ-TTg, mã của đơn vị trực thuộc mang nhóm cấp 1 "
-            "của cơ quan cấp trên.",
+            _(
+                "Mã định danh “%(code)s” không thuộc đơn vị cấp 1 %(group)s của cơ quan cấp trên "
+                "(%(parent)s): theo QĐ 20/2020/QĐ-TTg, mã của đơn vị trực thuộc mang nhóm cấp 1 "
+                "của cơ quan cấp trên."
+            ),
             code="bad_code",
             params={"code": code, "parent": parent_code, "group": parent_code.rsplit(".", 1)[1]},
         )
     if code_level(code) < code_level(parent_code):
         raise ValidationError(
-            "Mã định danh “%(code)s” là mã cấp %(level)d, cao hơn cơ quan cấp trên %(parent)s "
-            "(cấp %(parent_level)d): theo QĐ 20/2020/QĐ-TTg, đơn vị trực thuộc mang mã cấp "
-            "dưới.",
+            _(
+                "Mã định danh “%(code)s” là mã cấp %(level)d, cao hơn cơ quan cấp trên %(parent)s "
+                "(cấp %(parent_level)d): theo QĐ 20/2020/QĐ-TTg, đơn vị trực thuộc mang mã cấp "
+                "dưới."
+            ),
             code="bad_code",
             params={
                 "code": code,

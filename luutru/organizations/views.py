@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from luutru.accounts.actions import create_user, set_active
 from luutru.accounts.models import User
@@ -88,7 +89,7 @@ def agency_create(request: HttpRequest) -> HttpResponse:
             form, lambda: actions.create_agency(actor=request.user, **form.cleaned_data)
         )
         if agency is not None:
-            messages.success(request, f"Đã thêm cơ quan “{agency.name}”.")
+            messages.success(request, _("Đã thêm cơ quan “%(name)s”.") % {"name": agency.name})
             return redirect("organizations:agency-detail", code=agency.code)
     return render(request, "organizations/agency_form.html", {"form": form, "agency": None})
 
@@ -102,7 +103,7 @@ def agency_edit(request: HttpRequest, code: str) -> HttpResponse:
             form, lambda: actions.update_agency(agency, actor=request.user, **form.cleaned_data)
         )
         if saved is not None:
-            messages.success(request, "Đã lưu thay đổi.")
+            messages.success(request, _("Đã lưu thay đổi."))
             return redirect("organizations:agency-detail", code=saved.code)
     return render(request, "organizations/agency_form.html", {"form": form, "agency": agency})
 
@@ -126,7 +127,9 @@ def agency_end(request: HttpRequest, code: str) -> HttpResponse:
             field_map={"end_reason": "reason", "valid_until": "on"},
         )
         if ended is not None:
-            messages.success(request, f"Đã ghi nhận “{ended.name}” ngừng hoạt động.")
+            messages.success(
+                request, _("Đã ghi nhận “%(name)s” ngừng hoạt động.") % {"name": ended.name}
+            )
             return redirect("organizations:agency-detail", code=ended.code)
     return render(request, "organizations/agency_end.html", {"form": form, "agency": agency})
 
@@ -154,7 +157,7 @@ def fonds_create(request: HttpRequest) -> HttpResponse:
             form, lambda: actions.create_fonds(actor=request.user, **form.cleaned_data)
         )
         if fonds is not None:
-            messages.success(request, f"Đã thêm phông “{fonds.name}”.")
+            messages.success(request, _("Đã thêm phông “%(name)s”.") % {"name": fonds.name})
             return redirect("organizations:fonds-detail", code=fonds.code)
     return render(request, "organizations/fonds_form.html", {"form": form, "fonds": None})
 
@@ -168,7 +171,7 @@ def fonds_edit(request: HttpRequest, code: str) -> HttpResponse:
             form, lambda: actions.update_fonds(fonds, actor=request.user, **form.cleaned_data)
         )
         if saved is not None:
-            messages.success(request, "Đã lưu thay đổi.")
+            messages.success(request, _("Đã lưu thay đổi."))
             return redirect("organizations:fonds-detail", code=saved.code)
     return render(request, "organizations/fonds_form.html", {"form": form, "fonds": fonds})
 
@@ -185,7 +188,7 @@ def fonds_close(request: HttpRequest, code: str) -> HttpResponse:
             ),
         )
         if closed is not None:
-            messages.success(request, f"Đã đóng phông “{closed.name}”.")
+            messages.success(request, _("Đã đóng phông “%(name)s”.") % {"name": closed.name})
             return redirect("organizations:fonds-detail", code=closed.code)
     return render(request, "organizations/fonds_close.html", {"form": form, "fonds": fonds})
 
@@ -234,7 +237,9 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
         user = run_action(form, lambda: transaction.atomic()(create)())
         if user is not None:
-            messages.success(request, f"Đã tạo tài khoản “{user.username}”.")
+            messages.success(
+                request, _("Đã tạo tài khoản “%(username)s”.") % {"username": user.username}
+            )
             return redirect("organizations:user-detail", username=user.username)
     return render(request, "organizations/user_form.html", {"form": form})
 
@@ -251,11 +256,11 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
                 person.memberships, pk=int(revoke) if revoke.isdigit() else 0
             )
             actions.revoke_role(membership, actor=request.user)
-            messages.success(request, "Đã thu hồi vai trò.")
+            messages.success(request, _("Đã thu hồi vai trò."))
             return redirect("organizations:user-detail", username=person.username)
         if "active" in request.POST:
             if person.pk == request.user.pk:
-                messages.error(request, "Không thể tự khóa tài khoản của chính mình.")
+                messages.error(request, _("Không thể tự khóa tài khoản của chính mình."))
             else:
                 set_active(person, active=request.POST["active"] == "1", actor=request.user)
             return redirect("organizations:user-detail", username=person.username)
@@ -266,7 +271,7 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
                 role=form.cleaned_data["role"],
                 actor=request.user,
             )
-            messages.success(request, "Đã giao vai trò.")
+            messages.success(request, _("Đã giao vai trò."))
             return redirect("organizations:user-detail", username=person.username)
     return render(
         request,

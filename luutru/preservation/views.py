@@ -23,6 +23,8 @@ from django.db.models import Count, Sum
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 import luutru.access.policy as policy
@@ -77,13 +79,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     primary, second = backend(), replica()
     storages = [
         {
-            "name": "Kho chính",
+            "name": _("Kho chính"),
             "root": primary.root,
             "available": primary.available(),
             **_disk(primary.root),
         },
         {
-            "name": "Kho dự phòng",
+            "name": _("Kho dự phòng"),
             "root": second.root,
             "available": second.available(),
             **_disk(second.root),
@@ -127,7 +129,9 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 class ResolveForm(forms.Form):
     resolution = forms.CharField(
-        label="Biện pháp đã xử lý", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Biện pháp đã xử lý"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -138,13 +142,13 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResolveForm()
     if request.method == "POST":
         if not request.user.has_perm(RESOLVE):
-            return HttpResponse("Không có quyền xử lý sự cố.", status=403)
+            return HttpResponse(_("Không có quyền xử lý sự cố."), status=403)
         form = ResolveForm(request.POST)
         if form.is_valid() and incident.resolved_at is None:
             actions.resolve_incident(
                 incident, resolution=form.cleaned_data["resolution"], actor=request.user
             )
-            messages.success(request, "Đã ghi nhận việc xử lý sự cố.")
+            messages.success(request, _("Đã ghi nhận việc xử lý sự cố."))
             return redirect("preservation:incident-detail", pk=incident.pk)
     return render(
         request,
@@ -164,7 +168,7 @@ def start_audit(request: HttpRequest) -> HttpResponse:
         request=request,
         message="Yêu cầu chạy kiểm tra toàn vẹn ngay.",
     )
-    messages.success(request, "Đã xếp lịch kiểm tra toàn vẹn; tiến trình nền sẽ chạy ngay.")
+    messages.success(request, _("Đã xếp lịch kiểm tra toàn vẹn; tiến trình nền sẽ chạy ngay."))
     return redirect("preservation:dashboard")
 
 
@@ -175,10 +179,10 @@ def start_backup(request: HttpRequest) -> HttpResponse:
     """Sao lưu ngay: the worker makes a backup into ``BACKUP_DIR`` (see tasks.backup_now)."""
     if actions.request_backup(actor=request.user, request=request):
         messages.success(
-            request, "Đã xếp lịch sao lưu; tiến trình nền sẽ chạy và ghi biên bản khi xong."
+            request, _("Đã xếp lịch sao lưu; tiến trình nền sẽ chạy và ghi biên bản khi xong.")
         )
     else:
-        messages.info(request, "Đang có một lần sao lưu chờ chạy hoặc đang chạy.")
+        messages.info(request, _("Đang có một lần sao lưu chờ chạy hoặc đang chạy."))
     return redirect("preservation:dashboard")
 
 

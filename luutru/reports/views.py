@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luutru.lib.forms import run_action
@@ -178,7 +179,7 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         if done is not None:
-            messages.success(request, f"Đã lưu chỉ tiêu “{target.label}”.")
+            messages.success(request, _("Đã lưu chỉ tiêu “%(label)s”.") % {"label": target.label})
             return redirect("reports:targets")
     return render(request, "reports/target_edit.html", {"target": target, "form": form})
 
@@ -196,13 +197,13 @@ def tallies(request: HttpRequest) -> HttpResponse:
             handover_form = PaperHandoverForm(request.POST, prefix="giay")
             if handover_form.is_valid():
                 actions.record_paper_handover(**handover_form.cleaned_data, actor=request.user)
-                messages.success(request, "Đã ghi nhận lần giao nộp tài liệu giấy.")
+                messages.success(request, _("Đã ghi nhận lần giao nộp tài liệu giấy."))
                 return redirect("reports:tallies")
         else:
             reading_form = ReadingRoomForm(request.POST, prefix="phong-doc")
             if reading_form.is_valid():
                 actions.record_reading_room(**reading_form.cleaned_data, actor=request.user)
-                messages.success(request, "Đã ghi nhận số phiếu phục vụ tại phòng đọc.")
+                messages.success(request, _("Đã ghi nhận số phiếu phục vụ tại phòng đọc."))
                 return redirect("reports:tallies")
     context = {
         "handovers": PaperHandover.objects.select_related("agency")[:100],
@@ -223,7 +224,7 @@ def training(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             course = actions.create_course(**form.cleaned_data, actor=request.user)
-            messages.success(request, f"Đã tạo khóa “{course.title}”.")
+            messages.success(request, _("Đã tạo khóa “%(title)s”.") % {"title": course.title})
             return redirect("reports:course", pk=course.pk)
     courses = Course.objects.all()
     return render(
@@ -244,7 +245,7 @@ def course(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             actions.create_session(found, **form.cleaned_data, actor=request.user)
-            messages.success(request, "Đã mở lớp.")
+            messages.success(request, _("Đã mở lớp."))
             return redirect("reports:course", pk=found.pk)
     sessions = found.sessions.prefetch_related("attendances__user")
     return render(
@@ -265,7 +266,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             session, form.cleaned_data["username"], completed=form.cleaned_data["completed"],
             actor=request.user,
         )  # fmt: skip
-        messages.success(request, "Đã cập nhật học viên.")
+        messages.success(request, _("Đã cập nhật học viên."))
     else:
         messages.error(request, " ".join(str(e) for e in form.errors.get("username", [])))
     return redirect("reports:course", pk=session.course_id)
@@ -320,7 +321,7 @@ def report_form_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReportFormForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         actions.change_report_form(found, actor=request.user, **form.cleaned_data)
-        messages.success(request, f"Đã lưu biểu mẫu {found.code}.")
+        messages.success(request, _("Đã lưu biểu mẫu %(code)s.") % {"code": found.code})
         return redirect("reports:forms")
     return render(request, "reports/form_edit.html", {"report_form": found, "form": form})
 
@@ -331,5 +332,5 @@ def report_form_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def refresh(request: HttpRequest) -> HttpResponse:
     """Take today's snapshot again now (it is otherwise taken by the daily command)."""
     actions.take_snapshot(actor=request.user)
-    messages.success(request, "Đã tổng hợp lại số liệu hôm nay.")
+    messages.success(request, _("Đã tổng hợp lại số liệu hôm nay."))
     return redirect("reports:dashboard")

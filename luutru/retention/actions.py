@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.forms.models import model_to_dict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from luutru.access.models import Grant, RequestItem
 from luutru.access.workdays import add_working_days
@@ -168,7 +169,7 @@ def place_hold(
     if (dossier is None) == (fonds is None):
         raise _refuse("Lệnh tạm dừng áp dụng cho một hồ sơ hoặc một phông.")
     if not reason.strip():
-        raise ValidationError({"reason": "Cần nêu nội dung (căn cứ) của lệnh tạm dừng."})
+        raise ValidationError({"reason": _("Cần nêu nội dung (căn cứ) của lệnh tạm dừng.")})
     hold = Hold.objects.create(
         kind=kind, reason=nfc(reason.strip()), dossier=dossier, fonds=fonds, placed_by=actor
     )
@@ -193,7 +194,7 @@ def lift_hold(hold: Hold, *, reason: str, actor: Any) -> Hold:
     if hold.lifted_at is not None:
         raise _refuse("Lệnh tạm dừng này đã được gỡ.")
     if not reason.strip():
-        raise ValidationError({"lift_reason": "Cần nêu lý do gỡ lệnh tạm dừng."})
+        raise ValidationError({"lift_reason": _("Cần nêu lý do gỡ lệnh tạm dừng.")})
     hold.lifted_at, hold.lifted_by, hold.lift_reason = timezone.now(), actor, nfc(reason.strip())
     hold.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
     record(
@@ -291,7 +292,7 @@ def cast_vote(item: AppraisalItem, *, actor: Any, opinion: str, comment: str = "
     if Vote.objects.filter(item=item, member=member).exists():
         raise _refuse(f"Ông/bà đã cho ý kiến về hồ sơ {item.code}; mỗi thành viên chỉ một lần.")
     if opinion not in Opinion.values:
-        raise ValidationError({"opinion": "Ý kiến phải là đồng ý hủy hoặc giữ lại."})
+        raise ValidationError({"opinion": _("Ý kiến phải là đồng ý hủy hoặc giữ lại.")})
     vote = Vote.objects.create(
         item=item, member=member, opinion=opinion, comment=nfc(comment.strip())
     )
@@ -319,11 +320,11 @@ def conclude_item(
     item = AppraisalItem.objects.select_for_update().get(pk=item.pk)
     if outcome == Opinion.KEEP:
         if new_retention not in codes.entries("retention"):
-            raise ValidationError({"new_retention": "Cần thời hạn lưu trữ mới (mã 01 đến 07)."})
+            raise ValidationError({"new_retention": _("Cần thời hạn lưu trữ mới (mã 01 đến 07).")})
         if not keep_reason.strip():
-            raise ValidationError({"keep_reason": "Cần nêu lý do giữ lại."})
+            raise ValidationError({"keep_reason": _("Cần nêu lý do giữ lại.")})
     elif outcome != Opinion.DESTROY:
-        raise ValidationError({"outcome": "Kết luận phải là hủy hoặc giữ lại."})
+        raise ValidationError({"outcome": _("Kết luận phải là hủy hoặc giữ lại.")})
     item.outcome = outcome
     item.new_retention = new_retention if outcome == Opinion.KEEP else ""
     item.keep_reason = nfc(keep_reason.strip()) if outcome == Opinion.KEEP else ""
@@ -354,7 +355,7 @@ def close_council(
     if not appraisal.members.exists():
         raise _refuse("Chưa lập hội đồng: cần ít nhất một thành viên.")
     if not minutes.strip():
-        raise ValidationError({"minutes": "Cần nội dung biên bản họp hội đồng."})
+        raise ValidationError({"minutes": _("Cần nội dung biên bản họp hội đồng.")})
     items = list(appraisal.items.select_related("dossier").prefetch_related("votes"))
     for item in items:
         if item.outcome:
@@ -397,7 +398,7 @@ def decide_disposal(appraisal: Appraisal, *, number: str, actor: Any) -> Apprais
         raise _refuse("Chỉ người đứng đầu cơ quan có thẩm quyền mới quyết định hủy tài liệu.")
     appraisal = _lock(appraisal, AppraisalState.PROPOSED)
     if not number.strip():
-        raise ValidationError({"decision_number": "Cần số quyết định hủy."})
+        raise ValidationError({"decision_number": _("Cần số quyết định hủy.")})
     appraisal.decision_number = nfc(number.strip())
     appraisal.decided_at = timezone.now()
     appraisal.decided_by = actor
@@ -733,7 +734,7 @@ def set_secrecy(
 ) -> Secrecy:
     """Record a dossier's độ mật; its review falls due after 10, 20 or 30 years."""
     if level not in SecrecyLevel.values:
-        raise ValidationError({"level": "Độ mật phải là Mật, Tối mật hoặc Tuyệt mật."})
+        raise ValidationError({"level": _("Độ mật phải là Mật, Tối mật hoặc Tuyệt mật.")})
     review_on = services.secrecy_review_on(level, classified_on)
     secrecy, _created = Secrecy.objects.update_or_create(
         dossier=dossier,
@@ -771,10 +772,10 @@ def decide_secrecy(
     if secrecy.declassified_at is not None:
         raise _refuse(f"Hồ sơ {secrecy.dossier.code} đã được giải mật.")
     if not reason.strip():
-        raise ValidationError({"reason": "Cần nêu căn cứ, lý do."})
+        raise ValidationError({"reason": _("Cần nêu căn cứ, lý do.")})
     if outcome == SecrecyOutcome.EXTEND:
         if new_review_on is None or new_review_on <= secrecy.review_on:
-            raise ValidationError({"new_review_on": "Hạn rà soát mới phải sau hạn hiện tại."})
+            raise ValidationError({"new_review_on": _("Hạn rà soát mới phải sau hạn hiện tại.")})
         secrecy.review_on = new_review_on
         secrecy.save(update_fields=["review_on"])
         new_regime = ""
@@ -794,7 +795,7 @@ def decide_secrecy(
                 )
         enqueue_indexing(secrecy.dossier.documents.values_list("pk", flat=True))
     else:
-        raise ValidationError({"outcome": "Kết luận phải là giải mật hoặc gia hạn."})
+        raise ValidationError({"outcome": _("Kết luận phải là giải mật hoặc gia hạn.")})
     decision = SecrecyDecision.objects.create(
         secrecy=secrecy,
         outcome=outcome,
@@ -888,7 +889,7 @@ def reply_transfer(
     transfer = _lock_transfer(transfer, TransferState.SUBMITTED)
     _check_historical_archive_staff(transfer, actor, "trả lời đăng ký nộp lưu")
     if not accept and not reply.strip():
-        raise ValidationError({"reply": "Cần nêu nội dung yêu cầu bổ sung."})
+        raise ValidationError({"reply": _("Cần nêu nội dung yêu cầu bổ sung.")})
     transfer.state = TransferState.ACCEPTED if accept else TransferState.RETURNED
     transfer.replied_at, transfer.replied_by = timezone.now(), actor
     transfer.reply = nfc(reply.strip())

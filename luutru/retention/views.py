@@ -21,6 +21,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luutru.lib.spreadsheets import Column, table_xlsx
@@ -134,11 +135,11 @@ def due_xlsx(request: HttpRequest) -> HttpResponse:
 def appraisal_open(request: HttpRequest) -> HttpResponse:
     form = forms.OpenAppraisalForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Cần mã cơ quan và năm.")
+        messages.error(request, _("Cần mã cơ quan và năm."))
         return redirect("retention:dashboard")
     agency = agencies_in_scope(request.user).filter(code=form.cleaned_data["agency"]).first()
     if agency is None:
-        messages.error(request, "Không tìm thấy cơ quan trong phạm vi của ông/bà.")
+        messages.error(request, _("Không tìm thấy cơ quan trong phạm vi của ông/bà."))
         return redirect("retention:dashboard")
     made: list[Appraisal] = []
     if _try(
@@ -148,7 +149,7 @@ def appraisal_open(request: HttpRequest) -> HttpResponse:
                 agency=agency, year=form.cleaned_data["year"], actor=request.user
             )
         ),
-        "Đã lập danh mục xem xét hủy.",
+        _("Đã lập danh mục xem xét hủy."),
     ):
         return redirect("retention:appraisal", made[0].pk)
     return redirect("retention:dashboard")
@@ -215,7 +216,7 @@ def _post(
     if form.is_valid():
         _try(request, lambda: run(appraisal, form.cleaned_data), done)
     else:
-        messages.error(request, "Thông tin chưa đủ: " + form.errors.as_text())
+        messages.error(request, _("Thông tin chưa đủ: ") + form.errors.as_text())
     return redirect("retention:appraisal", appraisal.pk)
 
 
@@ -230,12 +231,12 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     def run(appraisal: Appraisal, data: dict[str, Any]) -> Any:
         user = get_user_model().objects.filter(username=data["username"]).first()
         if user is None:
-            raise ValidationError("Không tìm thấy người dùng này.")
+            raise ValidationError(_("Không tìm thấy người dùng này."))
         return actions.add_member(
             appraisal, user=user, role=data["role"], position=data["position"], actor=request.user
         )
 
-    return _post(request, pk, WORK, forms.MemberForm, run, "Đã thêm thành viên hội đồng.")
+    return _post(request, pk, WORK, forms.MemberForm, run, _("Đã thêm thành viên hội đồng."))
 
 
 @login_required
@@ -250,7 +251,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
             comment=data["comment"],
         )
 
-    return _post(request, pk, None, forms.VoteForm, run, "Đã ghi ý kiến.")
+    return _post(request, pk, None, forms.VoteForm, run, _("Đã ghi ý kiến."))
 
 
 @login_required
@@ -266,7 +267,7 @@ def conclude(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
         )
 
-    return _post(request, pk, WORK, forms.ConcludeForm, run, "Đã ghi kết luận.")
+    return _post(request, pk, WORK, forms.ConcludeForm, run, _("Đã ghi kết luận."))
 
 
 @login_required
@@ -282,7 +283,7 @@ def close_council(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
         )
 
-    return _post(request, pk, WORK, forms.CloseCouncilForm, run, "Đã kết thúc họp hội đồng.")
+    return _post(request, pk, WORK, forms.CloseCouncilForm, run, _("Đã kết thúc họp hội đồng."))
 
 
 @login_required
@@ -292,7 +293,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     def run(appraisal: Appraisal, data: dict[str, Any]) -> Any:
         return actions.decide_disposal(appraisal, number=data["number"], actor=request.user)
 
-    return _post(request, pk, DECIDE, forms.DecisionForm, run, "Đã ghi quyết định hủy.")
+    return _post(request, pk, DECIDE, forms.DecisionForm, run, _("Đã ghi quyết định hủy."))
 
 
 @login_required
@@ -303,7 +304,7 @@ def destroy(request: HttpRequest, pk: int) -> HttpResponse:
         return actions.destroy(appraisal, actor=request.user)
 
     return _post(
-        request, pk, WORK, forms.ConfirmForm, run, "Đã thực hiện hủy; đã lập biên bản hủy."
+        request, pk, WORK, forms.ConfirmForm, run, _("Đã thực hiện hủy; đã lập biên bản hủy.")
     )
 
 
@@ -343,7 +344,7 @@ def hold_list(request: HttpRequest) -> HttpResponse:
             dossier = Dossier.objects.filter(agency__in=scope, code=data["dossier"]).first()
             fonds = Fonds.objects.filter(agency__in=scope, code=data["fonds"]).first()
             if (data["dossier"] and dossier is None) or (data["fonds"] and fonds is None):
-                messages.error(request, "Không tìm thấy hồ sơ hoặc phông trong phạm vi.")
+                messages.error(request, _("Không tìm thấy hồ sơ hoặc phông trong phạm vi."))
             elif _try(
                 request,
                 lambda: actions.place_hold(
@@ -353,7 +354,7 @@ def hold_list(request: HttpRequest) -> HttpResponse:
                     fonds=fonds,
                     actor=request.user,
                 ),
-                "Đã áp dụng lệnh tạm dừng hủy, chuyển giao.",
+                _("Đã áp dụng lệnh tạm dừng hủy, chuyển giao."),
             ):
                 return redirect("retention:holds")
     else:
@@ -392,10 +393,10 @@ def hold_lift(request: HttpRequest, pk: int) -> HttpResponse:
         _try(
             request,
             lambda: actions.lift_hold(hold, reason=form.cleaned_data["reason"], actor=request.user),
-            "Đã gỡ lệnh tạm dừng.",
+            _("Đã gỡ lệnh tạm dừng."),
         )
     else:
-        messages.error(request, "Cần nêu lý do gỡ.")
+        messages.error(request, _("Cần nêu lý do gỡ."))
     return redirect("retention:holds")
 
 
@@ -427,7 +428,7 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
                     entries=form.entry_list(),
                     actor=request.user,
                 ),
-                "Đã ban hành phiên bản mới của bảng thời hạn.",
+                _("Đã ban hành phiên bản mới của bảng thời hạn."),
             ):
                 return redirect("retention:schedules")
     else:
@@ -499,14 +500,14 @@ def transfer_plan(request: HttpRequest) -> HttpResponse:
     scope = agencies_in_scope(request.user)
     agency = scope.filter(code=form.data.get("agency", "")).first()
     if not form.is_valid() or agency is None:
-        messages.error(request, "Cần mã cơ quan trong phạm vi và năm.")
+        messages.error(request, _("Cần mã cơ quan trong phạm vi và năm."))
         return redirect("retention:transfers")
     year = form.cleaned_data["year"]
     due = list(services.transfers_due(year, scope.filter(pk=agency.pk)))
     _try(
         request,
         lambda: actions.plan_transfer(agency=agency, year=year, dossiers=due, actor=request.user),
-        "Đã lập kế hoạch nộp lưu.",
+        _("Đã lập kế hoạch nộp lưu."),
     )
     return redirect("retention:transfers")
 
@@ -526,7 +527,9 @@ def transfer_step(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     transfer = _transfer(request, pk)
     if step == "submit":
-        _try(request, lambda: actions.submit_transfer(transfer, actor=request.user), "Đã đăng ký.")
+        _try(
+            request, lambda: actions.submit_transfer(transfer, actor=request.user), _("Đã đăng ký.")
+        )
     elif step == "reply":
         form = forms.ReplyTransferForm(request.POST)
         if form.is_valid():
@@ -536,16 +539,18 @@ def transfer_step(request: HttpRequest, pk: int) -> HttpResponse:
                 lambda: actions.reply_transfer(
                     transfer, accept=data["accept"], reply=data["reply"], actor=request.user
                 ),
-                "Đã ghi ý kiến của lưu trữ lịch sử.",
+                _("Đã ghi ý kiến của lưu trữ lịch sử."),
             )
         else:
-            messages.error(request, "Cần ý kiến của lưu trữ lịch sử.")
+            messages.error(request, _("Cần ý kiến của lưu trữ lịch sử."))
     elif step == "receive":
         _try(
-            request, lambda: actions.receive_transfer(transfer, actor=request.user), "Đã giao nhận."
+            request,
+            lambda: actions.receive_transfer(transfer, actor=request.user),
+            _("Đã giao nhận."),
         )
     else:
-        messages.error(request, "Không rõ thao tác.")
+        messages.error(request, _("Không rõ thao tác."))
     return redirect("retention:transfers")
 
 
@@ -561,7 +566,7 @@ def secrecy_list(request: HttpRequest) -> HttpResponse:
             data = set_form.cleaned_data
             dossier = Dossier.objects.filter(agency__in=scope, code=data["dossier"]).first()
             if dossier is None:
-                messages.error(request, "Không tìm thấy hồ sơ trong phạm vi.")
+                messages.error(request, _("Không tìm thấy hồ sơ trong phạm vi."))
             elif _try(
                 request,
                 lambda: actions.set_secrecy(
@@ -570,7 +575,7 @@ def secrecy_list(request: HttpRequest) -> HttpResponse:
                     classified_on=data["classified_on"],
                     actor=request.user,
                 ),
-                "Đã ghi độ mật và hạn rà soát.",
+                _("Đã ghi độ mật và hạn rà soát."),
             ):
                 return redirect("retention:secrecy")
     return render(
@@ -608,8 +613,8 @@ def secrecy_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 new_regime=data["new_regime"],
                 actor=request.user,
             ),
-            "Đã ghi quyết định về độ mật.",
+            _("Đã ghi quyết định về độ mật."),
         )
     else:
-        messages.error(request, "Thông tin chưa đủ: " + form.errors.as_text())
+        messages.error(request, _("Thông tin chưa đủ: ") + form.errors.as_text())
     return redirect("retention:secrecy")
