@@ -86,6 +86,7 @@ def run() -> list[Figure]:
     SQLite): on DATABASE_URL when it is PostgreSQL, else on a throwaway cluster."""
     given = os.environ.get("DATABASE_URL", "")
     with tempfile.TemporaryDirectory(prefix="luutru-load-") as tmp:
+        os.chmod(tmp, 0o755)  # noqa: S103 - as root, the cluster runs as postgres, who must enter
         cluster_env = {
             **os.environ,
             "PGDATA_DIR": f"{tmp}/pg",
@@ -216,27 +217,26 @@ def _check_pages(server: Server, plan: dict[str, Any]) -> int:
     return checked
 
 
-def _cpu_seconds(pids: list[int]) -> dict[int, float]:
+def _cpu_seconds(root: int | None) -> float:
+    """CPU seconds used so far by ``root`` and its descendants, the reaped ones included (a
+    PostgreSQL backend that ended counts in its postmaster's children's times)."""
     import psutil
 
-    out: dict[int, float] = {}
-    for pid in pids:
-        try:
-            times = psutil.Process(pid).cpu_times()
-        except psutil.Error:
-            continue
-        out[pid] = times.user + times.system
-    return out
-
-
-def _tree(pid: int) -> list[int]:
-    import psutil
-
+    if root is None:
+        return 0.0
     try:
-        root = psutil.Process(pid)
-        return [pid, *(p.pid for p in root.children(recursive=True))]
+        process = psutil.Process(root)
+        times = process.cpu_times()
+        total = times.user + times.system + times.children_user + times.children_system
+        for child in process.children(recursive=True):
+            try:
+                t = child.cpu_times()
+            except psutil.Error:
+                continue
+            total += t.user + t.system
     except psutil.Error:
-        return []
+        return 0.0
+    return total
 
 
 def _postmaster() -> int | None:
@@ -258,7 +258,6 @@ def _locust(server: Server, plan_path: Path, prefix: Path) -> tuple[float, dict[
     locust = str(Path(sys.executable).with_name("locust"))
     ramp = USERS // SPAWN_RATE
     env = {**os.environ, "BENCH_LOAD_PLAN": str(plan_path)}
-    gunicorn = _tree(server.process.pid)
     postmaster = _postmaster()
     process = subprocess.Popen(  # noqa: S603
         [locust, "-f", str(ROOT / "bench" / "load_visitors.py"), "--headless",
@@ -268,29 +267,19 @@ def _locust(server: Server, plan_path: Path, prefix: Path) -> tuple[float, dict[
          "--loglevel", "WARNING"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
     )  # fmt: skip
+    roots = {"server": server.process.pid, "postgres": postmaster, "locust": process.pid}
     time.sleep(ramp)
-    pg = _tree(postmaster) if postmaster else []
-    before = _cpu_seconds(gunicorn + pg + _tree(process.pid))
+    before = {party: _cpu_seconds(pid) for party, pid in roots.items()}
     busy0, total0 = _busy()
     start = time.monotonic()
     while process.poll() is None and time.monotonic() - start < SECONDS:
         time.sleep(1)
-    pg_after = _tree(postmaster) if postmaster else []
-    after = _cpu_seconds(gunicorn + pg_after + _tree(process.pid))
+    after = {party: _cpu_seconds(pid) for party, pid in roots.items()}
     busy1, total1 = _busy()
     wall = time.monotonic() - start
     process.wait(timeout=120)
-
-    def used(pids: list[int]) -> float:
-        return sum(after.get(p, 0.0) - before.get(p, 0.0) for p in set(pids) if p in after)
-
-    cpu = {
-        "server": used(gunicorn),
-        "locust": used(_tree(process.pid) or [process.pid]),
-        "machine": (busy1 - busy0) / (total1 - total0) * (os.cpu_count() or 1) * wall,
-    }
-    if postmaster:
-        cpu["postgres"] = used(pg_after)
+    cpu = {party: after[party] - before[party] for party, pid in roots.items() if pid}
+    cpu["machine"] = (busy1 - busy0) / (total1 - total0) * (os.cpu_count() or 1) * wall
     return wall, cpu
 
 
@@ -331,6 +320,11 @@ def _figures(stats: dict[str, dict[str, str]], wall: float, cpu: dict[str, float
             f"p50 {row['50%']} ms, p99 {row['99%']} ms"
         )
         figures.append(Figure(f"{kind}, p95", float(row["95%"]), "ms", f"≤ {P95_TARGET_MS}", note))
+    if requests:
+        figures.append(
+            Figure("gunicorn CPU per request", round(1000 * cpu["server"] / requests, 1), "ms",
+                   None, "the server's own cost, whatever the machine's other load")
+        )  # fmt: skip
     for party in ("server", "postgres", "locust", "machine"):
         if party in cpu:
             what = {"server": "gunicorn", "postgres": "PostgreSQL", "locust": "locust",
