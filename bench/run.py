@@ -6,6 +6,11 @@
     .venv/bin/python bench/run.py web --update  # replace (or add) only these sections in
                                                 # docs/benchmarks.md, each dated
 
+The load test (`bench/bench_load.py`: 1,000,000 documents on a PostgreSQL cluster of its own,
+200 locust visitors for 5 minutes) takes about a quarter of an hour on 2 cores; run it alone on a
+quiet machine with `bench/run.py load --update`. BENCH_LOAD_DOCUMENTS and BENCH_LOAD_SECONDS
+scale it down for a trial.
+
 Each module `bench/bench_<name>.py` has a docstring explaining what it measures and exposes
 `run() -> list[Figure]` (see bench/harness.py). Django is set up on a fresh, migrated data
 directory in a temporary folder, so a benchmark never touches real data. DATABASE_URL, when
