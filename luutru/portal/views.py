@@ -41,7 +41,7 @@ from luutru.storage.services import open_stored
 
 LIST_PAGE = 50
 RANGE_CHUNK = 8 * 1024 * 1024
-PUBLIC_FACETS = ("agency", "fonds", "year", "doc_type", "retention")
+PUBLIC_FACETS = ("agency", "fonds", "year", "doc_type", "retention", "kind")
 
 
 def not_public(request: HttpRequest, code: str = "") -> HttpResponse:
