@@ -26,7 +26,8 @@ SOUND = f"{SIP_DOSSIER}.0000003"
 
 
 @pytest.fixture
-def exhibition(transactional_db: None) -> Exhibition:
+def exhibition(transactional_db: None, settings: Any, tmp_path: Path) -> Exhibition:
+    settings.DERIVED_DIR = tmp_path / "derived"  # its access copies, left for no other test
     ingest_media_samples()
     assert make_access_copies.call([item(SOUND).pk]) == {"made": 1, "failed": 0}
     shown = actions.create_exhibition(title="Khánh thành cầu Cái Tư", actor=None)

@@ -47,10 +47,13 @@ class MediaExhibitionTests(BaseTestCase):
         actions.submit_for_review(cls.exhibition, actor=None)
         actions.publish_exhibition(cls.exhibition, actor=None)
 
+    def setUp(self) -> None:
+        super().setUp()
+        # Access copies of its own: none made yet, and none left for other tests to find.
+        self.enterContext(override_settings(DERIVED_DIR=tempfile.mkdtemp()))
+
     def test_the_page_shows_the_photo_its_description_and_the_players(self) -> None:
-        # No access copy made yet (another test's copies would be found in the shared folder).
-        with override_settings(DERIVED_DIR=tempfile.mkdtemp()):
-            page = self.client.get(f"/trien-lam/{self.exhibition.slug}/")
+        page = self.client.get(f"/trien-lam/{self.exhibition.slug}/")
         self.assertContains(page, f"/iiif/{PHOTO}/trang/1/1200.jpg")
         self.assertContains(page, f'href="/tai-lieu/{PHOTO}/xem/')  # zoom in the viewer
         self.assertContains(page, "Nguyễn Văn Ảnh")  # photographer

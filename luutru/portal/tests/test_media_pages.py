@@ -9,8 +9,10 @@ import hashlib
 import io
 import json
 import subprocess
+import tempfile
 from typing import ClassVar
 
+from django.test import override_settings
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -45,6 +47,11 @@ class MediaPortalTests(BaseTestCase):
         super().setUpTestData()
         ingest_media_samples()
         cls.film = item(f"{SIP_DOSSIER}.0000004")
+
+    def setUp(self) -> None:
+        super().setUp()
+        # Derived files of its own: no access copy made yet, whatever ran before.
+        self.enterContext(override_settings(DERIVED_DIR=tempfile.mkdtemp()))
 
     def test_a_photo_document_shows_its_gallery_and_opens_in_the_viewer(self) -> None:
         code = f"{SIP_DOSSIER}.0000001"
