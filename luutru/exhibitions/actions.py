@@ -175,6 +175,8 @@ def update_item(
     """Change an item's captions or the page it shows (checked as when it was added)."""
     code = services.public_code(item.document)
     changed = []
+    if services.is_media(item.document):
+        page = None  # shown whole: the form offers no page for it
     if page is not None and page != item.page:
         _check_page(item.document, code, page)
         exhibition_id = item.section.exhibition_id
@@ -215,15 +217,24 @@ def add_item(
     actor: Any,
     caption: str = "",
     caption_en: str = "",
-    page: int = 1,
+    page: int | None = None,
     number: int | None = None,
 ) -> Item:
     """Add the public document ``code`` to the section. Refused (``not_public``) unless it is
     held, Công khai and published; refused (``bad_page``) for a page it does not have, and
-    (``duplicate``) when the exhibition already shows that page of that document."""
+    (``duplicate``) when the exhibition already shows that page of that document. A photo,
+    a recording or a film (``Document.kind``) is shown whole: it takes no page
+    (``page_for_media`` when one is given); a text document shows page 1 unless told."""
     document = services.find_public_document(code)
     if document is None:
         raise _not_public(code)
+    if services.is_media(document):
+        if page is not None:
+            raise ValidationError(
+                services.page_for_media_reason(document, code), code="page_for_media"
+            )
+        page = 1
+    page = page or 1
     _check_page(document, code, page)
     twin = (
         Item.objects.filter(
@@ -650,7 +661,9 @@ def load_exhibition(spec: dict[str, Any], *, actor: Any) -> LoadResult:
                                 code=code,
                                 caption=str(item_spec.get("caption") or ""),
                                 caption_en=str(item_spec.get("caption_en") or ""),
-                                page=_page(item_spec.get("page")) or 1,
+                                page=_page(item_spec.get("page"))
+                                if item_spec.get("page") not in (None, "")
+                                else None,
                                 actor=actor,
                             )
                         result.items += 1

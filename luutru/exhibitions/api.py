@@ -11,7 +11,7 @@ import datetime
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from luutru.exhibitions import services
 from luutru.exhibitions.models import Exhibition
@@ -39,8 +39,17 @@ class ItemOut(Schema):
     caption_en: str
     page: int
     url: str
-    image: str
-    manifest: str
+    image: str  # "" for a recording (nothing to show as an image)
+    manifest: str  # "" for a recording
+    kind: str = Field(
+        "text", description="Loại tài liệu: text (văn bản), photo (ảnh), audio, video."
+    )
+    media: list[str] = Field(
+        default_factory=list,
+        description="Bản nghe, xem (MP3/MP4, có Range) của bản ghi âm, phim; trả 503 khi "
+        "đang được chuẩn bị.",
+    )
+    captions: list[str] = Field(default_factory=list, description="Phụ đề WebVTT.")
 
 
 class SectionOut(Schema):
@@ -91,11 +100,19 @@ def exhibition_detail(request: HttpRequest, slug: str) -> dict:
     if exhibition is None:
         raise Http404("Không tìm thấy triển lãm.")
     shown = services.shown_items(exhibition)
+    files = services.media_files([item.document for item in shown])
+
+    def url(name: str, *args: object) -> str:
+        return request.build_absolute_uri(reverse(name, args=args))
+
     sections = []
     for section in exhibition.sections.all():
         items = []
         for item in (i for i in shown if i.section_id == section.pk):
             code = services.public_code(item.document)
+            kind = item.document.kind
+            found = files.get(item.document_id, services.MediaFiles())
+            pictured = kind in services.PICTURED_KINDS
             items.append(
                 {
                     "code": code,
@@ -103,13 +120,15 @@ def exhibition_detail(request: HttpRequest, slug: str) -> dict:
                     "caption": item.caption,
                     "caption_en": item.caption_en,
                     "page": item.page,
-                    "url": request.build_absolute_uri(reverse("portal:document", args=[code])),
-                    "image": request.build_absolute_uri(
-                        reverse("portal:iiif-image", args=[code, item.page, 1200])
-                    ),
-                    "manifest": request.build_absolute_uri(
-                        reverse("portal:iiif-manifest", args=[code])
-                    ),
+                    "url": url("portal:document", code),
+                    "image": url("portal:iiif-image", code, item.page, 1200) if pictured else "",
+                    "manifest": url("portal:iiif-manifest", code) if pictured else "",
+                    "kind": kind,
+                    "media": [url("portal:play", code, n) for n in range(1, found.recordings + 1)],
+                    "captions": [
+                        url("portal:caption", code, n)
+                        for n in range(1, (found.captions if found.recordings else 0) + 1)
+                    ],
                 }
             )
         sections.append(

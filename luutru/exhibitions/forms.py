@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from luutru.exhibitions.models import Exhibition
 
@@ -30,39 +31,46 @@ class ExhibitionForm(forms.ModelForm):
 
 
 class NewExhibitionForm(forms.Form):
-    title = forms.CharField(label="Tên triển lãm", max_length=200)
+    title = forms.CharField(label=_("Tên triển lãm"), max_length=200)
 
 
 class SectionForm(forms.Form):
-    title = forms.CharField(label="Tên chương", max_length=200)
-    title_en = forms.CharField(label="Tên chương tiếng Anh", max_length=200, required=False)
+    title = forms.CharField(label=_("Tên chương"), max_length=200)
+    title_en = forms.CharField(label=_("Tên chương tiếng Anh"), max_length=200, required=False)
     text = forms.CharField(
-        label="Lời dẫn", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Lời dẫn"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     text_en = forms.CharField(
-        label="Lời dẫn tiếng Anh", widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Lời dẫn tiếng Anh"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
 
 class SectionEditForm(SectionForm):
-    number = forms.IntegerField(label="Thứ tự chương", min_value=1)
+    number = forms.IntegerField(label=_("Thứ tự chương"), min_value=1)
+
+
+PAGE_HELP = _("Để trống với ảnh, bản ghi âm, phim: chúng được trưng bày nguyên vẹn.")
 
 
 class ItemEditForm(forms.Form):
-    page = forms.IntegerField(label="Trang trưng bày", min_value=1)
-    caption = forms.CharField(label="Chú thích", max_length=500, required=False)
-    caption_en = forms.CharField(label="Chú thích tiếng Anh", max_length=500, required=False)
+    page = forms.IntegerField(
+        label=_("Trang trưng bày"), min_value=1, required=False, help_text=PAGE_HELP
+    )
+    caption = forms.CharField(label=_("Chú thích"), max_length=500, required=False)
+    caption_en = forms.CharField(label=_("Chú thích tiếng Anh"), max_length=500, required=False)
 
 
 class ItemForm(forms.Form):
-    code = forms.CharField(label="Mã tài liệu (đã công bố)", max_length=100)
-    page = forms.IntegerField(label="Trang trưng bày", min_value=1, initial=1)
-    caption = forms.CharField(label="Chú thích", max_length=500, required=False)
-    caption_en = forms.CharField(label="Chú thích tiếng Anh", max_length=500, required=False)
+    code = forms.CharField(label=_("Mã tài liệu (đã công bố)"), max_length=100)
+    page = forms.IntegerField(
+        label=_("Trang trưng bày"), min_value=1, required=False, help_text=PAGE_HELP
+    )
+    caption = forms.CharField(label=_("Chú thích"), max_length=500, required=False)
+    caption_en = forms.CharField(label=_("Chú thích tiếng Anh"), max_length=500, required=False)
 
 
 class AnniversaryForm(forms.Form):
-    day = forms.IntegerField(label="Ngày", min_value=1, max_value=31)
-    month = forms.IntegerField(label="Tháng", min_value=1, max_value=12)
-    name = forms.CharField(label="Tên ngày kỷ niệm", max_length=200)
-    since = forms.IntegerField(label="Năm bắt đầu", required=False, min_value=1)
+    day = forms.IntegerField(label=_("Ngày"), min_value=1, max_value=31)
+    month = forms.IntegerField(label=_("Tháng"), min_value=1, max_value=12)
+    name = forms.CharField(label=_("Tên ngày kỷ niệm"), max_length=200)
+    since = forms.IntegerField(label=_("Năm bắt đầu"), required=False, min_value=1)

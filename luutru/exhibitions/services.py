@@ -20,7 +20,8 @@ from django.utils import timezone
 from luutru.access import policy
 from luutru.accounts.models import Role
 from luutru.exhibitions.models import Anniversary, Exhibition, Item, State
-from luutru.records.models import Document
+from luutru.records.models import Document, DocumentFile, DocumentKind, FileRole
+from luutru.records.services import EMPTY, FieldRow, element_rows
 
 
 def public_documents() -> QuerySet[Document]:
@@ -54,6 +55,78 @@ def not_public_reason(code: str) -> str:
         f"Tài liệu {code} chưa được công bố công khai hoặc bị hạn chế sử dụng: chỉ tài liệu "
         "đã công bố, thuộc chế độ sử dụng Công khai mới đưa được vào triển lãm."
     )
+
+
+def is_media(document: Document) -> bool:
+    """A photo, a sound recording or a film (``Document.kind``): shown whole, not by page."""
+    return document.kind != DocumentKind.TEXT
+
+
+PICTURED_KINDS = frozenset({DocumentKind.TEXT, DocumentKind.PHOTO})  # an image to show
+
+MEDIA_WORDS = {
+    DocumentKind.PHOTO: "ảnh",
+    DocumentKind.AUDIO: "bản ghi âm",
+    DocumentKind.VIDEO: "phim",
+}
+
+
+def page_for_media_reason(document: Document, code: str) -> str:
+    what = MEDIA_WORDS.get(DocumentKind(document.kind), "tài liệu nghe nhìn")
+    return (
+        f"Tài liệu {code} là {what}: được trưng bày nguyên vẹn, không chọn trang; "
+        "hãy bỏ số trang (page) của mục này."
+    )
+
+
+# What a visitor reads under a photo or a recording in an exhibition: its subject, place,
+# time and author (EAD_pic / EAD_media of TT 05, ``Document.media``), under their TT 05 names.
+MEDIA_ELEMENTS = (
+    "eventName", "imageTitle", "movieTitle", "photoPlace", "recordPlace", "photoTime",
+    "recordDate", "photographer", "recorder", "playTime",
+)  # fmt: skip
+
+
+def media_rows(document: Document) -> list[FieldRow]:
+    """The photo's or recording's description rows that have a value, in ``MEDIA_ELEMENTS``
+    order; none for a text document."""
+    if not is_media(document):
+        return []
+    level = DocumentKind(document.kind).level
+    rows = {row.element: row for row in element_rows(document, level) if str(row.value).strip()}
+    return [rows[name] for name in MEDIA_ELEMENTS if name in rows and rows[name].value != EMPTY]
+
+
+@dataclass(frozen=True)
+class MediaFiles:
+    """How many pictures, recordings and caption files a public media document has (the same
+    selection as ``portal.media``: originals measured at ingest)."""
+
+    photos: int = 0
+    recordings: int = 0
+    captions: int = 0
+
+
+def media_files(documents: list[Document]) -> dict[int, MediaFiles]:
+    """Document pk → its media files, for the media documents among ``documents``; one query
+    whatever their number."""
+    wanted = {d.pk: DocumentKind(d.kind) for d in documents if is_media(d)}
+    if not wanted:
+        return {}
+    photos: dict[int, int] = dict.fromkeys(wanted, 0)
+    recordings: dict[int, int] = dict.fromkeys(wanted, 0)
+    captions: dict[int, int] = dict.fromkeys(wanted, 0)
+    originals = DocumentFile.objects.filter(
+        document_id__in=list(wanted), role=FileRole.ORIGINAL
+    ).values_list("document_id", "name", "technical")
+    for pk, name, technical in originals:
+        technical = technical or {}
+        if wanted[pk] == DocumentKind.PHOTO:
+            photos[pk] += 1 if technical.get("width") else 0
+        else:
+            recordings[pk] += 1 if technical.get("streams") else 0
+            captions[pk] += 1 if name.lower().endswith(".vtt") else 0
+    return {pk: MediaFiles(photos[pk], recordings[pk], captions[pk]) for pk in wanted}
 
 
 def shown_items(exhibition: Exhibition) -> list[Item]:

@@ -60,17 +60,20 @@ def _story(request: HttpRequest, exhibition: Exhibition) -> dict[str, Any]:
                         "code": services.public_code(item.document),
                         "caption": item.in_language("caption", language) or item.document.summary,
                         "lang": item.language_of("caption", language),
+                        "kind": item.document.kind,
+                        "media_rows": services.media_rows(item.document),
                     }
                     for item in by_section.get(section.pk, [])
                 ],
             }
         )
-    cover = None
-    if exhibition.cover is not None and exhibition.cover_id in {i.document_id for i in shown}:
-        cover = services.public_code(exhibition.cover)
-    elif shown:
-        cover = services.public_code(shown[0].document)
-    page = exhibition.cover_page if exhibition.cover_id and cover else 1
+    cover, page = None, 1
+    # A recording has no image: the cover is a page or a photo.
+    pictured = [i for i in shown if i.document.kind in services.PICTURED_KINDS]
+    if exhibition.cover is not None and exhibition.cover_id in {i.document_id for i in pictured}:
+        cover, page = services.public_code(exhibition.cover), exhibition.cover_page
+    elif pictured:
+        cover = services.public_code(pictured[0].document)
     url = request.build_absolute_uri(reverse("exhibitions:detail", args=[exhibition.slug]))
     return {
         "exhibition": exhibition,

@@ -41,7 +41,7 @@ from luutru.storage.services import open_stored
 
 LIST_PAGE = 50
 RANGE_CHUNK = 8 * 1024 * 1024
-PUBLIC_FACETS = ("agency", "fonds", "year", "doc_type", "retention")
+PUBLIC_FACETS = ("agency", "fonds", "year", "doc_type", "retention", "kind")
 
 
 def not_public(request: HttpRequest, code: str = "") -> HttpResponse:
@@ -348,13 +348,14 @@ def _public_recording(code: str, number: int) -> DocumentFile:
 @require_safe
 def play(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
     """The access copy (MP4/MP3) of a public recording, with byte ranges for seeking. A copy
-    not made yet is queued and the player told to come back (503, Retry-After)."""
+    not made yet is queued (once, not on every request) and the player told to come back
+    (503, Retry-After)."""
     recording = _public_recording(code, number)
     path = media.access_copy_path(recording)
     if not path.exists():
-        from luutru.portal.tasks import make_access_copies
+        from luutru.portal.tasks import queue_access_copy
 
-        make_access_copies.enqueue([recording.document_id])
+        queue_access_copy(recording.document_id)
         response = HttpResponse(
             "Bản nghe, xem đang được chuẩn bị; vui lòng thử lại sau ít phút.",
             status=503,

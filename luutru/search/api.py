@@ -105,6 +105,12 @@ class SearchParams(Schema):
         max_length=MAX_VALUES,
         description="Lọc theo mã chế độ sử dụng, ví dụ 01.",
     )
+    kind: list[Literal["text", "photo", "audio", "video"]] = Field(
+        default_factory=list,
+        max_length=4,
+        description="Lọc theo loại tài liệu: text (văn bản), photo (ảnh), audio (ghi âm), "
+        "video (phim). Hồ sơ không thuộc loại nào nên không còn trong kết quả khi lọc.",
+    )
 
 
 class DossierRefOut(Schema):

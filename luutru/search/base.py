@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 Kind = Literal["document", "dossier"]
-FACETS = ("agency", "fonds", "year", "doc_type", "retention", "access_regime")
+# "kind": what a document is (records.DocumentKind: text, photo, audio, video), "Loại tài liệu".
+FACETS = ("agency", "fonds", "year", "doc_type", "retention", "access_regime", "kind")
+DOCUMENT_KINDS = ("text", "photo", "audio", "video")
 # What the public may find of an entry (``IndexEntry.visibility``): "open", a published public
 # record; "listed", the description of a conditional record its fonds lists in the public
 # catalogue; "" nothing. Computed by the same rules as the access policy's (records.models).
@@ -48,6 +50,8 @@ class IndexEntry:
     # Who issued it (cơ quan ban hành): a document's issuer, a dossier's agency; NFC. Matched
     # word by word (folded) by ``SearchQuery.issuer``.
     issuer: str = ""
+    # What a document is (DOCUMENT_KINDS; the "kind" facet); "" for dossiers.
+    doc_kind: str = ""
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,7 @@ _DOCUMENT_COLUMNS = (
     "pk", "agency_id", "dossier__fonds_id", "archival_code", "identifier", "summary", "number",
     "notation", "issuer", "keywords", "description", "info_mark", "autograph", "signer",
     "signer_position", "doc_type", "retention", "access_regime", "issued_date",
-    "dossier__access_regime", "visibility", "dossier__title",
+    "dossier__access_regime", "visibility", "dossier__title", "kind",
 )  # fmt: skip
 _DOSSIER_COLUMNS = (
     "pk", "agency_id", "fonds_id", "code", "title", "keywords", "description", "info_mark",
@@ -134,6 +134,7 @@ def document_entry(row: tuple[Any, ...], files_text: str = "") -> IndexEntry:
         dossier_regime,
         visibility,
         dossier_title,
+        doc_kind,
     ) = row
     full_notation = f"{number}/{notation}" if number and notation else notation or number
     body = _nfc(
@@ -166,6 +167,7 @@ def document_entry(row: tuple[Any, ...], files_text: str = "") -> IndexEntry:
         visibility=visibility,
         heading=type_words(doc_type),
         issuer=_nfc(issuer),
+        doc_kind=doc_kind,
     )
 
 

@@ -30,6 +30,14 @@ FACET_TITLES = {
     "doc_type": _("Tên loại tài liệu"),
     "retention": _("Thời hạn lưu trữ"),
     "access_regime": _("Chế độ sử dụng"),
+    "kind": _("Loại tài liệu"),
+}
+# What a document is (records.DocumentKind), as a visitor calls it.
+KIND_LABELS = {
+    "text": _("Văn bản"),
+    "photo": _("Ảnh"),
+    "audio": _("Ghi âm"),
+    "video": _("Phim"),
 }
 
 
@@ -83,6 +91,8 @@ def labelled_facets(facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[
     def label(name: str, value: str) -> str:
         if name in names:
             return names[name].get(value, value)
+        if name == "kind":
+            return str(KIND_LABELS.get(value, value))
         return codes.shown_label(CODE_LISTS[name], value) if name in CODE_LISTS else value
 
     return {

@@ -30,7 +30,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from luutru.search.base import FACETS
+from luutru.search.base import DOCUMENT_KINDS, FACETS
 
 MAX_QUERY = 10_000  # characters of the query
 MAX_PAGE = 1000  # deep pages cost the engine more and nobody reads them: refine the query
@@ -111,6 +111,8 @@ def check_range(start: datetime.date | None, end: datetime.date | None) -> None:
 def facet_value_ok(facet: str, value: str) -> bool:
     """Whether ``value`` is one ``facet`` can take: a key of an agency or a fonds, a year, or a
     code of a code list."""
+    if facet == "kind":
+        return value in DOCUMENT_KINDS
     if facet in ID_FACETS or facet == "year":
         top = MAX_YEAR if facet == "year" else MAX_ID
         return value.isascii() and value.isdigit() and 1 <= int(value) <= top
@@ -188,6 +190,7 @@ class SearchForm(forms.Form):
     doc_type = FacetField("doc_type")
     retention = FacetField("retention")
     access_regime = FacetField("access_regime")
+    kind = FacetField("kind")  # Loại tài liệu: text, photo, audio, video
     # Advanced search: a range of days (either end may be left open), and the issuer's words.
     date_from = DayField(label=_("Từ ngày"))
     date_to = DayField(end=True, label=_("Đến ngày"))

@@ -29,6 +29,7 @@ class SearchEntry(models.Model):
     doc_type = models.TextField()
     retention = models.TextField()
     access_regime = models.TextField()
+    doc_kind = models.TextField(default="")  # records.DocumentKind of a document, "" otherwise
     code = models.TextField()
     code_key = models.TextField()  # the code folded, for exact and prefix ranking
     notation = models.TextField()
@@ -56,6 +57,7 @@ class SearchSample(models.Model):
     doc_type = models.TextField()
     retention = models.TextField()
     access_regime = models.TextField()
+    doc_kind = models.TextField(default="")
 
     class Meta:
         verbose_name = "mẫu chỉ mục tìm kiếm"

@@ -24,15 +24,17 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, Q, When
 
 from luutru.organizations.services import record_scope
 from luutru.records import codes
 from luutru.records.models import (
     CodeList,
     Document,
+    DocumentKind,
     Dossier,
     listed_dossiers_q,
+    open_documents_q,
     open_dossiers_q,
 )
 from luutru.records.rules import effective_regime
@@ -292,6 +294,9 @@ class Described:
     dossier_code: str = ""
     dossier_title: str = ""
     access: str = ""  # "" when Công khai; else the regime and what using the record takes
+    kind: str = ""  # a document's records.DocumentKind (text, photo, audio, video)
+    # A photo the public may see: the code its thumbnail is served under (portal IIIF), else "".
+    photo_code: str = ""
 
 
 ACCESS_CONDITIONS = {
@@ -317,9 +322,13 @@ def describe(hits: Iterable[Hit], *, public: bool = False) -> dict[str, Describe
     types = codes.entries(CodeList.DOCUMENT_TYPE)
     out: dict[str, Described] = {}
     rows = list(
-        Document.objects.filter(pk__in=doc_ids).order_by().values_list(
+        Document.objects.filter(pk__in=doc_ids)
+        .annotate(is_open=Case(When(open_documents_q(), then=True), default=False))
+        .order_by()
+        .values_list(
             "pk", "doc_type", "number", "notation", "issued_date", "issuer", "dossier_id",
             "dossier__code", "dossier__title", "access_regime", "dossier__access_regime",
+            "kind", "is_open", "archival_code", "identifier",
         )
     )  # fmt: skip
     shown_dossiers: set[int] | None = None
@@ -339,6 +348,10 @@ def describe(hits: Iterable[Hit], *, public: bool = False) -> dict[str, Describe
         d_title,
         own,
         of_d,
+        kind,
+        is_open,
+        archival_code,
+        identifier,
     ) in rows:
         named = dossier_id and (shown_dossiers is None or dossier_id in shown_dossiers)
         out[f"document:{pk}"] = Described(
@@ -349,6 +362,10 @@ def describe(hits: Iterable[Hit], *, public: bool = False) -> dict[str, Describe
             dossier_code=d_code if named else "",
             dossier_title=d_title if named else "",
             access=_access(effective_regime(own, of_d)),
+            kind=kind,
+            photo_code=(archival_code or identifier)
+            if kind == DocumentKind.PHOTO and is_open
+            else "",
         )
     dossiers = Dossier.objects.filter(pk__in=dossier_ids).values_list(
         "pk", "end_date", "agency__name", "access_regime"

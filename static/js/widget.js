@@ -81,6 +81,33 @@
     function pick(object, field) {
       return (english && object[field + "_en"]) || object[field] || "";
     }
+    // A recording or a film: the portal's access copy with its captions; while the copy is
+    // being made the portal answers 503, and the visitor is told so.
+    function player(item, caption) {
+      var box = el("div");
+      item.media.forEach(function (url) {
+        var media = el(item.kind === "video" ? "video" : "audio", {
+          controls: "", preload: "metadata", "aria-label": caption, style: "max-width:100%",
+        });
+        var source = el("source", { src: url, type: item.kind === "video" ? "video/mp4" : "audio/mpeg" });
+        source.addEventListener("error", function () {
+          box.insertBefore(
+            el("p", { role: "status" }, english
+              ? "The recording is being prepared; please reload the page in a few minutes."
+              : "Bản nghe, xem đang được chuẩn bị; vui lòng tải lại trang sau ít phút."),
+            box.firstChild
+          );
+        });
+        media.appendChild(source);
+        (item.captions || []).forEach(function (url, index) {
+          var track = el("track", { kind: "captions", srclang: "vi", label: "Phụ đề tiếng Việt", src: url });
+          if (index === 0) track.setAttribute("default", "");
+          media.appendChild(track);
+        });
+        box.appendChild(media);
+      });
+      return box;
+    }
     var status = el("p", { role: "status", "aria-live": "polite" }, english ? "Loading…" : "Đang tải…");
     box.appendChild(status);
     api("/api/v1/exhibitions/" + encodeURIComponent(slug))
@@ -100,11 +127,15 @@
           section.items.forEach(function (item) {
             var caption = pick(item, "caption") || item.title;
             var figure = el("figure", { style: "margin:1rem 0" });
-            var link = el("a", { href: item.url, target: "_blank", rel: "noopener" });
-            link.appendChild(
-              el("img", { src: item.image, alt: caption, loading: "lazy", style: "max-width:100%;height:auto" })
-            );
-            figure.appendChild(link);
+            if ((item.kind === "audio" || item.kind === "video") && item.media && item.media.length) {
+              figure.appendChild(player(item, caption));
+            } else {
+              var link = el("a", { href: item.url, target: "_blank", rel: "noopener" });
+              link.appendChild(
+                el("img", { src: item.image, alt: caption, loading: "lazy", style: "max-width:100%;height:auto" })
+              );
+              figure.appendChild(link);
+            }
             var text = el("figcaption", {}, caption + " ");
             text.appendChild(
               el("a", { href: item.url, target: "_blank", rel: "noopener" }, "(" + item.code + ")")

@@ -9,15 +9,20 @@ import hashlib
 import io
 import json
 import subprocess
+import tempfile
 from typing import ClassVar
 
+from django.test import override_settings
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 from iiif_prezi3 import Manifest
 from PIL import Image
 
 from luutru.access.copies import reading_page
 from luutru.access.services import original_bytes
 from luutru.portal import media
-from luutru.portal.tasks import make_access_copies
+from luutru.portal.tasks import ACCESS_COPY_TASK_PATH, make_access_copies
 from luutru.portal.tests.media_samples import (
     PHOTO_DOSSIER,
     SIP_DOSSIER,
@@ -42,6 +47,11 @@ class MediaPortalTests(BaseTestCase):
         super().setUpTestData()
         ingest_media_samples()
         cls.film = item(f"{SIP_DOSSIER}.0000004")
+
+    def setUp(self) -> None:
+        super().setUp()
+        # Derived files of its own: no access copy made yet, whatever ran before.
+        self.enterContext(override_settings(DERIVED_DIR=tempfile.mkdtemp()))
 
     def test_a_photo_document_shows_its_gallery_and_opens_in_the_viewer(self) -> None:
         code = f"{SIP_DOSSIER}.0000001"
@@ -118,6 +128,27 @@ class MediaPortalTests(BaseTestCase):
         page = self.client.get(f"/tai-lieu/{code}/")
         self.assertContains(page, "<video")
         self.assertContains(page, f'src="/tai-lieu/{code}/phu-de/1.vtt"')
+
+    def test_a_copy_not_ready_is_queued_once_not_on_every_request(self) -> None:
+        code = self.film.archival_code
+        queued = DBTaskResult.objects.filter(task_path=ACCESS_COPY_TASK_PATH)
+        queued.delete()
+        for _ in range(3):
+            response = self.client.get(f"/tai-lieu/{code}/nghe-xem/1")
+            self.assertEqual(response.status_code, 503)
+        self.assertEqual([r.args_kwargs["args"] for r in queued], [[[self.film.pk]]])
+        # Another recording is queued on its own, while the film's task still waits.
+        sound = item(f"{SIP_DOSSIER}.0000003")
+        self.client.get(f"/tai-lieu/{sound.archival_code}/nghe-xem/1")
+        self.assertEqual(queued.all().count(), 2)
+        # A task that failed long ago does not stop the copy being asked for again.
+        queued.update(
+            status=TaskResultStatus.FAILED,
+            enqueued_at=timezone.now() - datetime.timedelta(hours=2),
+        )
+        self.client.get(f"/tai-lieu/{code}/nghe-xem/1")
+        self.client.get(f"/tai-lieu/{code}/nghe-xem/1")
+        self.assertEqual(queued.filter(status=TaskResultStatus.READY).count(), 1)
 
     def test_captions_are_served_as_webvtt(self) -> None:
         response = self.client.get(f"/tai-lieu/{self.film.archival_code}/phu-de/1.vtt")

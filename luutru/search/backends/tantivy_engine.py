@@ -81,7 +81,7 @@ from luutru.search.text import (
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "3"  # bump when the fields change: an older index is then ignored until reindex
+SCHEMA_VERSION = "4"  # bump when the fields change: an older index is then ignored until reindex
 TITLE_BOOST = 2.0
 EXACT_BONUS = 1_000.0  # per query word matched with its diacritics; BM25 per word stays < 200
 NOTATION_BONUS = 10_000.0
@@ -134,7 +134,7 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field("issuer_f", tokenizer_name="vi_fold", index_option="basic")
     for name in ("agency", "fonds", "year"):
         sb.add_unsigned_field(name, indexed=True, fast=True)
-    for name in ("doc_type", "retention", "access_regime"):
+    for name in ("doc_type", "retention", "access_regime", "kind"):  # kind: entry.doc_kind
         sb.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=True)
     sb.add_integer_field("date", fast=True)
     sb.add_bytes_field("data", stored=True)
@@ -229,6 +229,8 @@ def _row(entry: IndexEntry) -> dict[str, Any]:
         value = getattr(entry, name)
         if value:
             row[name] = value
+    if entry.doc_kind:
+        row["kind"] = entry.doc_kind
     return row
 
 

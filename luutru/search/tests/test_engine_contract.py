@@ -45,6 +45,7 @@ def entry(kind: str, pk: int, title: str, **extra: Any) -> IndexEntry:
         "access_regime": "01",
         "date": datetime.date(2023, 1, pk % 28 + 1),
     }
+    values["doc_kind"] = "text" if kind == "document" else ""
     values.update(extra)
     # Public entries are published ones unless a test says otherwise.
     values.setdefault("visibility", "open" if values["access_regime"] == "01" else "")
@@ -508,3 +509,37 @@ def test_the_issuer_filter_requires_each_of_its_words_folded(fresh: SearchBacken
     assert both == [50, 53]
     public = days(fresh, issuer="tài chính", public_only=True, date_to=datetime.date(2024, 12, 31))
     assert public == [50, 54]
+
+
+# -- photos, sound and film (Document.kind: the "kind" facet, Loại tài liệu) -----------------
+
+
+def test_the_kind_facet_counts_and_filters_photos_sound_and_film(fresh: SearchBackend) -> None:
+    fresh.upsert(
+        [
+            entry("document", 21, "Ảnh lễ khánh thành cầu Cái Tư", doc_kind="photo", doc_type=""),
+            entry("document", 22, "Ghi âm phát biểu khánh thành cầu", doc_kind="audio"),
+            entry("document", 23, "Phim tư liệu khánh thành cầu Cái Tư", doc_kind="video"),
+            entry(
+                "document", 24, "Ảnh khánh thành chưa công bố", doc_kind="photo",
+                access_regime="02",
+            ),
+        ]
+    )  # fmt: skip
+    # Media items are found by their words, folded or not.
+    assert set(keys(ask(fresh, "khanh thanh", public_only=True))) == {
+        "document:21", "document:22", "document:23",
+    }  # fmt: skip
+    public = ask(fresh, "", public_only=True)
+    # Open text documents of ENTRIES: 1, 2, 3, 7, 8; the restricted photo is not counted.
+    assert dict(public.facets["kind"]) == {"text": 5, "photo": 1, "audio": 1, "video": 1}
+    staff = ask(fresh, "khánh thành")
+    assert dict(staff.facets["kind"]) == {"photo": 2, "audio": 1, "video": 1}
+    photos = ask(fresh, "", public_only=True, filters={"kind": ("photo",)})
+    assert keys(photos) == ["document:21"] and photos.count == 1
+    heard = ask(fresh, "", filters={"kind": ("audio", "video")})
+    assert set(keys(heard)) == {"document:22", "document:23"}
+    # Dossiers are of no kind: filtering by one leaves them out.
+    texts = ask(fresh, "đất đai", filters={"kind": ("text",)})
+    assert "dossier:4" not in keys(texts) and texts.count == ask(fresh, "đất đai").count - 1
+    assert ask(fresh, "", filters={"kind": ("map",)}).count == 0

@@ -6,7 +6,9 @@ The file holds title, summary, sections with items by code and captions, ``publi
 ``publish_until`` (optional: ``title_en``, ``summary_en``, ``caption_en``, ``page``, ``slug``,
 ``state`` draft/review/published). Prints (docs/interfaces.md)
 ``{"slug", "url", "items": N, "errors": [{"code", "message"}]}``; an item that is not
-published and public is refused (``not_public``) and nothing is loaded. Exit 1 on refusal.
+published and public is refused (``not_public``) and nothing is loaded; so is a ``page``
+given for a photo, recording or film (``page_for_media``: they are shown whole). Exit 1 on
+refusal.
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ FACET_PREFIX = {
     "doc_type": "~t",
     "retention": "~r",
     "access_regime": "~a",
+    "kind": "~k",  # IndexEntry.doc_kind
 }
 _INT_FACETS = frozenset({"agency", "fonds", "year"})
 ALL = "~all"
@@ -220,6 +221,7 @@ def _filter_lexemes(entry: IndexEntry) -> list[str]:
         ("~t", entry.doc_type),
         ("~r", entry.retention),
         ("~a", entry.access_regime),
+        ("~k", entry.doc_kind),
         (VISIBLE, entry.visibility),
     ):
         shown = value.strip()
@@ -274,6 +276,7 @@ def analyse(entry: IndexEntry) -> tuple[Any, ...]:
         body_text,
         vec,
         evec,
+        entry.doc_kind,
     )
 
 

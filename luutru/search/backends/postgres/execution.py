@@ -29,17 +29,20 @@ from luutru.search.text import SNIPPET_SCAN, query_terms, snippet
 
 log = logging.getLogger(__name__)
 
-_FACET_SQL = "agency, fonds, year, doc_type, retention, access_regime"
+_FACET_SQL = "agency, fonds, year, doc_type, retention, access_regime, doc_kind"
 # Facet counts of a set in one grouped pass: (facet, value, count) rows, and ('total', _, n).
 _GROUPED_FACETS = """
     SELECT CASE WHEN GROUPING(agency) = 0 THEN 'agency' WHEN GROUPING(fonds) = 0 THEN 'fonds'
                 WHEN GROUPING(year) = 0 THEN 'year' WHEN GROUPING(doc_type) = 0 THEN 'doc_type'
                 WHEN GROUPING(retention) = 0 THEN 'retention'
-                WHEN GROUPING(access_regime) = 0 THEN 'access_regime' ELSE 'total' END,
-           COALESCE(agency::text, fonds::text, year::text, doc_type, retention, access_regime),
+                WHEN GROUPING(access_regime) = 0 THEN 'access_regime'
+                WHEN GROUPING(doc_kind) = 0 THEN 'kind' ELSE 'total' END,
+           COALESCE(agency::text, fonds::text, year::text, doc_type, retention, access_regime,
+                    doc_kind),
            count(*)
     FROM {source}
-    GROUP BY GROUPING SETS ((agency), (fonds), (year), (doc_type), (retention), (access_regime), ())
+    GROUP BY GROUPING SETS ((agency), (fonds), (year), (doc_type), (retention), (access_regime),
+                            (doc_kind), ())
 """
 
 _PLANNER = ("enable_seqscan", "enable_indexscan", "enable_bitmapscan")

@@ -25,10 +25,11 @@ SAMPLE = "search_searchsample"
 _COLUMNS = (
     "key", "object_id", "agency", "fonds", "year", "date", "head_len", "kind", "doc_type",
     "retention", "access_regime", "code", "code_key", "notation", "notation_key", "title",
-    "body", "vec", "evec",
+    "body", "vec", "evec", "doc_kind",
 )  # fmt: skip
 _SAMPLE_COLUMNS = (
     "key", "agency", "fonds", "year", "doc_type", "retention", "access_regime", "vec", "evec",
+    "doc_kind",
 )  # fmt: skip
 
 
@@ -39,7 +40,7 @@ def in_sample(key_: str) -> bool:
 
 def _sample_row(row: Sequence[Any]) -> tuple[Any, ...]:
     """The sample table's row from a main table row (``_COLUMNS`` order)."""
-    return (row[0], row[2], row[3], row[4], row[8], row[9], row[10], row[17], row[18])
+    return (row[0], row[2], row[3], row[4], row[8], row[9], row[10], row[17], row[18], row[19])
 
 
 def rebuild(entries: Iterable[IndexEntry]) -> int:
