@@ -139,62 +139,78 @@ def _fold_word(word: str) -> str:
     return fold_fast(word)
 
 
-SPAN_PIECE = 1_000  # characters folded at a time while looking for the first match
 SPAN_REACH = 2_000  # characters after the first match where the snippet's window may be
 
 
 @lru_cache(maxsize=1)
-def _fold_table() -> dict[int, str]:
-    """``fold_fast`` of every character of the Basic Multilingual Plane it changes (built once,
-    ~0.2 s)."""
-    table: dict[int, str] = {}
+def _fold_classes() -> tuple[dict[str, str], re.Pattern[str]]:
+    """What each folded character is written as, and where folding is not one for one.
+
+    ``fold_fast`` of every character of the Basic Multilingual Plane (built once, ~0.2 s): a
+    folded character → the characters folding to it, as the inside of a regular-expression
+    class ('a' → 'aAàÀáÁ…'); and a pattern finding any character that folds to none or to
+    several (a combining mark, 'ß', 'ﬁ') or lies outside the plane, where positions in the
+    text and in its folding would part.
+    """
+    written: dict[str, list[str]] = {}
+    uneven: list[str] = ["\U00010000-\U0010ffff"]
     for code in range(0x41, 0x10000):
         if 0xD800 <= code < 0xE000:
             continue
         char = chr(code)
         folded = fold_fast(char)
-        if folded != char:
-            table[code] = folded
-    return table
+        if folded == char:
+            continue
+        if len(folded) == 1:
+            written.setdefault(folded, []).append(char)
+        else:
+            uneven.append(re.escape(char))
+    classes = {c: "".join(re.escape(x) for x in chars) for c, chars in written.items()}
+    return classes, re.compile(f"[{''.join(uneven)}]")
 
 
 @lru_cache(maxsize=1_000)
 def _terms_pattern(terms: frozenset[str]) -> re.Pattern[str]:
-    """Any of ``terms`` as a whole word (a token of its own), longest first."""
-    words = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    return re.compile(rf"(?<![^\W_])(?:{words})(?![^\W_])")
+    """Any of ``terms``, longest first, as written in the text: each character with every
+    character that folds to it. Whether a match is a word of its own is checked by the caller
+    (a look-behind here would be tried at every position: five times slower)."""
+    classes, _uneven = _fold_classes()
+
+    def written(term: str) -> str:
+        return "".join(
+            f"[{re.escape(c)}{classes[c]}]" if c in classes else re.escape(c) for c in term
+        )
+
+    return re.compile("|".join(written(t) for t in sorted(terms, key=len, reverse=True)))
 
 
 def _spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     """Where the words of ``text`` that fold to one of ``terms`` are, from the first match to
     ``SPAN_REACH`` characters after it (the snippet shows one window of them).
 
-    The text is folded piece by piece (``fold_fast`` character by character, as a translation
-    table) until a piece holds a match, and each piece is searched with one regular
-    expression: for Vietnamese text folding keeps every character in place (one letter for
-    one), so positions carry over (each span found is checked). Otherwise (a script whose
-    folding adds or drops characters) each word is folded on its own: exact, slower.
+    One regular expression finds the terms as they are written (each letter with every
+    letter that folds to it), in the text itself, stopping past the window: for Vietnamese
+    text folding keeps every character in place (one letter for one), and each match is
+    checked against the word's own folding. Otherwise (a script whose folding adds or drops
+    characters) each word is folded on its own: exact, slower.
     """
-    table = _fold_table()
-    pattern = _terms_pattern(terms)
+    _classes, uneven = _fold_classes()
+    if uneven.search(text):
+        return _spans_by_word(text, terms)
     found: list[tuple[int, int]] = []
-    start = 0
-    while start < len(text):
-        end = len(text) if len(text) - start <= SPAN_PIECE else text.find(" ", start + SPAN_PIECE)
-        end = len(text) if end < 0 else end
-        piece = text[start:end]
-        folded = piece.translate(table)
-        if len(folded) != len(piece):
-            return _spans_by_word(text, terms)
-        for m in pattern.finditer(folded):
-            s, e = start + m.start(), start + m.end()
-            if _fold_word(text[s:e]) != folded[m.start() : m.end()]:
-                return _spans_by_word(text, terms)
-            found.append((s, e))
-        if found and end >= found[0][0] + SPAN_REACH:
+    last = len(text)
+    # Terms are letters and digits only, so a match inside a longer word never hides one that
+    # is a word of its own: skipping it loses nothing.
+    for m in _terms_pattern(terms).finditer(text):
+        s, e = m.span()
+        if (s and text[s - 1].isalnum()) or (e < last and text[e].isalnum()):
+            continue
+        if found and s >= found[0][0] + SPAN_REACH:
             break
-        start = end
-    return [(s, e) for s, e in found if s < found[0][0] + SPAN_REACH] if found else []
+        if _fold_word(text[s:e]) not in terms:
+            return _spans_by_word(text, terms)
+        found.append((s, e))
+    return found
 
 
 def _spans_by_word(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
