@@ -195,10 +195,8 @@ def _spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     characters) each word is folded on its own: exact, slower.
     """
     _classes, uneven = _fold_classes()
-    if uneven.search(text):
-        return _spans_by_word(text, terms)
     found: list[tuple[int, int]] = []
-    last = len(text)
+    last = stop = len(text)
     # Terms are letters and digits only, so a match inside a longer word never hides one that
     # is a word of its own: skipping it loses nothing.
     for m in _terms_pattern(terms).finditer(text):
@@ -206,11 +204,13 @@ def _spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
         if (s and text[s - 1].isalnum()) or (e < last and text[e].isalnum()):
             continue
         if found and s >= found[0][0] + SPAN_REACH:
+            stop = s
             break
         if _fold_word(text[s:e]) not in terms:
             return _spans_by_word(text, terms)
         found.append((s, e))
-    return found
+    # Only the stretch read matters: a word beyond it cannot be among the spans.
+    return _spans_by_word(text, terms) if uneven.search(text, 0, stop) else found
 
 
 def _spans_by_word(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
@@ -227,10 +227,19 @@ def snippet(text: str, terms: frozenset[str], width: int = SNIPPET_CHARS) -> str
     Matching is on folded words, so 'dat' marks 'đất'. Without a match, the opening of the
     text. Never raises, whatever the text.
     """
-    text = " ".join(text[:SNIPPET_SCAN].split())
+    raw = text[:SNIPPET_SCAN]
+    # The matches are found in the text as it is; only the stretch shown, a few hundred
+    # characters around them, has its white space squeezed and is searched again (squeezing
+    # three pages for every hit of every search cost more than finding the matches).
+    found = _spans(raw, terms) if terms else []
+    cut = max(0, found[0][0] - width) if found else 0
+    piece = raw[cut : (found[-1][1] if found else 0) + width * 2]
+    text = " ".join(piece.split())
     if not text:
         return ""
-    spans = _spans(text, terms) if terms else []
+    before = bool(raw[:cut].strip())
+    after = bool(raw[cut + len(piece) :].strip())
+    spans = _spans(text, terms) if found else []
     if not spans:
         start, end = 0, min(len(text), width)
     else:
@@ -243,13 +252,13 @@ def snippet(text: str, terms: frozenset[str], width: int = SNIPPET_CHARS) -> str
                 best, best_count = s, j - i
         start = max(0, best - 40)
         end = min(len(text), start + width)
-    if start > 0:
+    if start > 0 or (before and raw[cut - 1].isalnum()):
         space = text.find(" ", start)
         start = space + 1 if 0 <= space < start + 30 else start
-    if end < len(text):
+    if end < len(text) or (after and not raw[cut + len(piece)].isspace()):
         space = text.rfind(" ", start, end)
         end = space if space > start + width // 2 else end
-    out: list[str] = ["…" if start > 0 else ""]
+    out: list[str] = ["…" if start > 0 or before else ""]
     pos = start
     for s, e in spans:
         if s < start or e > end:
@@ -257,6 +266,6 @@ def snippet(text: str, terms: frozenset[str], width: int = SNIPPET_CHARS) -> str
         out += [html.escape(text[pos:s]), "<mark>", html.escape(text[s:e]), "</mark>"]
         pos = e
     out.append(html.escape(text[pos:end]))
-    if end < len(text):
+    if end < len(text) or after:
         out.append("…")
     return "".join(out)
