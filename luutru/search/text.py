@@ -139,62 +139,78 @@ def _fold_word(word: str) -> str:
     return fold_fast(word)
 
 
-SPAN_PIECE = 1_000  # characters folded at a time while looking for the first match
 SPAN_REACH = 2_000  # characters after the first match where the snippet's window may be
 
 
 @lru_cache(maxsize=1)
-def _fold_table() -> dict[int, str]:
-    """``fold_fast`` of every character of the Basic Multilingual Plane it changes (built once,
-    ~0.2 s)."""
-    table: dict[int, str] = {}
+def _fold_classes() -> tuple[dict[str, str], re.Pattern[str]]:
+    """What each folded character is written as, and where folding is not one for one.
+
+    ``fold_fast`` of every character of the Basic Multilingual Plane (built once, ~0.2 s): a
+    folded character → the characters folding to it, as the inside of a regular-expression
+    class ('a' → 'aAàÀáÁ…'); and a pattern finding any character that folds to none or to
+    several (a combining mark, 'ß', 'ﬁ') or lies outside the plane, where positions in the
+    text and in its folding would part.
+    """
+    written: dict[str, list[str]] = {}
+    uneven: list[str] = ["\U00010000-\U0010ffff"]
     for code in range(0x41, 0x10000):
         if 0xD800 <= code < 0xE000:
             continue
         char = chr(code)
         folded = fold_fast(char)
-        if folded != char:
-            table[code] = folded
-    return table
+        if folded == char:
+            continue
+        if len(folded) == 1:
+            written.setdefault(folded, []).append(char)
+        else:
+            uneven.append(re.escape(char))
+    classes = {c: "".join(re.escape(x) for x in chars) for c, chars in written.items()}
+    return classes, re.compile(f"[{''.join(uneven)}]")
 
 
 @lru_cache(maxsize=1_000)
 def _terms_pattern(terms: frozenset[str]) -> re.Pattern[str]:
-    """Any of ``terms`` as a whole word (a token of its own), longest first."""
-    words = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    return re.compile(rf"(?<![^\W_])(?:{words})(?![^\W_])")
+    """Any of ``terms``, longest first, as written in the text: each character with every
+    character that folds to it. Whether a match is a word of its own is checked by the caller
+    (a look-behind here would be tried at every position: five times slower)."""
+    classes, _uneven = _fold_classes()
+
+    def written(term: str) -> str:
+        return "".join(
+            f"[{re.escape(c)}{classes[c]}]" if c in classes else re.escape(c) for c in term
+        )
+
+    return re.compile("|".join(written(t) for t in sorted(terms, key=len, reverse=True)))
 
 
 def _spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     """Where the words of ``text`` that fold to one of ``terms`` are, from the first match to
     ``SPAN_REACH`` characters after it (the snippet shows one window of them).
 
-    The text is folded piece by piece (``fold_fast`` character by character, as a translation
-    table) until a piece holds a match, and each piece is searched with one regular
-    expression: for Vietnamese text folding keeps every character in place (one letter for
-    one), so positions carry over (each span found is checked). Otherwise (a script whose
-    folding adds or drops characters) each word is folded on its own: exact, slower.
+    One regular expression finds the terms as they are written (each letter with every
+    letter that folds to it), in the text itself, stopping past the window: for Vietnamese
+    text folding keeps every character in place (one letter for one), and each match is
+    checked against the word's own folding. Otherwise (a script whose folding adds or drops
+    characters) each word is folded on its own: exact, slower.
     """
-    table = _fold_table()
-    pattern = _terms_pattern(terms)
+    _classes, uneven = _fold_classes()
     found: list[tuple[int, int]] = []
-    start = 0
-    while start < len(text):
-        end = len(text) if len(text) - start <= SPAN_PIECE else text.find(" ", start + SPAN_PIECE)
-        end = len(text) if end < 0 else end
-        piece = text[start:end]
-        folded = piece.translate(table)
-        if len(folded) != len(piece):
-            return _spans_by_word(text, terms)
-        for m in pattern.finditer(folded):
-            s, e = start + m.start(), start + m.end()
-            if _fold_word(text[s:e]) != folded[m.start() : m.end()]:
-                return _spans_by_word(text, terms)
-            found.append((s, e))
-        if found and end >= found[0][0] + SPAN_REACH:
+    last = stop = len(text)
+    # Terms are letters and digits only, so a match inside a longer word never hides one that
+    # is a word of its own: skipping it loses nothing.
+    for m in _terms_pattern(terms).finditer(text):
+        s, e = m.span()
+        if (s and text[s - 1].isalnum()) or (e < last and text[e].isalnum()):
+            continue
+        if found and s >= found[0][0] + SPAN_REACH:
+            stop = s
             break
-        start = end
-    return [(s, e) for s, e in found if s < found[0][0] + SPAN_REACH] if found else []
+        if _fold_word(text[s:e]) not in terms:
+            return _spans_by_word(text, terms)
+        found.append((s, e))
+    # Only the stretch read matters: a word beyond it cannot be among the spans.
+    return _spans_by_word(text, terms) if uneven.search(text, 0, stop) else found
 
 
 def _spans_by_word(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
@@ -211,10 +227,19 @@ def snippet(text: str, terms: frozenset[str], width: int = SNIPPET_CHARS) -> str
     Matching is on folded words, so 'dat' marks 'đất'. Without a match, the opening of the
     text. Never raises, whatever the text.
     """
-    text = " ".join(text[:SNIPPET_SCAN].split())
+    raw = text[:SNIPPET_SCAN]
+    # The matches are found in the text as it is; only the stretch shown, a few hundred
+    # characters around them, has its white space squeezed and is searched again (squeezing
+    # three pages for every hit of every search cost more than finding the matches).
+    found = _spans(raw, terms) if terms else []
+    cut = max(0, found[0][0] - width) if found else 0
+    piece = raw[cut : (found[-1][1] if found else 0) + width * 2]
+    text = " ".join(piece.split())
     if not text:
         return ""
-    spans = _spans(text, terms) if terms else []
+    before = bool(raw[:cut].strip())
+    after = bool(raw[cut + len(piece) :].strip())
+    spans = _spans(text, terms) if found else []
     if not spans:
         start, end = 0, min(len(text), width)
     else:
@@ -227,13 +252,13 @@ def snippet(text: str, terms: frozenset[str], width: int = SNIPPET_CHARS) -> str
                 best, best_count = s, j - i
         start = max(0, best - 40)
         end = min(len(text), start + width)
-    if start > 0:
+    if start > 0 or (before and raw[cut - 1].isalnum()):
         space = text.find(" ", start)
         start = space + 1 if 0 <= space < start + 30 else start
-    if end < len(text):
+    if end < len(text) or (after and not raw[cut + len(piece)].isspace()):
         space = text.rfind(" ", start, end)
         end = space if space > start + width // 2 else end
-    out: list[str] = ["…" if start > 0 else ""]
+    out: list[str] = ["…" if start > 0 or before else ""]
     pos = start
     for s, e in spans:
         if s < start or e > end:
@@ -241,6 +266,6 @@ def snippet(text: str, terms: frozenset[str], width: int = SNIPPET_CHARS) -> str
         out += [html.escape(text[pos:s]), "<mark>", html.escape(text[s:e]), "</mark>"]
         pos = e
     out.append(html.escape(text[pos:end]))
-    if end < len(text):
+    if end < len(text) or after:
         out.append("…")
     return "".join(out)

@@ -42,3 +42,18 @@ def test_a_long_text_is_marked_around_its_first_matches() -> None:
     shown = snippet(text, query_terms(parse("giao dat")))
     assert "<mark>Giao</mark> <mark>ĐẤT</mark>" in shown
     assert shown.startswith("…")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([*WORDS[:12], "Căn", "cứ", "Luật"]), st.sampled_from([" ", "\n", "\t"])
+        ),
+        max_size=400,
+    ).map(lambda pairs: "".join(w + s for w, s in pairs)),
+    st.sampled_from(["giao dat", "nhà nước", "luat", "zzz"]),
+)
+def test_line_breaks_in_the_text_never_show_in_the_snippet(text: str, query: str) -> None:
+    terms = query_terms(parse(query))
+    assert snippet(text, terms) == snippet(" ".join(text.split()), terms)

@@ -53,6 +53,7 @@ EXACT_LIMIT = 2_000  # up to this many matches (estimated), everything is exact
 EXACT_CAP = 4 * EXACT_LIMIT  # rows the exact path reads at most, should the estimate be off
 CANDIDATES = 200  # rows ranked for the first pages when matches are many, per source
 SCAN_ROWS = 20_000  # rows of the main table's head scanned for candidates (it stays cached)
+SCAN_PAGES = 2_000  # and at most this many pages of it (16 MB), however long the rows
 MAX_OFFSET = 10_000  # deeper pages would rank that many candidates; nobody reads them
 COPY_CHUNK = 5_000  # entries per COPY: between two, the entries' iterator may query the database
 MAX_BODY_WORDS = 20_000  # distinct words of a long body indexed (a tsvector holds at most 1 MB)
@@ -121,6 +122,7 @@ __all__ = [
     "MAX_WHOLE_BYTES",
     "SAMPLE",
     "SAMPLE_RATIO",
+    "SCAN_PAGES",
     "SCAN_ROWS",
     "SCOPE_LEXEMES",
     "TABLE",
