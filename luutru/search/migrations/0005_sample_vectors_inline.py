@@ -32,6 +32,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("search", "0003_file_extraction")]
+    dependencies = [("search", "0004_index_document_kind")]
 
     operations = [migrations.RunPython(forward, backward, elidable=False)]
