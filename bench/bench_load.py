@@ -39,7 +39,6 @@ import json
 import os
 import random
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -51,7 +50,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from bench.harness import Figure
+from bench.harness import Figure, free_port, postgres_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = int(os.environ.get("BENCH_LOAD_DOCUMENTS", "1000000"))
@@ -66,19 +65,6 @@ KINDS = [
     "portal home", "agency page", "dossier page", "document page", "portal search",
     "API search", "API record",
 ]  # fmt: skip
-CLUSTER = ROOT / "scripts" / "pg-test-cluster.sh"
-BASH = shutil.which("bash") or "/bin/bash"
-
-
-def _free_port(low: int = 0, high: int = 0) -> int:
-    for port in range(low, high) if low else [0]:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return int(s.getsockname()[1])
-    raise RuntimeError("no free port")
 
 
 def _is_postgres(url: str) -> bool:
@@ -89,41 +75,29 @@ def run() -> list[Figure]:
     """The whole benchmark in a child process on PostgreSQL (bench/run.py's Django may be on
     SQLite): on DATABASE_URL when it is PostgreSQL, else on a throwaway cluster."""
     given = os.environ.get("DATABASE_URL", "")
+    if _is_postgres(given):
+        return _child(given, postmaster="")
+    with postgres_cluster() as (url, cluster):
+        return _child(url, postmaster=str(cluster / "data" / "postmaster.pid"))
+
+
+def _child(url: str, postmaster: str) -> list[Figure]:
     with tempfile.TemporaryDirectory(prefix="luutru-load-") as tmp:
-        os.chmod(tmp, 0o755)  # noqa: S103 - as root, the cluster runs as postgres, who must enter
-        cluster_env = {
+        out = Path(tmp) / "figures.json"
+        data = Path(tmp) / "data"
+        data.mkdir()
+        env = {
             **os.environ,
-            "PGDATA_DIR": f"{tmp}/pg",
-            "LUUTRU_PG_PORT": str(_free_port(5450, 5500)),
+            "DATABASE_URL": url,
+            "SEARCH_BACKEND": "postgres",
+            "LUUTRU_DATA_DIR": str(data),
+            "DJANGO_SETTINGS_MODULE": "luutru.settings",
+            "BENCH_LOAD_POSTMASTER": postmaster,
         }
-        own = not _is_postgres(given)
-        if own:
-            subprocess.run([BASH, str(CLUSTER), "start"], env=cluster_env, check=True)  # noqa: S603
-            url = subprocess.run(  # noqa: S603
-                [BASH, str(CLUSTER), "url"], env=cluster_env, check=True, capture_output=True,
-                text=True,
-            ).stdout.strip()  # fmt: skip
-        else:
-            url = given
-        try:
-            out = Path(tmp) / "figures.json"
-            data = Path(tmp) / "data"
-            data.mkdir()
-            env = {
-                **os.environ,
-                "DATABASE_URL": url,
-                "SEARCH_BACKEND": "postgres",
-                "LUUTRU_DATA_DIR": str(data),
-                "DJANGO_SETTINGS_MODULE": "luutru.settings",
-                "BENCH_LOAD_POSTMASTER": f"{tmp}/pg/data/postmaster.pid" if own else "",
-            }
-            subprocess.run(  # noqa: S603
-                [sys.executable, "-m", "bench.bench_load", str(out)], cwd=ROOT, env=env, check=True
-            )
-            rows = json.loads(out.read_text("utf-8"))
-        finally:
-            if own:
-                subprocess.run([BASH, str(CLUSTER), "stop"], env=cluster_env, check=False)  # noqa: S603
+        subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "bench.bench_load", str(out)], cwd=ROOT, env=env, check=True
+        )
+        rows = json.loads(out.read_text("utf-8"))
     return [Figure(**row) for row in rows]
 
 
@@ -155,7 +129,7 @@ class Server:
     """gunicorn, gthread workers, on a free port, for the duration of a `with`."""
 
     def __init__(self, env: dict[str, str]) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         self.process = subprocess.Popen(  # noqa: S603 - our own server, our own arguments
             [gunicorn, "-k", "gthread", "-w", str(WORKERS), "--threads", str(THREADS),
