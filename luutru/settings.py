@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Before django_tasks_db: its `db_worker` command is replaced by one that reports a
+    # heartbeat (luutru/workers), so that the tasks of a dead worker can be queued again.
+    "luutru.workers",
     "django_tasks",
     "django_tasks_db",
     # In INSTALLED_APPS so that /api/v1/docs serves the Swagger UI bundled in the package
@@ -320,6 +323,12 @@ FIXITY_INTERVAL_HOURS = env_int("FIXITY_INTERVAL_HOURS", 24, minimum=1)
 
 # Background work: the database-backed queue; `luutru db_worker` runs it (one per core).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task left running by a worker that has not reported for this long (killed, machine switched
+# off) is queued again by `luutru tasks --requeue-stalled` (a timer); workers report every quarter
+# of it. After TASK_MAX_ATTEMPTS dead workers, the task is marked failed instead (it may be
+# what kills them).
+TASK_STALL_SECONDS = env_int("TASK_STALL_SECONDS", 120, minimum=4)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3, minimum=1)
 
 # Ingest: where packages are unpacked while checked, the limits that refuse archive bombs and
 # oversize packages, and the certificate authorities whose PDF signatures are trusted.
