@@ -333,7 +333,10 @@ TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3, minimum=1)
 # Ingest: where packages are unpacked while checked, the limits that refuse archive bombs and
 # oversize packages, and the certificate authorities whose PDF signatures are trusted.
 INGEST_WORK_DIR = DATA_DIR / "work"
-INGEST_UPLOAD_DIR = DATA_DIR / "incoming"
+# Uploaded packages wait here for a worker. With web and worker processes on several machines it
+# must be one folder they all mount (NFS or the like): a worker reads the package a web process
+# saved.
+INGEST_UPLOAD_DIR = Path(env_str("INGEST_UPLOAD_DIR", str(DATA_DIR / "incoming")))
 # Large uploads spool here, not to /tmp, which is often small on servers.
 FILE_UPLOAD_TEMP_DIR = DATA_DIR / "incoming" / "tmp"
 FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)

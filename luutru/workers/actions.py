@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
@@ -65,7 +66,7 @@ def requeue_stalled(*, now: datetime | None = None) -> list[Recovered]:
 
 
 @transaction.atomic
-def _recover(task_id: object, worker: str) -> Recovered | None:
+def _recover(task_id: UUID | str, worker: str) -> Recovered | None:
     task = (
         DBTaskResult.objects.select_for_update(skip_locked=True)
         .filter(pk=task_id, status=TaskResultStatus.RUNNING)
