@@ -48,16 +48,20 @@ class Recovered:
 
 def requeue_stalled(*, now: datetime | None = None) -> list[Recovered]:
     """Queue again every task left ``RUNNING`` by a worker that stopped reporting for
-    ``TASK_STALL_SECONDS`` (or never reported: one started before this release). A task whose
+    ``TASK_STALL_SECONDS`` (or never reported: one started before this release), or by an
+    earlier process of a worker id that has since restarted. A task whose
     workers died ``TASK_MAX_ATTEMPTS`` times (it may be what kills them) is marked failed
     instead. One audit event per task; the heartbeat rows of dead workers are removed."""
     cutoff = (now or timezone.now()) - timedelta(seconds=settings.TASK_STALL_SECONDS)
-    alive = set(WorkerBeat.objects.filter(beat_at__gte=cutoff).values_list("pk", flat=True))
+    # A worker's id may come back after a restart (``luutru-worker@.service`` uses the host
+    # and instance): what it claimed before its current start belongs to a dead process.
+    alive = dict(WorkerBeat.objects.filter(beat_at__gte=cutoff).values_list("pk", "started_at"))
     candidates = DBTaskResult.objects.running().filter(started_at__lt=cutoff).order_by("started_at")
     recovered = []
     for candidate in candidates:
         worker = candidate.worker_ids[-1] if candidate.worker_ids else ""
-        if worker not in alive:
+        life = alive.get(worker)
+        if life is None or (candidate.started_at is not None and candidate.started_at < life):
             outcome = _recover(candidate.pk, worker)
             if outcome is not None:
                 recovered.append(outcome)

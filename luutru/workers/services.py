@@ -34,19 +34,23 @@ class Heartbeat:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="luutru-heartbeat", daemon=True)
 
-    def beat(self) -> None:
+    def start(self) -> None:
+        """A new life: ``started_at`` now, so that the tasks an earlier process of the same
+        id (a service restarted after a crash) left running are known to be orphans."""
         now = timezone.now()
-        updated = WorkerBeat.objects.filter(pk=self.worker_id).update(beat_at=now)
-        if not updated:
-            WorkerBeat.objects.update_or_create(
-                worker_id=self.worker_id,
-                defaults={
-                    "host": socket.gethostname()[:255],
-                    "pid": os.getpid(),
-                    "started_at": now,
-                    "beat_at": now,
-                },
-            )
+        WorkerBeat.objects.update_or_create(
+            worker_id=self.worker_id,
+            defaults={
+                "host": socket.gethostname()[:255],
+                "pid": os.getpid(),
+                "started_at": now,
+                "beat_at": now,
+            },
+        )
+
+    def beat(self) -> None:
+        if not WorkerBeat.objects.filter(pk=self.worker_id).update(beat_at=timezone.now()):
+            self.start()  # removed meanwhile (taken for dead while the database was away)
 
     def _run(self) -> None:
         try:
@@ -61,7 +65,7 @@ class Heartbeat:
             connection.close()
 
     def __enter__(self) -> Heartbeat:
-        self.beat()
+        self.start()
         self._thread.start()
         return self
 

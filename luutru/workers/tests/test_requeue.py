@@ -40,7 +40,7 @@ def reporting(worker: str, *, seconds_ago: int) -> None:
         worker_id=worker,
         host="may-1",
         pid=1234,
-        started_at=now - timedelta(hours=1),
+        started_at=now - timedelta(days=1),
         beat_at=now - timedelta(seconds=seconds_ago),
     )
 
@@ -76,6 +76,11 @@ class RequeueTests(WorkerTestCase):
     def test_a_task_claimed_by_a_worker_that_never_reported_is_queued_again(self) -> None:
         task = claimed("w-old-release", minutes_ago=30)
         self.assertEqual([t["task"] for t in requeue()["requeued"]], [str(task.pk)])
+
+    def test_a_task_of_a_worker_restarted_under_the_same_id_is_queued_again(self) -> None:
+        task = claimed("may-1-1", minutes_ago=30)
+        with Heartbeat("may-1-1"):  # systemd restarted luutru-worker@1 after the crash
+            self.assertEqual([t["task"] for t in requeue()["requeued"]], [str(task.pk)])
 
     def test_a_long_task_of_a_worker_that_still_reports_is_left_alone(self) -> None:
         task = claimed("w-alive", minutes_ago=300)
