@@ -46,6 +46,7 @@ from luutru.records.models import Dossier
 from luutru.storage import testing as s3
 from luutru.storage.models import StoredFile
 from luutru.test import make_agency, make_user
+from luutru.workers.models import WorkerBeat
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="runs in the PostgreSQL half of make test"
@@ -299,10 +300,16 @@ def test_two_webs_and_two_workers_share_the_work_and_survive_kills(
     # The timers, on yet another machine. The task's worker stopped reporting (four seconds at
     # this test's TASK_STALL_SECONDS); the transfer's own silence is ten minutes in production,
     # here its heartbeat is set back by that much, as test_resume does.
-    def requeued() -> bool:
-        return bool(scene.luutru("tasks", "--requeue-stalled", "--json")["requeued"])
-
-    wait_for(requeued, "the dead worker's task was never queued again")
+    wait_for(
+        lambda: (
+            not WorkerBeat.objects.filter(
+                pk="worker-1", beat_at__gte=timezone.now() - timedelta(seconds=5)
+            ).exists()
+        ),
+        "worker-1 still reports",
+    )
+    requeued = scene.luutru("tasks", "--requeue-stalled", "--json")["requeued"]
+    assert [t["worker"] for t in requeued] == ["worker-1"], requeued
     Transfer.objects.filter(pk=killed.pk).update(
         heartbeat_at=timezone.now() - timedelta(minutes=11)
     )
