@@ -9,7 +9,7 @@ import threading
 from types import TracebackType
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from luutru.workers.models import WorkerBeat
@@ -49,8 +49,16 @@ class Heartbeat:
         )
 
     def beat(self) -> None:
-        if not WorkerBeat.objects.filter(pk=self.worker_id).update(beat_at=timezone.now()):
-            self.start()  # removed meanwhile (taken for dead while the database was away)
+        if WorkerBeat.objects.filter(pk=self.worker_id).update(beat_at=timezone.now()):
+            return
+        # Removed meanwhile (taken for dead while the database was away): a new row. Never
+        # waiting on a lock for it: the row may be another transaction's, not yet committed
+        # (a test's), and the worker joins this thread when it stops.
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '2s'")
+            self.start()
 
     def _run(self) -> None:
         try:
@@ -76,7 +84,7 @@ class Heartbeat:
         tb: TracebackType | None,
     ) -> None:
         self._stop.set()
-        self._thread.join()
+        self._thread.join(timeout=10)
         try:
             WorkerBeat.objects.filter(pk=self.worker_id).delete()
         except DatabaseError:  # it ages out
