@@ -288,7 +288,10 @@ def test_two_webs_and_two_workers_share_the_work_and_survive_kills(
     )  # fmt: skip
     scene.worker("worker-2")
     assert dying.wait(timeout=DEADLINE) == -signal.SIGKILL, scene.log("worker-1")
-    (killed,) = Transfer.objects.filter(state=TransferState.RUNNING, step="create_records")
+    # What it left: its task marked running, the transfer stopped before its records.
+    (orphan,) = DBTaskResult.objects.filter(status="RUNNING", worker_ids__contains=["worker-1"])
+    killed = Transfer.objects.get(pk=orphan.args_kwargs["args"][0])
+    assert (killed.state, killed.step) == (TransferState.RUNNING, "create_records")
 
     # A web process dies outright; its replacement (a new machine) and the other web go on.
     scene.processes[0].kill()
