@@ -12,6 +12,7 @@ README says.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -94,9 +95,11 @@ class Scene:
 
     def spawn(self, name: str, argv: list[str]) -> subprocess.Popen[bytes]:
         log = (self.tmp / f"{name}.log").open("wb")
+        # A session of its own: a machine that dies takes gunicorn's worker process with it.
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and commands
-            argv, cwd=ROOT, env=self.machine_env(name), stdout=log, stderr=subprocess.STDOUT
-        )
+            argv, cwd=ROOT, env=self.machine_env(name), stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
         self.processes.append(process)
         return process
 
@@ -154,16 +157,21 @@ class Scene:
         path = self.tmp / f"{name}.log"
         return path.read_text(errors="replace")[-4000:] if path.exists() else ""
 
+    def kill(self, process: subprocess.Popen[bytes]) -> None:
+        """SIGKILL to the process and its children, as when its machine loses power."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
     def stop(self) -> None:
         for process in self.processes:
             if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGTERM)
         for process in self.processes:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            self.kill(process)  # and whatever it left behind in its session
 
 
 def answers(url: str) -> bool:
@@ -294,7 +302,7 @@ def test_two_webs_and_two_workers_share_the_work_and_survive_kills(
     assert (killed.state, killed.step) == (TransferState.RUNNING, "create_records")
 
     # A web process dies outright; its replacement (a new machine) and the other web go on.
-    scene.processes[0].kill()
+    scene.kill(scene.processes[0])
     web_c = scene.web("web-c", wait=False)
     scene.worker("worker-3")
     scene.ready("web-c", web_c)
