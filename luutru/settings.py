@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Before django_tasks_db: its `db_worker` command is replaced by one that reports a
+    # heartbeat (luutru/workers), so that the tasks of a dead worker can be queued again.
+    "luutru.workers",
     "django_tasks",
     "django_tasks_db",
     # In INSTALLED_APPS so that /api/v1/docs serves the Swagger UI bundled in the package
@@ -320,11 +323,20 @@ FIXITY_INTERVAL_HOURS = env_int("FIXITY_INTERVAL_HOURS", 24, minimum=1)
 
 # Background work: the database-backed queue; `luutru db_worker` runs it (one per core).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task left running by a worker that has not reported for this long (killed, machine switched
+# off) is queued again by `luutru tasks --requeue-stalled` (a timer); workers report every quarter
+# of it. After TASK_MAX_ATTEMPTS dead workers, the task is marked failed instead (it may be
+# what kills them).
+TASK_STALL_SECONDS = env_int("TASK_STALL_SECONDS", 120, minimum=4)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3, minimum=1)
 
 # Ingest: where packages are unpacked while checked, the limits that refuse archive bombs and
 # oversize packages, and the certificate authorities whose PDF signatures are trusted.
 INGEST_WORK_DIR = DATA_DIR / "work"
-INGEST_UPLOAD_DIR = DATA_DIR / "incoming"
+# Uploaded packages wait here for a worker. With web and worker processes on several machines it
+# must be one folder they all mount (NFS or the like): a worker reads the package a web process
+# saved.
+INGEST_UPLOAD_DIR = Path(env_str("INGEST_UPLOAD_DIR", str(DATA_DIR / "incoming")))
 # Large uploads spool here, not to /tmp, which is often small on servers.
 FILE_UPLOAD_TEMP_DIR = DATA_DIR / "incoming" / "tmp"
 FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Iterator
 
 ORDER = [
-    ["lib"], ["audit"], ["accounts"], ["organizations"], ["storage"], ["records"],
+    ["lib"], ["audit"], ["workers"], ["accounts"], ["organizations"], ["storage"], ["records"],
     ["ingest", "digitization", "preservation"],
     ["search", "access"],
     ["retention", "exhibitions"],

@@ -22,6 +22,7 @@ AREAS: dict[str, str] = {
     "reports": "Báo cáo, thống kê",
     "api": "Kết nối API",
     "audit": "Nhật ký hệ thống",
+    "workers": "Tác vụ nền",
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -59,6 +60,9 @@ ACTION_LABELS: dict[str, str] = {
     "records.description_change": "Sửa mô tả hồ sơ, tài liệu",
     "records.document_file": "Lập hồ sơ cho tài liệu",
     "records.dossier_move": "Chuyển hồ sơ",
+    # workers
+    "workers.task_requeue": "Đưa lại vào hàng đợi tác vụ nền của tiến trình đã ngừng",
+    "workers.task_abandon": "Dừng hẳn tác vụ nền làm ngừng tiến trình nhiều lần",
     # ingest
     "ingest.transfer_receive": "Nhận gói nộp lưu",
     "ingest.transfer_accept": "Tiếp nhận vào kho",

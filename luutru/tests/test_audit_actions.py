@@ -17,6 +17,7 @@ from luutru.preservation.models import AuditAction as PreservationAction
 from luutru.records.models import AuditAction as RecordsAction
 from luutru.reports.actions import AuditAction as ReportsAction
 from luutru.retention.actions import Event as RetentionEvent
+from luutru.workers.models import AuditAction as WorkersAction
 
 STORED = {
     AccessAction: {
@@ -62,6 +63,7 @@ STORED = {
         "retention.transfer_reply", "retention.transfer_receive", "retention.custody_move",
         "retention.aip_import",
     },
+    WorkersAction: {"workers.task_requeue", "workers.task_abandon"},
     RecordsAction: {
         "records.file_plan_create", "records.plan_entry_add", "records.plan_entry_change",
     },

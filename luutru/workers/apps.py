@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WorkersConfig(AppConfig):
+    name = "luutru.workers"
+    verbose_name = "Tiến trình nền"
