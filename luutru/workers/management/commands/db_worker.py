@@ -12,10 +12,13 @@ from typing import Any
 
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
+from luutru.lib.commands import OperatorCommand
 from luutru.workers.services import Heartbeat
 
 
-class Command(DBWorkerCommand):
+class Command(OperatorCommand, DBWorkerCommand):
+    """OperatorCommand first: a worker starts with the model checks only, like our commands."""
+
     def handle(self, *args: Any, **options: Any) -> None:
         with Heartbeat(options["worker_id"]):
             super().handle(*args, **options)
