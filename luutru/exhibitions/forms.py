@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from luutru.exhibitions.models import Exhibition
 
@@ -70,7 +71,7 @@ class ItemForm(forms.Form):
 
 
 class AnniversaryForm(forms.Form):
-    day = forms.IntegerField(label=_("Ngày"), min_value=1, max_value=31)
+    day = forms.IntegerField(label=pgettext_lazy("day of month", "Ngày"), min_value=1, max_value=31)
     month = forms.IntegerField(label=_("Tháng"), min_value=1, max_value=12)
     name = forms.CharField(label=_("Tên ngày kỷ niệm"), max_length=200)
     since = forms.IntegerField(label=_("Năm bắt đầu"), required=False, min_value=1)
