@@ -47,7 +47,8 @@ DOSSIER_HEADERS = (
     "Chế độ dự phòng",
 )  # fmt: skip
 DOCUMENT_HEADERS = (
-    "Mã hồ sơ", "Số thứ tự", "Tên loại tài liệu", "Số của tài liệu", "Ký hiệu của tài liệu",
+    "Mã hồ sơ", "Số thứ tự", "Mã định danh tài liệu", "Tên loại tài liệu", "Số của tài liệu",
+    "Ký hiệu của tài liệu",
     "Ngày tháng năm tài liệu", "Tên cơ quan, tổ chức ban hành", "Trích yếu nội dung",
     "Số lượng trang", "Tệp tin", "SHA-256",
 )  # fmt: skip
@@ -85,6 +86,7 @@ def make_package(root: Path, documents: int, year: int) -> Path:
                 [
                     code,
                     o,
+                    f"H62.00.12.{year}.{d + 1}.{o}",  # mã định danh, required since TT 05
                     "Quyết định",
                     str(n),
                     "QĐ-UBND",
