@@ -43,8 +43,8 @@ from luutru.records.models import SECRET_REGIME, Custody, Document, DocumentFile
 from luutru.records.signals import records_ingested
 from luutru.storage.actions import remove_partial_writes, seal_files
 from luutru.storage.backends import StorageError
-from luutru.storage.services import staging
 from luutru.storage.sealing import key_configured
+from luutru.storage.services import staging
 
 log = logging.getLogger(__name__)
 CHUNK = 1024 * 1024

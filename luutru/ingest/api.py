@@ -95,9 +95,13 @@ NOT_SIGNED_IN = (
 @router.post(
     "/transfers",
     response={
-        202: TransferCreatedOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut,
+        202: TransferCreatedOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        413: ErrorOut,
+        422: ErrorOut,
         503: ErrorOut,
-    },  # fmt: skip
+    },
     summary="Nộp một gói tài liệu",
     operation_id="transfer_create",
 )

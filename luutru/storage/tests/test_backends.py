@@ -340,7 +340,7 @@ def test_a_staged_package_waits_apart_from_stored_files_written_once() -> None:
     assert store.staged_location("goi.zip") == f"s3://{bucket}/kho/incoming/goi.zip"
     with store.open_staged("goi.zip") as staged:
         assert staged.read() == package
-    with pytest.raises(StorageError, match="Đã có gói lưu tạm goi.zip"):
+    with pytest.raises(StorageError, match=r"Đã có gói lưu tạm goi\.zip"):
         store.put_staged("goi.zip", io.BytesIO(b"khac"), hashlib.sha256(b"khac").hexdigest())
     with pytest.raises(StorageError, match="khác mã đã khai"):
         store.put_staged("sai.zip", io.BytesIO(package), "0" * 64)
