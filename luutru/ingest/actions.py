@@ -34,6 +34,7 @@ from luutru.audit.actions import Actor, record
 from luutru.ingest.models import AuditAction, Transfer, TransferState
 from luutru.ingest.pipeline import run_transfer
 from luutru.ingest.services import ACCEPT_TRANSFER
+from luutru.ingest.staging import Staged, stage, unstage
 from luutru.ingest.tasks import ingest_transfer
 from luutru.organizations.models import Agency
 from luutru.organizations.services import agencies_in_scope
@@ -41,7 +42,9 @@ from luutru.records.actions import publish_on_acceptance
 from luutru.records.models import SECRET_REGIME, Custody, Document, DocumentFile, Dossier
 from luutru.records.signals import records_ingested
 from luutru.storage.actions import remove_partial_writes, seal_files
+from luutru.storage.backends import StorageError
 from luutru.storage.sealing import key_configured
+from luutru.storage.services import staging
 
 log = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
@@ -49,9 +52,16 @@ CHUNK = 1024 * 1024
 
 @transaction.atomic
 def receive_package(
-    path: Path, *, agency: Agency, actor: Actor, dry_run: bool = False, name: str = ""
+    path: Path,
+    *,
+    agency: Agency,
+    actor: Actor,
+    dry_run: bool = False,
+    name: str = "",
+    staged: Staged | None = None,
 ) -> Transfer:
-    """Register a package (a folder or a .zip on this server) as a transfer from an agency.
+    """Register a package (a folder or a .zip on this server, or ``staged`` in the object
+    store) as a transfer from an agency.
 
     The transfer starts ``queued``: the pipeline (``ingest`` here, or the background task)
     takes it from there.
@@ -60,7 +70,9 @@ def receive_package(
         agency=agency,
         submitted_by=signed_in_user(actor),
         package_name=name or path.name,
-        package_path=str(path.resolve()),
+        package_path=staged.location if staged else str(path.resolve()),
+        package_object=staged.name if staged else "",
+        package_sha256=staged.sha256 if staged else "",
         dry_run=dry_run,
     )
     record(
@@ -81,19 +93,39 @@ def submit_package(
 ) -> Transfer:
     """A package uploaded through the web or the API: saved, registered, and queued for the worker.
 
-    The worker gets the transfer's id only once the row is committed; if registering fails,
-    the saved file is removed so no stray package is left behind.
+    With the primary storage in an object store the saved package is put there
+    (``staging.stage``) so that a worker on another machine can fetch it, and the local copy
+    goes. All or nothing: the store refusing or unreachable is a ``ValidationError``
+    (``storage_unavailable``) and no transfer; if registering fails, the saved file and the
+    staged object are removed. The worker gets the transfer's id only once the row is
+    committed.
     """
     path = save_upload(upload)
+    staged = None
     try:
+        try:
+            staged = stage(path)
+        except StorageError as exc:
+            log.error("uploaded package %s could not be staged: %s", path.name, exc)
+            raise ValidationError(
+                f"Chưa nhận được gói “{upload.name or path.name}”: không ghi được gói vào kho "
+                "lưu trữ (kho đối tượng không trả lời hoặc từ chối). Gói chưa được nộp; hãy thử "
+                "lại sau ít phút hoặc báo quản trị hệ thống.",
+                code="storage_unavailable",
+            ) from exc
         with transaction.atomic():
             transfer = receive_package(
-                path, agency=agency, actor=actor, dry_run=dry_run, name=upload.name or path.name
-            )
+                path, agency=agency, actor=actor, dry_run=dry_run,
+                name=upload.name or path.name, staged=staged,
+            )  # fmt: skip
             transaction.on_commit(lambda: ingest_transfer.enqueue(str(transfer.pk)))
     except BaseException:
         path.unlink(missing_ok=True)
+        if staged is not None:
+            unstage(staged.name)
         raise
+    if staged is not None:
+        path.unlink(missing_ok=True)  # the worker fetches the staged copy
     return transfer
 
 
@@ -223,7 +255,9 @@ def clean_leftovers(*, actor: Actor = None, now: datetime | None = None) -> dict
 
     - ``packages``: uploaded packages in ``INGEST_UPLOAD_DIR`` whose transfer is finished
       (received, accepted, returned, rejected, checked: its files are stored or were refused),
-      ``.part`` files of uploads cut off while saved, and packages no transfer refers to;
+      ``.part`` files of uploads cut off while saved, and packages no transfer refers to; the
+      same for packages staged in the object store (``incoming/`` there, ``staging``) that
+      a crash kept from being removed when their transfer finished;
     - ``spooled``: Django's temporary files of uploads killed before the view saw them;
     - ``work``: work folders of runs that were killed;
     - ``partial_blobs``: partial writes in either storage (``storage.remove_partial_writes``).
@@ -245,7 +279,8 @@ def clean_leftovers(*, actor: Actor = None, now: datetime | None = None) -> dict
     counts = {
         "packages": _remove_old(
             _files(uploads), cutoff, keep=lambda p: str(p.resolve()) in in_progress
-        ),
+        )
+        + _remove_old_staged(cutoff),
         "spooled": _remove_old(_files(spool), cutoff),
         "work": _remove_old(
             _folders(Path(settings.INGEST_WORK_DIR)), cutoff, keep=lambda p: p.name in running
@@ -265,6 +300,24 @@ def clean_leftovers(*, actor: Actor = None, now: datetime | None = None) -> dict
             data={**counts, "older_than": cutoff.isoformat()},
         )
     return counts
+
+
+def _remove_old_staged(cutoff: datetime) -> int:
+    """Staged packages older than ``cutoff`` that no queued, running or failed transfer needs
+    (none while the store cannot be reached: they wait for the next run)."""
+    store = staging()
+    if store is None or not store.available():
+        return 0
+    removed = 0
+    for name, written in store.staged().items():
+        if written >= cutoff:
+            continue
+        needed = Transfer.objects.filter(package_object=name, state__in=UNFINISHED_STATES)
+        if needed.exists():
+            continue
+        store.remove_staged(name)
+        removed += 1
+    return removed
 
 
 def _files(folder: Path) -> list[Path]:

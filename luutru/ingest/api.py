@@ -17,6 +17,7 @@ import zipfile
 from typing import Any, Literal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -25,7 +26,7 @@ from ninja.files import UploadedFile
 from ninja.utils import check_csrf
 from pydantic import Field
 
-from luutru.ingest.actions import report, submit_package
+from luutru.ingest.actions import refusal_code, report, submit_package
 from luutru.ingest.models import Transfer
 from luutru.ingest.services import ADD_TRANSFER, VIEW_TRANSFER, transfers_visible_to
 from luutru.lib.api import ErrorOut, error_body
@@ -93,7 +94,14 @@ NOT_SIGNED_IN = (
 
 @router.post(
     "/transfers",
-    response={202: TransferCreatedOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut},
+    response={
+        202: TransferCreatedOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        413: ErrorOut,
+        422: ErrorOut,
+        503: ErrorOut,
+    },
     summary="Nộp một gói tài liệu",
     operation_id="transfer_create",
 )
@@ -118,7 +126,10 @@ def create_transfer(
     problem = _package_problem(package)
     if problem is not None:
         return problem
-    transfer = submit_package(package, agency=target, actor=user)
+    try:
+        transfer = submit_package(package, agency=target, actor=user)
+    except ValidationError as exc:  # the object store did not take the package: try later
+        return _refuse(503, refusal_code(exc), " ".join(exc.messages))
     url = request.build_absolute_uri(reverse("api:v1:transfer", args=[transfer.pk]))
     return Status(202, {"id": str(transfer.pk), "state": transfer.state, "url": url})
 

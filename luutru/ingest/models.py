@@ -90,6 +90,12 @@ class Transfer(models.Model):
     )
     package_name = models.CharField(_("tên gói"), max_length=255)
     package_path = models.CharField(_("đường dẫn gói"), max_length=1000)
+    # A package uploaded while the primary storage is an object store waits there, under
+    # ``incoming/<package_object>`` (``S3Backend.put_staged``), for whichever worker runs the
+    # transfer; that worker fetches it and checks its SHA-256. Empty for a package on this
+    # machine's disk (``package_path``).
+    package_object = models.CharField(_("gói lưu tạm trong kho"), max_length=255, blank=True)
+    package_sha256 = models.CharField(_("mã SHA-256 của gói"), max_length=64, blank=True)
     form = models.CharField(_("dạng gói"), max_length=32, blank=True)
     dry_run = models.BooleanField(_("chỉ kiểm tra"), default=False)
     state = models.CharField(

@@ -38,6 +38,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from luutru.audit.actions import record
+from luutru.ingest import staging
 from luutru.ingest.models import HOLDING_STATES, AuditAction, Transfer, TransferState
 from luutru.ingest.readers import bagit_bag, edxml, spreadsheet, tt05_sip
 from luutru.ingest.readers.base import (
@@ -156,8 +157,23 @@ def _problem(code: str, message: str, source: Source | None, **where: Any) -> Pr
 
 
 def unpack(run: Run) -> None:
-    """Unzip into the work folder, refusing bombs, escapes and links before extracting."""
-    source = Path(run.transfer.package_path)
+    """Unzip into the work folder, refusing bombs, escapes and links before extracting.
+
+    A package staged in the object store is first fetched into the work folder (each run
+    fetches it again: the work folder of a run goes with it).
+    """
+    if run.transfer.package_object:
+        source = run.work / run.transfer.package_object  # ``<uuid>.zip``, as when on disk
+        if not staging.fetch(run.transfer, source):
+            run.error(
+                "missing_file",
+                f"Không tìm thấy gói “{run.transfer.package_name}” trong kho "
+                f"({run.transfer.package_path}); hãy nộp lại gói.",
+                file=run.transfer.package_name,
+            )
+            return
+    else:
+        source = Path(run.transfer.package_path)
     if not source.exists():
         run.error("missing_file", f"Không tìm thấy gói “{source}”.", file=source.name)
         return
@@ -1106,6 +1122,19 @@ def run_transfer(transfer_id: Any, *, take_over: bool = False) -> Transfer:
         shutil.rmtree(work, ignore_errors=True)
         with contextlib.suppress(OSError):
             folder.rmdir()
+        if transfer.package_object:
+            _drop_package_when_done(transfer)
+
+
+def _drop_package_when_done(transfer: Transfer) -> None:
+    """Remove the staged package of a finished transfer: it will never be read again (a
+    queued, running or failed one may be, after a resume). Best effort: ``clean_leftovers``
+    removes what is left."""
+    try:
+        if Transfer.objects.filter(pk=transfer.pk).exclude(state__in=RUNNABLE_STATES).exists():
+            staging.drop(transfer)
+    except Exception:  # cleanup only; never hide how the run itself ended
+        log.warning("staged package of transfer %s not removed", transfer.pk, exc_info=True)
 
 
 @transaction.atomic

@@ -47,6 +47,8 @@ from luutru.storage.backends import (
 
 # Parts of a multipart upload: at least 5 MiB (S3's minimum), small enough to hold in memory.
 PART = 8 * 1024 * 1024
+# Uploaded packages on their way to a worker (``S3Backend.put_staged``), under the prefix.
+STAGING = "incoming/"
 _MISSING = {"NoSuchKey", "404", "NotFound"}
 _DENIED = {"AccessDenied", "403", "Forbidden", "AllAccessDisabled"}
 _BAD_CREDENTIALS = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken"}
@@ -238,20 +240,22 @@ class S3Backend:
 
     def open(self, sha256: str) -> BinaryIO:
         """A streamed read of one object (``FileNotFoundError`` when it is not there)."""
+        return self._get(self.key(sha256), f"tệp {sha256}")
+
+    def _get(self, key: str, label: str) -> BinaryIO:
         from botocore.exceptions import BotoCoreError, ClientError
 
-        key = self.key(sha256)
         try:
             response = self.client.get_object(Bucket=self.bucket, Key=key)
         except ClientError as exc:
             if _code(exc) in _MISSING | {"NoSuchBucket"}:
-                raise FileNotFoundError(f"Không có tệp {sha256} ở {self._where()}.") from exc
+                raise FileNotFoundError(f"Không có {label} ở {self._where()}.") from exc
             if _code(exc) in _DENIED:
-                raise PermissionError(str(self._error(exc, "đọc tệp"))) from exc
-            raise OSError(str(self._error(exc, "đọc tệp"))) from exc
+                raise PermissionError(str(self._error(exc, f"đọc {label}"))) from exc
+            raise OSError(str(self._error(exc, f"đọc {label}"))) from exc
         except BotoCoreError as exc:
-            raise ConnectionError(str(self._error(exc, "đọc tệp"))) from exc
-        reader = _ObjectReader(response["Body"], f"tệp {sha256} ở {self._where()}")
+            raise ConnectionError(str(self._error(exc, f"đọc {label}"))) from exc
+        reader = _ObjectReader(response["Body"], f"{label} ở {self._where()}")
         return io.BufferedReader(reader, CHUNK)
 
     def _read_back(self, sha256: str) -> tuple[str, int]:
@@ -507,6 +511,57 @@ class S3Backend:
             self.client.delete_object(Bucket=self.bucket, Key=self.key(sha256))
         except (ClientError, BotoCoreError) as exc:
             raise self._error(exc, "xóa tệp") from exc
+
+    # Staged packages: an uploaded package travels from the web process to whichever worker
+    # runs its transfer through ``prefix/incoming/<name>``, beside the stored files and never
+    # under their keys. Written once (like a stored file), removed when its transfer is done.
+
+    def staged_key(self, name: str) -> str:
+        if not name or "/" in name or name.startswith("."):
+            raise StorageError(f"Tên gói lưu tạm không hợp lệ: {name!r}.")
+        return f"{self.location.prefix}{STAGING}{name}"
+
+    def staged_location(self, name: str) -> str:
+        """``s3://bucket/prefix/incoming/<name>``: where the package waits, for people to read."""
+        return f"s3://{self.bucket}/{self.staged_key(name)}"
+
+    def put_staged(self, name: str, source: BinaryIO, sha256: str) -> int:
+        """Stream a package to ``incoming/<name>``, each part checked by the server against its
+        SHA-256 and the whole against ``sha256`` before it takes the name; its size. Refused
+        when the name is taken (write once)."""
+        size = self._upload(self.staged_key(name), source, sha256.lower(), overwrite=False)
+        if size is None:
+            raise StorageError(f"Đã có gói lưu tạm {name} ở {self._where()}.")
+        return size
+
+    def open_staged(self, name: str) -> BinaryIO:
+        """A streamed read of a staged package (``FileNotFoundError`` when it is gone)."""
+        return self._get(self.staged_key(name), f"gói lưu tạm {name}")
+
+    def remove_staged(self, name: str) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=self.staged_key(name))
+        except (ClientError, BotoCoreError) as exc:
+            raise self._error(exc, f"xóa gói lưu tạm {name}") from exc
+
+    def staged(self) -> dict[str, datetime]:
+        """Every staged package: its name and when it was written."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        start = f"{self.location.prefix}{STAGING}"
+        found: dict[str, datetime] = {}
+        try:
+            pages = self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=start
+            )
+            for page in pages:
+                for item in page.get("Contents", []):
+                    found[item["Key"][len(start) :]] = item["LastModified"]
+        except (ClientError, BotoCoreError) as exc:
+            raise self._error(exc, "liệt kê các gói lưu tạm") from exc
+        return found
 
 
 def _mismatch(actual: str, declared: str) -> StorageError:

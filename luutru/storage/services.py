@@ -8,12 +8,11 @@ from typing import BinaryIO
 from django.conf import settings
 
 from luutru.storage.backends import LocalDiskBackend, StorageBackend, StorageError
+from luutru.storage.s3 import S3Backend  # boto3 itself is imported on first use only
 
 
 def _open(url: str, root: Path, *, create: bool, name: str) -> StorageBackend:
     if url.startswith("s3://"):
-        from luutru.storage.s3 import S3Backend
-
         return S3Backend.from_url(url, name=name)
     return LocalDiskBackend(root, create=create, name=name)
 
@@ -24,6 +23,17 @@ def backend() -> StorageBackend:
         str(getattr(settings, "STORAGE_URL", "")), Path(settings.STORAGE_ROOT),
         create=True, name="kho chính",
     )  # fmt: skip
+
+
+def staging() -> S3Backend | None:
+    """The primary storage when it is an object store (``STORAGE_URL=s3://…``): uploaded
+    packages travel through it from the web process to the worker that runs their transfer,
+    so that machines need no shared folder. ``None`` on the local disk, which web and worker
+    share on one machine."""
+    url = str(getattr(settings, "STORAGE_URL", ""))
+    if not url.startswith("s3://"):
+        return None
+    return S3Backend.from_url(url, name="kho chính")
 
 
 def replica() -> StorageBackend:

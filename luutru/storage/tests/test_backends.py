@@ -324,3 +324,33 @@ def test_what_a_killed_writer_left_is_removed_once_old_and_stored_files_stay(
     else:
         assert list(storage.incoming.iterdir()) == []
     assert storage.state(kept.sha256) == CopyState.OK
+
+
+def test_a_staged_package_waits_apart_from_stored_files_written_once() -> None:
+    """An uploaded package on its way to a worker (``incoming/<name>``): never under a stored
+    file's key, streamed in parts when large, refused when its digest differs or its name is
+    taken, listed for the leftovers sweep and removed when done."""
+    bucket = testing.new_bucket()
+    store = S3Backend.from_url(testing.storage_url(bucket))
+    package = os.urandom(PART + 1000)  # two parts
+    digest = hashlib.sha256(package).hexdigest()
+
+    assert store.put_staged("goi.zip", io.BytesIO(package), digest) == len(package)
+
+    assert store.staged_location("goi.zip") == f"s3://{bucket}/kho/incoming/goi.zip"
+    with store.open_staged("goi.zip") as staged:
+        assert staged.read() == package
+    with pytest.raises(StorageError, match=r"Đã có gói lưu tạm goi\.zip"):
+        store.put_staged("goi.zip", io.BytesIO(b"khac"), hashlib.sha256(b"khac").hexdigest())
+    with pytest.raises(StorageError, match="khác mã đã khai"):
+        store.put_staged("sai.zip", io.BytesIO(package), "0" * 64)
+    with pytest.raises(StorageError, match="không hợp lệ"):
+        store.put_staged("../ab/cd/x", io.BytesIO(b"x"), hashlib.sha256(b"x").hexdigest())
+    assert list(store.staged()) == ["goi.zip"]
+    assert not store.exists(digest), "a staged package is not a stored file"
+    assert testing.client().list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+
+    store.remove_staged("goi.zip")
+    assert store.staged() == {}
+    with pytest.raises(FileNotFoundError):
+        store.open_staged("goi.zip")

@@ -6,8 +6,8 @@ Real processes throughout (gunicorn, ``luutru db_worker``, the ``luutru`` timers
 real S3 server (moto's, over HTTP on loopback) and the PostgreSQL search engine. This runs in
 the PostgreSQL half of ``make test`` only: scale-out needs PostgreSQL (on SQLite, one database
 file cannot be shared between machines), so the module is skipped for that vendor mismatch and
-for nothing else. The one shared folder is the upload folder (``INGEST_UPLOAD_DIR``), as the
-README says.
+for nothing else. No folder is shared: each machine has its own ``INGEST_UPLOAD_DIR`` (under
+its data directory), and an uploaded package reaches the worker through the object store.
 """
 
 from __future__ import annotations
@@ -242,7 +242,6 @@ def scene(tmp_path: Path, transactional_db: None, settings: Any) -> Iterator[Sce
     primary, second = f"kho-{uuid.uuid4().hex[:8]}", f"du-phong-{uuid.uuid4().hex[:8]}"
     client.create_bucket(Bucket=primary)
     client.create_bucket(Bucket=second)
-    (tmp_path / "incoming").mkdir()
     base = {k: v for k, v in os.environ.items() if not k.startswith(("LUUTRU_", "PYTEST_"))}
     env = {
         **base,
@@ -254,7 +253,6 @@ def scene(tmp_path: Path, transactional_db: None, settings: Any) -> Iterator[Sce
         # What every machine of one installation shares besides the database and the buckets.
         "SECRET_KEY": "many-machines-" + uuid.uuid4().hex,
         "AUDIT_KEY_FILE": str(tmp_path / "audit.key"),
-        "INGEST_UPLOAD_DIR": str(tmp_path / "incoming"),
         "TASK_STALL_SECONDS": "4",
         "AWS_ACCESS_KEY_ID": os.environ["AWS_ACCESS_KEY_ID"],
         "AWS_SECRET_ACCESS_KEY": os.environ["AWS_SECRET_ACCESS_KEY"],
@@ -348,9 +346,15 @@ def test_two_webs_and_two_workers_share_the_work_and_survive_kills(
     killed.refresh_from_db()
     assert killed.state == TransferState.ACCEPTED and killed.attempt == 2
 
+    # Each package travelled through the primary bucket, not a shared folder, and its staged
+    # object went once the transfer was accepted.
+    primary, second = scene.buckets  # type: ignore[attr-defined]
+    assert all(Transfer.objects.values_list("package_object", flat=True))
+    assert not [k for k in bucket_keys(primary) if k.startswith("kho/incoming/")]
+    assert not list(tmp_path.glob("*/incoming/*.zip"))
+
     # Each stored file once in each bucket, and the audit found every one of them intact.
     digests = set(StoredFile.objects.values_list("sha256", flat=True))
-    primary, second = scene.buckets  # type: ignore[attr-defined]
     for bucket in (primary, second):
         keys = bucket_keys(bucket)
         stored = [k for k in keys if any(k.endswith(d) for d in digests)]
