@@ -55,13 +55,13 @@ from luutru.lib import archives, formats, media, pdf, signatures
 from luutru.lib.vietnamese import nfc
 from luutru.organizations.models import Agency
 from luutru.records import codes
+from luutru.records.description import media_kind_and_issuer
 from luutru.records.elements import elements
 from luutru.records.models import (
     SECRET_REGIME,
     Custody,
     Document,
     DocumentFile,
-    DocumentKind,
     Dossier,
     FilePlanEntry,
     FileRole,
@@ -978,15 +978,7 @@ def _describe_media_item(document: Document, level: str, cleaned: Cleaned) -> No
     """A photo (EAD_pic) or recording (EAD_media) as a document: its kind, its author as the
     issuer, no pages, and the elements without a column of their own in ``media``."""
     fields = cleaned.fields
-    if level == "photo":
-        document.kind = DocumentKind.PHOTO
-        author = fields.get("photographer", "")
-    else:
-        document.kind = (
-            DocumentKind.AUDIO if fields.get("typeMedia") == "01" else DocumentKind.VIDEO
-        )
-        author = fields.get("recorder", "")
-    document.issuer = author[:200]
+    document.kind, document.issuer = media_kind_and_issuer(level, fields)
     document.page_count = 0
     document.doc_type = ""
     document.media = {

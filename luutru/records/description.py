@@ -271,23 +271,28 @@ def assign(instance: Dossier | Document, cleaned: Cleaned) -> tuple[list[Change]
     return changes, dirty
 
 
+def media_kind_and_issuer(level: str, values: Mapping[str, Any]) -> tuple[str, str]:
+    """What a photo's (``photo``) or recording's (``media``) elements make of it, at ingest and
+    when its description is corrected: its kind (typeMedia 01 is sound, else film) and its
+    author as the issuer."""
+    if level == "photo":
+        kind = DocumentKind.PHOTO
+    else:
+        kind = DocumentKind.AUDIO if values.get("typeMedia") == AUDIO_TYPE else DocumentKind.VIDEO
+    return kind, str(values.get(AUTHOR[level]) or "")[:200]
+
+
 def _media_item_fields(document: Document, level: str) -> list[str]:
-    """What ingest derives from a photo's or recording's elements (``_describe_media_item``):
-    its author is its issuer, a recording's type makes it audio or video. The fields changed."""
+    """The fields an edit of a photo's or recording's elements changed in what is derived from
+    them (``media_kind_and_issuer``)."""
+    kind, issuer = media_kind_and_issuer(level, document.media)
     dirty = []
-    issuer = str(document.media.get(AUTHOR[level]) or "")[:200]
     if document.issuer != issuer:
         document.issuer = issuer
         dirty.append("issuer")
-    if level == "media":
-        kind = (
-            DocumentKind.AUDIO
-            if document.media.get("typeMedia") == AUDIO_TYPE
-            else DocumentKind.VIDEO
-        )
-        if document.kind != kind:
-            document.kind = kind
-            dirty.append("kind")
+    if document.kind != kind:
+        document.kind = kind
+        dirty.append("kind")
     return dirty
 
 
