@@ -146,7 +146,9 @@ def citation(document: Document) -> str:
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """Featured dossiers, the latest public documents, the agencies that publish."""
+    """Featured dossiers, the latest public documents, the agencies that publish. The counts of
+    published records are the public's, the same for everyone, and cached
+    (``publication.published_figures``); the lists are the visitor's own."""
     documents = policy.documents(request.user, Use.LIST).filter(publication.coded())
     dossiers = policy.dossiers(request.user, Use.LIST)
     # Newest by primary key (rows are numbered as they arrive): an index scan that stops after
@@ -164,8 +166,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "latest": latest,
             "featured": featured,
             "agencies": _publishing_agencies(request.user)[:12],
-            "total_documents": documents.count(),
-            "total_dossiers": dossiers.count(),
+            "figures": publication.published_figures(),
         },
     )
 
