@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -54,11 +56,17 @@ PAGE_HELP = _("Để trống với ảnh, bản ghi âm, phim: chúng được t
 
 
 class ItemEditForm(forms.Form):
-    page = forms.IntegerField(
-        label=_("Trang trưng bày"), min_value=1, required=False, help_text=PAGE_HELP
-    )
+    """An item's page and captions. A photo, a recording or a film (``media``) is shown whole:
+    its form has no page field, so none is offered and none posted is taken."""
+
+    page = forms.IntegerField(label=_("Trang trưng bày"), min_value=1, required=False)
     caption = forms.CharField(label=_("Chú thích"), max_length=500, required=False)
     caption_en = forms.CharField(label=_("Chú thích tiếng Anh"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, media: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if media:
+            del self.fields["page"]
 
 
 class ItemForm(forms.Form):

@@ -228,6 +228,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "code": services.public_code(item.document),
                     "edit_form": forms.ItemEditForm(
                         auto_id=f"sua-muc-{item.pk}-%s",
+                        media=services.is_media(item.document),
                         initial={
                             "page": item.page,
                             "caption": item.caption,
@@ -307,15 +308,17 @@ def item_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         pk=item,
         section__exhibition_id=pk,
     )
-    form = forms.ItemEditForm(request.POST)
+    form = forms.ItemEditForm(request.POST, media=services.is_media(found.document))
     if form.is_valid():
         _try(
             request,
             lambda: actions.update_item(found, actor=request.user, **form.cleaned_data),
             "Đã sửa chú thích.",
         )
-    else:
+    elif "page" in form.errors:
         messages.error(request, "Cần số trang hợp lệ.")
+    else:
+        messages.error(request, "Chú thích dài quá 500 ký tự.")
     return redirect("exhibitions:staff-detail", pk=pk)
 
 

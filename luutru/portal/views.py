@@ -146,7 +146,9 @@ def citation(document: Document) -> str:
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """Featured dossiers, the latest public documents, the agencies that publish."""
+    """Featured dossiers, the latest public documents, the agencies that publish. The counts of
+    published records are the public's, the same for everyone, and cached
+    (``publication.published_figures``); the lists are the visitor's own."""
     documents = policy.documents(request.user, Use.LIST).filter(publication.coded())
     dossiers = policy.dossiers(request.user, Use.LIST)
     # Newest by primary key (rows are numbered as they arrive): an index scan that stops after
@@ -164,8 +166,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "latest": latest,
             "featured": featured,
             "agencies": _publishing_agencies(request.user)[:12],
-            "total_documents": documents.count(),
-            "total_dossiers": dossiers.count(),
+            "figures": publication.published_figures(),
         },
     )
 
@@ -345,11 +346,21 @@ def _public_recording(code: str, number: int) -> DocumentFile:
     return recordings[number - 1]
 
 
+def open_to_other_sites(response: HttpResponseBase) -> HttpResponseBase:
+    """Let pages on any origin use this answer (``Access-Control-Allow-Origin: *``, no
+    cookies): the widget (``static/js/widget.js``) plays recordings on agency websites with
+    ``crossorigin="anonymous"``, without which a browser refuses captions from another origin,
+    and with which it refuses media that lack this header. Only for what the public may read:
+    a restricted record's 404 never gets it."""
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 @require_safe
 def play(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
-    """The access copy (MP4/MP3) of a public recording, with byte ranges for seeking. A copy
-    not made yet is queued (once, not on every request) and the player told to come back
-    (503, Retry-After)."""
+    """The access copy (MP4/MP3) of a public recording, with byte ranges for seeking, open to
+    other sites. A copy not made yet is queued (once, not on every request) and the player
+    told to come back (503, Retry-After)."""
     recording = _public_recording(code, number)
     path = media.access_copy_path(recording)
     if not path.exists():
@@ -362,19 +373,22 @@ def play(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
             content_type="text/plain; charset=utf-8",
         )
         response["Retry-After"] = "60"
-        return response
-    return ranged_file(request, path, media.access_copy_type(recording))
+        return open_to_other_sites(response)
+    return open_to_other_sites(ranged_file(request, path, media.access_copy_type(recording)))
 
 
 @require_safe
 def caption(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
-    """A WebVTT caption file that arrived with a public recording."""
+    """A WebVTT caption file that arrived with a public recording, open to other sites."""
     document = find_document(None, code)
     captions = media.captions_of(document) if media.recordings_of(document) else []
     if not 1 <= number <= len(captions):
         raise Http404(policy.NOT_FOUND)
-    return FileResponse(
-        open_stored(captions[number - 1].stored.sha256), content_type="text/vtt; charset=utf-8"
+    return open_to_other_sites(
+        FileResponse(
+            open_stored(captions[number - 1].stored.sha256),
+            content_type="text/vtt; charset=utf-8",
+        )
     )
 
 

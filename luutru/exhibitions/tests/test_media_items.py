@@ -21,6 +21,7 @@ from luutru.portal.tasks import make_access_copies
 from luutru.portal.tests.media_samples import PHOTO_DOSSIER, SIP_DOSSIER, ingest_media_samples
 from luutru.records.actions import withdraw_records
 from luutru.records.models import Document
+from luutru.records.tests.factory import make_document, make_dossier, publish
 from luutru.test import BaseTestCase
 
 PHOTO = f"{SIP_DOSSIER}.0000001"
@@ -126,6 +127,35 @@ class MediaExhibitionTests(BaseTestCase):
         )
         self.assertContains(response, "Đã đưa tài liệu vào triển lãm.")
         self.assertTrue(section.items.filter(caption="Toàn cảnh").exists())
+
+    def test_the_item_edit_form_offers_a_page_for_a_document_and_none_for_media(self) -> None:
+        dossier = make_dossier(self.agency_a, 1, fonds=self.fonds_a)
+        text = make_document(self.agency_a, dossier, 1, summary="Quyết định khởi công cầu")
+        publish(dossier)
+        section = self.exhibition.sections.get()
+        document_item = actions.add_item(section, code=text.archival_code, actor=None)
+        media_items = {code: section.items.get(document__archival_code=code).pk
+                       for code in (PHOTO, SOUND, FILM)}  # fmt: skip
+        self.login(self.archivist)
+        page = self.client.get(f"/quan-tri/trien-lam/{self.exhibition.pk}/")
+        self.assertContains(page, f'id="sua-muc-{document_item.pk}-page"')
+        self.assertContains(page, f'id="sua-muc-{document_item.pk}-caption"')
+        for code, pk in media_items.items():
+            with self.subTest(code):
+                self.assertNotContains(page, f'id="sua-muc-{pk}-page"')
+                self.assertContains(page, f'id="sua-muc-{pk}-caption"')
+        # A page posted for a photo all the same is not taken; its caption is.
+        photo = media_items[PHOTO]
+        response = self.client.post(
+            f"/quan-tri/trien-lam/{self.exhibition.pk}/muc/{photo}/sua/",
+            {"page": "3", "caption": "Cắt băng khánh thành cầu"},
+            follow=True,
+        )
+        self.assertContains(response, "Đã sửa chú thích.")
+        self.assertEqual(
+            section.items.filter(pk=photo).values_list("page", "caption").get(),
+            (1, "Cắt băng khánh thành cầu"),
+        )
 
 
 class MediaLoadTests(BaseTestCase):

@@ -29,6 +29,7 @@ from luutru.portal.tests.media_samples import (
     ingest_media_samples,
     item,
 )
+from luutru.records.actions import change_access_regime
 from luutru.records.models import Document
 from luutru.storage.services import open_stored
 from luutru.test import BaseTestCase
@@ -156,3 +157,27 @@ class MediaPortalTests(BaseTestCase):
         self.assertTrue(streamed(response).startswith(b"WEBVTT"))
         photo = f"{SIP_DOSSIER}.0000001"
         self.assertEqual(self.client.get(f"/tai-lieu/{photo}/phu-de/1.vtt").status_code, 404)
+
+    def test_a_public_recording_and_its_captions_may_be_used_by_other_sites(self) -> None:
+        # The widget on an agency's website loads them with crossorigin="anonymous".
+        code = self.film.archival_code
+        other_site = {"Origin": "https://sotaichinh.example.gov.vn"}
+        paths = (f"/tai-lieu/{code}/phu-de/1.vtt", f"/tai-lieu/{code}/nghe-xem/1")
+        waiting = self.client.get(paths[1], headers=other_site)
+        self.assertEqual(waiting.status_code, 503)
+        self.assertEqual(waiting["Access-Control-Allow-Origin"], "*")
+        make_access_copies.call([self.film.pk])
+        whole = self.client.get(paths[1], headers=other_site)
+        part = self.client.get(paths[1], HTTP_RANGE="bytes=0-99", headers=other_site)
+        captions = self.client.get(paths[0], headers=other_site)
+        for response, status in ((captions, 200), (whole, 200), (part, 206)):
+            self.assertEqual(response.status_code, status)
+            self.assertEqual(response["Access-Control-Allow-Origin"], "*")
+            self.assertNotIn("Access-Control-Allow-Credentials", response)
+
+        change_access_regime(self.film, "02", None, "Công văn 5/UBND", "Rà soát lại")
+        for path in paths:
+            with self.subTest(path):
+                restricted = self.client.get(path, headers=other_site)
+                self.assertEqual(restricted.status_code, 404)
+                self.assertNotIn("Access-Control-Allow-Origin", restricted)

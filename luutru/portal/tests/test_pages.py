@@ -11,10 +11,15 @@ import hashlib
 import re
 from typing import ClassVar
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from luutru.portal.publication import readers_url
 from luutru.portal.tests.samples import Collection, make_collection
+from luutru.records import actions
+from luutru.records.tests.factory import make_document, make_dossier, publish
 from luutru.search import services
-from luutru.test import BaseTestCase
+from luutru.test import BaseTestCase, pass_second_factor
 
 
 class PortalTestCase(BaseTestCase):
@@ -148,6 +153,34 @@ class PortalPagesTests(PortalTestCase):
         self.login(self.clerk_b)
         response = self.client.get(f"/tai-lieu/{self.records.hidden_by_dossier.archival_code}/")
         self.assertEqual(response.status_code, 404)
+
+    def test_the_home_page_counts_what_is_published_the_same_for_staff_and_visitors(
+        self,
+    ) -> None:
+        published = "3 tài liệu, 1 hồ sơ đang được công bố."
+        self.assertContains(self.client.get("/"), published)
+        staff = self.client_class()
+        staff.force_login(self.archivist)
+        pass_second_factor(staff, self.archivist)
+        # Not the restricted records the archivist may list: they are not published.
+        self.assertContains(staff.get("/"), published)
+        with CaptureQueriesContext(connection) as again:
+            self.assertContains(staff.get("/"), published)
+        counts = [q["sql"] for q in again.captured_queries if "__count" in q["sql"]]
+        self.assertEqual(counts, [])  # counted once, not on each signed-in visit
+
+        dossier = make_dossier(
+            self.agency_a, 9, title="Hồ sơ chỉnh trang đô thị", fonds=self.fonds_a
+        )
+        make_document(self.agency_a, dossier, 1, summary="Quyết định chỉnh trang vỉa hè")
+        make_document(self.agency_a, dossier, 2, summary="Kế hoạch chỉnh trang công viên")
+        publish(dossier)
+        now = "5 tài liệu, 2 hồ sơ đang được công bố."
+        self.assertContains(staff.get("/"), now)
+        self.assertContains(self.client.get("/"), now)
+        withdrawn = actions.withdraw_records([self.records.land], self.head, "Rà soát lại")
+        self.assertFalse(withdrawn.refused)
+        self.assertContains(staff.get("/"), "4 tài liệu, 2 hồ sơ đang được công bố.")
 
     def test_list_pages_make_a_fixed_number_of_queries(self) -> None:
         for url in ("/", "/co-quan/", f"/ho-so/{self.records.dossier.code}/"):
