@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
+import socket
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +29,9 @@ from luutru.accounts.models import signed_in_user
 from luutru.audit.actions import Actor, record
 from luutru.digitization import ocr, quality, signing, sources
 from luutru.digitization.models import (
+    CLAIMABLE_STATES,
     EDITABLE_STATES,
+    WORKER_CLAIM,
     AuditAction,
     BatchState,
     FileText,
@@ -36,12 +40,13 @@ from luutru.digitization.models import (
     ScanItem,
     ScanPage,
 )
-from luutru.digitization.pages import PageJob, PageResult, recognise
+from luutru.digitization.pages import BEAT_SECONDS, PageJob, PageResult, recognise
 from luutru.digitization.services import copy_out, store_bytes, store_path
 from luutru.lib.pdfsign import SigningError
 from luutru.lib.vietnamese import nfc
 from luutru.records.models import Document, DocumentFile, Dossier, FileRole
 from luutru.records.signals import records_ingested
+from luutru.workers.models import WorkerBeat
 
 log = logging.getLogger(__name__)
 DIGITIZED = "02"  # mức độ tin cậy: Số hóa
@@ -489,20 +494,109 @@ def description_problems(batch: ScanBatch) -> list[str]:
 # Recognition (the background task, or the CLI in its own process)
 
 
-def process_batch(batch_id: Any) -> ScanBatch:
+class Superseded(Exception):
+    """This run no longer holds the batch: it went silent and another run took it over, or the
+    batch was resumed or cancelled meanwhile. The run stops and writes nothing more."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A run's hold on a batch: who took it and when (the pair is the run's token)."""
+
+    batch_id: Any
+    by: str
+    at: datetime.datetime
+
+    def held(self) -> QuerySet[ScanBatch]:
+        """The batch, if this run still holds it and it is still being recognised."""
+        return ScanBatch.objects.filter(
+            pk=self.batch_id, claimed_by=self.by, claimed_at=self.at, state=BatchState.RUNNING
+        )
+
+    def beat(self, **progress: Any) -> None:
+        """Report (``heartbeat_at``) with ``progress``; ``Superseded`` if no longer held."""
+        if not self.held().update(heartbeat_at=timezone.now(), **progress):
+            raise Superseded(self.batch_id)
+
+    def release(self) -> None:
+        """Let go of the batch, whatever its state now (a no-op once taken over)."""
+        ScanBatch.objects.filter(pk=self.batch_id, claimed_by=self.by, claimed_at=self.at).update(
+            claimed_by="", claimed_at=None
+        )
+
+
+def this_process() -> str:
+    """``claimed_by`` of a run in a command's own process (the CLI, the demo)."""
+    return f"process:{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def claimant(worker_id: str | None) -> str:
+    """``claimed_by`` of a run in the task worker ``worker_id``: its id when the worker reports a
+    heartbeat (``luutru db_worker``), so that its death frees the batch before the batch's own
+    silence does; otherwise this process."""
+    if worker_id and WorkerBeat.objects.filter(pk=worker_id).exists():
+        return f"{WORKER_CLAIM}{worker_id}"
+    return this_process()
+
+
+def dead_worker_silence() -> float:
+    """How long a batch must have been silent before its worker's missing heartbeat counts:
+    four of the reports a live run makes (``BEAT_SECONDS``)."""
+    return 4 * BEAT_SECONDS
+
+
+def claim_batch(batch_id: Any, by: str | None = None) -> Claim | None:
+    """Take the batch for one run, or None (logged) when it is not ours to recognise: finished,
+    in review, or held by a run that still reports. A hold that lapsed (``claim_lapsed``) is
+    taken over. One conditional ``UPDATE`` on what was read — the hold, the state and the last
+    report — so of two runs only one wins, on SQLite as on PostgreSQL, and a run that reports
+    between the read and the write keeps its batch."""
+    by = by or this_process()
+    batch = ScanBatch.objects.get(pk=batch_id)
+    if batch.state not in CLAIMABLE_STATES:
+        log.info("batch %s is %s: nothing to recognise (run %s)", batch.pk, batch.state, by)
+        return None
+    now = timezone.now()
+    if not batch.claim_lapsed(now, dead_worker_silence=dead_worker_silence()):
+        log.info(
+            "batch %s is being recognised by %s since %s; run %s leaves it",
+            batch.pk, batch.claimed_by, batch.claimed_at, by,
+        )  # fmt: skip
+        return None
+    taken = ScanBatch.objects.filter(
+        pk=batch.pk,
+        state=batch.state,
+        claimed_by=batch.claimed_by,
+        claimed_at=batch.claimed_at,
+        heartbeat_at=batch.heartbeat_at,
+    ).update(state=BatchState.RUNNING, errors=[], claimed_by=by, claimed_at=now, heartbeat_at=now)
+    if not taken:
+        log.info("batch %s was claimed or changed meanwhile; run %s leaves it", batch.pk, by)
+        return None
+    if batch.claimed_by:
+        log.warning(
+            "batch %s: run %s takes over from %s, silent since %s",
+            batch.pk, by, batch.claimed_by, batch.heartbeat_at,
+        )  # fmt: skip
+    return Claim(batch.pk, by, now)
+
+
+def process_batch(batch_id: Any, *, by: str | None = None) -> ScanBatch:
     """Check and recognise every page not yet done; safe to run twice, resumes after a crash.
 
-    Each page's result is written as soon as it is ready, so a crash loses at most the pages
-    being recognised at that moment.
+    The run claims the batch first (``claim_batch``; ``by`` names the run, this process by
+    default): a second run while the first still reports returns the batch untouched, so no
+    page is recognised twice. The hold is released when the run ends, whether it finished
+    (state ``review``) or failed (``failed``, to be run again). Each page's result is written
+    as soon as it is ready, so a crash loses at most the pages being recognised at that moment;
+    a run that finds its hold taken over stops there.
     """
-    batch = ScanBatch.objects.get(pk=batch_id)
-    if batch.state in {BatchState.ACCEPTED, BatchState.REJECTED}:
-        return batch
-    batches = ScanBatch.objects.filter(pk=batch.pk)
-    batches.update(state=BatchState.RUNNING, errors=[], heartbeat_at=timezone.now())
-    pending = ScanPage.objects.filter(item__batch=batch, state=PageState.PENDING).select_related(
-        "original", "item"
-    )
+    claim = claim_batch(batch_id, by)
+    if claim is None:
+        return ScanBatch.objects.get(pk=batch_id)
+    pending = ScanPage.objects.filter(
+        item__batch_id=claim.batch_id, state=PageState.PENDING
+    ).select_related("original", "item")
     jobs = [
         PageJob(
             key=p.pk, sha256=p.original.sha256, kind=p.kind, frame=p.frame, doc_type=p.item.doc_type
@@ -510,48 +604,62 @@ def process_batch(batch_id: Any) -> ScanBatch:
         for p in pending
     ]
     try:
-        for result in recognise(jobs, beat=lambda: batches.update(heartbeat_at=timezone.now())):
-            _save_result(result)
-            done = ScanPage.objects.filter(item__batch=batch).exclude(state=PageState.PENDING)
-            batches.update(page_done=done.count(), ocr_seconds=batch.ocr_seconds + result.seconds)
-            batch.ocr_seconds += result.seconds
+        for result in recognise(jobs, beat=claim.beat):
+            _save_result(claim, result)
+        with transaction.atomic():
+            claim.held().filter(page_done__gte=F("page_total")).update(
+                state=BatchState.REVIEW, finished_at=timezone.now()
+            )
+            claim.release()
+    except Superseded:
+        log.warning("run %s of batch %s no longer holds it; it stops", claim.by, claim.batch_id)
     except Exception:
-        log.exception("digitization of batch %s failed", batch.pk)
-        batches.update(
-            state=BatchState.FAILED,
-            errors=[
-                {
-                    "code": "internal_error",
-                    "message": "Lỗi hệ thống khi nhận dạng; "
-                    "có thể chạy lại để tiếp tục từ trang chưa xong.",
-                }
-            ],
-        )
+        log.exception("digitization of batch %s failed", claim.batch_id)
+        with transaction.atomic():
+            claim.held().update(
+                state=BatchState.FAILED,
+                errors=[
+                    {
+                        "code": "internal_error",
+                        "message": "Lỗi hệ thống khi nhận dạng; "
+                        "có thể chạy lại để tiếp tục từ trang chưa xong.",
+                    }
+                ],
+            )
+            claim.release()
         raise
-    batch.refresh_from_db()
-    if batch.state == BatchState.RUNNING and batch.page_done >= batch.page_total:
-        batch.state, batch.finished_at = BatchState.REVIEW, timezone.now()
-        batch.save(update_fields=["state", "finished_at"])
-    return batch
+    finally:
+        claim.release()  # stopped otherwise (taken over, cancelled): the hold goes with it
+    return ScanBatch.objects.get(pk=claim.batch_id)
 
 
-def _save_result(result: PageResult) -> None:
-    page = ScanPage.objects.filter(pk=result.key).first()
-    if page is None:  # removed by the operator meanwhile
-        return
-    page.flags = result.flags
-    page.seconds = result.seconds
-    page.processed_at = timezone.now()
-    if result.ok:
-        page.pdf = store_bytes(result.pdf, "pdf")
-        page.thumbnail = store_bytes(result.thumbnail, "jpeg").sha256
-        page.dpi, page.width, page.height = result.dpi, result.width, result.height
-        page.colour_bits = result.colour_bits
-        page.confidence, page.words, page.text = result.confidence, result.words, result.text
-        page.state = PageState.DONE
-    else:
-        page.state = PageState.FAILED
-    page.save()
+def _save_result(claim: Claim, result: PageResult) -> None:
+    """Store the page's blobs (content-addressed: harmless if unused), then, while the run
+    still holds the batch (row locked by the report), write the page and the progress."""
+    pdf = store_bytes(result.pdf, "pdf") if result.ok else None
+    small = store_bytes(result.thumbnail, "jpeg").sha256 if result.ok else ""
+    with transaction.atomic():
+        claim.beat(ocr_seconds=F("ocr_seconds") + result.seconds)
+        page = ScanPage.objects.filter(pk=result.key).first()
+        if page is not None:  # else removed by the operator meanwhile
+            page.flags = result.flags
+            page.seconds = result.seconds
+            page.processed_at = timezone.now()
+            if result.ok:
+                page.pdf, page.thumbnail = pdf, small
+                page.dpi, page.width, page.height = result.dpi, result.width, result.height
+                page.colour_bits = result.colour_bits
+                page.confidence, page.words, page.text = (
+                    result.confidence, result.words, result.text
+                )  # fmt: skip
+                page.state = PageState.DONE
+            else:
+                page.state = PageState.FAILED
+            page.save()
+        done = ScanPage.objects.filter(item__batch_id=claim.batch_id).exclude(
+            state=PageState.PENDING
+        )
+        claim.held().update(page_done=done.count())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -828,8 +936,9 @@ def resume_batch(batch: ScanBatch, *, actor: Actor) -> ScanBatch:
             )
             % {"name": batch.name, "page_done": batch.page_done, "page_total": batch.page_total}
         )
-    batch.state, batch.errors = BatchState.QUEUED, []
-    batch.save(update_fields=["state", "errors"])
+    # The silent run's hold goes: should it wake, it finds the batch no longer its own and stops.
+    batch.state, batch.errors, batch.claimed_by, batch.claimed_at = BatchState.QUEUED, [], "", None
+    batch.save(update_fields=["state", "errors", "claimed_by", "claimed_at"])
     record(
         AuditAction.BATCH_RESUME,
         actor=actor,
@@ -862,8 +971,10 @@ def reject_batch(batch: ScanBatch, *, actor: Actor, reason: str = "") -> ScanBat
             _("Lô “%(name)s” đã %(state)s.")
             % {"name": batch.name, "state": batch.get_state_display().lower()}
         )
+    # A run still recognising it stops at its next report (it no longer holds the batch).
     batch.state, batch.decided_at = BatchState.REJECTED, timezone.now()
-    batch.save(update_fields=["state", "decided_at"])
+    batch.claimed_by, batch.claimed_at = "", None
+    batch.save(update_fields=["state", "decided_at", "claimed_by", "claimed_at"])
     record(
         AuditAction.BATCH_REJECT,
         actor=actor,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from luutru.organizations.models import Agency
 from luutru.records.models import Document, DocumentFile, Dossier
 from luutru.storage.models import StoredFile
+from luutru.workers.models import WorkerBeat
 
 
 class BatchState(models.TextChoices):
@@ -33,6 +34,9 @@ class BatchState(models.TextChoices):
 
 
 EDITABLE_STATES = frozenset({BatchState.QUEUED, BatchState.REVIEW, BatchState.FAILED})
+# States a run may claim: a batch in review has every page recognised (each edit queues it).
+CLAIMABLE_STATES = frozenset({BatchState.QUEUED, BatchState.RUNNING, BatchState.FAILED})
+WORKER_CLAIM = "worker:"  # ``claimed_by`` of a run in a ``luutru db_worker``, before its id
 
 
 def _silent_since() -> datetime:
@@ -93,6 +97,18 @@ class ScanBatch(models.Model):
     heartbeat_at = models.DateTimeField(
         _("lần cuối tiến trình nhận dạng báo còn chạy"), null=True, blank=True
     )
+    # The run that recognises the batch now (``actions.process_batch``): one at a time, so a
+    # task queued twice never reads the same pages twice. Empty when no run holds it.
+    claimed_by = models.CharField(
+        _("tiến trình đang nhận dạng"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "“worker:<mã>” cho tiến trình nền luutru db_worker, “process:<máy>:<pid>” cho lệnh "
+            "chạy trực tiếp; trống khi không tiến trình nào giữ lô."
+        ),
+    )
+    claimed_at = models.DateTimeField(_("nhận lô lúc"), null=True, blank=True)
     decided_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
 
     objects = ScanBatchQuerySet.as_manager()
@@ -120,6 +136,29 @@ class ScanBatch(models.Model):
         return (
             self.state == BatchState.RUNNING
             and (self.heartbeat_at or self.created_at) < _silent_since()
+        )
+
+    def claim_lapsed(self, now: datetime, *, dead_worker_silence: float) -> bool:
+        """Whether the run holding the batch (``claimed_by``) may be taken over: none holds it,
+        or it has not reported for ``DIGITIZATION_STALL_SECONDS``, or — once the batch has been
+        silent ``dead_worker_silence`` seconds — it is a task worker whose own heartbeat
+        (``WorkerBeat``) is gone: older than ``TASK_STALL_SECONDS``, removed as dead, or started
+        again after the claim. A batch that reported recently is never taken from its run, even
+        if its worker's heartbeat is late (a merely slow worker). One query at most."""
+        if not self.claimed_by:
+            return True
+        last = self.heartbeat_at or self.claimed_at or self.created_at
+        silent = (now - last).total_seconds()
+        if silent >= settings.DIGITIZATION_STALL_SECONDS:
+            return True
+        worker = self.claimed_by.removeprefix(WORKER_CLAIM)
+        if worker == self.claimed_by or silent < dead_worker_silence:
+            return False  # a command's own process: only its reports tell
+        beat = WorkerBeat.objects.filter(pk=worker).first()
+        return (
+            beat is None
+            or beat.beat_at < now - timedelta(seconds=settings.TASK_STALL_SECONDS)
+            or (self.claimed_at is not None and beat.started_at > self.claimed_at)
         )
 
 

@@ -3,15 +3,18 @@ of an ingest get a searchable derivative. Tasks take ids and are safe to run twi
 
 from __future__ import annotations
 
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 
-@task()
-def digitize_batch(batch_id: str) -> str:
-    """Recognise (or resume) a batch's pages."""
-    from luutru.digitization.actions import process_batch
+@task(takes_context=True)
+def digitize_batch(context: TaskContext, batch_id: str) -> str:
+    """Recognise (or resume) a batch's pages. The run claims the batch under its worker's id,
+    so the same task queued twice (a double click, a requeue of a slow worker's task) leaves
+    the batch to the run that holds it."""
+    from luutru.digitization.actions import claimant, process_batch
 
-    return process_batch(batch_id).state
+    workers = context.task_result.worker_ids
+    return process_batch(batch_id, by=claimant(workers[-1] if workers else None)).state
 
 
 @task()
