@@ -406,7 +406,9 @@ class TantivyBackend:
         matches = Q.boolean_query(required) if required else Q.all_query()
         per_page = max(1, min(query.per_page, 100))
         offset = min(max(query.page, 1) - 1, MAX_OFFSET // per_page) * per_page
-        tier = self._title_tier(units, searcher) if query.sort != "date" else None
+        # Facet, date and issuer filters leave few matches to score: one pass then.
+        narrowed = any(query.filters.values()) or query.issuer or _date_range(query)
+        tier = None if query.sort == "date" or narrowed else self._title_tier(units, searcher)
         count: int | None
         if tier is not None:
             page, count = self._tiered(searcher, parts, filters, tier, offset, per_page)
