@@ -81,7 +81,7 @@ from luutru.search.text import (
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "4"  # bump when the fields change: an older index is then ignored until reindex
+SCHEMA_VERSION = "5"  # bump when the fields change: an older index is then ignored until reindex
 TITLE_BOOST = 2.0
 EXACT_BONUS = 1_000.0  # per query word matched with its diacritics; BM25 per word stays < 200
 NOTATION_BONUS = 10_000.0
@@ -90,6 +90,10 @@ CODE_PREFIX_BONUS = 2_000.0
 # A word in more than this share of the index gets no title bonus: its weight is near nothing
 # and reading its title postings for every match cost more than the rest of the query.
 COMMON_SHARE = 0.2
+# A search of plain words whose rarest matches more than this many records is ranked in two
+# tiers, title matches first (``_tiered``); fewer are all scored in one pass (about 1 ms).
+TIER_MIN_MATCHES = 20_000
+TIER_BONUS = 100_000.0  # added to the title tier's scores, so that scores fall down the pages
 MAX_OFFSET = 100_000  # deeper pages cost a heap that large; nobody reads them
 FACET_SIZE = 500  # values per facet returned, most frequent first
 REBUILD_HEAP = 512_000_000
@@ -127,6 +131,7 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field("all_f", tokenizer_name="vi_fold", index_option="position")
     sb.add_text_field("title_f", tokenizer_name="vi_fold", index_option="freq")
     sb.add_text_field("exact", tokenizer_name="vi_exact", index_option="basic")
+    sb.add_text_field("title_x", tokenizer_name="vi_exact", index_option="basic")
     sb.add_text_field("notation_k", tokenizer_name="raw", index_option="basic")
     sb.add_text_field("code_k", tokenizer_name="raw", index_option="basic")
     sb.add_text_field("code_p", tokenizer_name="raw", index_option="basic")
@@ -142,9 +147,13 @@ def _schema() -> tantivy.Schema:
 
 
 SCHEMA = _schema()
-_AGGREGATION = {
-    name: {"terms": {"field": name, "size": FACET_SIZE, "segment_size": FACET_SIZE * 10}}
-    for name in FACETS
+_TOTAL = "total"  # the aggregation counting the matches (every entry has a date)
+_AGGREGATION: dict[str, Any] = {
+    **{
+        name: {"terms": {"field": name, "size": FACET_SIZE, "segment_size": FACET_SIZE * 10}}
+        for name in FACETS
+    },
+    _TOTAL: {"value_count": {"field": "date"}},
 }
 
 
@@ -210,6 +219,7 @@ def _row(entry: IndexEntry) -> dict[str, Any]:
         "all_f": [title, body],
         "title_f": title,
         "exact": f"{title}\n{body}",
+        "title_x": title,
         "notation_k": notation_keys(entry.notation),
         "code_k": code,
         "code_p": _code_prefixes(code),
@@ -385,23 +395,102 @@ class TantivyBackend:
         clauses = self._filters(query)
         if index is None or clauses is None:
             return empty
+        Q, Occur = tantivy.Query, tantivy.Occur
         units = parse(query.text)
         searcher = index.searcher()
+        filters = [(Occur.Must, c) for c in clauses]
         parts = self._text_query(units, searcher) if units else []
-        parts += [(tantivy.Occur.Must, c) for c in clauses]
-        full = tantivy.Query.boolean_query(parts) if parts else tantivy.Query.all_query()
+        full = Q.boolean_query(parts + filters) if parts or filters else Q.all_query()
+        # What decides a match, unscored: the count and the facets need no more.
+        required = [c for c in parts + filters if c[0] == Occur.Must]
+        matches = Q.boolean_query(required) if required else Q.all_query()
         per_page = max(1, min(query.per_page, 100))
         offset = min(max(query.page, 1) - 1, MAX_OFFSET // per_page) * per_page
-        if query.sort == "date" or not units:
+        # Facet, date and issuer filters leave few matches to score: one pass then.
+        narrowed = any(query.filters.values()) or query.issuer or _date_range(query)
+        tier = None if query.sort == "date" or narrowed else self._title_tier(units, searcher)
+        count: int | None
+        if tier is not None:
+            page, count = self._tiered(searcher, parts, filters, tier, offset, per_page)
+        elif query.sort == "date" or not units:
             found = searcher.search(
                 full, per_page, count=True, order_by_field="date", offset=offset
             )
+            page, count = found.hits, _count(found)
         else:
             found = searcher.search(full, per_page, count=True, offset=offset)
+            page, count = found.hits, _count(found)
         terms = query_terms(units)
-        hits = [self._hit(searcher, address, score, terms, units) for score, address in found.hits]
-        facets = self._facets(searcher, full) if query.with_facets else {}
-        return SearchResults(int(getattr(found, "count", 0) or 0), hits, facets)
+        hits = [self._hit(searcher, address, score, terms, units) for score, address in page]
+        facets: dict[str, list[tuple[str, int]]] = {}
+        if query.with_facets:
+            facets, total = self._facets(searcher, matches)
+            count = total if count is None else count
+        elif count is None:
+            count = _count(searcher.search(Q.const_score_query(matches, 0.0), 1))
+        return SearchResults(count, hits, facets)
+
+    # -- two tiers for common words -----------------------------------------------------
+
+    def _title_tier(
+        self, units: list[Unit], searcher: tantivy.Searcher
+    ) -> tuple[tantivy.Query, tantivy.Query] | None:
+        """The first tier of a search of plain words that each match more than
+        TIER_MIN_MATCHES records: those with every word in their title (the tier's query,
+        scored, and the bare conjunction). None for a notation, a code, a number, or a word
+        rarer than that: then one pass scores every match cheaply.
+
+        Within the tier, each word in the title as written adds EXACT_BONUS and the title's
+        BM25 ranks the rest (shorter titles first), as the PostgreSQL engine's first tiers do.
+        """
+        if not units or any(u.compound or any(c.isdigit() for c in u.whole) for u in units):
+            return None
+        words = [u.folded[0] for u in units]
+        if min(searcher.doc_freq("all_f", w) for w in words) <= TIER_MIN_MATCHES:
+            return None
+        Q, Occur = tantivy.Query, tantivy.Occur
+        in_title = [
+            (Occur.Must, Q.boost_query(Q.term_query(SCHEMA, "title_f", w), TITLE_BOOST))
+            for w in words
+        ]
+        as_written = [
+            (Occur.Should, Q.const_score_query(Q.term_query(SCHEMA, "title_x", e), EXACT_BONUS))
+            for u in units
+            for e in EXACT.analyze(u.whole_exact)[:1]
+            if e != u.folded[0]
+        ]
+        return Q.boolean_query(in_title + as_written), Q.boolean_query(in_title)
+
+    @staticmethod
+    def _tiered(
+        searcher: tantivy.Searcher,
+        parts: list[tuple[tantivy.Occur, tantivy.Query]],
+        filters: list[tuple[tantivy.Occur, tantivy.Query]],
+        tier: tuple[tantivy.Query, tantivy.Query],
+        offset: int,
+        per_page: int,
+    ) -> tuple[list[tuple[Any, tantivy.DocAddress]], int | None]:
+        """A page ranked in two tiers: the title tier (``_title_tier``), then every other
+        match ranked as one pass would (``parts``).
+
+        Why: scoring every match of common words (hundreds of thousands at 1 M) is what costs,
+        60-150 ms; the title tier holds a few thousand and fills the first pages. A page is
+        cut from the title tier, then from the rest at the offset left, so pages never
+        overlap or skip. Returns the page and the count when the rest had to be counted
+        anyway, else None (the caller counts unscored).
+        """
+        Q, Occur = tantivy.Query, tantivy.Occur
+        ranked, in_title = tier
+        found = searcher.search(
+            Q.boolean_query([(Occur.Must, ranked), *filters]), per_page, offset=offset
+        )
+        page = [(score + TIER_BONUS, address) for score, address in found.hits]
+        if len(page) == per_page:
+            return page, None
+        first = _count(found)
+        rest = Q.boolean_query([*parts, *filters, (Occur.MustNot, in_title)])
+        more = searcher.search(rest, per_page - len(page), offset=max(0, offset - first))
+        return page + list(more.hits), first + _count(more)
 
     # -- query building -----------------------------------------------------------------
 
@@ -461,7 +550,7 @@ class TantivyBackend:
         return [tantivy.Query.const_score_query(c, 0.0) for c in clauses]
 
     def _text_query(
-        self, units: list[Unit], searcher: tantivy.Searcher
+        self, units: list[Unit], searcher: tantivy.Searcher, *, title_words: bool = True
     ) -> list[tuple[tantivy.Occur, tantivy.Query]]:
         """Every unit must match; how well decides the score (see the module docstring).
 
@@ -486,7 +575,7 @@ class TantivyBackend:
                     clauses.append((Occur.Should, bonus))
             if len(words) == 1:
                 text = Q.term_query(SCHEMA, "all_f", words[0])
-                if searcher.doc_freq("all_f", words[0]) <= common:
+                if title_words and searcher.doc_freq("all_f", words[0]) <= common:
                     title = Q.term_query(SCHEMA, "title_f", words[0])
                     clauses.append((Occur.Should, Q.boost_query(title, TITLE_BOOST)))
             else:
@@ -542,17 +631,24 @@ class TantivyBackend:
     @staticmethod
     def _facets(
         searcher: tantivy.Searcher, query: tantivy.Query
-    ) -> dict[str, list[tuple[str, int]]]:
+    ) -> tuple[dict[str, list[tuple[str, int]]], int]:
+        """The facets of every match, and their number (every entry has a ``date``), in one
+        unscored pass."""
         result = searcher.aggregate(query, _AGGREGATION)
         facets: dict[str, list[tuple[str, int]]] = {}
         for name in FACETS:
             buckets = result.get(name, {}).get("buckets", [])
             values = [(_facet_value(b["key"]), int(b["doc_count"])) for b in buckets]
             facets[name] = sorted(values, key=lambda v: (-v[1], v[0]))
-        return facets
+        return facets, int(result.get(_TOTAL, {}).get("value") or 0)
 
 
 def _facet_value(raw: Any) -> str:
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
     return str(raw)
+
+
+def _count(found: tantivy.SearchResult) -> int:
+    """A search's count (asked for with ``count=True``, the default); the stubs omit it."""
+    return int(getattr(found, "count", 0) or 0)

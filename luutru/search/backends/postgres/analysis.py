@@ -49,6 +49,15 @@ SEPARATORS = re.compile(r"[./-]")
 _PLAIN = re.compile(r"(?:[^\W_]|[./-])+")  # letters, digits (str.isalnum) and ./- only
 
 
+_TITLE_LEXEME = re.compile("'" + re.escape(HEAD) + r"(?:[^']|'')*'")
+
+
+def title_lexemes(evec: str) -> str:
+    """The lexemes under HEAD (the title's and notation's words, plain and as written) of an
+    ``evec`` in tsvector input form: the sample's ``hvec``."""
+    return " ".join(_TITLE_LEXEME.findall(evec))
+
+
 def quote(lexeme: str) -> str:
     """A lexeme as tsvector/tsquery input: quoted, so any character is data, never syntax."""
     if "'" in lexeme or "\\" in lexeme:

@@ -1,6 +1,7 @@
 """Execution: a ``Plan`` run against the tables, within a bounded number of rows read.
 
-One statement on the sample estimates the matches, their ranking tiers and facets. Few
+One statement on the sample estimates the matches and their facets and picks the best
+candidates of its title tiers. Few
 matches take the exact path (the main GIN index, everything counted and ranked); many take
 the bounded one (estimates scaled from the sample, a fixed pool ranked for the first pages,
 storage order beyond it, the date index for date order). The page's rows then get their
@@ -67,7 +68,6 @@ class _Estimate:
     size: int = 0  # rows in the sample table
     rows_per_page: float = 0.0  # of the main table
     matches: int = 0  # sample rows that match
-    tiers: list[int] = field(default_factory=list)  # sample rows matching each tier
     candidates: list[list[str]] = field(default_factory=list)  # their first keys, per tier
     facets: dict[str, Counter[str]] = field(default_factory=dict)
 
@@ -133,19 +133,26 @@ def _search(cursor: CursorWrapper, query: SearchQuery, p: Plan) -> SearchResults
 
 
 def _estimate(cursor: CursorWrapper, p: Plan, facets: bool) -> _Estimate:
-    """One statement on the sample (in memory): its matches, per tier, their facets, and
-    the first CANDIDATES keys of each tier; and the tables' sizes from their statistics."""
+    """One statement on the sample: its matches, their facets, the first CANDIDATES keys of
+    each title tier and of any match; and the tables' sizes from their statistics.
+
+    It reads the sample's GIN index and its narrow rows (facets and ``hvec``), never its
+    vectors: those are out of line, and detoasting them for every match of a common word was
+    most of a search (migration 0006). A tier that checks body words as written is asked
+    only when the title tiers leave the pool short (``_body_candidates``).
+    """
     tiers = [t for t in p.tiers if t is not None]
+    titled = tiers[: p.title_tiers]
     where = p.where()
-    flags = "".join(f", evec @@ %s::tsquery AS t{i}" for i in range(len(tiers)))
-    counts = ", ".join(f"count(*) FILTER (WHERE t{i})" for i in range(len(tiers)))
+    flags = "".join(f", hvec @@ %s::tsquery AS t{i}" for i in range(len(titled)))
     grouped = _GROUPED_FACETS.format(source="s") if facets else "SELECT 'x', NULL, 0 LIMIT 0"
-    conditions = [f"t{i}" for i in range(len(tiers))] + ["true"]
+    # Candidates are numbered by tier; the last number is "any match".
+    conditions = [(i, f"t{i}") for i in range(len(titled))] + [(len(tiers), "true")]
     picks = " UNION ALL ".join(
         f"(SELECT 'c{i}', key, 0 FROM s WHERE {condition} LIMIT %s)"  # noqa: S608
-        for i, condition in enumerate(conditions)
+        for i, condition in conditions
     )
-    candidates = [postgres.CANDIDATES] * (len(tiers) + 1)
+    candidates = [postgres.CANDIDATES] * len(conditions)
     _execute(
         cursor,
         f"""
@@ -158,15 +165,15 @@ def _estimate(cursor: CursorWrapper, p: Plan, facets: bool) -> _Estimate:
             SELECT 'rows/page', NULL, (GREATEST(reltuples, 0) / GREATEST(relpages, 1))::bigint
             FROM pg_class WHERE oid = %s::regclass
             UNION ALL
-            SELECT 'tiers', array_to_string(ARRAY[{counts}]::bigint[], ','), count(*) FROM s
+            SELECT 'matches', NULL, count(*) FROM s
             UNION ALL
             SELECT * FROM ({grouped}) AS g
             UNION ALL
             {picks}
             """,  # noqa: S608
-        [*tiers, p.match, *where.params, SAMPLE, TABLE, *candidates],
+        [*titled, p.match, *where.params, SAMPLE, TABLE, *candidates],
         # The GIN bitmap answers ``vec @@`` without reading vec: a sequential scan, which
-        # the planner takes for a common word, decompresses every row's (10 times slower).
+        # the planner takes for a common word, would detoast every row's.
         seqscan=False,
     )
     estimate = _Estimate(candidates=[[] for _ in range(len(tiers) + 1)])
@@ -176,17 +183,34 @@ def _estimate(cursor: CursorWrapper, p: Plan, facets: bool) -> _Estimate:
             estimate.size = int(n)
         elif part == "rows/page":
             estimate.rows_per_page = float(n)
-        elif part == "tiers":
+        elif part == "matches":
             estimate.matches = int(n)
-            estimate.tiers = [int(x) for x in str(value or "").split(",") if x]
-            estimate.tiers.append(estimate.matches)
         elif part.startswith("c") and part[1:].isdigit():
             estimate.candidates[int(part[1:])].append(str(value))
         else:
             grouped_rows.append((part, value, n))
     if facets:
         _total, estimate.facets = _counts(grouped_rows)
+    titled_keys = {k for keys in estimate.candidates[: len(titled)] for k in keys}
+    for i in range(len(titled), len(tiers)):
+        if len(titled_keys) >= postgres.CANDIDATES:
+            break
+        estimate.candidates[i] = _body_candidates(cursor, p, tiers[i])
     return estimate
+
+
+def _body_candidates(cursor: CursorWrapper, p: Plan, tier: str) -> list[str]:
+    """The first CANDIDATES sample keys of a tier that checks body words as written: the GIN
+    bitmap finds the matches, and ``evec`` is read only until enough are found."""
+    where = p.where()
+    _execute(
+        cursor,
+        f"SELECT key FROM {SAMPLE} WHERE vec @@ %s::tsquery{where.sql}"  # noqa: S608
+        " AND evec @@ %s::tsquery LIMIT %s",
+        [p.match, *where.params, tier, postgres.CANDIDATES],
+        seqscan=False,
+    )
+    return [str(k) for (k,) in cursor.fetchall()]
 
 
 def _exact(

@@ -44,6 +44,7 @@ class Plan:
 
     match: str  # tsquery on vec: every unit, access and filters
     tiers: tuple[str | None, ...]  # tsqueries on evec, best first; the last is None (any match)
+    title_tiers: int = 0  # how many of the first tiers ask for title words only (hvec has them)
     units: tuple[Unit, ...] = ()
     exact: tuple[str, ...] = ()  # query words with diacritics, looked up in evec
     head: tuple[str, ...] = ()  # one folded lexeme per unit under HEAD: "in the title"
@@ -102,16 +103,19 @@ def plan(query: SearchQuery) -> Plan | None:
         match = _and(filters) if filters else quote(ALL)
         return Plan(match=match, tiers=(None,), scope=scope)
     tiers: list[str | None] = []
+    title_tiers = 0
     for in_head, as_written in ((True, True), (True, False), (False, True)):
         parts = [_unit_query(u, head=in_head, exact=as_written) for u in units]
         tier = _and([t for t in parts if t]) or None
         if tier and tier not in tiers:
             tiers.append(tier)
+            title_tiers += in_head
     tiers.append(None)
     exact_words = tuple(dict.fromkeys(e for u in units for e in u.exact))
     return Plan(
         match=_and([cast(str, _unit_query(u)) for u in units] + filters),
         tiers=tuple(tiers),
+        title_tiers=title_tiers,
         units=units,
         exact=exact_words,
         head=tuple(dict.fromkeys(HEAD + (wholes(u) or [u.folded[0]])[0] for u in units)),

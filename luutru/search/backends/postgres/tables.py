@@ -1,7 +1,9 @@
 """The index tables: the main table, its sample, their rebuild and their upkeep.
 
 ``search_searchentry`` holds every entry; ``search_searchsample`` one in ``SAMPLE_RATIO`` of
-them (by a hash of the key), with its own GIN index, small enough to stay in memory. Their
+them (by a hash of the key), with its own GIN index. The sample's rows stay narrow (its
+vectors live in its TOAST table, only the title's lexemes, ``hvec``, in the row), so that
+counting and grouping its matches reads a few megabytes. Their
 schema is the migrations'; a rebuild copies it from the catalog rather than restating it.
 """
 
@@ -16,7 +18,7 @@ from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 
 from luutru.search.backends import postgres
-from luutru.search.backends.postgres.analysis import analyse
+from luutru.search.backends.postgres.analysis import analyse, title_lexemes
 from luutru.search.base import IndexEntry
 
 TABLE = "search_searchentry"
@@ -29,7 +31,7 @@ _COLUMNS = (
 )  # fmt: skip
 _SAMPLE_COLUMNS = (
     "key", "agency", "fonds", "year", "doc_type", "retention", "access_regime", "vec", "evec",
-    "doc_kind",
+    "doc_kind", "hvec",
 )  # fmt: skip
 
 
@@ -40,7 +42,11 @@ def in_sample(key_: str) -> bool:
 
 def _sample_row(row: Sequence[Any]) -> tuple[Any, ...]:
     """The sample table's row from a main table row (``_COLUMNS`` order)."""
-    return (row[0], row[2], row[3], row[4], row[8], row[9], row[10], row[17], row[18], row[19])
+    evec = row[18]
+    return (
+        *(row[0], row[2], row[3], row[4], row[8], row[9], row[10], row[17], evec, row[19]),
+        title_lexemes(evec),
+    )
 
 
 def rebuild(entries: Iterable[IndexEntry]) -> int:
@@ -157,7 +163,9 @@ def upsert(entries: Iterable[IndexEntry]) -> None:
         cursor.executemany(_upsert_sql(TABLE, _COLUMNS, ("vec", "evec")), rows)
         sampled = [_sample_row(r) for r in rows if in_sample(str(r[0]))]
         if sampled:
-            cursor.executemany(_upsert_sql(SAMPLE, _SAMPLE_COLUMNS, ("vec", "evec")), sampled)
+            cursor.executemany(
+                _upsert_sql(SAMPLE, _SAMPLE_COLUMNS, ("vec", "evec", "hvec")), sampled
+            )
 
 
 def delete(keys: Iterable[str]) -> None:
