@@ -475,3 +475,43 @@ def test_words_as_written_in_bodies_rank_first_when_no_title_has_them(
     found = ask(in_bodies, "Đà Nẵng", per_page=10)
     assert found.count > 40  # estimated: the many-matches path
     assert len(found.hits) == 10 and all(h.pk % 2 for h in found.hits)
+
+
+def test_a_date_range_asks_for_a_few_block_lexemes() -> None:
+    from luutru.search.backends.postgres.query import date_lexemes
+
+    # 2010-2014 whole: five years, five lexemes (not 1,825 days).
+    assert date_lexemes("20100000", "20149999") == [f"'~e{y}'" for y in range(2010, 2015)]
+    # Day numbers that are no date (20240230-20240300) fall in the blocks between: harmless.
+    two_days = date_lexemes("20240229", "20240301")
+    assert two_days[0] == "'~d20240229'" and two_days[-1] == "'~d20240301'"
+    assert len(two_days) < 20
+    assert date_lexemes("00000000", "99999999") == [f"'~e{n}'" for n in range(10)]
+
+
+def test_an_index_built_before_block_lexemes_answers_ranges_by_day_prefixes(
+    engine: PostgresBackend,
+) -> None:
+    from luutru.search.backends.postgres import tables
+
+    dated = [
+        entry(n, "Quyết định giao đất", date=datetime.date(2009 + n, 6, 30)) for n in range(1, 8)
+    ]
+    engine.rebuild([entry(99, "Công văn", date=None), *dated])
+    in_range = {"date_from": datetime.date(2011, 1, 1), "date_to": datetime.date(2013, 12, 31)}
+    assert tables.date_blocks() and sorted(h.pk for h in ask(engine, "", **in_range).hits) == [
+        2,
+        3,
+        4,
+    ]
+    with connection.cursor() as cursor:  # as an index written before they existed
+        for table in (postgres.TABLE, postgres.SAMPLE):
+            cursor.execute(
+                f"UPDATE {table} SET vec = array_to_tsvector(ARRAY("
+                "SELECT l FROM unnest(tsvector_to_array(vec)) AS l WHERE l NOT LIKE '~e%'))"
+            )
+        cursor.execute(f"COMMENT ON TABLE {postgres.TABLE} IS NULL")
+    tables._date_blocks_read.clear()
+    assert not tables.date_blocks()
+    assert sorted(h.pk for h in ask(engine, "giao đất", **in_range).hits) == [2, 3, 4]
+    assert ask(engine, "", **in_range).count == 3  # never the undated one

@@ -41,7 +41,12 @@ FACET_PREFIX = {
 _INT_FACETS = frozenset({"agency", "fonds", "year"})
 ALL = "~all"
 VISIBLE = "~v"  # + base.OPEN / base.LISTED: what the public may find
-DAY = "~d"  # + YYYYMMDD: the entry's date, found by range as prefixes (query.date_lexemes)
+DAY = "~d"  # + YYYYMMDD: the entry's date
+# + the first 1 to 7 digits of that day number: one lexeme per aligned block of days (a decade,
+# a year, the months 1-9, a month, ten days…), so that a range is a few plain lexemes
+# (query.date_lexemes), not a prefix that the GIN index expands to every day in it.
+BLOCK = "~e"
+BLOCK_DIGITS = range(1, 8)
 ISSUER = "~i"  # + each folded word of the issuer (cơ quan ban hành)
 HEAD = "^"
 
@@ -224,7 +229,9 @@ def _filter_lexemes(entry: IndexEntry) -> list[str]:
     if entry.year is not None:
         out.append(f"'~y{int(entry.year)}'")
     if entry.date is not None:
-        out.append(f"'{DAY}{day_number(entry.date)}'")
+        number = day_number(entry.date)
+        out.append(f"'{DAY}{number}'")
+        out += [f"'{BLOCK}{number[:n]}'" for n in BLOCK_DIGITS]
     out += [quote(ISSUER + w) for w in issuer_words(entry.issuer)]
     for prefix, value in (
         ("~t", entry.doc_type),

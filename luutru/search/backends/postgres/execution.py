@@ -24,7 +24,7 @@ from django.db.backends.utils import CursorWrapper
 from luutru.search.backends import postgres
 from luutru.search.backends.postgres.analysis import facet_value
 from luutru.search.backends.postgres.query import Plan, plan
-from luutru.search.backends.postgres.tables import SAMPLE, TABLE
+from luutru.search.backends.postgres.tables import SAMPLE, TABLE, date_blocks
 from luutru.search.base import FACETS, Hit, Kind, SearchQuery, SearchResults
 from luutru.search.text import SNIPPET_SCAN, query_terms, snippet
 
@@ -84,7 +84,7 @@ class _Exact:
 def search(query: SearchQuery) -> SearchResults:
     """The results of one search; none (logged) should the database fail."""
     empty = SearchResults(0, [], {name: [] for name in FACETS} if query.with_facets else {})
-    p = plan(query)
+    p = plan(query, date_blocks=date_blocks())
     if p is None:
         return empty
     nested = connection.in_atomic_block

@@ -9,6 +9,7 @@ schema is the migrations'; a rebuild copies it from the catalog rather than rest
 
 from __future__ import annotations
 
+import time
 import zlib
 from collections.abc import Iterable, Sequence
 from itertools import islice
@@ -33,6 +34,30 @@ _SAMPLE_COLUMNS = (
     "key", "agency", "fonds", "year", "doc_type", "retention", "access_regime", "vec", "evec",
     "doc_kind", "hvec",
 )  # fmt: skip
+
+
+# The main table's comment once a rebuild wrote every row, each with its date's block lexemes
+# (analysis.BLOCK); rows indexed before those existed lack them until `luutru reindex`.
+DATE_BLOCKS = "luutru: date block lexemes"
+_DATE_BLOCKS_TTL = 60.0  # seconds a process trusts what it read: a rebuild elsewhere shows soon
+_date_blocks_read: dict[str, tuple[float, bool]] = {}
+
+
+def date_blocks() -> bool:
+    """Whether date ranges may ask for block lexemes (``query.date_lexemes``): the main
+    table's comment says a rebuild wrote them to every row. Read at most once a minute per
+    database; until then, and on an index built before, ranges use day prefixes, slower
+    and always right."""
+    alias = connection.alias
+    now = time.monotonic()
+    seen = _date_blocks_read.get(alias)
+    if seen is None or now - seen[0] > _DATE_BLOCKS_TTL:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT obj_description(%s::regclass, 'pg_class')", [TABLE])
+            row = cursor.fetchone()
+        seen = (now, bool(row) and row[0] == DATE_BLOCKS)
+        _date_blocks_read[alias] = seen
+    return seen[1]
 
 
 def in_sample(key_: str) -> bool:
@@ -79,8 +104,10 @@ def rebuild(entries: Iterable[IndexEntry]) -> int:
                     copy.write_row(row)
             count += len(chunk)
         cursor.execute(f"SET LOCAL maintenance_work_mem = '{postgres.BUILD_MEMORY}'")
+        cursor.execute(f"COMMENT ON TABLE {TABLE}_new IS '{DATE_BLOCKS}'")
         for table in (TABLE, SAMPLE):
             _swap(cursor, table)
+    _date_blocks_read.pop(connection.alias, None)
     return count
 
 
