@@ -445,7 +445,11 @@ class TantivyBackend:
         """
         if not units or any(u.compound or any(c.isdigit() for c in u.whole) for u in units):
             return None
-        words = [u.folded[0] for u in units]
+        # Cut by the index's own analyzers, as the rest of the query is.
+        cuts = [(FOLD.analyze(u.whole_exact), EXACT.analyze(u.whole_exact)) for u in units]
+        if any(len(folded) != 1 or len(exact) != 1 for folded, exact in cuts):
+            return None
+        words = [folded[0] for folded, _ in cuts]
         if min(searcher.doc_freq("all_f", w) for w in words) <= TIER_MIN_MATCHES:
             return None
         Q, Occur = tantivy.Query, tantivy.Occur
@@ -454,10 +458,9 @@ class TantivyBackend:
             for w in words
         ]
         as_written = [
-            (Occur.Should, Q.const_score_query(Q.term_query(SCHEMA, "title_x", e), EXACT_BONUS))
-            for u in units
-            for e in EXACT.analyze(u.whole_exact)[:1]
-            if e != u.folded[0]
+            (Occur.Should, Q.const_score_query(Q.term_query(SCHEMA, "title_x", e[0]), EXACT_BONUS))
+            for folded, e in cuts
+            if e[0] != folded[0]
         ]
         return Q.boolean_query(in_title + as_written), Q.boolean_query(in_title)
 
