@@ -20,7 +20,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST, require_safe
 
@@ -194,7 +195,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 def staff_create(request: HttpRequest) -> HttpResponse:
     form = forms.NewExhibitionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Triển lãm cần có tên.")
+        messages.error(request, _("Triển lãm cần có tên."))
         return redirect("exhibitions:staff-list")
     exhibition = actions.create_exhibition(title=form.cleaned_data["title"], actor=request.user)
     return redirect("exhibitions:staff-detail", pk=exhibition.pk)
@@ -213,7 +214,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid() and _try(
             request,
             lambda: actions.update_exhibition(exhibition, actor=request.user, **form.cleaned_data),
-            "Đã lưu triển lãm.",
+            _("Đã lưu triển lãm."),
         ):
             return redirect("exhibitions:staff-detail", pk=pk)
     hidden = services.hidden_items(exhibition)
@@ -273,10 +274,10 @@ def section_add(request: HttpRequest, pk: int) -> HttpResponse:
         _try(
             request,
             lambda: actions.add_section(exhibition, actor=request.user, **form.cleaned_data),
-            "Đã thêm chương.",
+            _("Đã thêm chương."),
         )
     else:
-        messages.error(request, "Chương cần có tên.")
+        messages.error(request, _("Chương cần có tên."))
     return redirect("exhibitions:staff-detail", pk=pk)
 
 
@@ -292,10 +293,10 @@ def section_edit(request: HttpRequest, pk: int, section: int) -> HttpResponse:
         _try(
             request,
             lambda: actions.update_section(chapter, actor=request.user, **form.cleaned_data),
-            "Đã sửa chương.",
+            _("Đã sửa chương."),
         )
     else:
-        messages.error(request, "Chương cần có tên và số thứ tự hợp lệ.")
+        messages.error(request, _("Chương cần có tên và số thứ tự hợp lệ."))
     return redirect("exhibitions:staff-detail", pk=pk)
 
 
@@ -313,12 +314,12 @@ def item_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         _try(
             request,
             lambda: actions.update_item(found, actor=request.user, **form.cleaned_data),
-            "Đã sửa chú thích.",
+            _("Đã sửa chú thích."),
         )
     elif "page" in form.errors:
-        messages.error(request, "Cần số trang hợp lệ.")
+        messages.error(request, _("Cần số trang hợp lệ."))
     else:
-        messages.error(request, "Chú thích dài quá 500 ký tự.")
+        messages.error(request, _("Chú thích dài quá 500 ký tự."))
     return redirect("exhibitions:staff-detail", pk=pk)
 
 
@@ -332,10 +333,10 @@ def item_add(request: HttpRequest, pk: int, section: int) -> HttpResponse:
         _try(
             request,
             lambda: actions.add_item(chapter, actor=request.user, **form.cleaned_data),
-            "Đã đưa tài liệu vào triển lãm.",
+            _("Đã đưa tài liệu vào triển lãm."),
         )
     else:
-        messages.error(request, "Cần mã tài liệu và số trang hợp lệ.")
+        messages.error(request, _("Cần mã tài liệu và số trang hợp lệ."))
     return redirect("exhibitions:staff-detail", pk=pk)
 
 
@@ -348,7 +349,7 @@ def item_remove(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         pk=item,
         section__exhibition_id=pk,
     )
-    _try(request, lambda: actions.remove_item(found, actor=request.user), "Đã bỏ tài liệu.")
+    _try(request, lambda: actions.remove_item(found, actor=request.user), _("Đã bỏ tài liệu."))
     return redirect("exhibitions:staff-detail", pk=pk)
 
 
@@ -359,7 +360,9 @@ def item_cover(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     found = get_object_or_404(Item, pk=item, section__exhibition_id=pk)
     exhibition = get_object_or_404(Exhibition, pk=pk)
     _try(
-        request, lambda: actions.set_cover(exhibition, found, actor=request.user), "Đã đổi ảnh bìa."
+        request,
+        lambda: actions.set_cover(exhibition, found, actor=request.user),
+        _("Đã đổi ảnh bìa."),
     )
     return redirect("exhibitions:staff-detail", pk=pk)
 
@@ -381,10 +384,12 @@ def reorder(request: HttpRequest, pk: int, section: int) -> HttpResponse:
             }
             ids = sorted(numbers, key=lambda key: (numbers[key], key))
     except ValueError:
-        messages.error(request, "Số thứ tự không hợp lệ.")
+        messages.error(request, _("Số thứ tự không hợp lệ."))
         return redirect("exhibitions:staff-detail", pk=pk)
     ok = _try(
-        request, lambda: actions.reorder_items(chapter, ids, actor=request.user), "Đã sắp xếp lại."
+        request,
+        lambda: actions.reorder_items(chapter, ids, actor=request.user),
+        _("Đã sắp xếp lại."),
     )
     if request.headers.get("HX-Request"):
         return HttpResponse(status=204 if ok else 400)
@@ -392,9 +397,9 @@ def reorder(request: HttpRequest, pk: int, section: int) -> HttpResponse:
 
 
 TRANSITIONS: dict[str, tuple[Callable[..., Exhibition], str]] = {
-    "gui-duyet": (actions.submit_for_review, "Đã gửi duyệt."),
-    "cong-bo": (actions.publish_exhibition, "Đã công bố triển lãm."),
-    "ve-nhap": (actions.return_to_draft, "Đã đưa về bản nháp."),
+    "gui-duyet": (actions.submit_for_review, gettext_noop("Đã gửi duyệt.")),
+    "cong-bo": (actions.publish_exhibition, gettext_noop("Đã công bố triển lãm.")),
+    "ve-nhap": (actions.return_to_draft, gettext_noop("Đã đưa về bản nháp.")),
 }
 
 
@@ -406,7 +411,7 @@ def transition(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         raise Http404(NOT_FOUND)
     exhibition = get_object_or_404(Exhibition, pk=pk)
     action, done = TRANSITIONS[step]
-    _try(request, lambda: action(exhibition, actor=request.user), done)
+    _try(request, lambda: action(exhibition, actor=request.user), _(done))
     return redirect("exhibitions:staff-detail", pk=pk)
 
 
@@ -419,10 +424,10 @@ def anniversary_add(request: HttpRequest) -> HttpResponse:
         _try(
             request,
             lambda: actions.add_anniversary(actor=request.user, **form.cleaned_data),
-            "Đã thêm ngày kỷ niệm.",
+            _("Đã thêm ngày kỷ niệm."),
         )
     else:
-        messages.error(request, "Ngày kỷ niệm cần ngày, tháng và tên.")
+        messages.error(request, _("Ngày kỷ niệm cần ngày, tháng và tên."))
     return redirect("exhibitions:staff-list")
 
 
@@ -434,6 +439,6 @@ def anniversary_remove(request: HttpRequest, pk: int) -> HttpResponse:
     _try(
         request,
         lambda: actions.remove_anniversary(anniversary, actor=request.user),
-        "Đã bỏ ngày kỷ niệm.",
+        _("Đã bỏ ngày kỷ niệm."),
     )
     return redirect("exhibitions:staff-list")

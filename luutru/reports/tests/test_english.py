@@ -22,6 +22,19 @@ class EnglishReportsTests(BaseTestCase):
             self.assertContains(page, label)
         self.assertNotContains(page, "Số mét giá")
 
+    def test_the_dashboard_and_training_pages_read_in_english(self) -> None:
+        self.login(self.admin)
+        self.assertContains(self.client.get(reverse("reports:dashboard")), "Chỉ tiêu đánh giá")
+        choose_english(self.client)
+        page = self.client.get(reverse("reports:dashboard"))
+        self.assertContains(page, "<h1>Evaluation indicators</h1>", html=True)
+        self.assertContains(page, "Indicators against their targets")
+        self.assertContains(page, ">Paper transfers, reading room</a>")
+        self.assertNotContains(page, "Chỉ tiêu đánh giá")
+        page = self.client.get(reverse("reports:training"))
+        self.assertContains(page, "Professional training in records management and archives")
+        self.assertNotContains(page, "Bồi dưỡng nghiệp vụ")
+
     def test_recompiling_the_figures_is_confirmed_in_english(self) -> None:
         self.login(self.admin)
         choose_english(self.client)
