@@ -263,8 +263,11 @@ def test_a_curator_builds_schedules_and_the_public_sees_it_at_its_time(
         )
         images = page.locator("figure.exhibit-item img")
         expect(images.first).to_have_attribute("src", f"/iiif/{second}/trang/2/1200.jpg")
+        # A function, not a bare expression: Playwright polls an expression with eval, which
+        # the page's Content-Security-Policy refuses whenever the first check is false.
         page.wait_for_function(
-            "[...document.querySelectorAll('figure img')].every(i => i.complete && i.naturalWidth)"
+            "() => [...document.querySelectorAll('figure img')]"
+            ".every(i => i.complete && i.naturalWidth)"
         )
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         no_serious_violations(page, axe, f"exhibition at {width}px")
