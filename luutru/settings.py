@@ -463,9 +463,14 @@ ACCESS_SIGNING_CERT = Path(
     env_str("ACCESS_SIGNING_CERT", str(DATA_DIR / "signing" / "archive.crt"))
 )
 ACCESS_SIGNING_CHAIN = env_list("ACCESS_SIGNING_CHAIN", [str(DATA_DIR / "signing" / "ca.crt")])
-# Online doors (portal app): CORS for agency websites on the public API, IIIF, OAI-PMH and the
-# widget's script; every origin unless CORS_ALLOWED_ORIGINS lists some. No cookies cross over.
-CORS_URLS_REGEX = r"^/(api/v1/|iiif/|oai$|static/js/widget\.js$)"
+# Online doors (portal app): CORS for agency websites on the public API, IIIF, OAI-PMH, the
+# widget's script and the recordings and captions it plays (with crossorigin="anonymous",
+# without which a <track> from another origin is refused); every origin unless
+# CORS_ALLOWED_ORIGINS lists some. No cookies cross over.
+CORS_URLS_REGEX = (
+    r"^/(api/v1/|iiif/|oai$|static/js/widget\.js$"
+    r"|tai-lieu/[^/]+/(nghe-xem/\d+|phu-de/\d+\.vtt)$)"
+)
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
 CORS_ALLOW_ALL_ORIGINS = not CORS_ALLOWED_ORIGINS
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS", "POST")

@@ -346,21 +346,11 @@ def _public_recording(code: str, number: int) -> DocumentFile:
     return recordings[number - 1]
 
 
-def open_to_other_sites(response: HttpResponseBase) -> HttpResponseBase:
-    """Let pages on any origin use this answer (``Access-Control-Allow-Origin: *``, no
-    cookies): the widget (``static/js/widget.js``) plays recordings on agency websites with
-    ``crossorigin="anonymous"``, without which a browser refuses captions from another origin,
-    and with which it refuses media that lack this header. Only for what the public may read:
-    a restricted record's 404 never gets it."""
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
 @require_safe
 def play(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
     """The access copy (MP4/MP3) of a public recording, with byte ranges for seeking, open to
-    other sites. A copy not made yet is queued (once, not on every request) and the player
-    told to come back (503, Retry-After)."""
+    other sites (``CORS_URLS_REGEX``). A copy not made yet is queued (once, not on every
+    request) and the player told to come back (503, Retry-After)."""
     recording = _public_recording(code, number)
     path = media.access_copy_path(recording)
     if not path.exists():
@@ -373,22 +363,20 @@ def play(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
             content_type="text/plain; charset=utf-8",
         )
         response["Retry-After"] = "60"
-        return open_to_other_sites(response)
-    return open_to_other_sites(ranged_file(request, path, media.access_copy_type(recording)))
+        return response
+    return ranged_file(request, path, media.access_copy_type(recording))
 
 
 @require_safe
 def caption(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
-    """A WebVTT caption file that arrived with a public recording, open to other sites."""
+    """A WebVTT caption file that arrived with a public recording, open to other sites
+    (``CORS_URLS_REGEX``)."""
     document = find_document(None, code)
     captions = media.captions_of(document) if media.recordings_of(document) else []
     if not 1 <= number <= len(captions):
         raise Http404(policy.NOT_FOUND)
-    return open_to_other_sites(
-        FileResponse(
-            open_stored(captions[number - 1].stored.sha256),
-            content_type="text/vtt; charset=utf-8",
-        )
+    return FileResponse(
+        open_stored(captions[number - 1].stored.sha256), content_type="text/vtt; charset=utf-8"
     )
 
 

@@ -178,6 +178,15 @@ class MediaPortalTests(BaseTestCase):
         change_access_regime(self.film, "02", None, "Công văn 5/UBND", "Rà soát lại")
         for path in paths:
             with self.subTest(path):
-                restricted = self.client.get(path, headers=other_site)
-                self.assertEqual(restricted.status_code, 404)
-                self.assertNotIn("Access-Control-Allow-Origin", restricted)
+                self.assertEqual(self.client.get(path, headers=other_site).status_code, 404)
+
+    @override_settings(
+        CORS_ALLOWED_ORIGINS=["https://sotaichinh.example.gov.vn"], CORS_ALLOW_ALL_ORIGINS=False
+    )
+    def test_the_operators_list_of_origins_holds_for_recordings_too(self) -> None:
+        code = self.film.archival_code
+        path = f"/tai-lieu/{code}/phu-de/1.vtt"
+        listed = self.client.get(path, headers={"Origin": "https://sotaichinh.example.gov.vn"})
+        other = self.client.get(path, headers={"Origin": "https://khac.example.com"})
+        self.assertEqual(listed["Access-Control-Allow-Origin"], "https://sotaichinh.example.gov.vn")
+        self.assertNotIn("Access-Control-Allow-Origin", other)
