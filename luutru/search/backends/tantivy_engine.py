@@ -553,7 +553,7 @@ class TantivyBackend:
         return [tantivy.Query.const_score_query(c, 0.0) for c in clauses]
 
     def _text_query(
-        self, units: list[Unit], searcher: tantivy.Searcher, *, title_words: bool = True
+        self, units: list[Unit], searcher: tantivy.Searcher
     ) -> list[tuple[tantivy.Occur, tantivy.Query]]:
         """Every unit must match; how well decides the score (see the module docstring).
 
@@ -578,7 +578,7 @@ class TantivyBackend:
                     clauses.append((Occur.Should, bonus))
             if len(words) == 1:
                 text = Q.term_query(SCHEMA, "all_f", words[0])
-                if title_words and searcher.doc_freq("all_f", words[0]) <= common:
+                if searcher.doc_freq("all_f", words[0]) <= common:
                     title = Q.term_query(SCHEMA, "title_f", words[0])
                     clauses.append((Occur.Should, Q.boost_query(title, TITLE_BOOST)))
             else:
